@@ -1,0 +1,220 @@
+package transform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+)
+
+// Transform changes an object on its way to the caller.
+//
+// Apply may modify and return in, or return a new *Object. It should wrap
+// in.Body rather than read it: reading happens later, as the response streams.
+// Set Header fields the transform knows (Content-Type, Content-Encoding, a new
+// ETag) and Length when the output length is known; leave Length at -1
+// otherwise.
+type Transform interface {
+	Apply(ctx context.Context, in *Object) (*Object, error)
+}
+
+// Func adapts a function to a Transform with no declared properties.
+type Func func(ctx context.Context, in *Object) (*Object, error)
+
+// Apply calls f.
+func (f Func) Apply(ctx context.Context, in *Object) (*Object, error) { return f(ctx, in) }
+
+// Properties declare what a transform does to the body.
+type Properties struct {
+	// BodyUnchanged: body bytes pass through unaltered (headers may change).
+	// Implies LengthPreserving and RangeSafe; ETag and checksums are kept.
+	BodyUnchanged bool
+	// LengthPreserving: the output has exactly as many bytes as the input.
+	LengthPreserving bool
+	// RangeSafe: output byte i depends only on input byte i, so transforming a
+	// byte range of the input yields the same byte range of the output. The
+	// pipeline may then push Range requests down to S3. Implies LengthPreserving.
+	RangeSafe bool
+}
+
+func (p Properties) normalize() Properties {
+	if p.BodyUnchanged {
+		p.RangeSafe = true
+	}
+	if p.RangeSafe {
+		p.LengthPreserving = true
+	}
+	return p
+}
+
+// Declarer is implemented by transforms that declare their properties.
+type Declarer interface {
+	Properties() Properties
+}
+
+// Describe returns the declared properties of t, normalized (BodyUnchanged
+// implies RangeSafe, RangeSafe implies LengthPreserving). Transforms that do
+// not implement Declarer get the zero Properties: nothing is assumed.
+func Describe(t Transform) Properties {
+	if d, ok := t.(Declarer); ok {
+		return d.Properties().normalize()
+	}
+	return Properties{}
+}
+
+// Object is an object in flight.
+type Object struct {
+	// Body yields the object's bytes. Never nil inside the pipeline.
+	Body io.Reader
+	// Header holds the object's response headers with canonical names:
+	// Content-Type, ETag, Last-Modified, Cache-Control, X-Amz-Meta-*,
+	// X-Amz-Checksum-*, and so on. Content-Length is not kept here; see Length.
+	Header http.Header
+	// Length is the number of bytes Body yields, or -1 when unknown.
+	Length int64
+	// Request is the request being served. Never nil inside the pipeline.
+	Request *Request
+}
+
+// Request describes the request a transform is serving: who asked, for what,
+// and with which access point configuration.
+type Request struct {
+	// Operation is "GetObject" or "HeadObject".
+	Operation string
+	// Key is the object key, decoded from the user's request URL.
+	Key string
+	// URL is the user's request URL (decoded, without authentication
+	// parameters). Its query carries per-request options such as ?width=.
+	URL *url.URL
+	// Header holds the user's request headers, canonicalized.
+	Header http.Header
+	// Caller identifies who made the request.
+	Caller Caller
+	// Payload is the access point's configuration payload, verbatim.
+	Payload []byte
+	// AccessPointARN is the Object Lambda access point's ARN.
+	AccessPointARN string
+}
+
+// Caller is the authenticated identity that made the request.
+type Caller struct {
+	Type        string // IAMUser, AssumedRole, Root, FederatedUser, AWSAccount, AWSService
+	PrincipalID string
+	ARN         string
+	AccountID   string
+	AccessKeyID string
+	UserName    string
+	InvokedBy   string
+	// SessionIssuerARN is the role (or user) that issued temporary credentials.
+	SessionIssuerARN string
+	// SessionAttributes holds sessionContext.attributes (mfaAuthenticated, ...).
+	SessionAttributes map[string]string
+}
+
+// Query returns the first value of the user request's query parameter name.
+func (r *Request) Query(name string) string {
+	if r == nil || r.URL == nil {
+		return ""
+	}
+	return r.URL.Query().Get(name)
+}
+
+// ErrPanic marks an error recovered from a panic in a transform.
+var ErrPanic = errors.New("transform panicked")
+
+// bodyDependent lists headers whose value depends on the exact body bytes.
+func dropBodyDependent(h http.Header) {
+	for k := range h {
+		lk := strings.ToLower(k)
+		if lk == "etag" || lk == "content-md5" || strings.HasPrefix(lk, "x-amz-checksum-") {
+			delete(h, k)
+		}
+	}
+}
+
+// Run applies t to in with the pipeline's rules: body-dependent headers
+// (ETag, Content-MD5, X-Amz-Checksum-*) are removed before Apply unless t
+// declares BodyUnchanged; Length becomes -1 unless t is LengthPreserving;
+// panics in Apply and in the returned body's Read become errors wrapping
+// ErrPanic. in.Header is cloned, so the caller's map is never changed.
+func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) {
+	if in == nil {
+		return nil, errors.New("transform: nil object")
+	}
+	p := Describe(t)
+	obj := *in
+	obj.Header = in.Header.Clone()
+	if obj.Header == nil {
+		obj.Header = http.Header{}
+	}
+	obj.Header.Del("Content-Length")
+	if !p.BodyUnchanged {
+		dropBodyDependent(obj.Header)
+	}
+	if !p.LengthPreserving {
+		obj.Length = -1
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, panicError(r)
+		}
+	}()
+	out, err = t.Apply(ctx, &obj)
+	if err != nil {
+		return nil, err
+	}
+	if out == nil || out.Body == nil {
+		return nil, errors.New("transform: Apply returned no body")
+	}
+	if out.Header == nil {
+		out.Header = http.Header{}
+	}
+	out.Header.Del("Content-Length")
+	if out.Request == nil {
+		out.Request = in.Request
+	}
+	if _, ok := out.Body.(*guardedReader); !ok {
+		out.Body = &guardedReader{r: out.Body}
+	}
+	return out, nil
+}
+
+func panicError(r any) error {
+	return fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
+}
+
+// guardedReader turns a panic inside Read into an error and makes the error
+// sticky, so a broken transform cannot be read past its failure.
+type guardedReader struct {
+	r   io.Reader
+	err error
+}
+
+func (g *guardedReader) Read(p []byte) (n int, err error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, panicError(r)
+			g.err = err
+		}
+	}()
+	n, err = g.r.Read(p)
+	if err != nil && err != io.EOF {
+		g.err = err
+	}
+	return n, err
+}
+
+// Close closes the underlying reader if it is an io.Closer.
+func (g *guardedReader) Close() error {
+	if c, ok := g.r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
