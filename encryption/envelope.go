@@ -1,0 +1,641 @@
+package encryption
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Format is the S3 Encryption Client message format of an object. It is not
+// the client version: the Go and Java v3 clients write FormatV2, the v4
+// clients write FormatV3.
+type Format uint8
+
+// Message formats.
+const (
+	FormatUnknown Format = iota
+	FormatV1             // x-amz-key: legacy, read only behind WithLegacyFormats
+	FormatV2             // x-amz-key-v2: AES-GCM without key commitment
+	FormatV3             // x-amz-3: suite 115, AES-GCM with HKDF and key commitment
+)
+
+func (f Format) String() string {
+	switch f {
+	case FormatV1:
+		return "V1"
+	case FormatV2:
+		return "V2"
+	case FormatV3:
+		return "V3"
+	}
+	return "unknown"
+}
+
+// ContentAlg is the content encryption algorithm as stored in the envelope.
+type ContentAlg string
+
+// Content algorithms.
+const (
+	ContentAESGCM     ContentAlg = "AES/GCM/NoPadding"    // format V2 (suite 0x72)
+	ContentCommitting ContentAlg = "115"                  // format V3 (suite 0x73: HKDF-SHA512 + key commitment)
+	ContentAESCBC     ContentAlg = "AES/CBC/PKCS5Padding" // legacy, unauthenticated
+)
+
+// WrapAlg is the key wrapping algorithm that protects the data key.
+type WrapAlg string
+
+// Key wrapping algorithms. The first three are current; the rest are legacy
+// and can only be unwrapped with WithLegacyWrapping.
+const (
+	WrapKMSContext    WrapAlg = "kms+context"
+	WrapAESGCM        WrapAlg = "AES/GCM"
+	WrapRSAOAEPSHA1   WrapAlg = "RSA-OAEP-SHA1"
+	WrapKMS           WrapAlg = "kms"
+	WrapAESWrap       WrapAlg = "AESWrap"
+	WrapAESECB        WrapAlg = "AES"
+	WrapRSAOAEPSHA256 WrapAlg = "RSA/ECB/OAEPWithSHA-256AndMGF1Padding"
+	WrapRSAPKCS1      WrapAlg = "RSA"
+)
+
+// IsLegacy reports whether w is a legacy (read-only, opt-in) wrap algorithm.
+func (w WrapAlg) IsLegacy() bool {
+	switch w {
+	case WrapKMSContext, WrapAESGCM, WrapRSAOAEPSHA1:
+		return false
+	}
+	return true
+}
+
+// Metadata mapkeys (without the "x-amz-meta-" prefix S3 adds on the wire).
+const (
+	KeyV1Key          = "x-amz-key"
+	KeyV2Key          = "x-amz-key-v2"
+	KeyIV             = "x-amz-iv"
+	KeyCEKAlg         = "x-amz-cek-alg"
+	KeyWrapAlg        = "x-amz-wrap-alg"
+	KeyMatDesc        = "x-amz-matdesc"
+	KeyTagLen         = "x-amz-tag-len"
+	KeyPlaintextLen   = "x-amz-unencrypted-content-length"
+	KeyV3Key          = "x-amz-3"
+	KeyV3Content      = "x-amz-c"
+	KeyV3Commitment   = "x-amz-d"
+	KeyV3MessageID    = "x-amz-i"
+	KeyV3Wrap         = "x-amz-w"
+	KeyV3MatDesc      = "x-amz-m"
+	KeyV3Context      = "x-amz-t"
+	KeyInstructionTag = "x-amz-crypto-instr-file"
+
+	// MetaPrefix is the prefix S3 puts in front of user metadata names.
+	MetaPrefix = "x-amz-meta-"
+
+	// ReservedContextKey is the KMS encryption context entry that binds a
+	// kms+context data key to its content algorithm.
+	ReservedContextKey = "aws:x-amz-cek-alg"
+
+	// InstructionSuffix is the default suffix of instruction-file objects.
+	InstructionSuffix = ".instruction"
+)
+
+// Sizes fixed by the formats.
+const (
+	DataKeySize    = 32 // AES-256 data key
+	GCMIVSize      = 12
+	CBCIVSize      = 16
+	TagSize        = 16
+	MessageIDSize  = 28
+	CommitmentSize = 28
+)
+
+// maxInstructionFile bounds the instruction file body ParseInstructionFile
+// accepts; real ones are a few hundred bytes.
+const maxInstructionFile = 64 << 10
+
+// EnvelopeKeys returns the metadata names (without "x-amz-meta-") that make up
+// an S3 Encryption Client envelope, in every format. Strip them from a
+// response that carries plaintext.
+func EnvelopeKeys() []string {
+	return []string{
+		KeyV1Key, KeyV2Key, KeyIV, KeyCEKAlg, KeyWrapAlg, KeyMatDesc, KeyTagLen, KeyPlaintextLen,
+		KeyV3Key, KeyV3Content, KeyV3Commitment, KeyV3MessageID, KeyV3Wrap, KeyV3MatDesc, KeyV3Context,
+		KeyInstructionTag,
+	}
+}
+
+func isEnvelopeKey(k string) bool {
+	switch k {
+	case KeyV1Key, KeyV2Key, KeyIV, KeyCEKAlg, KeyWrapAlg, KeyMatDesc, KeyTagLen, KeyPlaintextLen,
+		KeyV3Key, KeyV3Content, KeyV3Commitment, KeyV3MessageID, KeyV3Wrap, KeyV3MatDesc, KeyV3Context,
+		KeyInstructionTag:
+		return true
+	}
+	return false
+}
+
+// StripEnvelope deletes every envelope header (X-Amz-Meta-X-Amz-Key-V2, ...)
+// from h, in any letter case, and returns h.
+func StripEnvelope(h http.Header) http.Header {
+	for name := range h {
+		l := strings.ToLower(name)
+		if strings.HasPrefix(l, MetaPrefix) && isEnvelopeKey(l[len(MetaPrefix):]) {
+			delete(h, name)
+		}
+	}
+	return h
+}
+
+// StripEnvelopeMetadata returns a copy of the user metadata md (names with or
+// without the "x-amz-meta-" prefix) without the envelope entries.
+func StripEnvelopeMetadata(md map[string]string) map[string]string {
+	out := make(map[string]string, len(md))
+	for k, v := range md {
+		l := strings.TrimPrefix(strings.ToLower(k), MetaPrefix)
+		if !isEnvelopeKey(l) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Metadata is S3 user metadata normalised for parsing: lower-case names
+// without the "x-amz-meta-" prefix. Build it with FromHeader or FromMap; a
+// plain map literal works too, it is normalised again when parsed.
+type Metadata map[string]string
+
+// FromHeader extracts the user metadata from an HTTP response header
+// (X-Amz-Meta-* fields; the first value of each wins).
+func FromHeader(h http.Header) Metadata {
+	md := make(Metadata)
+	for name, vs := range h {
+		l := strings.ToLower(name)
+		if !strings.HasPrefix(l, MetaPrefix) || len(vs) == 0 {
+			continue
+		}
+		md[l[len(MetaPrefix):]] = vs[0]
+	}
+	return md
+}
+
+// FromMap normalises a user metadata map as the SDK returns it
+// (GetObjectOutput.Metadata: names without prefix) or as raw header names
+// with the "x-amz-meta-" prefix.
+func FromMap(m map[string]string) Metadata {
+	md := make(Metadata, len(m))
+	for k, v := range m {
+		md[strings.TrimPrefix(strings.ToLower(k), MetaPrefix)] = v
+	}
+	return md
+}
+
+func (md Metadata) normalized() Metadata {
+	for k := range md {
+		if k != strings.ToLower(k) || strings.HasPrefix(k, MetaPrefix) {
+			return FromMap(md)
+		}
+	}
+	return md
+}
+
+func (md Metadata) has(k string) bool { _, ok := md[k]; return ok }
+
+// IsEncrypted reports whether md carries an S3 Encryption Client envelope
+// (complete, or pointing at a V3 instruction file). Objects whose whole V1/V2
+// envelope lives in an instruction file cannot be recognised from their
+// metadata alone.
+func IsEncrypted(md Metadata) bool {
+	md = md.normalized()
+	return md.has(KeyV1Key) || md.has(KeyV2Key) || md.has(KeyV3Key) ||
+		(md.has(KeyV3Content) && md.has(KeyV3Commitment) && md.has(KeyV3MessageID))
+}
+
+// IsInstructionFile reports whether md belongs to an instruction-file object
+// (marker x-amz-crypto-instr-file). Such objects are key material, not data.
+func IsInstructionFile(md Metadata) bool { return md.normalized().has(KeyInstructionTag) }
+
+// Envelope is the parsed content metadata of a client-side encrypted object.
+// It holds only wrapped (encrypted) keys, so it is safe to keep around; its
+// String method prints no key bytes.
+type Envelope struct {
+	Format  Format
+	Content ContentAlg
+	Wrap    WrapAlg
+
+	EncryptedKey  []byte // wrapped data key
+	IV            []byte // V1/V2: 12 bytes (GCM) or 16 bytes (CBC)
+	MessageID     []byte // V3: 28 bytes, HKDF salt
+	KeyCommitment []byte // V3: 28 bytes
+
+	// MatDesc is the material description: x-amz-matdesc (V1/V2) or x-amz-m
+	// (V3). For kms and kms+context wraps in V1/V2 it is the KMS encryption
+	// context.
+	MatDesc map[string]string
+	// KMSContext is the V3 KMS encryption context (x-amz-t).
+	KMSContext map[string]string
+
+	TagLenBits   int   // 128 for GCM, 0 for CBC
+	PlaintextLen int64 // from x-amz-unencrypted-content-length, -1 if absent
+
+	// FromInstructionFile is set when (part of) the envelope was read from an
+	// instruction file.
+	FromInstructionFile bool
+}
+
+// EncryptionContext returns the KMS encryption context stored with the
+// object: x-amz-t for V3, the material description for V1/V2.
+func (e *Envelope) EncryptionContext() map[string]string {
+	if e.Format == FormatV3 {
+		return e.KMSContext
+	}
+	return e.MatDesc
+}
+
+// String describes the envelope without any key material.
+func (e *Envelope) String() string {
+	return fmt.Sprintf("encryption.Envelope{Format:%s Content:%s Wrap:%s}", e.Format, e.Content, e.Wrap)
+}
+
+// ParseOption configures ParseEnvelope and ParseInstructionFile. There are
+// none yet; the type keeps the signature stable.
+type ParseOption func(*parseConfig)
+
+type parseConfig struct{}
+
+func malformed(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrMalformedEnvelope, fmt.Sprintf(format, args...))
+}
+
+var v3WrapCodes = map[string]WrapAlg{"02": WrapAESGCM, "12": WrapKMSContext, "22": WrapRSAOAEPSHA1}
+
+func v3WrapCode(w WrapAlg) (string, bool) {
+	for c, a := range v3WrapCodes {
+		if a == w {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+var v2OnlyKeys = []string{KeyIV, KeyCEKAlg, KeyWrapAlg, KeyMatDesc, KeyTagLen}
+var v3OnlyKeys = []string{KeyV3Content, KeyV3Commitment, KeyV3MessageID, KeyV3Wrap, KeyV3MatDesc, KeyV3Context}
+
+// ParseEnvelope reads the envelope from object metadata. It returns
+// ErrNotEncrypted when there is none, ErrNeedInstructionFile when the object
+// points at an instruction file, and an error wrapping ErrMalformedEnvelope
+// or ErrUnsupportedFormat when the envelope is broken. Legacy formats are
+// parsed here; decryption refuses them unless the matching opt-in is given.
+func ParseEnvelope(md Metadata, _ ...ParseOption) (*Envelope, error) {
+	md = md.normalized()
+	hasV1, hasV2, hasV3 := md.has(KeyV1Key), md.has(KeyV2Key), md.has(KeyV3Key)
+	n := 0
+	for _, b := range []bool{hasV1, hasV2, hasV3} {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return nil, malformed("conflicting format keys (more than one of %s, %s, %s)", KeyV1Key, KeyV2Key, KeyV3Key)
+	}
+	if n == 0 {
+		if md.has(KeyV3Content) && md.has(KeyV3Commitment) && md.has(KeyV3MessageID) {
+			return nil, fmt.Errorf("%w: V3 object without %s", ErrNeedInstructionFile, KeyV3Key)
+		}
+		return nil, ErrNotEncrypted
+	}
+	return parseNormalized(md, false)
+}
+
+// ParseInstructionFile builds the envelope of an object whose envelope is
+// stored in an instruction file. objectMD is the metadata of the object
+// itself (format V3 keeps x-amz-c, x-amz-d and x-amz-i there); body is the
+// instruction file's content (a JSON object, at most 64 KiB).
+func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*Envelope, error) {
+	if len(body) > maxInstructionFile {
+		return nil, malformed("instruction file larger than %d bytes", maxInstructionFile)
+	}
+	var raw map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil || raw == nil {
+		return nil, malformed("instruction file is not a JSON object")
+	}
+	if dec.More() {
+		return nil, malformed("trailing data after instruction file JSON")
+	}
+	md := make(Metadata, len(raw))
+	for k, v := range raw {
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			var num json.Number
+			if err := json.Unmarshal(v, &num); err != nil {
+				return nil, malformed("instruction file value for %q is neither string nor number", k)
+			}
+			s = num.String()
+		}
+		md[strings.ToLower(k)] = s
+	}
+	objectMD = objectMD.normalized()
+	if md.has(KeyV3Key) {
+		for _, k := range []string{KeyV3Content, KeyV3Commitment, KeyV3MessageID} {
+			if md.has(k) {
+				return nil, malformed("instruction file must not contain %s (possible tampering)", k)
+			}
+			v, ok := objectMD[k]
+			if !ok {
+				return nil, malformed("V3 instruction file but object metadata lacks %s", k)
+			}
+			md[k] = v
+		}
+	}
+	if !md.has(KeyV1Key) && !md.has(KeyV2Key) && !md.has(KeyV3Key) {
+		return nil, malformed("instruction file holds no wrapped key")
+	}
+	if md.has(KeyV1Key) && md.has(KeyV2Key) {
+		return nil, malformed("conflicting format keys in instruction file")
+	}
+	return parseNormalized(md, true)
+}
+
+func parseNormalized(md Metadata, fromInstr bool) (*Envelope, error) {
+	e := &Envelope{PlaintextLen: -1, FromInstructionFile: fromInstr}
+	var err error
+	switch {
+	case md.has(KeyV3Key):
+		e.Format = FormatV3
+		err = parseV3(md, e)
+	case md.has(KeyV2Key):
+		e.Format = FormatV2
+		err = parseV12(md, e, KeyV2Key)
+	default:
+		e.Format = FormatV1
+		err = parseV12(md, e, KeyV1Key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if v := strings.TrimSpace(md[KeyPlaintextLen]); v != "" {
+		n, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil || n < 0 {
+			return nil, malformed("%s is not a non-negative integer", KeyPlaintextLen)
+		}
+		e.PlaintextLen = n
+	}
+	return e, nil
+}
+
+func parseV12(md Metadata, e *Envelope, keyName string) error {
+	for _, k := range v3OnlyKeys {
+		if md.has(k) {
+			return malformed("conflicting format keys (%s together with %s)", keyName, k)
+		}
+	}
+	var err error
+	if e.EncryptedKey, err = b64(md, keyName); err != nil {
+		return err
+	}
+	if !md.has(KeyIV) {
+		return malformed("missing %s", KeyIV)
+	}
+	if e.IV, err = b64(md, KeyIV); err != nil {
+		return err
+	}
+	if e.MatDesc, err = jsonMap(md, KeyMatDesc); err != nil {
+		return err
+	}
+	e.Wrap = WrapAlg(md[KeyWrapAlg])
+	if e.Format == FormatV2 && e.Wrap == "" {
+		return malformed("missing %s", KeyWrapAlg)
+	}
+	if e.Wrap == "" {
+		// V1 without a wrap algorithm: Java's rule, AES (ECB) for short keys.
+		if len(e.EncryptedKey) <= 48 {
+			e.Wrap = WrapAESECB
+		} else {
+			e.Wrap = WrapRSAPKCS1
+		}
+	}
+	switch e.Wrap {
+	case WrapKMSContext, WrapAESGCM, WrapRSAOAEPSHA1, WrapKMS, WrapAESWrap, WrapAESECB, WrapRSAOAEPSHA256, WrapRSAPKCS1:
+	default:
+		return fmt.Errorf("%w: wrap algorithm %q", ErrUnsupportedFormat, clip(string(e.Wrap)))
+	}
+	cek, ok := md[KeyCEKAlg]
+	if !ok {
+		if e.Format == FormatV2 {
+			return malformed("missing %s", KeyCEKAlg)
+		}
+		cek = string(ContentAESCBC)
+	}
+	e.Content = ContentAlg(cek)
+	switch e.Content {
+	case ContentAESGCM:
+		if len(e.IV) != GCMIVSize {
+			return malformed("%s must be %d bytes for %s, got %d", KeyIV, GCMIVSize, ContentAESGCM, len(e.IV))
+		}
+		e.TagLenBits = 128
+		if v, ok := md[KeyTagLen]; ok && strings.TrimSpace(v) != "128" {
+			return fmt.Errorf("%w: tag length %q (only 128 is supported)", ErrUnsupportedFormat, clip(v))
+		}
+	case ContentAESCBC:
+		if len(e.IV) != CBCIVSize {
+			return malformed("%s must be %d bytes for %s, got %d", KeyIV, CBCIVSize, ContentAESCBC, len(e.IV))
+		}
+		if md.has(KeyTagLen) {
+			return malformed("%s present for %s", KeyTagLen, ContentAESCBC)
+		}
+	default:
+		return fmt.Errorf("%w: content algorithm %q", ErrUnsupportedFormat, clip(cek))
+	}
+	if allZero(e.IV) {
+		return malformed("%s is all zero", KeyIV)
+	}
+	return nil
+}
+
+func parseV3(md Metadata, e *Envelope) error {
+	for _, k := range v2OnlyKeys {
+		if md.has(k) {
+			return malformed("conflicting format keys (%s together with %s)", KeyV3Key, k)
+		}
+	}
+	for _, k := range []string{KeyV3Content, KeyV3Commitment, KeyV3MessageID, KeyV3Wrap} {
+		if !md.has(k) {
+			return malformed("missing %s", k)
+		}
+	}
+	var err error
+	if e.EncryptedKey, err = b64(md, KeyV3Key); err != nil {
+		return err
+	}
+	if c := strings.TrimSpace(md[KeyV3Content]); c != string(ContentCommitting) {
+		return fmt.Errorf("%w: V3 content suite %q", ErrUnsupportedFormat, clip(c))
+	}
+	e.Content = ContentCommitting
+	e.TagLenBits = 128
+	w, ok := v3WrapCodes[strings.TrimSpace(md[KeyV3Wrap])]
+	if !ok {
+		return fmt.Errorf("%w: V3 wrap code %q", ErrUnsupportedFormat, clip(md[KeyV3Wrap]))
+	}
+	e.Wrap = w
+	if e.MessageID, err = b64(md, KeyV3MessageID); err != nil {
+		return err
+	}
+	if len(e.MessageID) != MessageIDSize {
+		return malformed("%s must be %d bytes, got %d", KeyV3MessageID, MessageIDSize, len(e.MessageID))
+	}
+	if allZero(e.MessageID) {
+		return malformed("%s is all zero", KeyV3MessageID)
+	}
+	if e.KeyCommitment, err = b64(md, KeyV3Commitment); err != nil {
+		return err
+	}
+	if len(e.KeyCommitment) != CommitmentSize {
+		return malformed("%s must be %d bytes, got %d", KeyV3Commitment, CommitmentSize, len(e.KeyCommitment))
+	}
+	if e.MatDesc, err = jsonMap(md, KeyV3MatDesc); err != nil {
+		return err
+	}
+	if e.KMSContext, err = jsonMap(md, KeyV3Context); err != nil {
+		return err
+	}
+	return nil
+}
+
+func b64(md Metadata, k string) ([]byte, error) {
+	v := strings.TrimSpace(md[k])
+	if v == "" {
+		return nil, malformed("%s is empty", k)
+	}
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, malformed("%s is not valid base64", k)
+	}
+	return b, nil
+}
+
+// jsonMap parses a material description or encryption context. Absent means
+// the empty map. S3 returns non-ASCII metadata as RFC 2047 encoded-words
+// whose content is UTF-8 encoded twice; both layers are undone first.
+func jsonMap(md Metadata, k string) (map[string]string, error) {
+	v, ok := md[k]
+	if !ok || strings.TrimSpace(v) == "" {
+		return map[string]string{}, nil
+	}
+	v = decodeS3Value(v)
+	var m map[string]string
+	dec := json.NewDecoder(strings.NewReader(v))
+	if err := dec.Decode(&m); err != nil || m == nil || dec.More() {
+		return nil, malformed("%s is not a JSON object of strings", k)
+	}
+	return m, nil
+}
+
+func decodeS3Value(v string) string {
+	if !strings.Contains(v, "=?") {
+		return v
+	}
+	d, err := new(mime.WordDecoder).DecodeHeader(v)
+	if err != nil {
+		return v
+	}
+	// Undo the double UTF-8 encoding: every rune is then a byte.
+	buf := make([]byte, 0, len(d))
+	for _, r := range d {
+		if r > 0xFF {
+			return d
+		}
+		buf = append(buf, byte(r))
+	}
+	if utf8.Valid(buf) {
+		return string(buf)
+	}
+	return d
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// clip bounds attacker-controlled values quoted in error messages.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
+}
+
+// Metadata returns the envelope as user metadata to store with the object or
+// send in WriteGetObjectResponse (names without the "x-amz-meta-" prefix).
+func (e *Envelope) Metadata() map[string]string {
+	enc := base64.StdEncoding.EncodeToString
+	m := map[string]string{}
+	switch e.Format {
+	case FormatV3:
+		m[KeyV3Key] = enc(e.EncryptedKey)
+		m[KeyV3Content] = string(ContentCommitting)
+		if c, ok := v3WrapCode(e.Wrap); ok {
+			m[KeyV3Wrap] = c
+		}
+		m[KeyV3MessageID] = enc(e.MessageID)
+		m[KeyV3Commitment] = enc(e.KeyCommitment)
+		if e.Wrap == WrapKMSContext {
+			m[KeyV3Context] = asciiJSON(e.KMSContext)
+			if len(e.MatDesc) > 0 {
+				m[KeyV3MatDesc] = asciiJSON(e.MatDesc)
+			}
+		} else {
+			m[KeyV3MatDesc] = asciiJSON(e.MatDesc)
+			if len(e.KMSContext) > 0 {
+				m[KeyV3Context] = asciiJSON(e.KMSContext)
+			}
+		}
+	default:
+		if e.Format == FormatV1 {
+			m[KeyV1Key] = enc(e.EncryptedKey)
+		} else {
+			m[KeyV2Key] = enc(e.EncryptedKey)
+		}
+		m[KeyIV] = enc(e.IV)
+		m[KeyMatDesc] = asciiJSON(e.MatDesc)
+		m[KeyWrapAlg] = string(e.Wrap)
+		m[KeyCEKAlg] = string(e.Content)
+		if e.Content == ContentAESGCM {
+			m[KeyTagLen] = "128"
+		}
+	}
+	if e.PlaintextLen >= 0 {
+		m[KeyPlaintextLen] = strconv.FormatInt(e.PlaintextLen, 10)
+	}
+	return m
+}
+
+// asciiJSON encodes a string map as JSON using \u escapes for non-ASCII
+// characters, so the value survives as an HTTP header unchanged.
+func asciiJSON(m map[string]string) string {
+	if m == nil {
+		m = map[string]string{}
+	}
+	b, _ := json.Marshal(m) // a map[string]string always marshals
+	var sb strings.Builder
+	for _, r := range string(b) {
+		switch {
+		case r < 0x80:
+			sb.WriteRune(r)
+		case r <= 0xFFFF:
+			fmt.Fprintf(&sb, `\u%04x`, r)
+		default:
+			r -= 0x10000
+			fmt.Fprintf(&sb, `\u%04x\u%04x`, 0xD800+(r>>10), 0xDC00+(r&0x3FF))
+		}
+	}
+	return sb.String()
+}

@@ -1,0 +1,61 @@
+package encryption
+
+import "errors"
+
+// Sentinel errors. Every error returned by this package wraps one of them, so
+// callers can branch with errors.Is. None of the error messages contain key
+// material, data keys or plaintext.
+var (
+	// ErrNotEncrypted: the metadata holds no S3 Encryption Client envelope.
+	// Serve the object as it is.
+	ErrNotEncrypted = errors.New("encryption: object is not client-side encrypted")
+
+	// ErrNeedInstructionFile: the object metadata says the envelope (or part of
+	// it) lives in an instruction file ("<key>.instruction"). Fetch it with the
+	// function's own credentials and call ParseInstructionFile.
+	ErrNeedInstructionFile = errors.New("encryption: envelope is stored in an instruction file")
+
+	// ErrMalformedEnvelope: the envelope is present but cannot be parsed
+	// (bad base64, wrong IV length, non-JSON material description,
+	// conflicting format keys, ...).
+	ErrMalformedEnvelope = errors.New("encryption: malformed envelope")
+
+	// ErrUnsupportedFormat: the envelope names an algorithm this package does
+	// not implement.
+	ErrUnsupportedFormat = errors.New("encryption: unsupported format")
+
+	// ErrLegacyNotAllowed: the object uses a legacy format, content algorithm
+	// or key wrap (V1, AES/CBC, kms, AESWrap, AES, RSA) and the matching
+	// opt-in was not given.
+	ErrLegacyNotAllowed = errors.New("encryption: legacy algorithm not enabled")
+
+	// ErrCommitmentRequired: key commitment is required but the object was
+	// written without it (format V1 or V2).
+	ErrCommitmentRequired = errors.New("encryption: key commitment required")
+
+	// ErrAuthentication: the GCM tag, the key commitment or a wrapped key did
+	// not verify. The object was tampered with or the wrong key was used.
+	ErrAuthentication = errors.New("encryption: authentication failed")
+
+	// ErrKeyNotFound: no keyring could unwrap the data key (wrong wrapping
+	// algorithm, unknown material description, wrong key).
+	ErrKeyNotFound = errors.New("encryption: no matching key")
+
+	// ErrNoKeyring: a nil keyring was given.
+	ErrNoKeyring = errors.New("encryption: no keyring configured")
+
+	// ErrTooLarge: authenticating the object would need more buffer space
+	// (memory plus spill file) than allowed, or the object exceeds the GCM
+	// size limit.
+	ErrTooLarge = errors.New("encryption: object too large to authenticate before release")
+
+	// ErrUnauthenticatedRange: a ranged read was requested without the
+	// WithUnauthenticatedRange opt-in.
+	ErrUnauthenticatedRange = errors.New("encryption: ranged reads are unauthenticated and not enabled")
+
+	// ErrInvalidKey: key material has the wrong size or shape.
+	ErrInvalidKey = errors.New("encryption: invalid key")
+
+	// ErrInvalidRange: the requested plaintext range cannot be served.
+	ErrInvalidRange = errors.New("encryption: invalid range")
+)
