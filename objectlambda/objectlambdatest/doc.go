@@ -1,0 +1,48 @@
+// Package objectlambdatest runs a local S3 Object Lambda access point for
+// tests, the way net/http/httptest runs a local HTTP server.
+//
+// S3 Object Lambda cannot be reached by new AWS accounts, and no S3 emulator
+// offers it, so without this package an Object Lambda function can only be
+// tested against hand-written event JSON and a mocked WriteGetObjectResponse.
+// That misses exactly what breaks in production: the presigned inputS3Url and
+// its signed headers, the host prefix and SigV4 scope of
+// WriteGetObjectResponse, the single-use token, streaming, and what the
+// client finally sees when the function fails.
+//
+// New starts, on 127.0.0.1 and free ports:
+//
+//   - an S3 store: versitygw (a real S3 server that checks presigned
+//     signatures; the default), an in-process gofakes3 store
+//     (WithMemoryStore), or an endpoint you run (WithExternalStore);
+//   - one front end that is, at the same time, the Object Lambda access
+//     point for S3 clients (path-style GetObject, HeadObject, ListObjects,
+//     ListObjectsV2, authenticated with SigV4), the WriteGetObjectResponse
+//     endpoint, and the host of every inputS3Url (a proxy to the store that
+//     keeps the signed Host);
+//   - the function: in-process (WithFunction, WithFunctionFactory) or a
+//     bootstrap binary under AWS's Lambda Runtime Interface Emulator
+//     (WithBootstrap, BuildBootstrap).
+//
+// The test then uses a real aws-sdk-go-v2 client (Client, ClientAs) and
+// asserts on what the client sees, on the events the function got (Events)
+// and on its WriteGetObjectResponse calls (WGORCalls).
+//
+// Like the real access point, it answers 403 AccessDenied to unsigned or
+// wrongly signed clients, 501 to Range and partNumber unless
+// WithAllowedFeatures enables them, 500 LambdaResponseNotReceived,
+// LambdaRuntimeError or LambdaTimeout when the function does not answer,
+// 400 LambdaInvalidResponse when its WriteGetObjectResponse is invalid, and
+// it aborts the client's connection when the function's body breaks
+// mid-stream, so the client sees a broken transfer rather than a short body.
+//
+// A function needs one endpoint: set AWS_ENDPOINT_URL_S3 to URL (Env does).
+// That endpoint speaks plain HTTP, so a function's WriteGetObjectResponse
+// must disable the SDK's host prefix and send UNSIGNED-PAYLOAD for streamed
+// bodies, as the objectlambda package does for custom endpoints.
+//
+// versitygw and the RIE are external binaries, found through
+// OBJECTLAMBDATEST_VERSITYGW and OBJECTLAMBDATEST_RIE, then
+// <module root>/.peers/bin (scripts/install-peers.sh installs them there),
+// then PATH. When one is missing, the test is skipped, or fails if the CI
+// environment variable is set.
+package objectlambdatest

@@ -1,0 +1,103 @@
+package objectlambdatest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+)
+
+// store is the S3 server underneath the access point (the "supporting access point").
+type store struct {
+	url        string // base endpoint, e.g. http://127.0.0.1:7070
+	accessKey  string
+	secretKey  string
+	checksSigs bool
+	stop       func()
+	proc       *process
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// startStore starts (or connects to) the configured store. Cleanup is the caller's.
+func startStore(t testing.TB, c *config) (*store, error) {
+	switch c.store {
+	case storeMemory:
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("memory store: %w", err)
+		}
+		srv := &http.Server{Handler: gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(false)).Server(), ReadHeaderTimeout: 10 * time.Second}
+		done := make(chan struct{})
+		go func() { _ = srv.Serve(l); close(done) }()
+		return &store{
+			url: "http://" + l.Addr().String(), accessKey: "memory-" + randomHex(6), secretKey: randomHex(20),
+			stop: func() { _ = srv.Close(); <-done },
+		}, nil
+	case storeExternal:
+		return &store{url: c.extURL, accessKey: c.extKey, secretKey: c.extSec, checksSigs: true, stop: func() {}}, nil
+	default:
+		bin := findPeer(t, "versitygw", EnvVersityGW)
+		dir, err := filepath.Abs(t.TempDir())
+		if err != nil {
+			return nil, err
+		}
+		var lastErr error
+		for range 3 { // the free port may be taken between probe and use: retry
+			addr, err := freeAddr()
+			if err != nil {
+				return nil, err
+			}
+			s := &store{url: "http://" + addr, accessKey: "VGW" + randomHex(8), secretKey: randomHex(20), checksSigs: true}
+			cmd := exec.Command(bin, "--port", addr, "--quiet", "--region", c.region, "posix", dir)
+			cmd.Env = []string{"ROOT_ACCESS_KEY=" + s.accessKey, "ROOT_SECRET_KEY=" + s.secretKey, "HOME=" + dir}
+			setProcessGroup(cmd)
+			p, err := startProcess("versitygw", cmd, addr)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			s.proc = p
+			s.stop = p.stop
+			return s, nil
+		}
+		return nil, lastErr
+	}
+}
+
+// client is an S3 client talking to the store directly, as its root user.
+func (s *store) client(region string, hc *http.Client) *s3.Client {
+	return s3.New(s3.Options{
+		Region: region, BaseEndpoint: aws.String(s.url), UsePathStyle: true, HTTPClient: hc,
+		Credentials: credentials.NewStaticCredentialsProvider(s.accessKey, s.secretKey, ""),
+	})
+}
+
+// ensureBucket creates the bucket unless it exists.
+func (s *store) ensureBucket(ctx context.Context, c *s3.Client, bucket string) error {
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+	var owned *types.BucketAlreadyOwnedByYou
+	var exists *types.BucketAlreadyExists
+	if err == nil || errors.As(err, &owned) || errors.As(err, &exists) {
+		return nil
+	}
+	return fmt.Errorf("create bucket %q on the store: %w", bucket, err)
+}
