@@ -1,0 +1,285 @@
+package objectlambda
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/objectlambda/sdk-go/internal/httprange"
+	"github.com/objectlambda/sdk-go/internal/spool"
+	"github.com/objectlambda/sdk-go/presign"
+	"github.com/objectlambda/sdk-go/s3err"
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// GetResult is what a GetObject invocation returns to Lambda. S3 ignores it;
+// it is there for logs and tests.
+type GetResult struct {
+	StatusCode int    `json:"statusCode"`
+	ErrorCode  string `json:"errorCode,omitempty"`
+	BytesOut   int64  `json:"bytesOut"`
+}
+
+// conditionalHeaders are forwarded to the presigned request so that S3
+// evaluates them against the stored object.
+var conditionalHeaders = []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"}
+
+// firstChunk is how much output is read before WriteGetObjectResponse is
+// called, so that a transform failing at once still gets a proper error reply.
+const firstChunk = 32 << 10
+
+// serveGet answers one GetObject event with exactly one WGOR call. When
+// pre is not nil the request already failed and pre is the reply.
+func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResult, error) {
+	start := time.Now()
+	c := ev.GetObjectContext
+	rs := newResponder(h.wgor, c.OutputRoute, c.OutputToken, h.log)
+	workCtx, cancel := h.workContext(ctx, start)
+	defer cancel()
+
+	var st getStats
+	done := make(chan error, 1)
+	if pre != nil {
+		done <- pre
+	} else {
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					done <- fmt.Errorf("%w: %v", transform.ErrPanic, r)
+				}
+			}()
+			done <- h.get(workCtx, rs, ev, &st)
+		}()
+	}
+
+	var err error
+	select {
+	case err = <-done:
+	case <-workCtx.Done():
+		err = context.Cause(workCtx)
+		if !rs.answered() {
+			// Nothing sent yet: answer now, while the margin lasts.
+			_ = rs.fail(ctx, err)
+		}
+		// A stream in flight fails by itself: its reads and the WGOR call use workCtx.
+		select {
+		case err2 := <-done:
+			if err2 != nil {
+				err = err2
+			}
+		case <-ctx.Done():
+		}
+	}
+	if err != nil && !rs.answered() {
+		_ = rs.fail(ctx, err)
+	}
+	rs.wait(ctx)
+
+	res := &GetResult{StatusCode: rs.status, ErrorCode: rs.code, BytesOut: rs.bytesOut.Load()}
+	h.logRequest(ctx, ev, OpGetObject, start, res.StatusCode, res.ErrorCode, st.bytesIn.Load(), res.BytesOut, err, rs.err)
+	if rs.err != nil {
+		return res, fmt.Errorf("objectlambda: WriteGetObjectResponse: %w", rs.err)
+	}
+	if err != nil && rs.streaming.Load() {
+		// The body broke after the first byte: the caller saw an aborted
+		// transfer; make the invocation fail too.
+		return res, err
+	}
+	return res, nil
+}
+
+type getStats struct {
+	bytesIn countedInt
+}
+
+// get does the work of serveGet. Errors returned before the responder was
+// claimed become the error reply.
+func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStats) error {
+	req, err := newRequest(ev)
+	if err != nil {
+		return err
+	}
+	if err := h.authorize(ctx, req); err != nil {
+		return err
+	}
+
+	pushdown := h.cfg.pushdownRanges && h.props.RangeSafe && (req.rangeSpec != nil || req.PartNumber > 0)
+	fr := &presign.Request{
+		Method:      http.MethodGet,
+		URL:         ev.GetObjectContext.InputS3URL,
+		UserHeaders: req.Header,
+		Header:      http.Header{},
+	}
+	for _, name := range conditionalHeaders {
+		if v := req.Header.Get(name); v != "" {
+			fr.Header.Set(name, v)
+		}
+	}
+	if pushdown {
+		switch {
+		case req.rangeSpec != nil:
+			fr.Header.Set("Range", req.rangeSpec.String())
+		case req.PartNumber > 0:
+			start := int64(req.PartNumber-1) * h.cfg.partSize
+			fr.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, start+h.cfg.partSize-1))
+		}
+	}
+
+	resp, err := h.fetch.Fetch(ctx, fr)
+	if err != nil {
+		if pushdown && req.PartNumber > 0 {
+			if e, ok := s3err.As(err); ok && e.StatusCode == http.StatusRequestedRangeNotSatisfiable {
+				return s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+			}
+		}
+		return err
+	}
+	body := io.ReadCloser(resp.Body)
+	defer func() { body.Close() }()
+
+	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
+		return s3err.New(http.StatusBadRequest, s3err.CodeInvalidRequest,
+			"objects encrypted with customer-provided keys (SSE-C) cannot be served through S3 Object Lambda")
+	}
+	if resp.StatusCode == http.StatusNotModified {
+		in := wgorInput(http.StatusNotModified, objectHeaders(resp.Header), -1)
+		in.ContentLength = nil
+		in.AcceptRanges = nil
+		return rs.send(ctx, in, nil)
+	}
+
+	obj := &transform.Object{
+		Body:    &countingBody{r: body, n: &st.bytesIn},
+		Header:  objectHeaders(resp.Header),
+		Length:  resp.ContentLength,
+		Request: &req.Request,
+	}
+	out, err := transform.Run(ctx, h.chain, obj)
+	if err != nil {
+		return err
+	}
+	if c, ok := out.Body.(io.Closer); ok {
+		defer c.Close()
+	}
+
+	status := http.StatusOK
+	var partsCount int
+	switch {
+	case pushdown && resp.StatusCode == http.StatusPartialContent:
+		cr, err := httprange.ParseContentRange(resp.Header.Get("Content-Range"))
+		if err != nil {
+			return s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the upstream range answer is malformed")
+		}
+		status = http.StatusPartialContent
+		out.Header.Set("Content-Range", cr.ContentRange())
+		out.Length = cr.Length()
+		if req.PartNumber > 0 && cr.Size >= 0 {
+			_, partsCount, _ = httprange.Part(req.PartNumber, h.cfg.partSize, cr.Size)
+		}
+		dropChecksums(out.Header)
+	case pushdown:
+		// S3 ignored the range (e.g. an empty object): serve what came.
+		if req.PartNumber > 0 {
+			partsCount = 1
+		}
+	case req.rangeSpec != nil || req.PartNumber > 0:
+		if out.Length < 0 {
+			rc, n, err := spool.Buffer(out.Body, spool.Options{Dir: h.cfg.spoolDir, MemLimit: h.cfg.spoolMem, MaxBytes: h.cfg.spoolMax})
+			if err != nil {
+				if errors.Is(err, spool.ErrTooLarge) {
+					return s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError,
+						"the transformed object is too large to serve a byte range of")
+				}
+				return err
+			}
+			defer rc.Close()
+			out.Body, out.Length = rc, n
+		}
+		var r httprange.Resolved
+		if req.PartNumber > 0 {
+			r, partsCount, err = httprange.Part(req.PartNumber, h.cfg.partSize, out.Length)
+			if err != nil {
+				return s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+			}
+		} else {
+			r, err = req.rangeSpec.Resolve(out.Length)
+			if err != nil {
+				e := s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidRange, "The requested range is not satisfiable")
+				return &rangeError{err: e, size: out.Length}
+			}
+		}
+		if r.Length() > 0 {
+			if _, err := io.CopyN(io.Discard, out.Body, r.Start); err != nil {
+				return fmt.Errorf("skipping to the range start: %w", err)
+			}
+			out.Body = io.LimitReader(out.Body, r.Length())
+			out.Length = r.Length()
+			status = http.StatusPartialContent
+			out.Header.Set("Content-Range", r.ContentRange())
+			dropChecksums(out.Header)
+		}
+	}
+	// Read the first chunk before answering, so an immediate failure of
+	// the transform or the upstream becomes a proper error reply.
+	first := make([]byte, firstChunk)
+	n, rerr := io.ReadFull(out.Body, first)
+	switch rerr {
+	case nil, io.EOF, io.ErrUnexpectedEOF:
+	default:
+		return rerr
+	}
+	if out.Length == 0 && n > 0 {
+		return s3err.New(http.StatusInternalServerError, s3err.CodeInternalError, "the transform produced bytes for an empty object")
+	}
+	in := wgorInput(status, out.Header, out.Length)
+	if partsCount > 0 {
+		in.PartsCount = aws.Int32(int32(partsCount))
+	}
+	var bodyReader io.Reader = io.MultiReader(bytes.NewReader(first[:n]), out.Body)
+	if n == 0 {
+		bodyReader = out.Body
+	}
+	if err := rs.send(ctx, in, bodyReader); err != nil {
+		return err
+	}
+	return nil
+}
+
+// rangeError is a 416 that also knows the object size, for Content-Range.
+type rangeError struct {
+	err  *s3err.Error
+	size int64
+}
+
+func (e *rangeError) Error() string { return e.err.Error() }
+func (e *rangeError) Unwrap() error { return e.err }
+
+func dropChecksums(h http.Header) {
+	for k := range h {
+		if strings.HasPrefix(http.CanonicalHeaderKey(k), "X-Amz-Checksum-") {
+			delete(h, k)
+		}
+	}
+}
+
+type countedInt = atomic.Int64
+
+type countingBody struct {
+	r io.ReadCloser
+	n *countedInt
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (c *countingBody) Close() error { return c.r.Close() }

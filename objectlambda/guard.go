@@ -1,0 +1,37 @@
+package objectlambda
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// guarded runs fn under the work deadline and turns a panic into an error.
+// It returns when fn returns or when the deadline passes, whichever is first,
+// so a stuck fn cannot make the invocation miss its reply.
+func (h *Handler) guarded(ctx context.Context, start time.Time, fn func(ctx context.Context) (any, error)) (any, error) {
+	workCtx, cancel := h.workContext(ctx, start)
+	defer cancel()
+	type result struct {
+		v   any
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{err: fmt.Errorf("%w: %v", transform.ErrPanic, r)}
+			}
+		}()
+		v, err := fn(workCtx)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-workCtx.Done():
+		return nil, context.Cause(workCtx)
+	}
+}

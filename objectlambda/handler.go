@@ -1,0 +1,226 @@
+package objectlambda
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/objectlambda/sdk-go/presign"
+	"github.com/objectlambda/sdk-go/s3err"
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// Handler serves S3 Object Lambda events. It implements aws-lambda-go's
+// lambda.Handler, so lambda.Start(h) runs it; Start does that in one call.
+// A Handler is safe for concurrent use.
+type Handler struct {
+	cfg   config
+	chain transform.Transform
+	props transform.Properties
+	wgor  WGORAPI
+	fetch *presign.Client
+	log   *slog.Logger
+}
+
+var _ lambda.Handler = (*Handler)(nil)
+
+// New builds a Handler. Without WithAWSConfig or WithS3Client it loads the
+// default AWS configuration (environment, shared files, the Lambda role).
+func New(opts ...Option) (*Handler, error) {
+	c := config{
+		margin:         time.Second,
+		timeLimit:      60 * time.Second,
+		partSize:       8 << 20,
+		spoolMem:       8 << 20,
+		spoolMax:       512 << 20,
+		pushdownRanges: true,
+		lookupEnv:      os.LookupEnv,
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	h := &Handler{cfg: c, log: c.log}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	h.chain = transform.Chain(c.transforms...)
+	h.props = transform.Describe(h.chain)
+
+	var baseEndpoint string
+	if c.wgor != nil {
+		h.wgor = c.wgor
+	} else {
+		var awsCfg aws.Config
+		if c.awsConfig != nil {
+			awsCfg = *c.awsConfig
+		} else {
+			loaded, err := awsconfig.LoadDefaultConfig(context.Background())
+			if err != nil {
+				return nil, fmt.Errorf("objectlambda: loading AWS configuration: %w", err)
+			}
+			awsCfg = loaded
+		}
+		client := s3.NewFromConfig(awsCfg, wgorClientOptions)
+		if ep := client.Options().BaseEndpoint; ep != nil {
+			baseEndpoint = *ep
+		}
+		h.wgor = client
+	}
+
+	popts := []presign.PolicyOption{presign.WithEndpointsFromEnv(c.lookupEnv)}
+	if baseEndpoint != "" {
+		popts = append(popts, presign.WithTrustedEndpoint(baseEndpoint))
+	}
+	for _, t := range c.trusted {
+		popts = append(popts, presign.WithTrustedEndpoint(t))
+	}
+	popts = append(popts, c.policyOpts...)
+	policy := presign.NewPolicy(popts...)
+	if err := policy.Err(); err != nil {
+		return nil, fmt.Errorf("objectlambda: trust policy: %w", err)
+	}
+	if c.fetcher != nil {
+		h.fetch = c.fetcher
+	} else {
+		fopts := append([]presign.Option{presign.WithPolicy(policy), presign.WithLogger(h.log)}, c.fetchOpts...)
+		h.fetch = presign.NewClient(fopts...)
+	}
+	return h, nil
+}
+
+// wgorClientOptions adapts the S3 client for WriteGetObjectResponse:
+// no SDK retries (a streamed body cannot be replayed and the token is single
+// use), an unsigned payload (never hash a stream; HTTPS does this anyway), and
+// no "{route}." host prefix when a custom endpoint is configured (a local or
+// private endpoint has no such DNS names).
+func wgorClientOptions(o *s3.Options) {
+	o.Retryer = aws.NopRetryer{}
+	o.APIOptions = append(o.APIOptions, v4.SwapComputePayloadSHA256ForUnsignedPayloadMiddleware)
+	if o.BaseEndpoint != nil && !isAWSEndpoint(*o.BaseEndpoint) {
+		o.APIOptions = append(o.APIOptions, disableHostPrefix)
+	}
+}
+
+func isAWSEndpoint(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return strings.HasSuffix(h, ".amazonaws.com") || strings.HasSuffix(h, ".amazonaws.com.cn")
+}
+
+func disableHostPrefix(s *middleware.Stack) error {
+	return s.Finalize.Insert(middleware.FinalizeMiddlewareFunc("objectlambdaNoHostPrefix",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			return next.HandleFinalize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), "EndpointHostPrefix", middleware.Before)
+}
+
+// Start builds a Handler from opts and runs it as the Lambda function. It
+// does not return. A configuration error is logged and ends the process, so
+// the Lambda init phase fails visibly.
+func Start(opts ...Option) {
+	h, err := New(opts...)
+	if err != nil {
+		slog.Error("objectlambda: cannot start", "error", err)
+		os.Exit(1)
+	}
+	lambda.Start(h)
+}
+
+// Invoke implements lambda.Handler: it decodes the event, serves it and
+// encodes the reply (for GetObject a short status document, since S3 ignores
+// it; for HEAD and LIST the reply S3 forwards to the caller).
+func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	ev, err := ParseEvent(payload)
+	if err != nil {
+		if ev != nil && ev.CanRespond() {
+			// The event names a GET we can still answer: tell the caller.
+			res, herr := h.serveGet(ctx, ev, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the Object Lambda event is malformed"))
+			return marshalReply(res, herr)
+		}
+		h.log.ErrorContext(ctx, "objectlambda: rejected event", "error", err)
+		return nil, err
+	}
+	reply, err := h.Handle(ctx, ev)
+	return marshalReply(reply, err)
+}
+
+func marshalReply(reply any, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(reply)
+}
+
+// Handle serves a decoded event. For GetObject the reply is a *GetResult
+// (the object itself went through WriteGetObjectResponse); for HeadObject a
+// *HeadReply; for ListObjects and ListObjectsV2 a *ListReply. An error means
+// the invocation failed: for GetObject only when the reply could not be
+// delivered at all.
+func (h *Handler) Handle(ctx context.Context, ev *Event) (any, error) {
+	if err := ev.Validate(); err != nil {
+		if ev.CanRespond() {
+			return h.serveGet(ctx, ev, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the Object Lambda event is malformed"))
+		}
+		return nil, err
+	}
+	switch ev.Operation() {
+	case OpGetObject:
+		return h.serveGet(ctx, ev, nil)
+	case OpHeadObject:
+		return h.serveHead(ctx, ev)
+	case OpListObjects, OpListObjectsV2:
+		return h.serveList(ctx, ev)
+	}
+	return nil, errors.New("objectlambda: unreachable operation")
+}
+
+// workContext bounds the work of one request: the earlier of the Lambda
+// deadline and the Object Lambda time limit, less the margin kept for
+// answering.
+func (h *Handler) workContext(ctx context.Context, start time.Time) (context.Context, context.CancelFunc) {
+	deadline := start.Add(h.cfg.timeLimit)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	return context.WithDeadlineCause(ctx, deadline.Add(-h.cfg.margin), s3err.ErrDeadline)
+}
+
+// authorize runs the payload checks and authorizers.
+func (h *Handler) authorize(ctx context.Context, r *Request) error {
+	for _, check := range h.cfg.payloadChecks {
+		if err := check(r); err != nil {
+			return err
+		}
+	}
+	for _, a := range h.cfg.authorizers {
+		if err := a(ctx, r); err != nil {
+			if _, ok := s3err.As(err); ok {
+				return err
+			}
+			return s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied, "Access Denied")
+		}
+	}
+	return nil
+}

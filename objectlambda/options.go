@@ -1,0 +1,219 @@
+package objectlambda
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/objectlambda/sdk-go/presign"
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// Option configures a Handler.
+type Option func(*config) error
+
+// Authorizer decides whether the caller may have the object. Return nil to
+// allow. Any other error denies: an *s3err.Error is sent as it is, anything
+// else becomes 403 AccessDenied. It runs before the object is fetched.
+type Authorizer func(ctx context.Context, r *Request) error
+
+type config struct {
+	transforms     []transform.Transform
+	authorizers    []Authorizer
+	awsConfig      *aws.Config
+	wgor           WGORAPI
+	fetcher        *presign.Client
+	trusted        []string
+	policyOpts     []presign.PolicyOption
+	fetchOpts      []presign.Option
+	log            *slog.Logger
+	margin         time.Duration
+	timeLimit      time.Duration
+	partSize       int64
+	spoolDir       string
+	spoolMem       int64
+	spoolMax       int64
+	payloadChecks  []func(*Request) error
+	lookupEnv      func(string) (string, bool)
+	headHook       HeadHook
+	listFilter     ListFilter
+	pushdownRanges bool
+}
+
+// WithTransform appends transforms to the chain every GetObject body passes
+// through (and whose declared properties HEAD answers follow). Without any,
+// objects pass through unchanged.
+func WithTransform(ts ...transform.Transform) Option {
+	return func(c *config) error {
+		for _, t := range ts {
+			if t == nil {
+				return errors.New("objectlambda: WithTransform: nil transform")
+			}
+		}
+		c.transforms = append(c.transforms, ts...)
+		return nil
+	}
+}
+
+// WithAuthorizer adds a check that runs before anything is fetched. All
+// authorizers must allow.
+func WithAuthorizer(a Authorizer) Option {
+	return func(c *config) error {
+		if a == nil {
+			return errors.New("objectlambda: WithAuthorizer: nil authorizer")
+		}
+		c.authorizers = append(c.authorizers, a)
+		return nil
+	}
+}
+
+// WithAWSConfig sets the AWS configuration used for WriteGetObjectResponse
+// (region, credentials, endpoint). Without it the handler loads the default
+// configuration, so AWS_REGION, AWS_ENDPOINT_URL_S3 and the usual credential
+// chain apply. A custom S3 endpoint in cfg (BaseEndpoint) is also trusted for
+// inputS3Url.
+func WithAWSConfig(cfg aws.Config) Option {
+	return func(c *config) error {
+		c.awsConfig = &cfg
+		return nil
+	}
+}
+
+// WithS3Client sets the client that sends WriteGetObjectResponse. Use it to
+// share a client or to decorate the call; the handler still disables SDK
+// retries per call, since a streamed body cannot be resent.
+func WithS3Client(client WGORAPI) Option {
+	return func(c *config) error {
+		if client == nil {
+			return errors.New("objectlambda: WithS3Client: nil client")
+		}
+		c.wgor = client
+		return nil
+	}
+}
+
+// WithTrustedEndpoints trusts more S3 endpoints (scheme://host[:port]) for
+// inputS3Url, in addition to AWS's own S3 hosts and the endpoint configured
+// through AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL.
+func WithTrustedEndpoints(urls ...string) Option {
+	return func(c *config) error {
+		c.trusted = append(c.trusted, urls...)
+		return nil
+	}
+}
+
+// WithTrustPolicy adds options to the inputS3Url trust policy (partitions,
+// region pinning, ...).
+func WithTrustPolicy(opts ...presign.PolicyOption) Option {
+	return func(c *config) error {
+		c.policyOpts = append(c.policyOpts, opts...)
+		return nil
+	}
+}
+
+// WithFetchOptions adds options to the presigned-URL client (timeouts,
+// retries, TLS roots).
+func WithFetchOptions(opts ...presign.Option) Option {
+	return func(c *config) error {
+		c.fetchOpts = append(c.fetchOpts, opts...)
+		return nil
+	}
+}
+
+// WithLogger sets the logger. The default is slog.Default(). The handler
+// logs request ids, operations, statuses, sizes and durations, never
+// presigned URLs, tokens, keys or object bytes.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("objectlambda: WithLogger: nil logger")
+		}
+		c.log = l
+		return nil
+	}
+}
+
+// WithDeadlineMargin sets how long before the deadline the handler stops
+// work to answer with an error instead. Default 1s.
+func WithDeadlineMargin(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("objectlambda: WithDeadlineMargin: negative duration %v", d)
+		}
+		c.margin = d
+		return nil
+	}
+}
+
+// WithTimeLimit sets the time S3 Object Lambda gives a GetObject response,
+// counted from the invocation. Default 60s, AWS's limit; the Lambda context
+// deadline applies too when it is earlier.
+func WithTimeLimit(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("objectlambda: WithTimeLimit: %v is not positive", d)
+		}
+		c.timeLimit = d
+		return nil
+	}
+}
+
+// WithPartSize sets the size of the parts that partNumber requests address
+// in the transformed object. Default 8 MiB.
+func WithPartSize(n int64) Option {
+	return func(c *config) error {
+		if n < 1<<10 {
+			return fmt.Errorf("objectlambda: WithPartSize: %d is smaller than 1 KiB", n)
+		}
+		c.partSize = n
+		return nil
+	}
+}
+
+// WithSpool configures how Range requests on transformed output of unknown
+// length are served: the output is held in memory up to mem bytes, then in an
+// unlinked file in dir (Lambda: /tmp) up to max bytes; beyond that the
+// request fails with 500 InternalError. Defaults: os.TempDir(), 8 MiB, 512 MiB.
+func WithSpool(dir string, mem, max int64) Option {
+	return func(c *config) error {
+		if mem < 0 || max <= 0 {
+			return errors.New("objectlambda: WithSpool: limits must be positive")
+		}
+		c.spoolDir, c.spoolMem, c.spoolMax = dir, mem, max
+		return nil
+	}
+}
+
+// WithRangePushdown controls whether Range and partNumber requests are
+// fetched as ranges from S3 when every transform declares itself RangeSafe.
+// Default true.
+func WithRangePushdown(on bool) Option {
+	return func(c *config) error {
+		c.pushdownRanges = on
+		return nil
+	}
+}
+
+// WithPayloadType makes every request check that the access point payload
+// decodes into a T (see DecodePayload) before anything is fetched, so a
+// misconfigured access point fails fast with 500 InvalidPayload.
+func WithPayloadType[T any]() Option {
+	return func(c *config) error {
+		c.payloadChecks = append(c.payloadChecks, func(r *Request) error {
+			_, err := DecodePayload[T](&r.Request)
+			return err
+		})
+		return nil
+	}
+}
+
+// withLookupEnv replaces os.LookupEnv, for tests.
+func withLookupEnv(f func(string) (string, bool)) Option {
+	return func(c *config) error {
+		c.lookupEnv = f
+		return nil
+	}
+}
