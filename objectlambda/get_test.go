@@ -140,18 +140,18 @@ func TestGetObjectHeaders(t *testing.T) {
 	require.NoError(t, err)
 	call := hs.onlyCall(t)
 	want := map[string]string{
-		"X-Amz-Fwd-Status":                          "200",
-		"X-Amz-Fwd-Header-Content-Type":             "text/markdown",
-		"X-Amz-Fwd-Header-Cache-Control":            "max-age=60",
-		"X-Amz-Fwd-Header-Content-Disposition":      "inline",
-		"X-Amz-Fwd-Header-Content-Language":         "en",
-		"X-Amz-Fwd-Header-X-Amz-Version-Id":         "v1",
-		"X-Amz-Fwd-Header-X-Amz-Storage-Class":      "STANDARD_IA",
-		"X-Amz-Fwd-Header-Etag":                     `"abc"`,
-		"X-Amz-Fwd-Header-X-Amz-Checksum-Crc32":     "NhCmhg==",
-		"X-Amz-Fwd-Header-Last-Modified":            "Tue, 02 Jan 2024 03:04:05 GMT",
-		"X-Amz-Fwd-Header-Accept-Ranges":            "bytes",
-		"X-Amz-Meta-Owner":                          "ana",
+		"X-Amz-Fwd-Status":                      "200",
+		"X-Amz-Fwd-Header-Content-Type":         "text/markdown",
+		"X-Amz-Fwd-Header-Cache-Control":        "max-age=60",
+		"X-Amz-Fwd-Header-Content-Disposition":  "inline",
+		"X-Amz-Fwd-Header-Content-Language":     "en",
+		"X-Amz-Fwd-Header-X-Amz-Version-Id":     "v1",
+		"X-Amz-Fwd-Header-X-Amz-Storage-Class":  "STANDARD_IA",
+		"X-Amz-Fwd-Header-Etag":                 `"abc"`,
+		"X-Amz-Fwd-Header-X-Amz-Checksum-Crc32": "NhCmhg==",
+		"X-Amz-Fwd-Header-Last-Modified":        "Tue, 02 Jan 2024 03:04:05 GMT",
+		"X-Amz-Fwd-Header-Accept-Ranges":        "bytes",
+		"X-Amz-Meta-Owner":                      "ana",
 	}
 	for k, v := range want {
 		assert.Equal(t, v, call.Header.Get(k), k)
@@ -187,7 +187,10 @@ func TestGetObjectUpstreamErrors(t *testing.T) {
 		{name: "not modified", opts: []eventOpt{withHeaders("If-None-Match", `"etag-36"`)}, status: "304", minCalls: 1},
 		{name: "server error retried", fn: xmlError(500, "InternalError", "boom"), status: "500", code: "InternalError", minCalls: 3},
 		{name: "slow down retried", fn: xmlError(503, "SlowDown", "Please reduce your request rate."), status: "503", code: "SlowDown", minCalls: 3},
-		{name: "non-XML error body", fn: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502); io.WriteString(w, "<html>bad gateway</html>") }, status: "503", code: "ServiceUnavailable", minCalls: 1},
+		{name: "non-XML error body", fn: func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(502)
+			io.WriteString(w, "<html>bad gateway</html>")
+		}, status: "503", code: "ServiceUnavailable", minCalls: 1},
 		{name: "connection reset", fn: func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }, status: "503", code: "ServiceUnavailable", minCalls: 3},
 		{name: "truncated body", fn: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", "100")
@@ -325,7 +328,9 @@ func TestGetObjectBadEvents(t *testing.T) {
 		{name: "route not a host label", mutate: func(s string) string { return strings.Replace(s, testRoute, "io.use1/../x", 1) }},
 		{name: "empty token", mutate: func(s string) string { return strings.Replace(s, testToken, "", 1) }},
 		{name: "protocol version 2", mutate: func(s string) string { return strings.Replace(s, `"1.01"`, `"2.00"`, 1) }, answered: true, status: "500"},
-		{name: "http inputS3Url", mutate: func(s string) string { return strings.Replace(s, hs.upstream.URL, strings.Replace(hs.upstream.URL, "https", "http", 1), 1) }, answered: true, status: "500"},
+		{name: "http inputS3Url", mutate: func(s string) string {
+			return strings.Replace(s, hs.upstream.URL, strings.Replace(hs.upstream.URL, "https", "http", 1), 1)
+		}, answered: true, status: "500"},
 		{name: "metadata service", mutate: func(s string) string { return strings.Replace(s, hs.upstream.URL, "https://169.254.169.254", 1) }, answered: true, status: "500"},
 		{name: "localhost", mutate: func(s string) string { return strings.Replace(s, hs.upstream.URL, "https://localhost", 1) }, answered: true, status: "500"},
 		{name: "userinfo", mutate: func(s string) string { return strings.Replace(s, "https://", "https://user:pass@", 1) }, answered: true, status: "500"},
