@@ -73,7 +73,9 @@ func WithTLSConfig(cfg *tls.Config) Option {
 }
 
 // WithRetries sets the total number of attempts (at least 1) and the base of
-// the exponential backoff between them (full jitter, capped at 2s).
+// the exponential backoff between them: attempt n waits a random duration in
+// [b/2, b] with b = base·2^(n-1), capped at max(2s, base). A wait that would
+// end after the context deadline is not started.
 func WithRetries(maxAttempts int, baseBackoff time.Duration) Option {
 	return func(c *Client) {
 		c.maxAttempts = max(1, maxAttempts)
@@ -352,14 +354,15 @@ func ctxError(ctx context.Context, during string) error {
 	return fmt.Errorf("presign: context ended while %s: %w", during, err)
 }
 
-// backoff returns the wait before attempt+1: full jitter over base·2^(attempt-1).
+// backoff returns the wait after attempt: uniform in [b/2, b], b = base·2^(attempt-1).
 func (c *Client) backoff(attempt int) time.Duration {
 	if c.baseBackoff <= 0 {
 		return 0
 	}
+	ceiling := max(maxBackoff, c.baseBackoff)
 	d := c.baseBackoff << min(attempt-1, 20)
-	if d <= 0 || d > maxBackoff {
-		d = maxBackoff
+	if d <= 0 || d > ceiling {
+		d = ceiling
 	}
 	return d/2 + rand.N(d/2+1)
 }

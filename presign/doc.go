@@ -65,7 +65,7 @@
 // them to the Lambda-timeout and cancellation replies.
 //
 // Upstream statuses 429, 500, 502, 503 and 504 and connection failures are
-// retried (default 3 attempts, exponential backoff with full jitter, never
+// retried (default 3 attempts, exponential backoff with jitter, never
 // sleeping past the context deadline), but only inside Fetch: once a
 // [Response] is returned its body is never re-fetched. 304 is returned as a
 // Response with an empty body. Errors of HEAD requests have no body, so their

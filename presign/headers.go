@@ -16,11 +16,16 @@ func SignedHeaders(u *url.URL) []string {
 	if u == nil {
 		return nil
 	}
+	// Parse the raw query by hand: url.ParseQuery drops pairs that contain a
+	// literal ';', which is exactly the separator of this parameter.
 	var raw string
 	found := false
-	for k, vs := range u.Query() {
-		if strings.EqualFold(k, "X-Amz-SignedHeaders") && len(vs) > 0 {
-			raw, found = vs[0], true
+	for _, pair := range strings.Split(u.RawQuery, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		k, err1 := url.QueryUnescape(k)
+		v, err2 := url.QueryUnescape(v)
+		if err1 == nil && err2 == nil && strings.EqualFold(k, "X-Amz-SignedHeaders") {
+			raw, found = v, true
 			break
 		}
 	}
