@@ -1,0 +1,109 @@
+// Package textkit holds small helpers shared by the text transforms
+// (redact, lines, jsonmask): media-type allow-lists, caller matching and
+// payload decoding. It is internal so that the helpers can change freely.
+package textkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"strings"
+
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// MediaTypeMatches reports whether the media type of contentType (parameters
+// ignored, case-insensitive) matches one of patterns. A pattern is a full
+// type ("application/json"), a type wildcard ("text/*") or a structured
+// suffix ("+json"). An empty pattern list matches everything.
+func MediaTypeMatches(contentType string, patterns []string) bool {
+	if len(patterns) == 0 {
+		return true
+	}
+	mt := MediaType(contentType)
+	if mt == "" {
+		return false
+	}
+	for _, p := range patterns {
+		p = strings.ToLower(strings.TrimSpace(p))
+		switch {
+		case p == "*/*" || p == "*":
+			return true
+		case strings.HasPrefix(p, "+"):
+			if strings.HasSuffix(mt, p) {
+				return true
+			}
+		case strings.HasSuffix(p, "/*"):
+			if strings.HasPrefix(mt, p[:len(p)-1]) {
+				return true
+			}
+		case mt == p:
+			return true
+		}
+	}
+	return false
+}
+
+// MediaType returns the lower-cased media type of a Content-Type value
+// without parameters, or "" when it cannot be parsed.
+func MediaType(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		// Be tolerant of sloppy parameters: keep what precedes ';'.
+		mt, _, _ = strings.Cut(contentType, ";")
+		mt = strings.TrimSpace(mt)
+		if strings.Count(mt, "/") != 1 {
+			return ""
+		}
+	}
+	return strings.ToLower(mt)
+}
+
+// CallerMatches reports whether the caller's ARN or session issuer ARN equals
+// one of principals. A principal ending in '*' matches by prefix. Nothing
+// matches an empty ARN.
+func CallerMatches(c transform.Caller, principals []string) bool {
+	for _, p := range principals {
+		if p == "" {
+			continue
+		}
+		for _, arn := range [...]string{c.ARN, c.SessionIssuerARN} {
+			if arn == "" {
+				continue
+			}
+			if pre, ok := strings.CutSuffix(p, "*"); ok {
+				if strings.HasPrefix(arn, pre) {
+					return true
+				}
+			} else if arn == p {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DecodePayload decodes an access point payload into v strictly: unknown
+// fields are errors, so that a typo in the configuration is caught at once
+// instead of silently weakening a transform. An empty or all-whitespace
+// payload, "{}" and "null" leave v unchanged. The returned error does not
+// quote the payload.
+func DecodePayload(payload []byte, v any) error {
+	payload = bytes.TrimSpace(payload)
+	if len(payload) == 0 || string(payload) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("decode payload: %w", err)
+	}
+	if dec.More() {
+		return fmt.Errorf("decode payload: trailing data after the JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+// Package transformtest runs transforms the way the pipeline does, for the
+// tests of the built-in transforms: through transform.Run, with the body read
+// in one piece, one byte at a time, or in uneven chunks.
+package transformtest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing/iotest"
+	"time"
+
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// Input describes an object to feed a transform.
+type Input struct {
+	Body        []byte
+	ContentType string
+	Key         string
+	Query       url.Values
+	Caller      transform.Caller
+}
+
+// Object builds the *transform.Object for in, with its body wrapped by wrap
+// (nil means no wrapping).
+func (in Input) Object(wrap func(io.Reader) io.Reader) *transform.Object {
+	var body io.Reader = bytes.NewReader(in.Body)
+	if wrap != nil {
+		body = wrap(body)
+	}
+	h := http.Header{}
+	if in.ContentType != "" {
+		h.Set("Content-Type", in.ContentType)
+	}
+	h.Set("ETag", `"abc"`)
+	u := &url.URL{Path: "/" + in.Key, RawQuery: in.Query.Encode()}
+	return &transform.Object{
+		Body:    body,
+		Header:  h,
+		Length:  int64(len(in.Body)),
+		Request: &transform.Request{Operation: "GetObject", Key: in.Key, URL: u, Header: http.Header{}, Caller: in.Caller},
+	}
+}
+
+// Result is what a transform produced.
+type Result struct {
+	Object *transform.Object // nil when Apply failed
+	Body   []byte            // bytes read before the error
+	Err    error             // from Apply, or the first read error
+}
+
+// Apply runs t on in through transform.Run and reads the whole body, the
+// upstream wrapped by wrap and the output read through readWrap (either may
+// be nil).
+func Apply(t transform.Transform, in Input, wrap, readWrap func(io.Reader) io.Reader) Result {
+	out, err := transform.Run(context.Background(), t, in.Object(wrap))
+	if err != nil {
+		return Result{Err: err}
+	}
+	var r io.Reader = out.Body
+	if readWrap != nil {
+		r = readWrap(r)
+	}
+	body, err := io.ReadAll(r)
+	return Result{Object: out, Body: body, Err: err}
+}
+
+// Mode is one way of feeding and reading a body.
+type Mode struct {
+	Name       string
+	Wrap, Read func(io.Reader) io.Reader
+}
+
+// Modes returns the ways tests feed and read a body: whole, one byte at a
+// time (upstream, and both sides), half reads, uneven chunks, data with EOF.
+func Modes() []Mode {
+	return []Mode{
+		{"whole", nil, nil},
+		{"one-byte-upstream", iotest.OneByteReader, nil},
+		{"one-byte-both", iotest.OneByteReader, iotest.OneByteReader},
+		{"half-reader", iotest.HalfReader, nil},
+		{"chunky", Chunky(7), nil},
+		{"data-err", iotest.DataErrReader, nil},
+	}
+}
+
+// Chunky returns a wrapper whose reads return 1 to 97 bytes, sizes drawn
+// from a generator seeded with seed.
+func Chunky(seed uint64) func(io.Reader) io.Reader {
+	return func(r io.Reader) io.Reader {
+		return &chunky{r: r, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	}
+}
+
+type chunky struct {
+	r   io.Reader
+	rng *rand.Rand
+}
+
+func (c *chunky) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return c.r.Read(p)
+	}
+	n := 1 + c.rng.IntN(97)
+	return c.r.Read(p[:min(n, len(p))])
+}
+
+// CopyBaseline returns the time one plain io.Copy of data takes (averaged
+// over at least 50ms of runs), for benchmarks that report their cost
+// relative to copying the same bytes.
+func CopyBaseline(data []byte) time.Duration {
+	var n int
+	start := time.Now()
+	for n == 0 || time.Since(start) < 50*time.Millisecond {
+		if _, err := io.Copy(io.Discard, OnlyReader{bytes.NewReader(data)}); err != nil {
+			panic(err)
+		}
+		n++
+	}
+	return time.Since(start) / time.Duration(n)
+}
+
+// OnlyReader hides WriterTo so that io.Copy goes through a 32 KiB buffer,
+// like the pipeline does.
+type OnlyReader struct{ io.Reader }
+
+// Text returns about n bytes of English-like prose (deterministic), with
+// one sensitive value roughly every 2 KiB when withPII is set.
+func Text(n int, withPII bool) []byte {
+	rng := rand.New(rand.NewPCG(uint64(n), 99))
+	words := strings.Fields(`the of and to in is was that for on with as by at from it this be are or
+		an have not which but all were when we there can more if no out so said what up its about into than
+		them only other new some could time these two may then first any like now my such make over our even
+		most made after also did many before must through back years where much your way well down should
+		because each just those people how too little state good very world still own see men work long get
+		here between both life being under never day same another know while last might great old year off`)
+	pii := []string{"ana@example.com", "4111 1111 1111 1111", "078-05-1120", "(212) 555-0100",
+		"AKIAIOSFODNN7EXAMPLE", "DE89 3704 0044 0532 0130 00"}
+	var b bytes.Buffer
+	next := 2048
+	for b.Len() < n {
+		if withPII && b.Len() >= next {
+			b.WriteString(pii[rng.IntN(len(pii))])
+			b.WriteByte(' ')
+			next += 1024 + rng.IntN(2048)
+		}
+		w := words[rng.IntN(len(words))]
+		if rng.IntN(12) == 0 {
+			w = strings.ToUpper(w[:1]) + w[1:]
+		}
+		b.WriteString(w)
+		switch rng.IntN(16) {
+		case 0:
+			b.WriteString(".\n")
+		case 1:
+			b.WriteString(", ")
+		case 2:
+			b.WriteString(" 2024 ")
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return b.Bytes()
+}

@@ -1,0 +1,63 @@
+// Package redact masks sensitive data — e-mail addresses, payment card
+// numbers, US social security numbers, phone numbers, IBANs, AWS keys,
+// secret-looking tokens and your own regular expressions — in objects as
+// they stream through an S3 Object Lambda function.
+//
+// Why a dedicated transform: the obvious implementation (read the object,
+// run regexp.ReplaceAll, write it back) holds the whole object in memory
+// and the naive streaming one (replace within each Read) misses every value
+// that straddles two reads. This package streams with bounded memory and
+// finds every match no matter how the input is chunked: the output is the
+// same whether the body arrives in one read or one byte at a time.
+//
+// # How it streams
+//
+// Every detector has a bounded look-ahead: whether a match starts at byte s
+// depends only on a few bytes before s and at most lookahead bytes after it
+// (a few hundred for the built-ins; for a pattern, its longest possible
+// match, which is why patterns must have bounded repetition). The reader
+// gathers a block (32 KiB) plus that look-ahead, decides every position it
+// can, emits them, and keeps the undecided tail for the next block. Memory
+// per stream is one block plus twice the look-ahead.
+//
+// When detectors overlap, the match that starts first wins; on a tie, the
+// longer one.
+//
+// # Text and binary
+//
+// Detectors work on bytes and look for ASCII structure; patterns run on
+// UTF-8 (invalid bytes match only classes that include U+FFFD). Nothing but
+// the matched bytes is ever changed, so binary input is not corrupted
+// beyond the matches — but random binary data can contain accidental
+// matches (digit runs that pass Luhn, for instance), and a masked byte in a
+// compressed or encrypted object breaks it. Restrict the transform to text
+// with WithContentTypes; objects of other types are then refused with 415
+// UnsupportedMediaType rather than passed through unredacted.
+//
+// # Mask styles and properties
+//
+// StyleFixed (the default) replaces a match with "[REDACTED]"; the output
+// length changes, so Content-Length is dropped. StyleSameLength writes one
+// mask byte per matched byte and declares LengthPreserving, so
+// Content-Length survives; it is not RangeSafe, because a masked byte
+// depends on its neighbours. StyleHash writes a keyed HMAC-SHA256 token, so
+// equal values map to equal tokens; the key comes from code (WithHash) or
+// from an environment variable named in the payload, never from the payload
+// itself, and is never logged.
+//
+// # Configuration
+//
+// In code, with functional options:
+//
+//	r := redact.MustNew(redact.Emails(), redact.CardNumbers())
+//
+// From the access point's payload, with FromPayload:
+//
+//	{"detectors":["email","card"],"mask":"fixed","replacement":"[REDACTED]"}
+//
+// See Config for every field. Configuration errors wrap ErrConfig: the
+// access point is misconfigured, which is a server-side (500) failure, not
+// the caller's. Per request, the caller's identity can exempt trusted
+// principals (Config.ExemptPrincipals, WithExempt); query parameters cannot
+// weaken redaction.
+package redact
