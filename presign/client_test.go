@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -293,8 +292,6 @@ func TestFetchRedirects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			hits.Store(0)
 			target = tc.target
-			pool := testClient(t, srv).tlsConfig.RootCAs
-			_ = pool
 			c := testClient(t, srv, WithPolicy(NewPolicy(WithTrustedEndpoint(srv.URL), WithTrustedEndpoint(otherURL), WithTrustedEndpoint(srvHTTP))))
 			resp, err := c.Fetch(t.Context(), &Request{URL: srv.URL + tc.path + signedQuery, UserHeaders: http.Header{"X-Amz-Checksum-Mode": {"ENABLED"}}})
 			assert.Equal(t, tc.hits, hits.Load())
@@ -617,5 +614,3 @@ func TestCRC64NVMECheckValue(t *testing.T) {
 	// CRC-64/NVME check value from the CRC catalogue.
 	assert.Equal(t, uint64(0xae8b14860a799888), crc64.Checksum([]byte("123456789"), crc64.MakeTable(crc64NVME)))
 }
-
-var _ = httptest.NewServer

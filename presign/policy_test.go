@@ -52,63 +52,63 @@ func TestPolicyCheckDefaultAccepts(t *testing.T) {
 // hostileURLs are refused by the default policy (and by a policy that also
 // trusts http://127.0.0.1:7070). The SSRF test reuses them.
 var hostileURLs = []string{
-	"http://s3.amazonaws.com/bucket/key",                                     // not https
-	"ftp://s3.amazonaws.com/bucket/key",                                      // scheme
-	"https://s3.amazonaws.com.evil.com/bucket/key",                           // suffix look-alike
-	"https://s3.us-east-1.amazonaws.com.evil.com/key",                        // suffix look-alike
-	"https://amazonaws.com@evil.com/key",                                     // userinfo trick
-	"https://user:pw@s3.amazonaws.com/key",                                   // userinfo
-	"https://evil.com#@s3.amazonaws.com/key",                                 // fragment trick
-	"https://evil.com?.s3.amazonaws.com/key",                                 // query trick
-	"https://evilamazonaws.com/key",                                          // no label boundary
-	"https://s3.evilamazonaws.com/key",                                       // no label boundary
-	"https://amazonaws.com/key",                                              // bare suffix
-	"https://ec2.us-east-1.amazonaws.com/",                                   // other service
-	"https://sts.amazonaws.com/",                                             // other service
-	"https://s3-object-lambda.us-east-1.amazonaws.com/",                      // not a fetch target
-	"https://s3.amazonaws.com./bucket/key",                                   // trailing dot
-	"https://S3.AMAZONAWS.COM/bucket/key",                                    // upper case
-	"https://s3.amazonaws.co%6D/bucket",                                      // percent escape
-	"https://s3.xn--amazonaws-xyz.com/key",                                   // punycode
-	"https://xn--s3-abc.s3.amazonaws.com/key",                                // punycode bucket
-	"https://s3.amazonaws.сom/key",                                           // Cyrillic es
-	"https://s3.amazonaws.com:8443/key",                                      // port
-	"https://s3.amazonaws.com:80/key",                                        // port
-	"https://127.0.0.1/key",                                                  // IP literal
-	"https://127.0.0.1:7071/key",                                             // IP literal, other port
-	"https://2130706433/key",                                                 // decimal IP
-	"https://0x7f000001/key",                                                 // hex IP
-	"https://0177.0.0.1/key",                                                 // octal IP
-	"https://[::1]/key",                                                      // IPv6 loopback
-	"https://[::ffff:169.254.169.254]/latest/meta-data/",                     // mapped metadata
-	"https://169.254.169.254/latest/meta-data/",                              // metadata
-	"http://169.254.169.254/latest/meta-data/",                               // metadata, http
-	"https://[fd00:ec2::254]/latest/meta-data/",                              // IPv6 metadata
-	"https://localhost/key",                                                  // loopback name
-	"https://localhost.s3.amazonaws.com.localhost/key",                       // look-alike
-	"https://s3.us-east-1.amazonaws.com.cn/key",                              // wrong region for cn
-	"https://s3.cn-north-1.amazonaws.com/key",                                // cn region on .com
-	"https://s3-accesspoint.us-east-1.amazonaws.com/key",                     // access point without name
-	"https://ap-1234.s3-accesspoint.us-east-1.amazonaws.com/key",             // bad account
-	"https://a.b-111122223333.s3-accesspoint.us-east-1.amazonaws.com/key",    // two labels
-	"https://bucket.s3-website-us-east-1.amazonaws.com/key",                  // website endpoint
-	"https://bucket.s3.us-east-1.amazonaws.com\\@evil.com/key",               // backslash
-	"https://-bucket.s3.amazonaws.com/key",                                   // bad label
-	"https://127.0.0.1.s3.amazonaws.com/key",                                 // IP-shaped bucket
-	"https://bucket.s3.us-east-1.amazonaws.com%2f.evil.com/key",              // escaped slash
-	"https:///s3.amazonaws.com/key",                                          // empty host
-	"https:s3.amazonaws.com/key",                                             // opaque
-	"//s3.amazonaws.com/key",                                                 // no scheme
-	"https://bucket.s3.dualstack.amazonaws.com/key",                          // dualstack without region
-	"https://bucket.s3.fips.us-east-1.amazonaws.com/key",                     // fips label misuse
-	"https://s3.us-east-1.amazonaws.com\x00.evil.com/key",                    // NUL
-	"http://127.0.0.1:7070.evil.com/key",                                     // endpoint look-alike
-	"https://127.0.0.1:7070/key",                                             // endpoint with wrong scheme
-	"http://localhost:7070/key",                                              // endpoint by another name
-	"http://[::1]:7070/key",                                                  // endpoint by another address
-	"https://bucket.s3.us-east-1.amazonaws.com.:443/key",                     // trailing dot with port
-	"https://bucket.s3.us-east-1.amazonaws.com:0443/key",                     // odd port
-	"https://s3.amazonaws.com:/key",                                          // empty port is fine for Go but trailing colon
+	"http://s3.amazonaws.com/bucket/key",                                  // not https
+	"ftp://s3.amazonaws.com/bucket/key",                                   // scheme
+	"https://s3.amazonaws.com.evil.com/bucket/key",                        // suffix look-alike
+	"https://s3.us-east-1.amazonaws.com.evil.com/key",                     // suffix look-alike
+	"https://amazonaws.com@evil.com/key",                                  // userinfo trick
+	"https://user:pw@s3.amazonaws.com/key",                                // userinfo
+	"https://evil.com#@s3.amazonaws.com/key",                              // fragment trick
+	"https://evil.com?.s3.amazonaws.com/key",                              // query trick
+	"https://evilamazonaws.com/key",                                       // no label boundary
+	"https://s3.evilamazonaws.com/key",                                    // no label boundary
+	"https://amazonaws.com/key",                                           // bare suffix
+	"https://ec2.us-east-1.amazonaws.com/",                                // other service
+	"https://sts.amazonaws.com/",                                          // other service
+	"https://s3-object-lambda.us-east-1.amazonaws.com/",                   // not a fetch target
+	"https://s3.amazonaws.com./bucket/key",                                // trailing dot
+	"https://S3.AMAZONAWS.COM/bucket/key",                                 // upper case
+	"https://s3.amazonaws.co%6D/bucket",                                   // percent escape
+	"https://s3.xn--amazonaws-xyz.com/key",                                // punycode
+	"https://xn--s3-abc.s3.amazonaws.com/key",                             // punycode bucket
+	"https://s3.amazonaws.сom/key",                                        // Cyrillic es
+	"https://s3.amazonaws.com:8443/key",                                   // port
+	"https://s3.amazonaws.com:80/key",                                     // port
+	"https://127.0.0.1/key",                                               // IP literal
+	"https://127.0.0.1:7071/key",                                          // IP literal, other port
+	"https://2130706433/key",                                              // decimal IP
+	"https://0x7f000001/key",                                              // hex IP
+	"https://0177.0.0.1/key",                                              // octal IP
+	"https://[::1]/key",                                                   // IPv6 loopback
+	"https://[::ffff:169.254.169.254]/latest/meta-data/",                  // mapped metadata
+	"https://169.254.169.254/latest/meta-data/",                           // metadata
+	"http://169.254.169.254/latest/meta-data/",                            // metadata, http
+	"https://[fd00:ec2::254]/latest/meta-data/",                           // IPv6 metadata
+	"https://localhost/key",                                               // loopback name
+	"https://localhost.s3.amazonaws.com.localhost/key",                    // look-alike
+	"https://s3.us-east-1.amazonaws.com.cn/key",                           // wrong region for cn
+	"https://s3.cn-north-1.amazonaws.com/key",                             // cn region on .com
+	"https://s3-accesspoint.us-east-1.amazonaws.com/key",                  // access point without name
+	"https://ap-1234.s3-accesspoint.us-east-1.amazonaws.com/key",          // bad account
+	"https://a.b-111122223333.s3-accesspoint.us-east-1.amazonaws.com/key", // two labels
+	"https://bucket.s3-website-us-east-1.amazonaws.com/key",               // website endpoint
+	"https://bucket.s3.us-east-1.amazonaws.com\\@evil.com/key",            // backslash
+	"https://-bucket.s3.amazonaws.com/key",                                // bad label
+	"https://127.0.0.1.s3.amazonaws.com/key",                              // IP-shaped bucket
+	"https://bucket.s3.us-east-1.amazonaws.com%2f.evil.com/key",           // escaped slash
+	"https:///s3.amazonaws.com/key",                                       // empty host
+	"https:s3.amazonaws.com/key",                                          // opaque
+	"//s3.amazonaws.com/key",                                              // no scheme
+	"https://bucket.s3.dualstack.amazonaws.com/key",                       // dualstack without region
+	"https://bucket.s3.fips.us-east-1.amazonaws.com/key",                  // fips label misuse
+	"https://s3.us-east-1.amazonaws.com\x00.evil.com/key",                 // NUL
+	"http://127.0.0.1:7070.evil.com/key",                                  // endpoint look-alike
+	"https://127.0.0.1:7070/key",                                          // endpoint with wrong scheme
+	"http://localhost:7070/key",                                           // endpoint by another name
+	"http://[::1]:7070/key",                                               // endpoint by another address
+	"https://bucket.s3.us-east-1.amazonaws.com.:443/key",                  // trailing dot with port
+	"https://bucket.s3.us-east-1.amazonaws.com:0443/key",                  // odd port
+	"https://s3.amazonaws.com:/key",                                       // empty port is fine for Go but trailing colon
 }
 
 func TestPolicyCheckRefuses(t *testing.T) {
