@@ -197,15 +197,17 @@ func (ap *AccessPoint) serveReply(w http.ResponseWriter, r *http.Request, ev wir
 		return
 	}
 	deadline := time.Now().Add(ap.cfg.timeLimit)
-	ctx, cancel := context.WithDeadline(ap.ctx, deadline)
-	defer cancel()
-	res := ap.invoke(ctx, payload, reqID)
+	ctx, res := ap.invoke(payload, reqID, deadline)
 	var ir invokeResult
 	select {
 	case ir = <-res:
 	case <-ctx.Done():
-		ap.failInvocation(ctx, w, r, nil, reqID)
-		return
+		select { // the function may have returned just as the context ended
+		case ir = <-res:
+		default:
+			ap.failInvocation(ctx, w, r, nil, reqID)
+			return
+		}
 	}
 	if ir.err != nil {
 		ap.failInvocation(ctx, w, r, ir.err, reqID)
@@ -257,7 +259,7 @@ func (ap *AccessPoint) failInvocation(ctx context.Context, w http.ResponseWriter
 	switch {
 	case ap.ctx.Err() != nil:
 		writeError(w, r, http.StatusServiceUnavailable, "ServiceUnavailable", errClosed.Error(), reqID)
-	case ctx.Err() != nil:
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		ap.log.Info("objectlambdatest: function timed out")
 		writeError(w, r, http.StatusInternalServerError, "LambdaTimeout", "The Lambda function did not respond in the allowed time.", reqID)
 	case fnErr != nil:

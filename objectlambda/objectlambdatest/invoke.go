@@ -36,12 +36,17 @@ type invokeResult struct {
 
 // invoke runs the function in the background; the result arrives on the
 // returned channel. The access point waits for it at cleanup.
-func (ap *AccessPoint) invoke(ctx context.Context, payload []byte, reqID string) <-chan invokeResult {
+// The function's context ends at deadline (its time limit), or when the
+// function returns, never when the client's request ends: as on Lambda, the
+// function may go on after its WriteGetObjectResponse.
+func (ap *AccessPoint) invoke(payload []byte, reqID string, deadline time.Time) (context.Context, <-chan invokeResult) {
 	res := make(chan invokeResult, 1)
 	ap.inflight.Add(1)
-	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: reqID, InvokedFunctionArn: ap.functionARN()})
+	ctx, cancel := context.WithDeadline(ap.ctx, deadline)
+	fctx := lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: reqID, InvokedFunctionArn: ap.functionARN()})
 	go func() {
 		defer ap.inflight.Done()
+		defer cancel()
 		var ir invokeResult
 		func() {
 			defer func() {
@@ -49,11 +54,11 @@ func (ap *AccessPoint) invoke(ctx context.Context, payload []byte, reqID string)
 					ir = invokeResult{err: &FunctionError{Type: "Runtime.Panic", Message: fmt.Sprint(v)}}
 				}
 			}()
-			ir.out, ir.err = ap.fn.invoke(ctx, payload)
+			ir.out, ir.err = ap.fn.invoke(fctx, payload)
 		}()
 		res <- ir
 	}()
-	return res
+	return ctx, res
 }
 
 type inProcess struct{ f Function }

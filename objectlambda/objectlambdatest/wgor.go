@@ -1,7 +1,6 @@
 package objectlambdatest
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -70,9 +69,7 @@ func (ap *AccessPoint) serveGet(w http.ResponseWriter, r *http.Request, ev wireE
 		writeError(w, r, http.StatusInternalServerError, "InternalError", err.Error(), reqID)
 		return
 	}
-	ctx, cancel := context.WithDeadline(ap.ctx, deadline)
-	defer cancel()
-	res := ap.invoke(ctx, payload, reqID)
+	ctx, res := ap.invoke(payload, reqID, deadline)
 
 	var fnErr error
 	select {
@@ -83,6 +80,11 @@ func (ap *AccessPoint) serveGet(w http.ResponseWriter, r *http.Request, ev wireE
 		fnErr = ir.err
 	case <-ctx.Done():
 	case <-r.Context().Done():
+	}
+	select { // the function may have returned just as the context ended
+	case ir := <-res:
+		fnErr = ir.err
+	default:
 	}
 	if _, mine := ap.take(token); !mine {
 		// A WGOR claimed the token at the same moment: it is about to deliver.
