@@ -1,0 +1,395 @@
+package csvfilter
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// Sentinel errors; every error from this package wraps one of them.
+var (
+	// ErrConfig marks an invalid configuration (payload or options).
+	ErrConfig = errors.New("csvfilter: invalid configuration")
+	// ErrUnknownColumn marks a column named by the configuration or the
+	// request that the object's header does not have (400 InvalidArgument).
+	ErrUnknownColumn = errors.New("csvfilter: unknown column")
+	// ErrAccessDenied marks a caller without a column allow-list, or asking
+	// for a column outside it (403 AccessDenied).
+	ErrAccessDenied = errors.New("csvfilter: access denied")
+	// ErrMalformed marks input that is not CSV this filter can parse:
+	// bad quoting, a row whose field count differs from the header's.
+	ErrMalformed = errors.New("csvfilter: malformed CSV")
+	// ErrTooLarge marks a row or field beyond MaxRowBytes or MaxFieldBytes.
+	ErrTooLarge = errors.New("csvfilter: row or field too large")
+)
+
+// Defaults for the memory guards.
+const (
+	DefaultMaxFieldBytes = 1 << 20 // 1 MiB
+	DefaultMaxRowBytes   = 4 << 20 // 4 MiB
+	// DefaultColumnsParam is the query parameter that lets a request narrow
+	// the columns further: ?columns=id,name.
+	DefaultColumnsParam = "columns"
+)
+
+// Predicate operators.
+const (
+	OpEq       = "eq"       // field == value
+	OpNe       = "ne"       // field != value
+	OpContains = "contains" // strings.Contains(field, value)
+	OpPrefix   = "prefix"   // strings.HasPrefix(field, value)
+	OpRegex    = "regex"    // Go RE2 syntax, unanchored
+	OpLt       = "lt"       // numeric field < value; non-numeric fields do not match
+	OpGt       = "gt"       // numeric field > value; non-numeric fields do not match
+)
+
+// Predicate is one row condition. A row is kept when every predicate holds.
+type Predicate struct {
+	Column string `json:"column"`
+	Op     string `json:"op"`
+	Value  string `json:"value"`
+}
+
+// Access maps callers to the columns they may see.
+//
+// Keys of Allow are matched against the caller; '*' in a key matches any
+// run of characters:
+//
+//   - keys starting with "arn:" match the caller's principal ARN
+//     (arn:aws:sts::123456789012:assumed-role/analyst/alice) or its session
+//     issuer ARN (arn:aws:iam::123456789012:role/analyst);
+//   - other keys match the role name (analyst), taken from the session
+//     issuer or the assumed-role ARN.
+//
+// A caller matching several keys sees the union of their columns. A caller
+// matching none gets Default; when Default is empty the request fails with
+// 403 AccessDenied before any byte is sent. The column "*" means all.
+type Access struct {
+	Allow   map[string][]string `json:"allow,omitempty"`
+	Default []string            `json:"default,omitempty"`
+}
+
+// Config configures a Filter. Its JSON form is the access point payload:
+//
+//	{
+//	  "drop": ["ssn"],
+//	  "where": [{"column": "country", "op": "eq", "value": "PT"}],
+//	  "access": {"allow": {"analyst": ["*"], "arn:aws:iam::*:role/support-*": ["id", "name"]}}
+//	}
+type Config struct {
+	// Delimiter is "," (default), "\t" (or "tab"), ";" or "|".
+	Delimiter string `json:"delimiter,omitempty"`
+	// NoHeader: the first row is data. Columns are then named by their
+	// 1-based position: "1", "2", ...
+	NoHeader bool `json:"noHeader,omitempty"`
+	// OmitHeader: do not write the header row to the output.
+	OmitHeader bool `json:"omitHeader,omitempty"`
+	// Keep lists the columns to keep (default all); output keeps the
+	// object's column order.
+	Keep []string `json:"keep,omitempty"`
+	// Drop lists columns to remove.
+	Drop []string `json:"drop,omitempty"`
+	// Where lists row predicates, all of which must hold.
+	Where []Predicate `json:"where,omitempty"`
+	// Access restricts columns per caller. Nil means every caller sees the
+	// columns Keep and Drop leave.
+	Access *Access `json:"access,omitempty"`
+	// ColumnsParam names the query parameter that narrows the columns per
+	// request (default "columns"; "-" disables it).
+	ColumnsParam string `json:"columnsParam,omitempty"`
+	// CRLF ends output rows with \r\n as RFC 4180 says (default \n).
+	CRLF bool `json:"crlf,omitempty"`
+	// LazyQuotes accepts a quote in an unquoted field and a non-doubled
+	// quote in a quoted field.
+	LazyQuotes bool `json:"lazyQuotes,omitempty"`
+	// MaxFieldBytes and MaxRowBytes bound memory (defaults 1 MiB, 4 MiB).
+	MaxFieldBytes int `json:"maxFieldBytes,omitempty"`
+	MaxRowBytes   int `json:"maxRowBytes,omitempty"`
+}
+
+// Option adjusts a Config in Go code; options apply after the Config given
+// to New and so override payload values.
+type Option func(*Config)
+
+// Keep appends columns to Config.Keep.
+func Keep(columns ...string) Option {
+	return func(c *Config) { c.Keep = append(c.Keep[:len(c.Keep):len(c.Keep)], columns...) }
+}
+
+// Drop appends columns to Config.Drop.
+func Drop(columns ...string) Option {
+	return func(c *Config) { c.Drop = append(c.Drop[:len(c.Drop):len(c.Drop)], columns...) }
+}
+
+// Where appends a row predicate.
+func Where(column, op, value string) Option {
+	return func(c *Config) {
+		c.Where = append(c.Where[:len(c.Where):len(c.Where)], Predicate{Column: column, Op: op, Value: value})
+	}
+}
+
+// WithAccess sets Config.Access.
+func WithAccess(a Access) Option { return func(c *Config) { c.Access = &a } }
+
+// WithDelimiter sets Config.Delimiter.
+func WithDelimiter(d rune) Option { return func(c *Config) { c.Delimiter = string(d) } }
+
+// WithHeader sets whether the input has a header row and whether the
+// output writes one.
+func WithHeader(inputHasHeader, writeHeader bool) Option {
+	return func(c *Config) { c.NoHeader, c.OmitHeader = !inputHasHeader, !writeHeader }
+}
+
+// WithCRLF sets Config.CRLF.
+func WithCRLF(on bool) Option { return func(c *Config) { c.CRLF = on } }
+
+// WithColumnsParam sets Config.ColumnsParam.
+func WithColumnsParam(name string) Option { return func(c *Config) { c.ColumnsParam = name } }
+
+// WithLimits sets Config.MaxFieldBytes and Config.MaxRowBytes.
+func WithLimits(maxFieldBytes, maxRowBytes int) Option {
+	return func(c *Config) { c.MaxFieldBytes, c.MaxRowBytes = maxFieldBytes, maxRowBytes }
+}
+
+// New validates cfg (after applying opts) and returns a Filter. Errors wrap
+// ErrConfig.
+func New(cfg Config, opts ...Option) (*Filter, error) {
+	for _, o := range opts {
+		o(&cfg)
+	}
+	f := &Filter{
+		comma:      ',',
+		header:     !cfg.NoHeader,
+		writeHead:  !cfg.OmitHeader,
+		keep:       cfg.Keep,
+		drop:       cfg.Drop,
+		colsParam:  cfg.ColumnsParam,
+		crlf:       cfg.CRLF,
+		lazyQuotes: cfg.LazyQuotes,
+		maxField:   cfg.MaxFieldBytes,
+		maxRow:     cfg.MaxRowBytes,
+	}
+	switch cfg.Delimiter {
+	case "", ",", "comma":
+	case "\t", "tab":
+		f.comma = '\t'
+	case ";", "|":
+		f.comma, _ = utf8.DecodeRuneInString(cfg.Delimiter)
+	default:
+		return nil, fmt.Errorf("%w: delimiter %q (want \",\", \"tab\", \";\" or \"|\")", ErrConfig, cfg.Delimiter)
+	}
+	if f.colsParam == "" {
+		f.colsParam = DefaultColumnsParam
+	}
+	switch {
+	case f.maxField == 0:
+		f.maxField = DefaultMaxFieldBytes
+	case f.maxField < 0:
+		return nil, fmt.Errorf("%w: maxFieldBytes must be positive", ErrConfig)
+	}
+	switch {
+	case f.maxRow == 0:
+		f.maxRow = max(DefaultMaxRowBytes, f.maxField)
+	case f.maxRow < 0:
+		return nil, fmt.Errorf("%w: maxRowBytes must be positive", ErrConfig)
+	}
+	for _, list := range [][]string{cfg.Keep, cfg.Drop} {
+		for _, c := range list {
+			if c == "" {
+				return nil, fmt.Errorf("%w: empty column name", ErrConfig)
+			}
+		}
+	}
+	for _, p := range cfg.Where {
+		cp, err := compilePredicate(p)
+		if err != nil {
+			return nil, err
+		}
+		f.where = append(f.where, cp)
+	}
+	if cfg.Access != nil {
+		a := *cfg.Access
+		if len(a.Allow) == 0 && len(a.Default) == 0 {
+			return nil, fmt.Errorf("%w: access needs allow entries or a default", ErrConfig)
+		}
+		for k, cols := range a.Allow {
+			if k == "" || len(cols) == 0 {
+				return nil, fmt.Errorf("%w: access entry %q needs a pattern and at least one column", ErrConfig, k)
+			}
+		}
+		f.access = &a
+	}
+	return f, nil
+}
+
+// FromPayload decodes an access point payload (a JSON Config, unknown
+// fields rejected) and calls New. An empty payload keeps every column and
+// row. When several transforms share one payload, decode your envelope
+// first and hand this package its own json.RawMessage.
+func FromPayload(payload []byte, opts ...Option) (*Filter, error) {
+	var cfg Config
+	if p := bytes.TrimSpace(payload); len(p) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(p))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cfg); err != nil {
+			return nil, fmt.Errorf("%w: payload: %w", ErrConfig, err)
+		}
+		if dec.More() {
+			return nil, fmt.Errorf("%w: payload: trailing data after the JSON object", ErrConfig)
+		}
+	}
+	return New(cfg, opts...)
+}
+
+type predicate struct {
+	col   string
+	op    string
+	value string
+	num   float64
+	re    *regexp.Regexp
+}
+
+func compilePredicate(p Predicate) (predicate, error) {
+	cp := predicate{col: p.Column, op: strings.ToLower(p.Op), value: p.Value}
+	if cp.col == "" {
+		return cp, fmt.Errorf("%w: predicate without a column", ErrConfig)
+	}
+	switch cp.op {
+	case OpEq, OpNe, OpContains, OpPrefix:
+	case OpRegex:
+		re, err := regexp.Compile(p.Value)
+		if err != nil {
+			return cp, fmt.Errorf("%w: predicate on %q: %w", ErrConfig, p.Column, err)
+		}
+		cp.re = re
+	case OpLt, OpGt:
+		n, err := strconv.ParseFloat(strings.TrimSpace(p.Value), 64)
+		if err != nil {
+			return cp, fmt.Errorf("%w: predicate on %q: %q is not a number", ErrConfig, p.Column, p.Value)
+		}
+		cp.num = n
+	default:
+		return cp, fmt.Errorf("%w: predicate op %q (want eq, ne, contains, prefix, regex, lt or gt)", ErrConfig, p.Op)
+	}
+	return cp, nil
+}
+
+func (p *predicate) match(field string) bool {
+	switch p.op {
+	case OpEq:
+		return field == p.value
+	case OpNe:
+		return field != p.value
+	case OpContains:
+		return strings.Contains(field, p.value)
+	case OpPrefix:
+		return strings.HasPrefix(field, p.value)
+	case OpRegex:
+		return p.re.MatchString(field)
+	case OpLt, OpGt:
+		n, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
+		if err != nil {
+			return false
+		}
+		if p.op == OpLt {
+			return n < p.num
+		}
+		return n > p.num
+	}
+	return false
+}
+
+// allowedColumns returns the columns caller may see: all (nil, true), a set
+// (set, true), or nothing (nil, false).
+func (a *Access) allowedColumns(c transform.Caller) (map[string]bool, bool) {
+	role := roleName(c)
+	var set map[string]bool
+	matched := false
+	for pattern, cols := range a.Allow {
+		var hit bool
+		if strings.HasPrefix(pattern, "arn:") {
+			hit = (c.ARN != "" && glob(pattern, c.ARN)) || (c.SessionIssuerARN != "" && glob(pattern, c.SessionIssuerARN))
+		} else {
+			hit = role != "" && glob(pattern, role)
+		}
+		if !hit {
+			continue
+		}
+		matched = true
+		for _, col := range cols {
+			if col == "*" {
+				return nil, true
+			}
+			if set == nil {
+				set = map[string]bool{}
+			}
+			set[col] = true
+		}
+	}
+	if matched {
+		return set, true
+	}
+	if len(a.Default) == 0 {
+		return nil, false
+	}
+	set = map[string]bool{}
+	for _, col := range a.Default {
+		if col == "*" {
+			return nil, true
+		}
+		set[col] = true
+	}
+	return set, true
+}
+
+// roleName extracts the IAM role name from the session issuer
+// (arn:aws:iam::123:role/path/name) or the assumed-role ARN
+// (arn:aws:sts::123:assumed-role/name/session).
+func roleName(c transform.Caller) string {
+	if _, res, ok := strings.Cut(c.SessionIssuerARN, ":role/"); ok {
+		if i := strings.LastIndexByte(res, '/'); i >= 0 {
+			res = res[i+1:]
+		}
+		return res
+	}
+	if _, res, ok := strings.Cut(c.ARN, ":assumed-role/"); ok {
+		name, _, _ := strings.Cut(res, "/")
+		return name
+	}
+	return ""
+}
+
+// glob reports whether s matches pattern, where '*' matches any run of
+// characters (including none) and every other byte matches itself. It runs
+// in O(len(pattern)*len(s)) worst case, without recursion.
+func glob(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case p < len(pattern) && pattern[p] == s[i]:
+			p++
+			i++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}

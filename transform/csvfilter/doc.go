@@ -1,0 +1,41 @@
+// Package csvfilter removes columns and rows from CSV objects as they stream
+// through an S3 Object Lambda function, with per-caller column allow-lists.
+//
+// Why: a bucket often holds one authoritative CSV export that different
+// people should see differently — support staff without the ssn column,
+// partners only their own rows. Copying the data per audience drifts;
+// filtering on read does not. The filter is configured by the access point
+// payload ([FromPayload]) or in Go ([New] with Options), narrowed per request
+// by ?columns=a,b, and keyed to the caller's IAM identity through [Access].
+//
+// Order of decisions for each request:
+//
+//  1. Access: the caller's allow-list is resolved in Apply. No entry and no
+//     default → 403 AccessDenied before any byte. Asking (?columns=) for a
+//     column outside the allow-list → 403 as well.
+//  2. Columns: Keep (or all), minus Drop, intersected with ?columns= and the
+//     allow-list. Output keeps the object's column order. Naming a column the
+//     header lacks (in Keep, Drop, Where or ?columns=) → 400 InvalidArgument;
+//     allow-lists may name absent columns.
+//  3. Rows: kept when every Where predicate holds. Predicates see all
+//     columns, including hidden ones; they come from the operator's payload,
+//     never from the request.
+//
+// Parsing and writing use encoding/csv, so RFC 4180 quoting round-trips:
+// fields containing the delimiter, quotes or line breaks are quoted, and
+// embedded quotes are doubled. Byte-for-byte fidelity is not kept:
+// unnecessary quotes are dropped ("a" becomes a), a quoted CRLF inside a
+// field becomes LF, and rows end in \n unless Config.CRLF is set. Every row
+// must have as many fields as the header.
+//
+// Memory is bounded by MaxRowBytes (default 4 MiB), enforced on the bytes
+// handed to the parser, not after the fact; MaxFieldBytes (default 1 MiB)
+// bounds single fields. A row or field beyond the limit fails with
+// [ErrTooLarge] (400 EntityTooLarge before the first byte). Bad quoting or a
+// wrong field count fails with [ErrMalformed] (415 UnsupportedMediaType
+// before the first byte); after the first byte all errors are plain and the
+// pipeline aborts the stream.
+//
+// Content-Type is kept (text/csv is set when the object has none); Length
+// is -1 and the transform declares no [transform.Properties].
+package csvfilter

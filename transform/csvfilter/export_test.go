@@ -1,0 +1,4 @@
+package csvfilter
+
+// Glob exposes glob to the external tests.
+var Glob = glob

@@ -1,0 +1,119 @@
+package csvfilter_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/objectlambda/sdk-go/s3err"
+	"github.com/objectlambda/sdk-go/transform"
+	"github.com/objectlambda/sdk-go/transform/csvfilter"
+)
+
+// FuzzFilter runs arbitrary input through a filter: no panic, chunking does
+// not change the result, errors before the first byte are S3 errors, and a
+// successful output is valid CSV with the kept rows.
+func FuzzFilter(f *testing.F) {
+	f.Add(people, "name", "country", "PT")
+	f.Add("a,b\n\"x\"\"y\",\"1\n2\"\n", "a", "b", "1")
+	f.Add("a\n\"unterminated\n", "", "a", "")
+	f.Add("a,b\r\n1,2\r\n", "b", "a", "1")
+	f.Add("", "", "", "")
+	f.Fuzz(func(t *testing.T, input, drop, whereCol, whereVal string) {
+		cfg := csvfilter.Config{LazyQuotes: len(input)%2 == 1, MaxRowBytes: 4096, MaxFieldBytes: 1024}
+		if drop != "" {
+			cfg.Drop = []string{drop}
+		}
+		if whereCol != "" {
+			cfg.Where = []csvfilter.Predicate{{Column: whereCol, Op: csvfilter.OpContains, Value: whereVal}}
+		}
+		flt, err := csvfilter.New(cfg)
+		require.NoError(t, err)
+		read := func(oneByte bool) (string, error) {
+			obj := object(input, "", transform.Caller{})
+			if oneByte {
+				obj.Body = iotest.OneByteReader(strings.NewReader(input))
+			}
+			out, err := transform.Run(context.Background(), flt, obj)
+			require.NoError(t, err)
+			var b bytes.Buffer
+			if oneByte {
+				_, err = io.Copy(&b, iotest.OneByteReader(out.Body))
+			} else {
+				_, err = io.Copy(&b, out.Body)
+			}
+			if err != nil && b.Len() == 0 {
+				_, ok := s3err.As(err)
+				require.True(t, ok || err == context.Canceled, "errors before the first byte are S3 errors: %v", err)
+			}
+			return b.String(), err
+		}
+		whole, err1 := read(false)
+		one, err2 := read(true)
+		require.Equal(t, err1 == nil, err2 == nil, "%v vs %v", err1, err2)
+		if err1 != nil {
+			return
+		}
+		require.Equal(t, whole, one)
+		recs, err := csv.NewReader(strings.NewReader(whole)).ReadAll()
+		require.NoError(t, err, "output must be valid CSV: %q", whole)
+		in, err := csv.NewReader(strings.NewReader(input)).ReadAll()
+		if err == nil && !cfg.LazyQuotes {
+			require.LessOrEqual(t, len(recs), len(in))
+		}
+	})
+}
+
+// FuzzFromPayload: any payload configures a Filter or fails with ErrConfig.
+func FuzzFromPayload(f *testing.F) {
+	f.Add([]byte(`{"keep":["a"],"where":[{"column":"a","op":"regex","value":"^x"}]}`))
+	f.Add([]byte(`{"access":{"allow":{"arn:aws:iam::*:role/x":["a"]},"default":["*"]},"delimiter":"tab"}`))
+	f.Add([]byte(`{"where":[{"column":"n","op":"lt","value":"1e3"}]}`))
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		flt, err := csvfilter.FromPayload(payload)
+		if err != nil {
+			require.ErrorIs(t, err, csvfilter.ErrConfig)
+			return
+		}
+		require.NotNil(t, flt)
+	})
+}
+
+// FuzzGlob checks the allow-list pattern matcher against a reference.
+func FuzzGlob(f *testing.F) {
+	f.Add("arn:aws:iam::*:role/*", "arn:aws:iam::1:role/x")
+	f.Add("a*b*c", "aXbYc")
+	f.Add("**", "")
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if len(pattern) > 64 || len(s) > 64 {
+			return
+		}
+		require.Equal(t, refGlob(pattern, s), csvfilter.Glob(pattern, s))
+	})
+}
+
+// refGlob is a dynamic-programming matcher, obviously correct:
+// m[i][j] reports whether p[i:] matches s[j:].
+func refGlob(p, s string) bool {
+	m := make([][]bool, len(p)+1)
+	for i := range m {
+		m[i] = make([]bool, len(s)+1)
+	}
+	m[len(p)][len(s)] = true
+	for i := len(p) - 1; i >= 0; i-- {
+		for j := len(s); j >= 0; j-- {
+			if p[i] == '*' {
+				m[i][j] = m[i+1][j] || (j < len(s) && m[i][j+1])
+			} else {
+				m[i][j] = j < len(s) && p[i] == s[j] && m[i+1][j+1]
+			}
+		}
+	}
+	return m[0][0]
+}
