@@ -164,6 +164,9 @@ func NewDecryptor(ctx context.Context, ciphertext io.Reader, e *Envelope, kr Key
 	}
 	d.ctr = cipher.NewCTR(block, ctrIV(nonce, 0))
 	d.gh = newGHASHStream(block, nonce, aad)
+	if !c.delayedAuth && d.ptLen > 0 {
+		d.mem = make([]byte, 0, min(d.ptLen, c.memLimit))
+	}
 	d.split = newTailSplitter(ciphertext, TagSize, 1)
 	return d, nil
 }

@@ -1,0 +1,74 @@
+// Package encryption lets an S3 Object Lambda function serve objects written
+// by the Amazon S3 Encryption Client (client-side encryption, "CSE"): it
+// reads their envelope, decrypts them as a stream, re-encrypts or rewraps
+// them for the caller, and builds SSE-C headers. The core uses only the
+// standard library; the AWS KMS keyring lives in encryption/kmskeyring.
+//
+// Why a package of our own: the official Go client decrypts only as
+// middleware on its own GetObject and reads whole objects into memory, while
+// a function gets the object as a presigned-URL response stream. Everything
+// here works from the response headers and body alone.
+//
+// # Reading
+//
+//	md := encryption.FromHeader(resp.Header)       // or FromMap(out.Metadata)
+//	env, err := encryption.ParseEnvelope(md)       // ErrNotEncrypted: serve as is
+//	d, err := encryption.NewDecryptor(ctx, resp.Body, env, keyring,
+//		encryption.WithCiphertextLength(resp.ContentLength))
+//	defer d.Close()
+//	n, _ := d.PlaintextLength()                    // Content-Length to announce
+//	encryption.StripEnvelope(outHeader)            // plaintext must not carry the envelope
+//
+// The decryptor never releases plaintext that is not authenticated: AES-GCM
+// objects are buffered (8 MiB in memory, then up to 256 MiB of ciphertext in
+// a temporary file under os.TempDir, Lambda's /tmp) and released only after
+// the tag verified. Larger objects fail with ErrTooLarge, unless the caller
+// raises the limits or opts in to WithDelayedAuthentication, which streams
+// and reports ErrAuthentication instead of io.EOF at the end; the caller
+// must then abort the response. Ranged reads (AES-CTR, see PlanRange) are
+// never authenticated and need WithUnauthenticatedRange.
+//
+// Formats: V2 (AES/GCM/NoPadding, written by the Go and Java v3 clients) and
+// V3 (suite 115: HKDF-SHA512 key derivation with key commitment, written by
+// the v4 clients) are read by default. Legacy formats are read only with
+// opt-ins: WithLegacyUnauthenticatedModes for AES/CBC content,
+// WithLegacyWrapping for V1 and the kms, AESWrap, AES and RSA key wraps.
+// Instruction files ("<key>.instruction") are parsed by ParseInstructionFile;
+// fetching them needs the function's own credentials and is the caller's
+// job. IsInstructionFile tells the caller not to serve one as data.
+//
+// # Writing
+//
+// NewEncryptor encrypts a plaintext stream under a fresh data key (format V2
+// by default, WithFormat(FormatV3) for key commitment) and returns the
+// ciphertext reader and the metadata to set. Rewrap and RewrapMetadata swap
+// only the wrapped data key, leaving the body untouched.
+//
+// # Keys
+//
+// A Keyring unwraps and wraps data keys: NewAESKeyring (AES/GCM wrap),
+// NewRSAKeyring (RSA-OAEP-SHA1), kmskeyring.New (kms+context), and
+// NewMultiKeyring to combine them. Key material comes from the user. Load it
+// once per Lambda container, outside the handler, and reuse the keyring
+// across invocations (the cached provider pattern):
+//
+//	// main: runs once per cold start.
+//	secret, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+//	kr, err := encryption.NewAESKeyring(secret.SecretBinary, map[string]string{"kid": "2025-01"})
+//	clear(secret.SecretBinary)
+//	// handler: uses kr for every request; nothing is fetched per request.
+//
+// For rotation, refresh the keyring behind a sync.RWMutex or an
+// atomic.Pointer after a TTL instead of fetching per request. Environment
+// variables are acceptable only for tests: anyone allowed to read the
+// function configuration can read them.
+//
+// # Secrets hygiene
+//
+// Keys, data keys and plaintext never appear in error messages; keyrings,
+// envelopes and SSECKey print redacted forms. Data-key slices are
+// overwritten as soon as the AES key schedule is built. Go cannot guarantee
+// more: the schedule inside crypto/aes, copies the garbage collector made
+// while moving memory, and strings (such as base64 SSE-C headers) cannot be
+// wiped. Raw wrapping keys live as long as their keyring.
+package encryption

@@ -1,0 +1,85 @@
+package encryption_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/objectlambda/sdk-go/encryption"
+)
+
+func Example() {
+	ctx := context.Background()
+	key := bytes.Repeat([]byte{0x42}, 32) // in production: from Secrets Manager, loaded once
+	kr, err := encryption.NewAESKeyring(key, map[string]string{"kid": "demo"})
+	if err != nil {
+		panic(err)
+	}
+
+	// Encrypt on the way out: ciphertext stream plus metadata to set.
+	plain := []byte("hello, object lambda")
+	x, err := encryption.NewEncryptor(ctx, bytes.NewReader(plain), kr, encryption.WithPlaintextLength(int64(len(plain))))
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(x)
+	header := http.Header{}
+	for k, v := range x.Metadata() {
+		header.Set("X-Amz-Meta-"+k, v)
+	}
+
+	// Decrypt on the way in, from the response header and body.
+	md := encryption.FromHeader(header)
+	fmt.Println("encrypted:", encryption.IsEncrypted(md))
+	env, err := encryption.ParseEnvelope(md)
+	if err != nil {
+		panic(err)
+	}
+	d, err := encryption.NewDecryptor(ctx, bytes.NewReader(body), env, kr, encryption.WithCiphertextLength(int64(len(body))))
+	if err != nil {
+		panic(err)
+	}
+	defer d.Close()
+	n, _ := d.PlaintextLength()
+	out, err := io.ReadAll(d)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(n, string(out))
+	fmt.Println("envelope headers left:", len(encryption.StripEnvelope(header)))
+	// Output:
+	// encrypted: true
+	// 20 hello, object lambda
+	// envelope headers left: 0
+}
+
+func ExampleParseEnvelope_notEncrypted() {
+	_, err := encryption.ParseEnvelope(encryption.Metadata{"owner": "ana"})
+	fmt.Println(err)
+	// Output: encryption: object is not client-side encrypted
+}
+
+func ExampleSSECKey() {
+	k, err := encryption.ParseSSECKey("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+	if err != nil {
+		panic(err)
+	}
+	alg, _, md5 := k.Headers()
+	fmt.Println(alg, md5)
+	fmt.Printf("%v\n", k)
+	// Output:
+	// AES256 hRasmdxgYDKV3nvbahU1MA==
+	// SSECKey(redacted)
+}
+
+func ExamplePlanRange() {
+	env := &encryption.Envelope{Content: encryption.ContentAESGCM}
+	plan, err := encryption.PlanRange(env, 1016, 100, 199) // 1000-byte plaintext
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(plan.FetchRange(), plan.ContentRange(), plan.Length())
+	// Output: bytes=96-199 bytes 100-199/1000 100
+}
