@@ -52,7 +52,7 @@ func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResul
 		go func() {
 			defer func() {
 				if r := recover(); r != nil {
-					done <- fmt.Errorf("%w: %v", transform.ErrPanic, r)
+					done <- fmt.Errorf("%w: %v", ErrPanic, r)
 				}
 			}()
 			done <- h.get(workCtx, rs, ev, &st)

@@ -2,11 +2,15 @@ package objectlambda
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
-
-	"github.com/objectlambda/sdk-go/transform"
 )
+
+// ErrPanic marks an error recovered from a panic in user code (a hook, an
+// authorizer, a wrapped handler). Panics inside transforms wrap
+// transform.ErrPanic instead.
+var ErrPanic = errors.New("objectlambda: panic recovered")
 
 // guarded runs fn under the work deadline and turns a panic into an error.
 // It returns when fn returns or when the deadline passes, whichever is first,
@@ -22,7 +26,7 @@ func (h *Handler) guarded(ctx context.Context, start time.Time, fn func(ctx cont
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				done <- result{err: fmt.Errorf("%w: %v", transform.ErrPanic, r)}
+				done <- result{err: fmt.Errorf("%w: %v", ErrPanic, r)}
 			}
 		}()
 		v, err := fn(workCtx)

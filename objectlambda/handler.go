@@ -28,12 +28,13 @@ import (
 // lambda.Handler, so lambda.Start(h) runs it; Start does that in one call.
 // A Handler is safe for concurrent use.
 type Handler struct {
-	cfg   config
-	chain transform.Transform
-	props transform.Properties
-	wgor  WGORAPI
-	fetch *presign.Client
-	log   *slog.Logger
+	cfg    config
+	chain  transform.Transform
+	props  transform.Properties
+	wgor   WGORAPI
+	fetch  *presign.Client
+	policy *presign.Policy
+	log    *slog.Logger
 }
 
 var _ lambda.Handler = (*Handler)(nil)
@@ -98,6 +99,7 @@ func New(opts ...Option) (*Handler, error) {
 	if err := policy.Err(); err != nil {
 		return nil, fmt.Errorf("objectlambda: trust policy: %w", err)
 	}
+	h.policy = policy
 	if c.fetcher != nil {
 		h.fetch = c.fetcher
 	} else {

@@ -54,6 +54,7 @@ type harness struct {
 	upstream *httptest.Server
 	wgor     *httptest.Server
 	logs     *bytes.Buffer
+	awsCfg   aws.Config
 
 	mu          sync.Mutex
 	objects     map[string]storedObject
@@ -79,6 +80,7 @@ func newHarness(t testing.TB, opts ...Option) (*harness, *Handler) {
 		BaseEndpoint: aws.String(h.wgor.URL),
 		HTTPClient:   httpClient,
 	}
+	h.awsCfg = cfg
 	base := []Option{
 		WithAWSConfig(cfg),
 		WithTrustedEndpoints(h.upstream.URL),
