@@ -393,6 +393,12 @@ func TestRangeDecrypt(t *testing.T) {
 			assert.Equal(t, pt[r[0]:last+1], got, "range %v", r)
 			assert.EqualValues(t, len(got), plan.Length())
 		}
+		plan, err := PlanRange(e, int64(len(body)), 100, 300)
+		require.NoError(t, err)
+		rd, err := NewRangeDecryptor(context.Background(), bytes.NewReader(body[96:200]), e, kr, plan, WithUnauthenticatedRange())
+		require.NoError(t, err)
+		_, err = io.ReadAll(rd)
+		require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		_, err = PlanRange(e, int64(len(body)), 1000, 1001)
 		require.ErrorIs(t, err, ErrInvalidRange)
 	}
@@ -446,6 +452,7 @@ func TestLegacyWraps(t *testing.T) {
 	priv := testRSAKey(t)
 	oaep256, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, &priv.PublicKey, dk, nil)
 	require.NoError(t, err)
+	//lint:ignore SA1019 builds a legacy V1-style wrapped key for the read path.
 	pkcs1, err := rsa.EncryptPKCS1v15(rand.Reader, &priv.PublicKey, dk) //nolint:staticcheck
 	require.NoError(t, err)
 	aesKR, err := NewAESKeyring(wrapKey, nil)

@@ -48,6 +48,7 @@ func (r RangePlan) ContentRange() string {
 
 type rangeReader struct {
 	r    io.Reader
+	left int64 // ciphertext bytes still expected
 	ctr  cipher.Stream
 	skip int64
 }
@@ -77,6 +78,7 @@ func NewRangeDecryptor(ctx context.Context, body io.Reader, e *Envelope, kr Keyr
 	}
 	rr := &rangeReader{
 		r:    io.LimitReader(body, plan.FetchLast-plan.FetchFirst+1),
+		left: plan.FetchLast - plan.FetchFirst + 1,
 		ctr:  cipher.NewCTR(block, ctrIV(nonce, uint64(plan.FetchFirst/16))),
 		skip: plan.First - plan.FetchFirst,
 	}
@@ -86,6 +88,10 @@ func NewRangeDecryptor(ctx context.Context, body io.Reader, e *Envelope, kr Keyr
 func (r *rangeReader) Read(p []byte) (int, error) {
 	for {
 		n, err := r.r.Read(p)
+		r.left -= int64(n)
+		if err == io.EOF && r.left > 0 {
+			err = fmt.Errorf("encryption: ranged body ended early: %w", io.ErrUnexpectedEOF)
+		}
 		r.ctr.XORKeyStream(p[:n], p[:n])
 		if r.skip > 0 {
 			k := int(min(r.skip, int64(n)))
