@@ -61,7 +61,9 @@ type WGORCall struct {
 // stopped when the test ends.
 type AccessPoint struct {
 	cfg    config
-	t      testing.TB
+	t      tb
+	closer func()
+	once   sync.Once
 	url    string
 	srv    *http.Server
 	served chan struct{}
@@ -95,6 +97,11 @@ type AccessPoint struct {
 // When versitygw or the RIE is needed but not installed, New skips the test,
 // or fails it when the CI environment variable is set.
 func New(t testing.TB, opts ...Option) *AccessPoint {
+	t.Helper()
+	return newAccessPoint(t, opts...)
+}
+
+func newAccessPoint(t tb, opts ...Option) *AccessPoint {
 	t.Helper()
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -167,6 +174,11 @@ func New(t testing.TB, opts ...Option) *AccessPoint {
 		if f == nil {
 			t.Fatal("objectlambdatest: the function factory returned nil")
 		}
+		if cfg.factoryErr != nil {
+			if err := cfg.factoryErr(f); err != nil {
+				t.Fatalf("objectlambdatest: %v", err)
+			}
+		}
 		ap.fn = inProcess{f}
 	default:
 		ap.fn = inProcess{cfg.function}
@@ -175,7 +187,9 @@ func New(t testing.TB, opts ...Option) *AccessPoint {
 }
 
 // close stops everything in reverse order. Registered with t.Cleanup.
-func (ap *AccessPoint) close() {
+func (ap *AccessPoint) close() { ap.once.Do(ap.shutdown) }
+
+func (ap *AccessPoint) shutdown() {
 	ap.cancel()
 	if ap.srv != nil {
 		_ = ap.srv.Close()

@@ -44,6 +44,7 @@ type config struct {
 	timeLimit               time.Duration
 	function                Function
 	factory                 func(aws.Config) Function
+	factoryErr              func(Function) error // reports a factory that failed (WithHandler)
 	bootstrap               string
 	logger                  *slog.Logger
 }
@@ -118,7 +119,7 @@ func WithFunction(fn Function) Option {
 // up, from the configuration a deployed function would find in its
 // environment (AccessPoint.AWSConfig).
 func WithFunctionFactory(factory func(cfg aws.Config) Function) Option {
-	return func(c *config) { c.function, c.factory, c.bootstrap = nil, factory, "" }
+	return func(c *config) { c.function, c.factory, c.factoryErr, c.bootstrap = nil, factory, nil, "" }
 }
 
 // WithBootstrap runs the function as a Lambda "provided" runtime bootstrap

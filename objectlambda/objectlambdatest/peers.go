@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -23,7 +22,7 @@ const installHint = "run scripts/install-peers.sh from the repository root (inst
 
 // findPeer locates an external binary: env var, then <module root>/.peers/bin, then PATH.
 // When missing it skips the test, or fails it when CI is set.
-func findPeer(t testing.TB, name, env string) string {
+func findPeer(t tb, name, env string) string {
 	t.Helper()
 	if p := os.Getenv(env); p != "" {
 		if _, err := os.Stat(p); err != nil {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
-	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,7 +37,7 @@ func randomHex(n int) string {
 }
 
 // startStore starts (or connects to) the configured store. Cleanup is the caller's.
-func startStore(t testing.TB, c *config) (*store, error) {
+func startStore(t tb, c *config) (*store, error) {
 	switch c.store {
 	case storeMemory:
 		l, err := net.Listen("tcp", "127.0.0.1:0")

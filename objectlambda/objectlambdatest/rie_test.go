@@ -1,0 +1,36 @@
+package objectlambdatest
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBootstrapUnderRIE(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a bootstrap binary")
+	}
+	bootstrap := BuildBootstrap(t, "./testdata/rawfn")
+	ap := New(t, WithBootstrap(bootstrap))
+	ap.PutObject(t, "hello.txt", "hello from the rie")
+	ap.PutObject(t, "fail.txt", "x")
+	ctx := context.Background()
+
+	out, err := ap.Client().GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("hello.txt")})
+	require.NoError(t, err)
+	b, err := io.ReadAll(out.Body)
+	require.NoError(t, err)
+	require.NoError(t, out.Body.Close())
+	assert.Equal(t, "HELLO FROM THE RIE", string(b))
+
+	// The RIE reports a function error as HTTP 200 with errorType/errorMessage.
+	_, err = ap.Client().GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("fail.txt")})
+	apiError(t, err, http.StatusInternalServerError, "LambdaRuntimeError")
+	assert.Len(t, ap.WGORCalls(), 1)
+}
