@@ -218,3 +218,35 @@ func (g *guardedReader) Close() error {
 	}
 	return nil
 }
+
+// LengthStater is implemented by transforms that can tell their output length
+// from the input's headers and length alone, without reading the body (for
+// example decryption: ciphertext length minus the tag). HEAD answers use it
+// to report Content-Length without fetching the object.
+type LengthStater interface {
+	OutputLength(h http.Header, inputLength int64) (int64, bool)
+}
+
+// OutputLength reports the length t will produce for an input of the given
+// headers and length (-1 if unknown), if that can be known without reading the
+// body: through LengthPreserving, LengthStater, or, for a Chain, each member
+// in turn.
+func OutputLength(t Transform, h http.Header, inputLength int64) (int64, bool) {
+	if c, ok := t.(chain); ok {
+		n := inputLength
+		for _, m := range c {
+			var ok bool
+			if n, ok = OutputLength(m, h, n); !ok {
+				return -1, false
+			}
+		}
+		return n, true
+	}
+	if Describe(t).LengthPreserving {
+		return inputLength, inputLength >= 0
+	}
+	if ls, ok := t.(LengthStater); ok && inputLength >= 0 {
+		return ls.OutputLength(h, inputLength)
+	}
+	return -1, false
+}

@@ -1,0 +1,130 @@
+// Package objectlambda turns a few lines of configuration into a safe Amazon
+// S3 Object Lambda function.
+//
+// An Object Lambda function is invoked with an event that names a presigned
+// URL for the original object and, for GetObject, a route and single-use token
+// for the one WriteGetObjectResponse (WGOR) call that answers the caller.
+// Getting that right by hand is where functions fail: they fetch the object
+// with their own role (the confused-deputy problem), follow URLs they should
+// not, buffer whole objects, forget Range, leave the caller hanging when
+// something fails, or log the token. A Handler does all of it:
+//
+//   - parses and validates the event (unknown fields tolerated, header names
+//     case-insensitive, header arrays accepted);
+//   - fetches the original only through the presigned inputS3Url, after
+//     checking it is https on a trusted S3 host (see package presign),
+//     replaying the headers the URL was signed with;
+//   - streams the body through the configured transforms (see package
+//     transform) without holding the object in memory;
+//   - answers with exactly one WGOR: status, headers, Range (206,
+//     Content-Range, 416) and partNumber, or an S3 error, before the deadline.
+//
+// # Quick start
+//
+//	func main() {
+//		objectlambda.Start(
+//			objectlambda.WithTransform(redact.New(redact.Emails())),
+//			objectlambda.WithAuthorizer(onlyAnalysts),
+//		)
+//	}
+//
+// Existing handlers written against aws-lambda-go's events.S3ObjectLambdaEvent
+// can be wrapped with Wrap to get the trust checks, panic recovery and error
+// replies without being rewritten.
+//
+// # Exactly one reply
+//
+// Every GetObject invocation ends in exactly one WriteGetObjectResponse call:
+// the object, or an error. An error before the first body byte becomes an
+// S3 error reply; the handler reads the first 32 KiB of output before it
+// answers, so transforms that fail at once, and short objects whose upstream
+// breaks, still get a clean error. An error after the first byte aborts the
+// body upload, so the caller sees a broken transfer, never a short body
+// reported as complete; the invocation then fails too. A body whose length
+// differs from the Content-Length that was announced is treated the same way.
+// Panics in transforms, authorizers and hooks are recovered.
+//
+// # Deadline
+//
+// The work of a request is bounded by the earlier of the Lambda deadline and
+// the Object Lambda time limit (60 s from the invocation, WithTimeLimit), less
+// a margin (1 s, WithDeadlineMargin). If the work is not done by then, the
+// caller gets 500 LambdaTimeout while there is still time to send it, and a
+// stream in flight is aborted.
+//
+// # Errors and status codes
+//
+// Errors travel as *s3err.Error (status, S3 code, message). The handler
+// answers as follows:
+//
+//	situation                                         status  code
+//	------------------------------------------------  ------  -------------------------------
+//	upstream S3 error (403, 404, 412, 416, 500, 503)  same    upstream code (NoSuchKey, ...)
+//	upstream 304 Not Modified                         304     (none)
+//	upstream unreachable / reset / timed out          503     ServiceUnavailable
+//	upstream body truncated, too long, bad checksum   503     ServiceUnavailable (before the
+//	                                                          first byte; aborted stream after)
+//	inputS3Url not https / untrusted host / redirect  500     InternalError
+//	event malformed (but route and token usable)      500     InternalError
+//	authorizer denies                                 403     AccessDenied (or its own error)
+//	payload does not decode (WithPayloadType)         500     InvalidPayload
+//	Range not satisfiable                             416     InvalidRange
+//	partNumber beyond the last part                   416     InvalidPartNumber
+//	partNumber not 1..10000                           400     InvalidArgument
+//	Range and partNumber together                     400     InvalidRequest
+//	SSE-C headers in the request or on the object     400     InvalidRequest
+//	transform error before the first byte             its own status and code
+//	panic before the first byte, unknown error        500     InternalError
+//	deadline reached before the first byte            500     LambdaTimeout
+//
+// WGOR accepts only the statuses 200, 206, 304, 400, 401, 403, 404, 405, 409,
+// 411, 412, 416, 500 and 503. Any other error status is sent as the nearest
+// of those (502, 504 and 429 as 503; other 4xx as 400; other 5xx as 500) with
+// its code unchanged, so a transform's 415 UnsupportedMediaType reaches the
+// caller as 400 with code UnsupportedMediaType. A code that is not of the form
+// WGOR requires (^[A-Z][a-zA-Z]+$) becomes InternalError.
+//
+// If the event carries no usable outputRoute/outputToken, no reply is
+// possible: Invoke returns an error and S3 reports LambdaRuntimeError.
+//
+// # Range and partNumber
+//
+// A Range (header, or Range query parameter, names matched case-insensitively)
+// is answered as S3 answers it: 206 with Content-Range for bytes=a-b, bytes=a-
+// and bytes=-n, clamped at the end of the object; 416 InvalidRange when the
+// range starts beyond it; a header that is not one well-formed bytes range
+// (another unit, several ranges, garbage) is ignored and the whole object
+// served with 200. When every transform declares itself RangeSafe, the range
+// is fetched from S3 ("pushed down"); otherwise the whole object is
+// transformed and the result sliced. When the transformed length is unknown
+// it is spooled (memory, then an unlinked temporary file, WithSpool) to learn
+// it. partNumber addresses fixed-size parts of the transformed object
+// (WithPartSize, 8 MiB by default) and the reply carries PartsCount. The
+// access point must list GetObject-Range / GetObject-PartNumber in its
+// AllowedFeatures, or S3 answers 501 before the function runs.
+//
+// # Headers
+//
+// Content-Type, Content-Language, Content-Encoding, Content-Disposition,
+// Cache-Control, Expires, Last-Modified, ETag, the version id, storage
+// class, encryption, object lock, replication, restore, expiration, tagging
+// count and user metadata are forwarded. Transfer headers (Date, Server,
+// request ids, Content-Length, Content-Range) are not. When a transform
+// changes the body, ETag and checksums are dropped and Content-Length is kept
+// only if the transform preserves length; at most one checksum is forwarded,
+// and none on a 206.
+//
+// # Configuration
+//
+// New loads the default AWS configuration, so AWS_REGION, AWS_ENDPOINT_URL_S3
+// / AWS_ENDPOINT_URL and the usual credential chain apply to the WGOR call.
+// A custom endpoint configured that way is also trusted for inputS3Url, and
+// the WGOR host prefix ("{route}.") is not added for it. The function's role
+// needs only s3-object-lambda:WriteGetObjectResponse.
+//
+// # Logging
+//
+// One line per request through log/slog: request id, operation, status,
+// error code, bytes in and out, duration. Presigned URLs, the output token,
+// keys and object bytes are never logged.
+package objectlambda
