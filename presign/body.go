@@ -118,8 +118,10 @@ type body struct {
 	cancel  context.CancelCauseFunc
 	stall   time.Duration
 	timer   *time.Timer
-	err     error // sticky
+	err     error // sticky; only Read touches it
 	closed  atomic.Bool
+	total   atomic.Int64 // copy of n for Close's log record (Close may race with Read)
+	clean   atomic.Bool  // reached a verified EOF
 
 	logger *slog.Logger
 	host   string
@@ -167,6 +169,7 @@ func (b *body) Read(p []byte) (int, error) {
 	}
 	b.feed(p[:n])
 	b.n += int64(n)
+	b.total.Store(b.n)
 	switch {
 	case err == nil:
 		return n, nil
@@ -181,6 +184,7 @@ func (b *body) Read(p []byte) (int, error) {
 			return n, b.err
 		}
 		b.err = io.EOF
+		b.clean.Store(true)
 		return n, io.EOF
 	default:
 		b.err = b.classify(err)
@@ -234,8 +238,8 @@ func (b *body) Close() error {
 	b.cancel(errBodyClosed)
 	if b.logger != nil {
 		b.logger.LogAttrs(context.Background(), slog.LevelDebug, "presign body closed",
-			slog.String("host", b.host), slog.Int64("bytes", b.n),
-			slog.Bool("complete", errors.Is(b.err, io.EOF)), slog.Duration("duration", time.Since(b.start)))
+			slog.String("host", b.host), slog.Int64("bytes", b.total.Load()),
+			slog.Bool("complete", b.clean.Load()), slog.Duration("duration", time.Since(b.start)))
 	}
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"hash/crc64"
@@ -221,16 +220,23 @@ func TestFetchSSRF(t *testing.T) {
 	c := NewClient(WithRetries(1, 0), WithConnectTimeout(time.Second))
 	c.dialOverride = func(string) string { return local }
 	t.Cleanup(c.CloseIdleConnections)
+	isRebound := map[string]bool{}
+	for _, u := range rebound {
+		isRebound[u] = true
+	}
 	for _, raw := range urls {
 		t.Run(raw, func(t *testing.T) {
 			_, err := c.Fetch(t.Context(), &Request{URL: raw})
 			require.Error(t, err)
-			if !errors.Is(err, ErrUntrustedURL) {
-				assert.ErrorIs(t, err, ErrForbiddenAddress)
-				e, _ := s3err.As(err)
-				require.NotNil(t, e)
-				assert.Equal(t, 500, e.StatusCode)
+			if isRebound[raw] {
+				assert.ErrorIs(t, err, ErrForbiddenAddress, "the dial guard must refuse it")
+			} else {
+				assert.ErrorIs(t, err, ErrUntrustedURL, "the policy must refuse it before any dial")
 			}
+			e, _ := s3err.As(err)
+			require.NotNil(t, e)
+			assert.Equal(t, 500, e.StatusCode)
+			assert.Equal(t, "InternalError", e.Code)
 		})
 	}
 	assert.Equal(t, 0, cl.settle(t), "a hostile URL reached the listener")
@@ -403,10 +409,27 @@ func TestFetchRetriesConnectionErrors(t *testing.T) {
 		assert.NotContains(t, logs.String(), "SECRET")
 		assert.NotContains(t, err.Error(), "SECRET")
 	})
+	t.Run("untrusted certificate is not retried", func(t *testing.T) {
+		srv, hits := newTLSServer(t, func(w http.ResponseWriter, r *http.Request) {})
+		c := NewClient(WithPolicy(NewPolicy(WithTrustedEndpoint(srv.URL))), WithRetries(3, time.Millisecond))
+		t.Cleanup(c.CloseIdleConnections)
+		_, err := c.Fetch(t.Context(), &Request{URL: srv.URL + "/b/k"})
+		require.Error(t, err)
+		assert.ErrorIs(t, err, ErrUpstreamUnreachable)
+		assert.Contains(t, err.Error(), "certificate")
+		assert.Zero(t, hits.Load())
+	})
 	t.Run("header timeout is retried then reported", func(t *testing.T) {
+		stop := make(chan struct{})
 		srv, hits := newTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
-			<-r.Context().Done()
+			select {
+			case <-r.Context().Done():
+			case <-stop:
+			}
+			conn, _ := hijack(w) // never answer, whatever happens
+			_ = conn.Close()
 		})
+		t.Cleanup(func() { close(stop) })
 		c := testClient(t, srv, WithHeaderTimeout(30*time.Millisecond), WithRetries(2, time.Millisecond))
 		_, err := c.Fetch(t.Context(), &Request{URL: srv.URL + "/b/k"})
 		require.Error(t, err)
@@ -434,6 +457,8 @@ func TestFetchRetriesConnectionErrors(t *testing.T) {
 	t.Run("caller deadline while waiting for headers", func(t *testing.T) {
 		srv, _ := newTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 			<-r.Context().Done()
+			conn, _ := hijack(w)
+			_ = conn.Close()
 		})
 		c := testClient(t, srv)
 		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
@@ -562,6 +587,32 @@ func TestBodyCloseReleases(t *testing.T) {
 	<-released
 	_, err = resp.Body.Read(buf)
 	assert.Error(t, err)
+}
+
+func TestBodyCloseWhileReading(t *testing.T) {
+	srv, _ := newTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		_, _ = w.Write(payload)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	var logs bytes.Buffer
+	c := testClient(t, srv, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	resp, err := c.Fetch(t.Context(), &Request{URL: srv.URL + "/b/k"})
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, resp.Body) // blocks after the first bytes
+		done <- err
+	}()
+	for !strings.Contains(logs.String(), "presign response") {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(10 * time.Millisecond)
+	require.NoError(t, resp.Body.Close())
+	err = <-done
+	require.Error(t, err, "an aborted body never ends with a clean EOF")
+	assert.Contains(t, logs.String(), "complete=false")
 }
 
 func TestFetchLogsNoSecrets(t *testing.T) {
