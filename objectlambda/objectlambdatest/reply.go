@@ -31,7 +31,7 @@ type reply struct {
 // samples (all strings) use.
 func parseReply(b []byte) (*reply, error) {
 	var raw struct {
-		StatusCode       *json.Number               `json:"statusCode"`
+		StatusCode       json.RawMessage            `json:"statusCode"`
 		ErrorCode        *string                    `json:"errorCode"`
 		ErrorMessage     *string                    `json:"errorMessage"`
 		Headers          map[string]json.RawMessage `json:"headers"`
@@ -43,12 +43,12 @@ func parseReply(b []byte) (*reply, error) {
 	if err := dec.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidReply, err)
 	}
-	if raw.StatusCode == nil {
+	if raw.StatusCode == nil || string(raw.StatusCode) == "null" {
 		return nil, fmt.Errorf("%w: statusCode is required", ErrInvalidReply)
 	}
-	code, err := strconv.Atoi(raw.StatusCode.String())
+	code, err := strconv.Atoi(string(raw.StatusCode)) // a JSON number; strings and fractions fail
 	if err != nil || code < 100 || code > 599 {
-		return nil, fmt.Errorf("%w: statusCode %q is not an HTTP status", ErrInvalidReply, raw.StatusCode.String())
+		return nil, fmt.Errorf("%w: statusCode must be an HTTP status number", ErrInvalidReply)
 	}
 	rp := &reply{StatusCode: code, Headers: http.Header{}, ListResultXML: raw.ListResultXML}
 	if raw.ErrorCode != nil {
