@@ -32,12 +32,13 @@ func BenchmarkThumbnail(b *testing.B) {
 	cases := []struct {
 		name  string
 		input []byte
+		px    float64 // source pixels
 		query string
 		cfg   imagex.Config
 	}{
-		{"jpeg-1600x1200-to-w200-catmullrom", jpg, "width=200", imagex.Config{}},
-		{"jpeg-1600x1200-to-w200-bilinear", jpg, "width=200", imagex.Config{Interpolation: "bilinear"}},
-		{"png-800x600-to-jpeg-w400", pngData, "width=400&format=jpeg", imagex.Config{}},
+		{"jpeg-1600x1200-to-w200-catmullrom", jpg, 1600 * 1200, "width=200", imagex.Config{}},
+		{"jpeg-1600x1200-to-w200-bilinear", jpg, 1600 * 1200, "width=200", imagex.Config{Interpolation: "bilinear"}},
+		{"png-800x600-to-jpeg-w400", pngData, 800 * 600, "width=400&format=jpeg", imagex.Config{}},
 	}
 	for _, c := range cases {
 		tr, err := imagex.New(c.cfg)
@@ -56,6 +57,7 @@ func BenchmarkThumbnail(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(c.px*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mpx/s")
 			if baseline > 0 {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(c.input))/baseline, "x-copy")
 			}
