@@ -1,0 +1,52 @@
+// Package jsonmask removes or masks fields of JSON and newline-delimited
+// JSON (NDJSON) objects by path, streaming, as they pass through an S3
+// Object Lambda function.
+//
+// Why: JSON exports and event logs carry fields some readers must not see
+// (e-mail addresses, card numbers, passwords). Decoding a whole document
+// into memory does not scale to large objects; this package rewrites the
+// token stream (encoding/json's Decoder.Token) and never holds more than
+// one scalar value (JSON) or one line (NDJSON).
+//
+// # Paths
+//
+//	user.email        the key "email" of the object under "user"
+//	items[*].card     "card" in every element of the array "items"
+//	items[0]          the first element of "items"
+//	[*].ssn           "ssn" in every element of a top-level array
+//	*.password        "password" in every object one level below the root
+//	**.password       "password" at any depth, through objects and arrays
+//	meta["a.b"]       keys with special characters, quoted as JSON strings
+//	a\.b              or escaped with a backslash
+//
+// "*" matches exactly one object key, "[*]" one array index, "**" any
+// number of levels (zero included). Remove deletes the member (or array
+// element); Mask replaces the value, whatever its type, with a configured
+// JSON value ("[REDACTED]" by default). When both match, Remove wins.
+//
+// # Formats
+//
+// The format comes from configuration or is detected: Content-Type
+// application/json, text/json or any +json type is one JSON document;
+// application/x-ndjson, application/ndjson, application/jsonl and
+// application/x-jsonlines are NDJSON; otherwise the key suffix decides
+// (.json, .ndjson, .jsonl). Anything else is refused with 415
+// UnsupportedMediaType: a masking transform must not pass data through
+// unmasked because it did not recognise it.
+//
+// # Output and limits
+//
+// Output is valid, compact JSON: insignificant whitespace is removed,
+// strings are re-escaped (control characters, invalid UTF-8 as U+FFFD,
+// U+2028/2029) and numbers are kept exactly as written. Several top-level
+// values in a JSON document are written one per line; NDJSON keeps one
+// value per line, and blank lines stay blank. Content-Type is kept and
+// Length becomes -1.
+//
+// Memory is bounded by WithMaxValueSize (8 MiB by default: the largest
+// single string or number in a JSON document, or the longest NDJSON line)
+// and WithMaxDepth (512 nested containers). The first 16 KiB of output are
+// held back, so a document that is invalid or over a limit early fails with
+// a proper S3 error (415 UnsupportedMediaType); later failures abort the
+// stream with an error wrapping ErrSyntax or ErrTooLarge.
+package jsonmask
