@@ -34,3 +34,21 @@ func TestBootstrapUnderRIE(t *testing.T) {
 	apiError(t, err, http.StatusInternalServerError, "LambdaRuntimeError")
 	assert.Len(t, ap.WGORCalls(), 1)
 }
+
+// TestHandlerBootstrapUnderRIE runs objectlambda.Start configured only by
+// the environment, the way it runs on Lambda.
+func TestHandlerBootstrapUnderRIE(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a bootstrap binary")
+	}
+	ap := New(t, WithBootstrap(BuildBootstrap(t, "./testdata/handlerfn")))
+	ap.PutObject(t, "hello.txt", "hello from objectlambda.Start")
+	out, err := ap.Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("hello.txt")})
+	require.NoError(t, err)
+	b, err := io.ReadAll(out.Body)
+	require.NoError(t, err)
+	require.NoError(t, out.Body.Close())
+	assert.Equal(t, "HELLO FROM OBJECTLAMBDA.START", string(b))
+	require.Len(t, ap.WGORCalls(), 1)
+	assert.NoError(t, ap.WGORCalls()[0].Err)
+}
