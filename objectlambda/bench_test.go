@@ -1,0 +1,143 @@
+package objectlambda
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"net/http"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// patternReader yields n bytes of a repeating pattern without holding them.
+type patternReader struct{ left int64 }
+
+func (p *patternReader) Read(b []byte) (int, error) {
+	if p.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(b)) > p.left {
+		b = b[:p.left]
+	}
+	for i := range b {
+		b[i] = byte('a' + i%26)
+	}
+	p.left -= int64(len(b))
+	return len(b), nil
+}
+
+// heapPeak samples the heap while a benchmark runs and reports the peak
+// growth above the starting point.
+type heapPeak struct {
+	base, peak atomic.Uint64
+	stop       chan struct{}
+	wg         sync.WaitGroup
+}
+
+func startHeapPeak() *heapPeak {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	h := &heapPeak{stop: make(chan struct{})}
+	h.base.Store(m.HeapInuse)
+	h.peak.Store(m.HeapInuse)
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-h.stop:
+				return
+			case <-t.C:
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > h.peak.Load() {
+					h.peak.Store(m.HeapInuse)
+				}
+			}
+		}
+	}()
+	return h
+}
+
+func (h *heapPeak) growthMiB() float64 {
+	close(h.stop)
+	h.wg.Wait()
+	return float64(h.peak.Load()-h.base.Load()) / (1 << 20)
+}
+
+// BenchmarkGetObject measures the whole GET path for the identity transform
+// over loopback TLS — presigned fetch, pipeline, signed WGOR upload — against
+// a baseline measured in the same run: a plain net/http GET of the same bytes
+// from the same upstream streamed into a plain POST to the same WGOR endpoint.
+// It reports MB/s for both, their ratio (ours/baseline, 1.0 = no overhead) and
+// the peak heap growth, which must not depend on the object size.
+//
+//	go test -run '^$' -bench BenchmarkGetObject -benchmem ./objectlambda
+func BenchmarkGetObject(b *testing.B) {
+	for _, size := range []int64{16 << 20, 1 << 30} {
+		b.Run("size="+strconv.FormatInt(size>>20, 10)+"MiB", func(b *testing.B) {
+			hs, h := newHarness(b)
+			hs.discard = true
+			hs.verifySig = false
+			hs.upstreamFn = func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/octet-stream")
+				w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+				io.Copy(w, &patternReader{left: size})
+			}
+			pool := x509.NewCertPool()
+			pool.AddCert(hs.upstream.Certificate())
+			raw := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+			ev := hs.event("big.bin")
+			ctx := context.Background()
+
+			// Baseline: the same two transfers with plain net/http.
+			var baseline time.Duration
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				resp, err := raw.Get(hs.upstream.URL + "/big.bin")
+				if err != nil {
+					b.Fatal(err)
+				}
+				req, _ := http.NewRequest(http.MethodPost, hs.wgor.URL+"/WriteGetObjectResponse", struct{ io.Reader }{resp.Body})
+				req.ContentLength = size
+				post, err := raw.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				post.Body.Close()
+				resp.Body.Close()
+				baseline += time.Since(start)
+			}
+
+			peak := startHeapPeak()
+			b.SetBytes(size)
+			b.ResetTimer()
+			var ours time.Duration
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if _, err := h.Invoke(ctx, ev); err != nil {
+					b.Fatal(err)
+				}
+				ours += time.Since(start)
+			}
+			b.StopTimer()
+			growth := peak.growthMiB()
+			calls := hs.wgorCalls()
+			if got := calls[len(calls)-1].ContentLn; got != size {
+				b.Fatalf("WGOR received %d bytes, want %d", got, size)
+			}
+			mbps := func(d time.Duration) float64 { return float64(size) * float64(b.N) / d.Seconds() / 1e6 }
+			b.ReportMetric(mbps(ours), "MB/s-ours")
+			b.ReportMetric(mbps(baseline), "MB/s-baseline")
+			b.ReportMetric(baseline.Seconds()/ours.Seconds(), "ratio")
+			b.ReportMetric(growth, "peak-heap-MiB")
+		})
+	}
+}
