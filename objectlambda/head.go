@@ -2,7 +2,7 @@ package objectlambda
 
 import (
 	"context"
-	"io"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,11 +10,13 @@ import (
 	"github.com/objectlambda/sdk-go/internal/httprange"
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
-	"github.com/objectlambda/sdk-go/transform"
 )
 
 // HeadReply is the function's answer to a HeadObject request; S3 Object
-// Lambda sends it to the caller as the HEAD response.
+// Lambda sends it to the caller as the HEAD response. Headers use the names
+// and JSON types AWS documents: Content-Length and the x-amz-*-count headers
+// are numbers, x-amz-delete-marker and the bucket-key flag booleans, the rest
+// strings.
 type HeadReply struct {
 	StatusCode   int            `json:"statusCode"`
 	ErrorCode    string         `json:"errorCode,omitempty"`
@@ -24,37 +26,66 @@ type HeadReply struct {
 
 // HeadHook may change a successful HEAD reply (for example add metadata) or
 // deny it by returning an error (an *s3err.Error, or anything else for 403
-// AccessDenied).
+// AccessDenied). Content-Length is required: a hook that removes it gets it
+// back.
 type HeadHook func(ctx context.Context, r *Request, reply *HeadReply) error
 
-// WithHeadHook sets a hook that sees every successful HEAD reply.
+// WithHeadHook adds a hook that sees every successful HEAD reply, after
+// those added before.
 func WithHeadHook(hook HeadHook) Option {
 	return func(c *config) error {
-		c.headHook = hook
+		if hook == nil {
+			return errors.New("objectlambda: WithHeadHook: nil hook")
+		}
+		prev := c.headHook
+		if prev == nil {
+			c.headHook = hook
+			return nil
+		}
+		c.headHook = func(ctx context.Context, r *Request, reply *HeadReply) error {
+			if err := prev(ctx, r, reply); err != nil {
+				return err
+			}
+			return hook(ctx, r, reply)
+		}
 		return nil
 	}
 }
 
 func errorHeadReply(err error) *HeadReply {
 	e := s3err.From(err)
+	status := replyStatus(e.StatusCode)
 	if e.StatusCode == http.StatusNotModified {
-		return &HeadReply{StatusCode: e.StatusCode}
+		return &HeadReply{StatusCode: http.StatusNotModified}
 	}
-	return &HeadReply{StatusCode: e.StatusCode, ErrorCode: e.Code, ErrorMessage: e.Message}
+	reply := &HeadReply{StatusCode: status, ErrorCode: e.Code, ErrorMessage: e.Message}
+	var re *rangeError
+	if errors.As(err, &re) && re.size >= 0 {
+		reply.Headers = map[string]any{"Content-Range": httprange.UnsatisfiedContentRange(re.size)}
+	}
+	return reply
 }
 
 func (h *Handler) serveHead(ctx context.Context, ev *Event) (*HeadReply, error) {
 	start := time.Now()
-	v, err := h.guarded(ctx, start, func(ctx context.Context) (any, error) { return h.head(ctx, ev) })
+	var st headStats
+	v, err := h.guarded(ctx, start, func(ctx context.Context) (any, error) { return h.head(ctx, ev, &st) })
 	reply, _ := v.(*HeadReply)
-	if err != nil {
+	if err != nil || reply == nil {
+		if err == nil {
+			err = errors.New("objectlambda: HEAD produced no reply")
+		}
 		reply = errorHeadReply(err)
 	}
-	h.logRequest(ctx, ev, OpHeadObject, start, reply.StatusCode, reply.ErrorCode, 0, 0, err, nil)
+	h.logRequest(ctx, ev, OpHeadObject, start, reply.StatusCode, reply.ErrorCode, st.measured.Load(), 0, err, nil)
 	return reply, nil
 }
 
-func (h *Handler) head(ctx context.Context, ev *Event) (*HeadReply, error) {
+type headStats struct {
+	measured countedInt // bytes read to measure the transformed length
+}
+
+func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadReply, error) {
 	req, err := newRequest(ev)
 	if err != nil {
 		return nil, err
@@ -76,22 +107,19 @@ func (h *Handler) head(ctx context.Context, ev *Event) (*HeadReply, error) {
 	if resp.StatusCode == http.StatusNotModified {
 		return &HeadReply{StatusCode: http.StatusNotModified, Headers: headHeaders(objectHeaders(resp.Header))}, nil
 	}
-	hdr := objectHeaders(resp.Header)
-	length := resp.ContentLength
-	if !h.props.LengthPreserving {
-		// The transform changes the length: run it over the object to learn
-		// the length it will serve, so HEAD and GET agree.
-		hdr, length, err = h.measure(ctx, ev, req)
+	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
+		return nil, s3err.New(http.StatusBadRequest, s3err.CodeInvalidRequest,
+			"objects encrypted with customer-provided keys (SSE-C) cannot be served through S3 Object Lambda")
+	}
+
+	hdr, length, ok := h.stateHead(ctx, req, objectHeaders(resp.Header), resp.ContentLength)
+	if !ok {
+		// The chain changes the length and cannot say by how much: run it
+		// over the object, so that HEAD and GET agree.
+		hdr, length, err = h.measure(ctx, ev, req, resp.Header.Get("Etag"), st)
 		if err != nil {
 			return nil, err
 		}
-	} else if !h.props.BodyUnchanged {
-		obj := &transform.Object{Body: http.NoBody, Header: hdr, Length: length, Request: &req.Request}
-		out, err := transform.Run(ctx, h.chain, obj)
-		if err != nil {
-			return nil, err
-		}
-		hdr = out.Header
 	}
 
 	status := http.StatusOK
@@ -100,7 +128,7 @@ func (h *Handler) head(ctx context.Context, ev *Event) (*HeadReply, error) {
 	case req.PartNumber > 0:
 		r, count, err := httprange.Part(req.PartNumber, h.cfg.partSize, length)
 		if err != nil {
-			return nil, s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+			return nil, s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
 		}
 		parts = count
 		if r.Length() > 0 {
@@ -110,7 +138,8 @@ func (h *Handler) head(ctx context.Context, ev *Event) (*HeadReply, error) {
 	case req.rangeSpec != nil:
 		r, err := req.rangeSpec.Resolve(length)
 		if err != nil {
-			return nil, s3err.New(http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidRange, "The requested range is not satisfiable")
+			e := s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidRange, "The requested range is not satisfiable")
+			return nil, &rangeError{err: e, size: length}
 		}
 		status, length = http.StatusPartialContent, r.Length()
 		hdr.Set("Content-Range", r.ContentRange())
@@ -127,45 +156,22 @@ func (h *Handler) head(ctx context.Context, ev *Event) (*HeadReply, error) {
 	reply := &HeadReply{StatusCode: status, Headers: headers}
 	if h.cfg.headHook != nil {
 		if err := h.cfg.headHook(ctx, req, reply); err != nil {
-			if _, ok := s3err.As(err); ok {
-				return nil, err
-			}
-			return nil, s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied, "Access Denied")
+			return nil, denyErr(err)
+		}
+		if reply.Headers == nil {
+			reply.Headers = map[string]any{}
+		}
+		if _, ok := reply.Headers["Content-Length"]; !ok {
+			reply.Headers["Content-Length"] = length
 		}
 	}
 	return reply, nil
 }
 
-// measure fetches the object and runs the transform chain over it, counting
-// the output. Memory stays flat; the cost is one full read.
-func (h *Handler) measure(ctx context.Context, ev *Event, req *Request) (http.Header, int64, error) {
-	fr := &presign.Request{Method: http.MethodGet, URL: ev.HeadObjectContext.InputS3URL, UserHeaders: req.Header, Header: http.Header{}}
-	resp, err := h.fetch.Fetch(ctx, fr)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer resp.Body.Close()
-	out, err := transform.Run(ctx, h.chain, &transform.Object{Body: resp.Body, Header: objectHeaders(resp.Header), Length: resp.ContentLength, Request: &req.Request})
-	if err != nil {
-		return nil, 0, err
-	}
-	if c, ok := out.Body.(io.Closer); ok {
-		defer c.Close()
-	}
-	if out.Length >= 0 {
-		return out.Header, out.Length, nil
-	}
-	n, err := io.Copy(io.Discard, out.Body)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out.Header, n, nil
-}
-
 // headHeaders converts object headers into the HEAD reply's header map with
 // the documented JSON types (numbers and booleans where AWS documents them).
 func headHeaders(h http.Header) map[string]any {
-	out := make(map[string]any, len(h))
+	out := make(map[string]any, len(h)+3)
 	for k, vs := range h {
 		if len(vs) == 0 {
 			continue

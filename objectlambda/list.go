@@ -2,59 +2,150 @@ package objectlambda
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
-// ListReply is the function's answer to ListObjects / ListObjectsV2. Exactly
-// one of ListResultXML and ListBucketResult is set on success.
+// ListReply is the function's answer to ListObjects / ListObjectsV2; S3
+// Object Lambda sends it to the caller. On success exactly one of
+// ListResultXML and ListBucketResult is set (see WithListJSON).
 type ListReply struct {
-	StatusCode       int    `json:"statusCode"`
-	ErrorCode        string `json:"errorCode,omitempty"`
-	ErrorMessage     string `json:"errorMessage,omitempty"`
-	ListResultXML    string `json:"listResultXml,omitempty"`
-	ListBucketResult any    `json:"listBucketResult,omitempty"`
+	StatusCode       int               `json:"statusCode"`
+	ErrorCode        string            `json:"errorCode,omitempty"`
+	ErrorMessage     string            `json:"errorMessage,omitempty"`
+	ListResultXML    string            `json:"listResultXml,omitempty"`
+	ListBucketResult *ListBucketResult `json:"listBucketResult,omitempty"`
 }
 
-// ListFilter may rewrite a listing before it is returned. It receives the
-// listing XML as S3 sent it and returns the XML to send.
-type ListFilter func(ctx context.Context, r *Request, listXML []byte) ([]byte, error)
+// ListFilter sees every object of a listing before it is returned. It may
+// change the entry in place (rename the key, adjust Size or StorageClass, set
+// an Owner) and decides whether the caller sees it. An error fails the whole
+// listing: an *s3err.Error is sent as it is, anything else becomes 403
+// AccessDenied.
+//
+// Keys are always decoded, whatever the request's encoding-type.
+type ListFilter func(ctx context.Context, r *Request, e *ListEntry) (keep bool, err error)
 
-// WithListFilter sets the filter applied to every successful listing.
+// CommonPrefixFilter is ListFilter for the common prefixes a delimiter rolled
+// up ("folders").
+type CommonPrefixFilter func(ctx context.Context, r *Request, p *CommonPrefix) (keep bool, err error)
+
+// WithListFilter adds a filter that every listed object passes through, after
+// those added before. See "Listings" in the package documentation for how
+// dropped entries affect paging.
 func WithListFilter(f ListFilter) Option {
 	return func(c *config) error {
-		c.listFilter = f
+		if f == nil {
+			return errors.New("objectlambda: WithListFilter: nil filter")
+		}
+		prev := c.listFilter
+		if prev == nil {
+			c.listFilter = f
+			return nil
+		}
+		c.listFilter = func(ctx context.Context, r *Request, e *ListEntry) (bool, error) {
+			keep, err := prev(ctx, r, e)
+			if err != nil || !keep {
+				return keep, err
+			}
+			return f(ctx, r, e)
+		}
 		return nil
 	}
 }
 
-// maxListReply keeps the reply under Lambda's 6 MB response limit, with room
-// for the JSON envelope and escaping.
-const maxListReply = 5 << 20
+// WithCommonPrefixFilter adds a filter for the common prefixes of a listing.
+func WithCommonPrefixFilter(f CommonPrefixFilter) Option {
+	return func(c *config) error {
+		if f == nil {
+			return errors.New("objectlambda: WithCommonPrefixFilter: nil filter")
+		}
+		c.headList.prefixFilters = append(c.headList.prefixFilters, f)
+		return nil
+	}
+}
+
+// WithListJSON makes listings answer with the listBucketResult JSON object
+// instead of the listResultXml string. S3 Object Lambda turns either into the
+// same XML for the caller; the JSON form cannot carry ChecksumType or
+// RestoreStatus and keeps only the first ChecksumAlgorithm.
+func WithListJSON() Option {
+	return func(c *config) error {
+		c.headList.listJSON = true
+		return nil
+	}
+}
+
+// MaxReplyBytes is the largest reply a Lambda function can return
+// synchronously (6 MB), which bounds HEAD and LIST replies.
+const MaxReplyBytes = 6 << 20
 
 func errorListReply(err error) *ListReply {
 	e := s3err.From(err)
-	return &ListReply{StatusCode: e.StatusCode, ErrorCode: e.Code, ErrorMessage: e.Message}
+	return &ListReply{StatusCode: replyStatus(e.StatusCode), ErrorCode: e.Code, ErrorMessage: e.Message}
 }
 
 func (h *Handler) serveList(ctx context.Context, ev *Event) (*ListReply, error) {
 	start := time.Now()
 	op := ev.Operation()
-	v, err := h.guarded(ctx, start, func(ctx context.Context) (any, error) { return h.list(ctx, ev) })
+	var st listStats
+	v, err := h.guarded(ctx, start, func(ctx context.Context) (any, error) { return h.list(ctx, ev, &st) })
 	reply, _ := v.(*ListReply)
-	if err != nil {
+	if err != nil || reply == nil {
+		if err == nil {
+			err = errors.New("objectlambda: listing produced no reply")
+		}
 		reply = errorListReply(err)
 	}
-	h.logRequest(ctx, ev, op, start, reply.StatusCode, reply.ErrorCode, 0, int64(len(reply.ListResultXML)), err, nil)
+	h.logRequest(ctx, ev, op, start, reply.StatusCode, reply.ErrorCode, st.bytesIn, st.bytesOut, err, nil)
 	return reply, nil
 }
 
-func (h *Handler) list(ctx context.Context, ev *Event) (*ListReply, error) {
+type listStats struct {
+	bytesIn, bytesOut int64
+}
+
+// listParams are the listing parameters of the request.
+type listParams struct {
+	v2           bool
+	prefix       string
+	encodingType string
+}
+
+// listParamsOf reads the listing parameters from inputS3Url, which is what S3
+// executes, falling back to the caller's URL for parameters it lacks.
+func listParamsOf(ev *Event, r *Request) listParams {
+	var q url.Values
+	if u, err := url.Parse(ev.InputS3URL()); err == nil {
+		q = u.Query()
+	}
+	var uq url.Values
+	if r != nil && r.URL != nil {
+		uq = r.URL.Query()
+	}
+	get := func(name string) string {
+		if v, ok := q[name]; ok && len(v) > 0 {
+			return v[0]
+		}
+		return uq.Get(name)
+	}
+	return listParams{
+		v2:           ev.Operation() == OpListObjectsV2,
+		prefix:       get("prefix"),
+		encodingType: get("encoding-type"),
+	}
+}
+
+func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListReply, error) {
 	req, err := newRequest(ev)
 	if err != nil {
 		return nil, err
@@ -62,24 +153,137 @@ func (h *Handler) list(ctx context.Context, ev *Event) (*ListReply, error) {
 	if err := h.authorize(ctx, req); err != nil {
 		return nil, err
 	}
-	resp, err := h.fetch.Fetch(ctx, &presign.Request{Method: http.MethodGet, URL: ev.InputS3URL(), UserHeaders: req.Header})
+	params := listParamsOf(ev, req)
+	if params.encodingType != "" && params.encodingType != "url" {
+		return nil, s3err.New(http.StatusBadRequest, s3err.CodeInvalidArgument, "Invalid Encoding Method specified in Request")
+	}
+	resp, err := h.fetch.Fetch(ctx, &presign.Request{Method: http.MethodGet, URL: ev.InputS3URL(), UserHeaders: req.Header, Header: http.Header{}})
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxListReply+1))
+	limit := h.cfg.headList.maxListing()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	st.bytesIn = int64(len(body))
 	if err != nil {
 		return nil, err
 	}
-	if len(body) > maxListReply {
+	if int64(len(body)) > limit {
 		return nil, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
-			fmt.Sprintf("the listing is larger than %d bytes, beyond what a Lambda reply can carry", maxListReply))
+			fmt.Sprintf("the upstream listing is larger than %d bytes", limit))
 	}
-	if h.cfg.listFilter != nil {
-		body, err = h.cfg.listFilter(ctx, req, body)
+	lr, err := ParseListBucketResult(body)
+	if err != nil {
+		return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the upstream listing is not a valid ListBucketResult")
+	}
+	lr.V2 = params.v2
+	if params.encodingType == "url" {
+		// Upstream servers that ignore encoding-type send raw keys; the
+		// caller asked for encoded ones either way.
+		lr.EncodingType = "url"
+	}
+	if err := h.filterList(ctx, req, lr); err != nil {
+		return nil, err
+	}
+
+	reply := &ListReply{StatusCode: http.StatusOK}
+	if h.cfg.headList.listJSON {
+		reply.ListBucketResult = lr
+	} else {
+		b, err := lr.AppendXML(make([]byte, 0, len(body)+len(body)/8))
 		if err != nil {
-			return nil, err
+			return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the listing cannot be written as XML: "+listWhy(err))
 		}
+		reply.ListResultXML = string(b)
 	}
-	return &ListReply{StatusCode: http.StatusOK, ListResultXML: string(body)}, nil
+	// Measure the reply as Invoke will encode it.
+	enc, err := json.Marshal(reply)
+	if err != nil {
+		return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the listing cannot be encoded: "+listWhy(err))
+	}
+	st.bytesOut = int64(len(enc))
+	if max := h.cfg.headList.maxReply(); int64(len(enc)) > max {
+		return nil, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
+			fmt.Sprintf("the listing reply is %d bytes, more than the %d a Lambda function can return; list fewer keys per page (max-keys)", len(enc), max))
+	}
+	return reply, nil
+}
+
+// listWhy extracts the harmless part of a listing error for the client:
+// which field and what is wrong, never the value.
+func listWhy(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, ErrInvalidListing.Error()+": "); i >= 0 {
+		return msg[i+len(ErrInvalidListing.Error())+2:]
+	}
+	return "invalid listing"
+}
+
+// filterList runs the filters and fixes the paging fields.
+//
+// Paging semantics: S3 decides where a page ends, and the filters only hide
+// or change what it contains. So a filtered page may hold fewer than MaxKeys
+// entries, or none, while IsTruncated is still true, which S3 clients handle
+// (they page on IsTruncated and the token, never on the count). KeyCount
+// counts what is returned. NextContinuationToken (V2) is S3's opaque token and
+// is kept as it is. For V1, a truncated page always carries NextMarker: S3's
+// own when it sent one, otherwise the S3 key (or common prefix) the page
+// ended with, even when that entry was dropped or renamed; without it, a
+// client would resume from the last entry it saw and list hidden entries
+// again, forever when a whole page is hidden. That NextMarker can therefore
+// name a hidden entry: WithTenantPrefix refuses V1 listings that could do so.
+func (h *Handler) filterList(ctx context.Context, req *Request, lr *ListBucketResult) error {
+	if !lr.V2 && lr.IsTruncated && lr.NextMarker == "" {
+		last := ""
+		if n := len(lr.Contents); n > 0 {
+			last = lr.Contents[n-1].Key
+		}
+		if n := len(lr.CommonPrefixes); n > 0 && lr.CommonPrefixes[n-1].Prefix > last {
+			last = lr.CommonPrefixes[n-1].Prefix
+		}
+		lr.NextMarker = last
+	}
+	if f := h.cfg.listFilter; f != nil {
+		kept := lr.Contents[:0]
+		for i := range lr.Contents {
+			e := lr.Contents[i]
+			keep, err := f(ctx, req, &e)
+			if err != nil {
+				return denyErr(err)
+			}
+			if keep {
+				kept = append(kept, e)
+			}
+		}
+		clear(lr.Contents[len(kept):])
+		lr.Contents = kept
+	}
+	for _, f := range h.cfg.headList.prefixFilters {
+		kept := lr.CommonPrefixes[:0]
+		for i := range lr.CommonPrefixes {
+			p := lr.CommonPrefixes[i]
+			keep, err := f(ctx, req, &p)
+			if err != nil {
+				return denyErr(err)
+			}
+			if keep {
+				kept = append(kept, p)
+			}
+		}
+		lr.CommonPrefixes = kept
+	}
+	lr.KeyCount = len(lr.Contents) + len(lr.CommonPrefixes)
+	return ctx.Err()
+}
+
+// denyErr turns a user callback's error into the reply error: an
+// *s3err.Error as it is, anything else 403 AccessDenied.
+func denyErr(err error) error {
+	if _, ok := s3err.As(err); ok {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied, "Access Denied")
 }

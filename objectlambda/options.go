@@ -22,6 +22,7 @@ type Authorizer func(ctx context.Context, r *Request) error
 
 type config struct {
 	transforms     []transform.Transform
+	preTransforms  []transform.Transform // issue 5: decryption runs first, see cse.go
 	authorizers    []Authorizer
 	awsConfig      *aws.Config
 	wgor           WGORAPI
@@ -41,6 +42,7 @@ type config struct {
 	headHook       HeadHook
 	listFilter     ListFilter
 	pushdownRanges bool
+	headList       headListConfig // issue 6: HEAD/LIST settings, see list_options.go
 }
 
 // WithTransform appends transforms to the chain every GetObject body passes

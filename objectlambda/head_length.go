@@ -1,0 +1,127 @@
+package objectlambda
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/objectlambda/sdk-go/presign"
+	"github.com/objectlambda/sdk-go/s3err"
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// LengthStater is implemented by transforms that change the length of the
+// body but can tell the output length from the input's length and headers
+// alone (a decryptor from the envelope, a fixed-size header or trailer), so
+// HEAD can answer Content-Length without reading the object.
+//
+// A transform can also simply set Object.Length in Apply when it knows it;
+// HEAD runs Apply with a body that must not be read and uses that length.
+// LengthStater is for transforms that only learn the length while streaming
+// but can compute it up front when asked.
+type LengthStater interface {
+	// OutputLength returns the number of bytes Apply would produce for in
+	// (in.Length >= 0 bytes, headers in.Header), or ok false when it cannot
+	// tell. It must not read in.Body.
+	OutputLength(ctx context.Context, in *transform.Object) (n int64, ok bool)
+}
+
+// errHeadOnly is what the body of a header-only transform pass returns: a
+// transform that reads in Apply cannot state its length that way.
+var errHeadOnly = errors.New("objectlambda: HEAD runs transforms without a body")
+
+type headOnlyBody struct{}
+
+func (headOnlyBody) Read([]byte) (int, error) { return 0, errHeadOnly }
+
+// stateHead runs the transform chain over the object's headers only, to learn
+// the headers and, when the chain preserves or states it, the length GET
+// would serve. ok is false when the length is unknown, or when a transform
+// failed without a body (the measuring path then runs it for real).
+func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, length int64) (http.Header, int64, bool) {
+	if length < 0 {
+		return nil, 0, false
+	}
+	obj := &transform.Object{Body: headOnlyBody{}, Header: hdr, Length: length, Request: &req.Request}
+	for _, t := range h.cfg.transforms {
+		in := *obj
+		in.Header = obj.Header.Clone()
+		out, err := transform.Run(ctx, t, obj)
+		if err != nil {
+			return nil, 0, false
+		}
+		if c, ok := out.Body.(io.Closer); ok {
+			c.Close()
+		}
+		if out.Length < 0 && in.Length >= 0 {
+			if ls, ok := t.(LengthStater); ok {
+				if n, ok := ls.OutputLength(ctx, &in); ok && n >= 0 {
+					out.Length = n
+				}
+			}
+		}
+		if out.Length < 0 {
+			return nil, 0, false
+		}
+		obj = &transform.Object{Body: headOnlyBody{}, Header: out.Header, Length: out.Length, Request: &req.Request}
+	}
+	return obj.Header, obj.Length, true
+}
+
+// measure fetches the object and runs the transform chain over it, counting
+// the output: memory stays flat, the cost is one full read. The fetch is
+// pinned to the ETag the HEAD saw, so a concurrent overwrite cannot mix the
+// headers of one version with the length of another.
+func (h *Handler) measure(ctx context.Context, ev *Event, req *Request, etag string, st *headStats) (http.Header, int64, error) {
+	fr := &presign.Request{Method: http.MethodGet, URL: ev.HeadObjectContext.InputS3URL, UserHeaders: req.Header, Header: http.Header{}}
+	for _, name := range conditionalHeaders {
+		if v := req.Header.Get(name); v != "" {
+			fr.Header.Set(name, v)
+		}
+	}
+	pinned := false
+	if etag != "" && fr.Header.Get("If-Match") == "" {
+		fr.Header.Set("If-Match", etag)
+		pinned = true
+	}
+	resp, err := h.fetch.Fetch(ctx, fr)
+	if err != nil {
+		if e, ok := s3err.As(err); ok && pinned && e.StatusCode == http.StatusPreconditionFailed {
+			return nil, 0, s3err.Wrap(err, http.StatusServiceUnavailable, s3err.CodeServiceUnavailable,
+				"the object changed while its transformed length was measured; retry")
+		}
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, 0, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
+			fmt.Sprintf("unexpected upstream status %d while measuring the transformed length", resp.StatusCode))
+	}
+	body := &countingBody{r: resp.Body, n: &st.measured}
+	out, err := transform.Run(ctx, h.chain, &transform.Object{Body: body, Header: objectHeaders(resp.Header), Length: resp.ContentLength, Request: &req.Request})
+	if err != nil {
+		return nil, 0, err
+	}
+	if c, ok := out.Body.(io.Closer); ok {
+		defer c.Close()
+	}
+	if out.Length >= 0 {
+		return out.Header, out.Length, nil
+	}
+	var r io.Reader = out.Body
+	limit := h.cfg.headList.measureLimit
+	if limit > 0 {
+		r = io.LimitReader(out.Body, limit+1)
+	}
+	n, err := io.Copy(io.Discard, r)
+	if err != nil {
+		return nil, 0, err
+	}
+	if limit > 0 && n > limit {
+		return nil, 0, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
+			fmt.Sprintf("the transformed object is larger than %d bytes, too large to measure for HEAD", limit))
+	}
+	return out.Header, n, nil
+}
