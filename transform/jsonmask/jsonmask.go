@@ -64,13 +64,12 @@ const DefaultMaskValue = `"[REDACTED]"`
 // NDJSON objects by path. Create it with New, FromConfig or FromPayload; it
 // is safe for concurrent use.
 type Masker struct {
-	paths        pathSet
-	maskValue    []byte
-	format       Format
-	maxValue     int
-	maxDepth     int
-	exempt       func(*transform.Request) bool
-	contentTypes []string
+	paths     pathSet
+	maskValue []byte
+	format    Format
+	maxValue  int
+	maxDepth  int
+	exempt    func(*transform.Request) bool
 }
 
 // Option configures a Masker.

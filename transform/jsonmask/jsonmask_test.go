@@ -202,7 +202,7 @@ func TestParsePath(t *testing.T) {
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, got, tt.in)
 	}
-	for _, bad := range []string{"", ".a", "a.", "a..b", "a[", "a[x]", "a[-1]", "a[01]", `a["x"`, `a["x"y]`, `a\`, "**", "**.**"} {
+	for _, bad := range []string{"", ".a", "a.", "a..b", "a[", "a[x]", "a[-1]", "a[01]", `a["x"`, `a["x"y]`, `a\`, "**", "**.**", "a[0]b", `a["x"]y`} {
 		_, err := parsePath(bad)
 		assert.ErrorIs(t, err, ErrInvalidPath, bad)
 	}

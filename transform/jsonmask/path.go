@@ -69,6 +69,9 @@ func parsePath(s string) ([]seg, error) {
 				segs = append(segs, seg{kind: segKey, key: key})
 				i = k + 1
 				first = false
+				if i < len(s) && s[i] != '.' && s[i] != '[' {
+					return nil, bad("expected . or [ after ]")
+				}
 				continue
 			default:
 				n, err := strconv.Atoi(inner)
@@ -78,6 +81,9 @@ func parsePath(s string) ([]seg, error) {
 				segs = append(segs, seg{kind: segIndex, idx: n})
 			}
 			i += end + 1
+			if i < len(s) && s[i] != '.' && s[i] != '[' {
+				return nil, bad("expected . or [ after ]")
+			}
 		case s[i] == '.' && !first:
 			i++
 			fallthrough

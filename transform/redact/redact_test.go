@@ -287,7 +287,7 @@ func allRules() []Option {
 }
 
 func TestStreamingMatchesOneShot(t *testing.T) {
-	in := corpus(42, 200_000)
+	in := corpus(42, 120_000)
 	ref, err := New(append(allRules(), withBlock(len(in)+1))...)
 	require.NoError(t, err)
 	want := transformtest.Apply(ref, transformtest.Input{Body: in}, nil, nil)
@@ -367,4 +367,33 @@ func TestMatchAtEveryOffset(t *testing.T) {
 		require.NoError(t, res.Err)
 		require.Equal(t, want, string(res.Body), "pad %d", pad)
 	}
+}
+
+// TestSameLengthIsNotRangeSafe shows why the same-length style declares
+// LengthPreserving but not RangeSafe: redacting a byte range of the input is
+// not the same as taking that range of the redacted output when a match
+// straddles the range's edge. Ranges far from any match agree.
+func TestSameLengthIsNotRangeSafe(t *testing.T) {
+	r := MustNew(Emails(), WithSameLength('*'))
+	in := "hello ana@example.com, plain text follows here"
+	full := redactString(t, r, in)
+	require.Len(t, full, len(in))
+
+	tests := []struct {
+		name  string
+		start int
+		end   int
+		same  bool
+	}{
+		{"straddles the match", 0, 12, false},
+		{"cuts the domain", 15, 30, false},
+		{"away from matches", 23, len(in), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sliced := redactString(t, r, in[tt.start:tt.end])
+			assert.Equal(t, tt.same, sliced == full[tt.start:tt.end], "pushdown %q vs slice %q", sliced, full[tt.start:tt.end])
+		})
+	}
+	assert.False(t, transform.Describe(r).RangeSafe)
 }
