@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing/iotest"
 	"time"
@@ -163,4 +164,38 @@ func Text(n int, withPII bool) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// StreamAlloc streams n bytes of repeated text through t (via transform.Run
+// and io.Copy to io.Discard) and returns the bytes allocated meanwhile. Tests
+// compare two sizes to show that memory does not grow with the object.
+func StreamAlloc(t transform.Transform, n int64) (uint64, error) {
+	unit := Text(64<<10, true)
+	src := io.LimitReader(&repeat{b: unit}, n)
+	obj := Input{}.Object(nil)
+	obj.Body = src
+	obj.Length = n
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	out, err := transform.Run(context.Background(), t, obj)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := io.Copy(io.Discard, out.Body); err != nil {
+		return 0, err
+	}
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc, nil
+}
+
+type repeat struct {
+	b   []byte
+	off int
+}
+
+func (r *repeat) Read(p []byte) (int, error) {
+	n := copy(p, r.b[r.off:])
+	r.off = (r.off + n) % len(r.b)
+	return n, nil
 }
