@@ -86,7 +86,7 @@ type AccessPoint struct {
 	def     *Caller
 	tokens  map[string]*pending
 	events  []Event
-	calls   []WGORCall
+	calls   []*callRecord
 }
 
 // New starts an access point for the test: the store underneath (versitygw
@@ -190,6 +190,14 @@ func newAccessPoint(t tb, opts ...Option) *AccessPoint {
 func (ap *AccessPoint) close() { ap.once.Do(ap.shutdown) }
 
 func (ap *AccessPoint) shutdown() {
+	// Let functions that are finishing (after their WGOR) end on their own
+	// before their contexts are canceled.
+	settled := make(chan struct{})
+	go func() { ap.inflight.Wait(); close(settled) }()
+	select {
+	case <-settled:
+	case <-time.After(2 * time.Second):
+	}
 	ap.cancel()
 	if ap.srv != nil {
 		_ = ap.srv.Close()
@@ -347,18 +355,49 @@ func (ap *AccessPoint) Events() []Event {
 }
 
 // WGORCalls returns the WriteGetObjectResponse calls received so far, oldest
-// first. A call is recorded before the client's response completes.
+// first. A call whose body is still being relayed is waited for (the client
+// may have read the whole body a moment before the relay finishes).
 func (ap *AccessPoint) WGORCalls() []WGORCall {
 	ap.mu.Lock()
-	defer ap.mu.Unlock()
-	return append([]WGORCall(nil), ap.calls...)
+	recs := append([]*callRecord(nil), ap.calls...)
+	ap.mu.Unlock()
+	out := make([]WGORCall, 0, len(recs))
+	timeout := time.After(10 * time.Second)
+	for _, r := range recs {
+		select {
+		case <-r.done:
+		case <-timeout:
+		}
+		ap.mu.Lock()
+		out = append(out, r.call)
+		ap.mu.Unlock()
+	}
+	return out
 }
 
-func (ap *AccessPoint) record(c WGORCall) {
+// callRecord is a WGOR call, complete when done is closed.
+type callRecord struct {
+	call WGORCall
+	done chan struct{}
+}
+
+// startRecord records a call whose relay is starting; finish completes it.
+func (ap *AccessPoint) startRecord(c WGORCall) *callRecord {
+	r := &callRecord{call: c, done: make(chan struct{})}
 	ap.mu.Lock()
 	defer ap.mu.Unlock()
-	ap.calls = append(ap.calls, c)
+	ap.calls = append(ap.calls, r)
+	return r
 }
+
+func (ap *AccessPoint) finish(r *callRecord, c WGORCall) {
+	ap.mu.Lock()
+	r.call = c
+	ap.mu.Unlock()
+	close(r.done)
+}
+
+func (ap *AccessPoint) record(c WGORCall) { ap.finish(ap.startRecord(c), c) }
 
 // errClosed reports a request that arrived while the access point shut down.
 var errClosed = errors.New("objectlambdatest: access point closed")

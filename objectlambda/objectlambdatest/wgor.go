@@ -122,6 +122,7 @@ func (ap *AccessPoint) relay(w http.ResponseWriter, r *http.Request, d *delivery
 	if call.ContentLength >= 0 && call.StatusCode != http.StatusNotModified {
 		w.Header().Set("Content-Length", strconv.FormatInt(call.ContentLength, 10))
 	}
+	rec := ap.startRecord(call)
 	w.WriteHeader(call.StatusCode)
 	n, err := copyFlush(w, d.body)
 	call.BodySize = n
@@ -133,7 +134,7 @@ func (ap *AccessPoint) relay(w http.ResponseWriter, r *http.Request, d *delivery
 		if errors.As(err, &we) {
 			// The client went away: the function did its part.
 			call.Response, call.Err = http.StatusOK, fmt.Errorf("%w: %v", errClientGone, we.err)
-			ap.record(call)
+			ap.finish(rec, call)
 			d.outcome <- wgorOutcome{status: http.StatusOK}
 			panic(http.ErrAbortHandler)
 		}
@@ -143,13 +144,13 @@ func (ap *AccessPoint) relay(w http.ResponseWriter, r *http.Request, d *delivery
 			code = "XAmzContentSHA256Mismatch"
 		}
 		call.Response, call.ResponseCode, call.Err = http.StatusBadRequest, code, err
-		ap.record(call)
+		ap.finish(rec, call)
 		ap.log.Info("objectlambdatest: WGOR body broke mid-stream; aborting the client connection", "err", err)
 		d.outcome <- wgorOutcome{http.StatusBadRequest, code, "error reading the WriteGetObjectResponse body"}
 		panic(http.ErrAbortHandler)
 	}
 	call.Response = http.StatusOK
-	ap.record(call)
+	ap.finish(rec, call)
 	d.outcome <- wgorOutcome{status: http.StatusOK}
 }
 
