@@ -301,7 +301,11 @@ func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
 			e := ParseError(st, resp.Header, http.NoBody)
 			resp.Body.Close()
 			cancel(nil)
-			return nil, internal(fmt.Errorf("%w: upstream answered %d: %w", ErrRedirectRefused, st, e.Err),
+			sentinel := ErrUnexpectedStatus
+			if st >= 300 && st < 400 {
+				sentinel = ErrRedirectRefused
+			}
+			return nil, internal(fmt.Errorf("%w: upstream answered %d: %w", sentinel, st, e.Err),
 				"S3 answered the presigned request with an unexpected status")
 		}
 	}

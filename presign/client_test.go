@@ -665,3 +665,44 @@ func TestCRC64NVMECheckValue(t *testing.T) {
 	// CRC-64/NVME check value from the CRC catalogue.
 	assert.Equal(t, uint64(0xae8b14860a799888), crc64.Checksum([]byte("123456789"), crc64.MakeTable(crc64NVME)))
 }
+
+func TestBodyCallerContextEnds(t *testing.T) {
+	cases := []struct {
+		name string
+		end  func(context.CancelFunc)
+		want []error
+	}{
+		{"cancel", func(cancel context.CancelFunc) { cancel() }, []error{context.Canceled}},
+		{"deadline", func(context.CancelFunc) {}, []error{context.DeadlineExceeded, ErrUpstreamTimeout}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _ := newTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Length", "100")
+				_, _ = w.Write(payload)
+				w.(http.Flusher).Flush()
+				<-r.Context().Done()
+			})
+			c := testClient(t, srv)
+			ctx, cancel := context.WithTimeout(t.Context(), 24*time.Hour)
+			if tc.name == "deadline" {
+				ctx, cancel = context.WithTimeout(t.Context(), 50*time.Millisecond)
+			}
+			defer cancel()
+			resp, err := c.Fetch(ctx, &Request{URL: srv.URL + "/b/k"})
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			buf := make([]byte, len(payload))
+			_, err = io.ReadFull(resp.Body, buf)
+			require.NoError(t, err)
+			tc.end(cancel)
+			_, err = resp.Body.Read(buf)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.ErrorIs(t, err, w)
+			}
+			_, isS3 := s3err.As(err)
+			assert.False(t, isS3, "left to s3err.From")
+		})
+	}
+}

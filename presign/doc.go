@@ -52,6 +52,7 @@
 //	URL refused by the policy                     500    InternalError         ErrUntrustedURL (*UntrustedURLError)
 //	host resolves to a non-public address         500    InternalError         ErrForbiddenAddress
 //	redirect off-origin / >3 hops / unfollowed 3xx 500   InternalError         ErrRedirectRefused
+//	upstream 1xx, or 2xx other than 200/206       500    InternalError         ErrUnexpectedStatus
 //	signed header missing from the user request   400    InvalidRequest        ErrMissingSignedHeader
 //	unsigned x-amz-* header in Request.Header     400    InvalidRequest        ErrUnsignedHeader
 //	upstream status >= 400                        same   upstream <Code>, or   (cause *UpstreamError)
@@ -79,6 +80,7 @@
 //	no byte for the stall timeout                    503  ServiceUnavailable  ErrUpstreamTimeout
 //	more bytes than declared                         500  InternalError       ErrOverlong
 //	full-object x-amz-checksum-* does not match      500  InternalError       ErrChecksumMismatch
+//	caller's ctx ends                                (plain error)            context error (+ ErrUpstreamTimeout on deadline)
 //
 // A body never ends with a clean io.EOF unless it is complete and, on a 200
 // with a full-object checksum (crc32, crc32c, crc64nvme, sha1, sha256;

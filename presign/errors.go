@@ -23,6 +23,10 @@ var (
 	// scheme, host or port, too many hops, or a status the client cannot use.
 	ErrRedirectRefused = errors.New("presign: redirect refused")
 
+	// ErrUnexpectedStatus marks an upstream status the client cannot use
+	// (1xx, 2xx other than 200 and 206).
+	ErrUnexpectedStatus = errors.New("presign: unexpected upstream status")
+
 	// ErrUnsignedHeader marks an x-amz-* header that the caller asked to add
 	// although the presigned URL did not sign it. S3 would answer 403.
 	ErrUnsignedHeader = errors.New("presign: x-amz-* header is not signed")
