@@ -209,12 +209,3 @@ func TestLargeLinesAcrossChunks(t *testing.T) {
 	require.NoError(t, res.Err)
 	assert.Equal(t, 2+len(long)-1+1+2, len(res.Body))
 }
-
-func TestMemoryDoesNotGrowWithSize(t *testing.T) {
-	f := MustNew(Drop(`2024`), Keep(`the`))
-	small, err := transformtest.StreamAlloc(f, 1<<20)
-	require.NoError(t, err)
-	large, err := transformtest.StreamAlloc(f, 32<<20)
-	require.NoError(t, err)
-	assert.Less(t, large, 2*small+(256<<10), "allocations: %d bytes for 1 MiB, %d bytes for 32 MiB", small, large)
-}

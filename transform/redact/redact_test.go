@@ -397,12 +397,3 @@ func TestSameLengthIsNotRangeSafe(t *testing.T) {
 	}
 	assert.False(t, transform.Describe(r).RangeSafe)
 }
-
-func TestMemoryDoesNotGrowWithSize(t *testing.T) {
-	r := MustNew(WithDetectors("default"), WithPattern(`EMP-[0-9]{6}`))
-	small, err := transformtest.StreamAlloc(r, 1<<20)
-	require.NoError(t, err)
-	large, err := transformtest.StreamAlloc(r, 32<<20)
-	require.NoError(t, err)
-	assert.Less(t, large, 2*small+(256<<10), "allocations: %d bytes for 1 MiB, %d bytes for 32 MiB", small, large)
-}
