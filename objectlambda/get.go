@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -66,6 +67,7 @@ func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResul
 		err = context.Cause(workCtx)
 		if !rs.answered() {
 			// Nothing sent yet: answer now, while the margin lasts.
+			markResponse(ctx)
 			_ = rs.fail(ctx, err)
 		}
 		// A stream in flight fails by itself: its reads and the WGOR call use workCtx.
@@ -78,14 +80,16 @@ func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResul
 		}
 	}
 	if err != nil && !rs.answered() {
+		markResponse(ctx)
 		_ = rs.fail(ctx, err)
 	}
 	rs.wait(ctx)
 
-	res := &GetResult{StatusCode: rs.status, ErrorCode: rs.code, BytesOut: rs.bytesOut.Load()}
-	h.logRequest(ctx, ev, OpGetObject, start, res.StatusCode, res.ErrorCode, st.bytesIn.Load(), res.BytesOut, err, rs.err)
-	if rs.err != nil {
-		return res, fmt.Errorf("objectlambda: WriteGetObjectResponse: %w", rs.err)
+	status, code, wgorErr := rs.result()
+	res := &GetResult{StatusCode: status, ErrorCode: code, BytesOut: rs.bytesOut.Load()}
+	h.logRequest(ctx, ev, OpGetObject, start, res.StatusCode, res.ErrorCode, st.bytesIn.Load(), res.BytesOut, err, wgorErr)
+	if wgorErr != nil {
+		return res, fmt.Errorf("objectlambda: WriteGetObjectResponse: %w", wgorErr)
 	}
 	if err != nil && rs.streaming.Load() {
 		// The body broke after the first byte: the caller saw an aborted
@@ -132,7 +136,7 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 		}
 	}
 
-	resp, err := h.fetch.Fetch(ctx, fr)
+	resp, err := h.fetchObject(ctx, fr)
 	if err != nil {
 		if pushdown && req.PartNumber > 0 {
 			if e, ok := s3err.As(err); ok && e.StatusCode == http.StatusRequestedRangeNotSatisfiable {
@@ -152,6 +156,7 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 		in := wgorInput(http.StatusNotModified, objectHeaders(resp.Header), -1)
 		in.ContentLength = nil
 		in.AcceptRanges = nil
+		markResponse(ctx)
 		return rs.send(ctx, in, nil)
 	}
 
@@ -161,7 +166,9 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 		Length:  resp.ContentLength,
 		Request: &req.Request,
 	}
-	out, err := transform.Run(ctx, h.chain, obj)
+	tctx, tspan := h.span(ctx, "objectlambda.transform")
+	out, err := transform.Run(tctx, h.chain, obj)
+	tspan.End(err)
 	if err != nil {
 		return err
 	}
@@ -246,10 +253,12 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 	if n == 0 {
 		bodyReader = out.Body
 	}
-	if err := rs.send(ctx, in, bodyReader); err != nil {
-		return err
-	}
-	return nil
+	markResponse(ctx)
+	wctx, wspan := h.span(ctx, "objectlambda.WriteGetObjectResponse", slog.Int("http.status_code", status))
+	err = rs.send(wctx, in, bodyReader)
+	wspan.SetAttributes(slog.Int64("objectlambda.bytes_out", rs.bytesOut.Load()))
+	wspan.End(err)
+	return err
 }
 
 // rangeError is a 416 that also knows the object size, for Content-Range.

@@ -63,7 +63,7 @@ func New(opts ...Option) (*Handler, error) {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	h.chain = transform.Chain(c.transforms...)
+	h.chain = transform.Chain(append(append([]transform.Transform{}, c.preTransforms...), c.transforms...)...)
 	h.props = transform.Describe(h.chain)
 
 	var baseEndpoint string
@@ -158,6 +158,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if err != nil {
 		if ev != nil && ev.CanRespond() {
 			// The event names a GET we can still answer: tell the caller.
+			ctx = h.beginRequest(ctx, ev)
 			res, herr := h.serveGet(ctx, ev, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the Object Lambda event is malformed"))
 			return marshalReply(res, herr)
 		}
@@ -181,6 +182,7 @@ func marshalReply(reply any, err error) ([]byte, error) {
 // the invocation failed: for GetObject only when the reply could not be
 // delivered at all.
 func (h *Handler) Handle(ctx context.Context, ev *Event) (any, error) {
+	ctx = h.beginRequest(ctx, ev)
 	if err := ev.Validate(); err != nil {
 		if ev.CanRespond() {
 			return h.serveGet(ctx, ev, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the Object Lambda event is malformed"))

@@ -6,17 +6,60 @@ import (
 	"time"
 )
 
-// logRequest writes the one summary line per request. It names the request,
-// never its secrets: no presigned URL, no output token, no body bytes.
+// logRequest ends a request: it completes the Metrics, ends the request
+// span, tells the observers and writes the one summary line. It names the
+// request, never its secrets: no presigned URL, no output token, no body bytes.
 func (h *Handler) logRequest(ctx context.Context, ev *Event, op Operation, start time.Time, status int, code string, bytesIn, bytesOut int64, err, wgorErr error) {
+	m := &Metrics{
+		RequestID:   ev.XAmzRequestID,
+		AccessPoint: ev.Configuration.AccessPointARN,
+		Operation:   op,
+		StatusCode:  status,
+		ErrorCode:   code,
+		BytesIn:     bytesIn,
+		BytesOut:    bytesOut,
+		Duration:    time.Since(start),
+		Err:         err,
+	}
+	if wgorErr != nil {
+		m.Err = wgorErr
+	}
+	var traceID string
+	if st := statsFrom(ctx); st != nil {
+		m.UpstreamStatus = int(st.upstreamStatus.Load())
+		m.UpstreamFirstByte = time.Duration(st.upstreamFirst.Load())
+		m.FirstResponseByte = time.Duration(st.responseFirst.Load())
+		m.Retries = int(st.retries.Load())
+		m.Duration = time.Since(st.start)
+		m.DeadlineLeft = time.Until(st.deadline)
+		if st.span != nil {
+			st.span.SetAttributes(slog.Int("http.status_code", status), slog.String("objectlambda.error_code", code),
+				slog.Int64("objectlambda.bytes_in", bytesIn), slog.Int64("objectlambda.bytes_out", bytesOut))
+			traceID = st.span.TraceID()
+			st.span.End(m.Err)
+		}
+	}
+	for _, o := range h.cfg.observers {
+		o.ObserveRequest(ctx, m)
+	}
+
 	level := slog.LevelInfo
 	attrs := []slog.Attr{
-		slog.String("requestId", ev.XAmzRequestID),
+		slog.String("requestId", m.RequestID),
 		slog.String("operation", string(op)),
 		slog.Int("status", status),
 		slog.Int64("bytesIn", bytesIn),
 		slog.Int64("bytesOut", bytesOut),
-		slog.Duration("duration", time.Since(start)),
+		slog.Duration("duration", m.Duration),
+	}
+	if traceID != "" {
+		attrs = append(attrs, slog.String("traceId", traceID))
+	}
+	if m.UpstreamStatus != 0 {
+		attrs = append(attrs, slog.Int("upstreamStatus", m.UpstreamStatus))
+	}
+	if m.Retries > 0 {
+		attrs = append(attrs, slog.Int("retries", m.Retries))
 	}
 	if code != "" {
 		attrs = append(attrs, slog.String("errorCode", code))

@@ -42,6 +42,8 @@ type config struct {
 	headHook       HeadHook
 	listFilter     ListFilter
 	pushdownRanges bool
+	observers      []Observer     // see observe.go
+	tracer         Tracer         // see observe.go
 	headList       headListConfig // issue 6: HEAD/LIST settings, see list_options.go
 }
 

@@ -59,6 +59,13 @@ func (r *responder) answered() bool {
 	return r.claimed
 }
 
+// result returns the status and code sent and the WGOR call's error.
+func (r *responder) result() (status int, code string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.status, r.code, r.err
+}
+
 // wait blocks until the claimed call has returned or ctx is done.
 func (r *responder) wait(ctx context.Context) {
 	select {
@@ -77,8 +84,10 @@ func (r *responder) send(ctx context.Context, in *s3.WriteGetObjectResponseInput
 	defer close(r.done)
 	in.RequestRoute = aws.String(r.route)
 	in.RequestToken = aws.String(r.token)
+	r.mu.Lock()
 	r.status = int(aws.ToInt32(in.StatusCode))
 	r.code = aws.ToString(in.ErrorCode)
+	r.mu.Unlock()
 	if body != nil {
 		cr := &countingReader{r: body, n: &r.bytesOut, started: &r.streaming}
 		var b io.Reader = cr
@@ -88,7 +97,9 @@ func (r *responder) send(ctx context.Context, in *s3.WriteGetObjectResponseInput
 		in.Body = readOnly{b}
 	}
 	_, err := r.client.WriteGetObjectResponse(ctx, in)
+	r.mu.Lock()
 	r.err = err
+	r.mu.Unlock()
 	return err
 }
 

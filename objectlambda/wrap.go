@@ -114,7 +114,8 @@ func (w *wrapped) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		c := ev.GetObjectContext
 		rs := newResponder(h.wgor, c.OutputRoute, c.OutputToken, h.log)
 		werr := rs.fail(ctx, ferr)
-		h.logRequest(ctx, ev, OpGetObject, start, rs.status, rs.code, 0, 0, ferr, werr)
+		status, code, _ := rs.result()
+		h.logRequest(ctx, ev, OpGetObject, start, status, code, 0, 0, ferr, werr)
 		if werr != nil {
 			return nil, fmt.Errorf("objectlambda: handler failed (%w) and the error reply failed too: %v", ferr, werr)
 		}

@@ -1,0 +1,188 @@
+package objectlambda
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/objectlambda/sdk-go/presign"
+	"github.com/objectlambda/sdk-go/s3err"
+)
+
+// Metrics describes one finished request, for operators. Observers receive it
+// once per invocation.
+type Metrics struct {
+	RequestID   string
+	AccessPoint string // the Object Lambda access point ARN
+	Operation   Operation
+	// StatusCode and ErrorCode are what the caller was answered.
+	StatusCode int
+	ErrorCode  string
+	// UpstreamStatus is the status of the presigned fetch (0 if none was made).
+	UpstreamStatus int
+	// BytesIn were read from S3; BytesOut were sent to the caller.
+	BytesIn, BytesOut int64
+	// UpstreamFirstByte is the time from the start of the request to the
+	// presigned fetch's response headers.
+	UpstreamFirstByte time.Duration
+	// FirstResponseByte is the time from the start of the request to the
+	// moment the reply started (the WGOR call, or the HEAD/LIST reply).
+	FirstResponseByte time.Duration
+	// Duration is the whole request.
+	Duration time.Duration
+	// Retries is the number of extra attempts the presigned fetch made.
+	Retries int
+	// DeadlineLeft is the time that was left before the work deadline when
+	// the request ended (negative if it was missed).
+	DeadlineLeft time.Duration
+	// Err is the error that ended the request, if any. Its text may be long;
+	// it never contains secrets.
+	Err error
+}
+
+// Observer receives the Metrics of every request. It is called after the
+// reply was sent, on the invocation's goroutine; keep it fast.
+type Observer interface {
+	ObserveRequest(ctx context.Context, m *Metrics)
+}
+
+// ObserverFunc adapts a function to Observer.
+type ObserverFunc func(ctx context.Context, m *Metrics)
+
+// ObserveRequest calls f.
+func (f ObserverFunc) ObserveRequest(ctx context.Context, m *Metrics) { f(ctx, m) }
+
+// Tracer starts spans. The objectlambda package has no tracing dependency of
+// its own; package otelobjectlambda adapts OpenTelemetry to this interface.
+// Spans: "objectlambda.<Operation>" for the request, "objectlambda.fetch"
+// for the presigned fetch (with one "retry" event per extra attempt),
+// "objectlambda.transform" for setting up the transform chain, and
+// "objectlambda.WriteGetObjectResponse" for the reply upload.
+type Tracer interface {
+	Start(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, Span)
+}
+
+// Span is one traced operation.
+type Span interface {
+	AddEvent(name string, attrs ...slog.Attr)
+	SetAttributes(attrs ...slog.Attr)
+	End(err error)
+	// TraceID identifies the trace in logs ("" if unknown).
+	TraceID() string
+}
+
+// WithObserver adds an observer of every request's Metrics.
+func WithObserver(o Observer) Option {
+	return func(c *config) error {
+		if o == nil {
+			return errors.New("objectlambda: WithObserver: nil observer")
+		}
+		c.observers = append(c.observers, o)
+		return nil
+	}
+}
+
+// WithTracer sets the tracer. Without one, tracing costs nothing.
+func WithTracer(t Tracer) Option {
+	return func(c *config) error {
+		if t == nil {
+			return errors.New("objectlambda: WithTracer: nil tracer")
+		}
+		c.tracer = t
+		return nil
+	}
+}
+
+// reqStats collects the measurements of one request as it runs. It travels
+// in the context so that every stage can add to it.
+type reqStats struct {
+	span           Span
+	start          time.Time
+	deadline       time.Time
+	upstreamStatus atomic.Int64
+	upstreamFirst  atomic.Int64 // ns since start
+	responseFirst  atomic.Int64 // ns since start
+	retries        atomic.Int64
+}
+
+type statsKey struct{}
+
+func withStats(ctx context.Context, s *reqStats) context.Context {
+	return context.WithValue(ctx, statsKey{}, s)
+}
+
+func statsFrom(ctx context.Context) *reqStats {
+	s, _ := ctx.Value(statsKey{}).(*reqStats)
+	return s
+}
+
+// noopSpan is used when no tracer is configured.
+type noopSpan struct{}
+
+func (noopSpan) AddEvent(string, ...slog.Attr) {}
+func (noopSpan) SetAttributes(...slog.Attr)    {}
+func (noopSpan) End(error)                     {}
+func (noopSpan) TraceID() string               { return "" }
+
+// span starts a span when a tracer is configured.
+func (h *Handler) span(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, Span) {
+	if h.cfg.tracer == nil {
+		return ctx, noopSpan{}
+	}
+	return h.cfg.tracer.Start(ctx, name, attrs...)
+}
+
+// beginRequest starts the measurements and the request span of one
+// invocation.
+func (h *Handler) beginRequest(ctx context.Context, ev *Event) context.Context {
+	if statsFrom(ctx) != nil {
+		return ctx
+	}
+	st := &reqStats{start: time.Now()}
+	st.deadline = st.start.Add(h.cfg.timeLimit)
+	if d, ok := ctx.Deadline(); ok && d.Before(st.deadline) {
+		st.deadline = d
+	}
+	st.deadline = st.deadline.Add(-h.cfg.margin)
+	op := ev.Operation()
+	ctx, st.span = h.span(ctx, "objectlambda."+string(op),
+		slog.String("objectlambda.request_id", ev.XAmzRequestID),
+		slog.String("objectlambda.operation", string(op)),
+		slog.String("objectlambda.access_point", ev.Configuration.AccessPointARN))
+	return withStats(ctx, st)
+}
+
+// fetch runs the presigned fetch inside its span and records its figures.
+func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presign.Response, error) {
+	ctx, sp := h.span(ctx, "objectlambda.fetch", slog.String("http.method", req.Method))
+	resp, err := h.fetch.Fetch(ctx, req)
+	st := statsFrom(ctx)
+	if err != nil {
+		var ue *presign.UpstreamError
+		if e, ok := s3err.As(err); ok && errors.As(err, &ue) && st != nil {
+			st.upstreamStatus.Store(int64(e.StatusCode))
+		}
+		sp.End(err)
+		return nil, err
+	}
+	for i := 1; i < resp.Attempts; i++ {
+		sp.AddEvent("retry", slog.Int("attempt", i+1))
+	}
+	sp.SetAttributes(slog.Int("http.status_code", resp.StatusCode), slog.Int("objectlambda.attempts", resp.Attempts))
+	sp.End(nil)
+	if st != nil {
+		st.upstreamStatus.Store(int64(resp.StatusCode))
+		st.upstreamFirst.CompareAndSwap(0, int64(time.Since(st.start)))
+		st.retries.Add(int64(resp.Attempts - 1))
+	}
+	return resp, nil
+}
+
+// markResponse records when the reply started.
+func markResponse(ctx context.Context) {
+	if st := statsFrom(ctx); st != nil {
+		st.responseFirst.CompareAndSwap(0, int64(time.Since(st.start)))
+	}
+}
