@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
@@ -45,7 +46,7 @@ func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, 
 		return nil, 0, false
 	}
 	obj := &transform.Object{Body: headOnlyBody{}, Header: hdr, Length: length, Request: &req.Request}
-	for _, t := range h.cfg.transforms {
+	for _, t := range slices.Concat(h.cfg.preTransforms, h.cfg.transforms) {
 		in := *obj
 		in.Header = obj.Header.Clone()
 		out, err := transform.Run(ctx, t, obj)

@@ -106,12 +106,14 @@ func (h *Handler) serveList(ctx context.Context, ev *Event) (*ListReply, error) 
 		}
 		reply = errorListReply(err)
 	}
-	h.logRequest(ctx, ev, op, start, reply.StatusCode, reply.ErrorCode, st.bytesIn, st.bytesOut, err, nil)
+	h.logRequest(ctx, ev, op, start, reply.StatusCode, reply.ErrorCode, st.bytesIn.Load(), st.bytesOut.Load(), err, nil)
 	return reply, nil
 }
 
+// listStats are written by the work goroutine, which may outlive serveList
+// when the deadline fires.
 type listStats struct {
-	bytesIn, bytesOut int64
+	bytesIn, bytesOut countedInt
 }
 
 // listParams are the listing parameters of the request.
@@ -164,7 +166,7 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 	defer resp.Body.Close()
 	limit := h.cfg.headList.maxListing()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	st.bytesIn = int64(len(body))
+	st.bytesIn.Store(int64(len(body)))
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +203,7 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 	if err != nil {
 		return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the listing cannot be encoded: "+listWhy(err))
 	}
-	st.bytesOut = int64(len(enc))
+	st.bytesOut.Store(int64(len(enc)))
 	if max := h.cfg.headList.maxReply(); int64(len(enc)) > max {
 		return nil, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
 			fmt.Sprintf("the listing reply is %d bytes, more than the %d a Lambda function can return; list fewer keys per page (max-keys)", len(enc), max))
