@@ -1,0 +1,45 @@
+package extest
+
+import (
+	"errors"
+	"io"
+	"testing"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+)
+
+// ErrorOf returns the HTTP status and S3 error code of a failed SDK call, and
+// fails tb when err is nil or carries neither.
+func ErrorOf(tb testing.TB, err error) (status int, code string) {
+	tb.Helper()
+	if err == nil {
+		tb.Fatal("extest: the call succeeded, want an error")
+		return 0, ""
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
+	if status == 0 && code == "" {
+		tb.Fatalf("extest: not an S3 error response: %v", err)
+	}
+	return status, code
+}
+
+// Body reads and closes a response body, failing tb on error.
+func Body(tb testing.TB, rc io.ReadCloser) string {
+	tb.Helper()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		tb.Fatalf("extest: reading the body: %v", err)
+	}
+	if err := rc.Close(); err != nil {
+		tb.Fatalf("extest: closing the body: %v", err)
+	}
+	return string(b)
+}
