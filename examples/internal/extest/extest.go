@@ -1,12 +1,16 @@
 package extest
 
 import (
+	"context"
 	"errors"
 	"io"
 	"testing"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // ErrorOf returns the HTTP status and S3 error code of a failed SDK call, and
@@ -42,4 +46,24 @@ func Body(tb testing.TB, rc io.ReadCloser) string {
 		tb.Fatalf("extest: closing the body: %v", err)
 	}
 	return string(b)
+}
+
+// Query is an s3.Options function that adds a query parameter to the request,
+// as Object Lambda callers do for per-request options (?width=, ?columns=).
+// The parameter is added before signing, so it is part of the signature.
+func Query(name, value string) func(*s3.Options) {
+	return func(o *s3.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Build.Add(middleware.BuildMiddlewareFunc("extest.Query", func(
+				ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler,
+			) (middleware.BuildOutput, middleware.Metadata, error) {
+				if req, ok := in.Request.(*smithyhttp.Request); ok {
+					q := req.URL.Query()
+					q.Add(name, value)
+					req.URL.RawQuery = q.Encode()
+				}
+				return next.HandleBuild(ctx, in)
+			}), middleware.After)
+		})
+	}
 }
