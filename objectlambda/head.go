@@ -114,11 +114,20 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 
 	hdr, length, ok := h.stateHead(ctx, req, objectHeaders(resp.Header), resp.ContentLength)
 	if !ok {
-		// The chain changes the length and cannot say by how much: run it
-		// over the object, so that HEAD and GET agree.
-		hdr, length, err = h.measure(ctx, ev, req, resp.Header.Get("Etag"), st)
-		if err != nil {
-			return nil, err
+		// The chain changes the length and cannot say by how much.
+		switch h.cfg.headList.unknownLength {
+		case headLengthMeasure:
+			hdr, length, err = h.measure(ctx, ev, req, resp.Header.Get("Etag"), st)
+			if err != nil {
+				return nil, err
+			}
+		case headLengthOriginal:
+			hdr, length = h.headerOnly(ctx, req, objectHeaders(resp.Header)), resp.ContentLength
+			if length < 0 {
+				return nil, errUnknownLength
+			}
+		default:
+			return nil, errUnknownLength
 		}
 	}
 

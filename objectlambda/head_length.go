@@ -37,6 +37,33 @@ type headOnlyBody struct{}
 
 func (headOnlyBody) Read([]byte) (int, error) { return 0, errHeadOnly }
 
+// errUnknownLength is HEAD's answer when the transformed length cannot be known.
+var errUnknownLength = s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
+	"the function cannot tell the transformed object's length without reading it, so it cannot answer HEAD")
+
+// headerOnly returns the headers the chain gives the object, or the
+// original headers, minus those that describe the body, when it cannot run
+// without a body.
+func (h *Handler) headerOnly(ctx context.Context, req *Request, hdr http.Header) http.Header {
+	out := hdr.Clone()
+	obj := &transform.Object{Body: headOnlyBody{}, Header: hdr, Length: -1, Request: &req.Request}
+	for _, t := range slices.Concat(h.cfg.preTransforms, h.cfg.transforms) {
+		o, err := transform.Run(ctx, t, obj)
+		if err != nil {
+			for _, name := range []string{"Etag", "Content-Md5"} {
+				out.Del(name)
+			}
+			dropChecksums(out)
+			return out
+		}
+		if c, ok := o.Body.(io.Closer); ok {
+			c.Close()
+		}
+		obj = &transform.Object{Body: headOnlyBody{}, Header: o.Header, Length: -1, Request: &req.Request}
+	}
+	return obj.Header
+}
+
 // stateHead runs the transform chain over the object's headers only, to learn
 // the headers and, when the chain preserves or states it, the length GET
 // would serve. ok is false when the length is unknown, or when a transform

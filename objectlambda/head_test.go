@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
-	"hash/crc32"
 	"errors"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"strconv"
@@ -81,7 +81,7 @@ func TestHeadObjectLength(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hs, h := newHarness(t, WithTransform(tt.transforms...))
+			hs, h := newHarness(t, WithTransform(tt.transforms...), WithHeadMeasure(0))
 			hs.put("k.txt", alphabet, tt.header)
 			r := headInvoke(t, h, eventFor(hs, OpHeadObject, "k.txt"))
 			require.Equal(t, http.StatusOK, r.StatusCode, r.ErrorMessage)
@@ -105,6 +105,36 @@ func TestHeadObjectLength(t *testing.T) {
 				hs.mu.Unlock()
 				assert.Equal(t, `"etag-36"`, measured.Get("If-Match"), "the measuring GET is pinned to the ETag HEAD saw")
 			}
+		})
+	}
+}
+
+func TestHeadObjectUnknownLength(t *testing.T) {
+	tests := []struct {
+		name       string
+		opts       []Option
+		wantStatus int
+		wantLength float64
+	}{
+		{name: "default: a clear error", wantStatus: 500},
+		{name: "original length on request", opts: []Option{WithHeadOriginalLength()}, wantStatus: 200, wantLength: 36},
+		{name: "last option wins", opts: []Option{WithHeadMeasure(0), WithHeadOriginalLength()}, wantStatus: 200, wantLength: 36},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs, h := newHarness(t, append([]Option{WithTransform(appendSuffix("!!"))}, tt.opts...)...)
+			hs.put("k", alphabet, nil)
+			r := headInvoke(t, h, eventFor(hs, OpHeadObject, "k"))
+			require.Equal(t, tt.wantStatus, r.StatusCode)
+			assert.Equal(t, 1, hs.upstreamHits(), "only the HEAD: the URL is presigned for HEAD")
+			if tt.wantStatus != 200 {
+				assert.Equal(t, "InternalError", r.ErrorCode)
+				assert.Contains(t, r.ErrorMessage, "length")
+				return
+			}
+			assert.Equal(t, tt.wantLength, r.Headers["Content-Length"])
+			assert.NotContains(t, r.Headers, "ETag")
+			assert.Equal(t, "text/plain", r.Headers["Content-Type"])
 		})
 	}
 }
@@ -139,7 +169,7 @@ func TestHeadObjectRangeAndPart(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hs, h := newHarness(t, WithTransform(tt.transforms...), WithPartSize(1024))
+			hs, h := newHarness(t, WithTransform(tt.transforms...), WithPartSize(1024), WithHeadMeasure(0))
 			body := alphabet
 			switch tt.body {
 			case "":
@@ -200,8 +230,8 @@ func TestHeadObjectErrors(t *testing.T) {
 		{name: "upstream 409 kept", key: "k", upstream: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(409) }, wantStatus: 409},
 		{name: "upstream 418 maps to 400", key: "k", upstream: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(418) }, wantStatus: 400},
 		{name: "upstream 502 maps to 503", key: "k", upstream: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) }, wantStatus: 503},
-		{name: "measure limit", key: "k", opts: []Option{WithTransform(appendSuffix("!!")), WithHeadMeasureLimit(10)}, wantStatus: 500, wantCode: "InternalError"},
-		{name: "object changed while measuring", key: "k", opts: []Option{WithTransform(appendSuffix("!!"))}, upstream: func(w http.ResponseWriter, r *http.Request) {
+		{name: "measure limit", key: "k", opts: []Option{WithTransform(appendSuffix("!!")), WithHeadMeasure(10)}, wantStatus: 500, wantCode: "InternalError"},
+		{name: "object changed while measuring", key: "k", opts: []Option{WithTransform(appendSuffix("!!")), WithHeadMeasure(0)}, upstream: func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodGet {
 				w.WriteHeader(http.StatusPreconditionFailed)
 				return

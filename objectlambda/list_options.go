@@ -14,6 +14,7 @@ import (
 type headListConfig struct {
 	prefixFilters []CommonPrefixFilter
 	listJSON      bool
+	unknownLength headLengthMode
 	measureLimit  int64 // 0: no limit
 	// test hooks; 0 means the default
 	listingLimit int64
@@ -172,16 +173,43 @@ func tenantPrefix(format, v string) (string, error) {
 	return fmt.Sprintf(format, v), nil
 }
 
-// WithHeadMeasureLimit bounds how many transformed bytes a HEAD request may
-// read to learn the Content-Length of a transform that changes the length
-// and cannot state it (see LengthStater). Beyond it HEAD answers 500. The
-// default is no limit other than the deadline.
-func WithHeadMeasureLimit(n int64) Option {
+// WithHeadMeasure lets HEAD learn the length of a transform chain that
+// changes the length and cannot state it (see LengthStater) by fetching the
+// object through inputS3Url with GET and running the chain over it, reading
+// at most limit transformed bytes (0: no limit but the deadline).
+//
+// This works only where the upstream accepts a GET on the URL presigned for
+// HEAD: S3 does not (the method is part of the signature, so the fetch fails
+// with 403 SignatureDoesNotMatch), some S3-compatible servers and test
+// doubles do. Against S3, make the transforms state their length instead.
+func WithHeadMeasure(limit int64) Option {
 	return func(c *config) error {
-		if n < 0 {
-			return fmt.Errorf("objectlambda: WithHeadMeasureLimit: negative limit %d", n)
+		if limit < 0 {
+			return fmt.Errorf("objectlambda: WithHeadMeasure: negative limit %d", limit)
 		}
-		c.headList.measureLimit = n
+		c.headList.unknownLength = headLengthMeasure
+		c.headList.measureLimit = limit
 		return nil
 	}
 }
+
+// WithHeadOriginalLength makes HEAD answer with the original object's
+// Content-Length when the transform chain changes the length and cannot
+// state it. The answer is then wrong for the transformed object: use it only
+// when the callers ignore the length (they read to the end of the body and
+// never plan ranged downloads from it).
+func WithHeadOriginalLength() Option {
+	return func(c *config) error {
+		c.headList.unknownLength = headLengthOriginal
+		return nil
+	}
+}
+
+// headLengthMode is what HEAD does when the transformed length is unknown.
+type headLengthMode int
+
+const (
+	headLengthFail     headLengthMode = iota // 500, naming the cause
+	headLengthMeasure                        // GET through inputS3Url and count
+	headLengthOriginal                       // the original object's length
+)

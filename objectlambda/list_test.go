@@ -320,7 +320,7 @@ func TestListOptionsValidate(t *testing.T) {
 		"nil list filter":   WithListFilter(nil),
 		"nil prefix filter": WithCommonPrefixFilter(nil),
 		"nil tenant":        WithTenantPrefix(nil),
-		"negative measure":  WithHeadMeasureLimit(-1),
+		"negative measure":  WithHeadMeasure(-1),
 	} {
 		_, err := New(o, WithS3Client(nopWGOR{}))
 		assert.Error(t, err, name)
