@@ -67,3 +67,20 @@ func Query(name, value string) func(*s3.Options) {
 		})
 	}
 }
+
+// Header is an s3.Options function that sets a request header (Accept,
+// Accept-Encoding, ...) before the request is signed.
+func Header(name, value string) func(*s3.Options) {
+	return func(o *s3.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Build.Add(middleware.BuildMiddlewareFunc("extest.Header", func(
+				ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler,
+			) (middleware.BuildOutput, middleware.Metadata, error) {
+				if req, ok := in.Request.(*smithyhttp.Request); ok {
+					req.Header.Set(name, value)
+				}
+				return next.HandleBuild(ctx, in)
+			}), middleware.After)
+		})
+	}
+}
