@@ -33,6 +33,16 @@ type ListReply struct {
 // AccessDenied.
 //
 // Keys are always decoded, whatever the request's encoding-type.
+//
+// Paging: S3 decides where a page ends; filters only hide or change what it
+// holds. A filtered page may hold fewer than MaxKeys entries, or none, while
+// IsTruncated stays true; S3 clients page on IsTruncated and the token, never
+// on the count. KeyCount counts what is returned. NextContinuationToken (V2)
+// is S3's opaque token, kept as it is. A truncated V1 page always carries
+// NextMarker: S3's own, or else the S3 key or common prefix the page ended
+// with, even when the filter dropped or renamed it, so that paging resumes
+// after it. Such a NextMarker can name a hidden entry; WithTenantPrefix
+// therefore refuses V1 listings that are not inside the tenant's prefix.
 type ListFilter func(ctx context.Context, r *Request, e *ListEntry) (keep bool, err error)
 
 // CommonPrefixFilter is ListFilter for the common prefixes a delimiter rolled
@@ -40,8 +50,7 @@ type ListFilter func(ctx context.Context, r *Request, e *ListEntry) (keep bool, 
 type CommonPrefixFilter func(ctx context.Context, r *Request, p *CommonPrefix) (keep bool, err error)
 
 // WithListFilter adds a filter that every listed object passes through, after
-// those added before. See "Listings" in the package documentation for how
-// dropped entries affect paging.
+// those added before. See ListFilter for how dropped entries affect paging.
 func WithListFilter(f ListFilter) Option {
 	return func(c *config) error {
 		if f == nil {
@@ -221,19 +230,8 @@ func listWhy(err error) string {
 	return "invalid listing"
 }
 
-// filterList runs the filters and fixes the paging fields.
-//
-// Paging semantics: S3 decides where a page ends, and the filters only hide
-// or change what it contains. So a filtered page may hold fewer than MaxKeys
-// entries, or none, while IsTruncated is still true, which S3 clients handle
-// (they page on IsTruncated and the token, never on the count). KeyCount
-// counts what is returned. NextContinuationToken (V2) is S3's opaque token and
-// is kept as it is. For V1, a truncated page always carries NextMarker: S3's
-// own when it sent one, otherwise the S3 key (or common prefix) the page
-// ended with, even when that entry was dropped or renamed; without it, a
-// client would resume from the last entry it saw and list hidden entries
-// again, forever when a whole page is hidden. That NextMarker can therefore
-// name a hidden entry: WithTenantPrefix refuses V1 listings that could do so.
+// filterList runs the filters and fixes the paging fields, with the
+// semantics documented on ListFilter.
 func (h *Handler) filterList(ctx context.Context, req *Request, lr *ListBucketResult) error {
 	if !lr.V2 && lr.IsTruncated && lr.NextMarker == "" {
 		last := ""

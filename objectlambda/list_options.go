@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/objectlambda/sdk-go/s3err"
 )
@@ -74,14 +75,27 @@ var ErrNoTenant = errors.New("objectlambda: the caller has no tenant")
 //   - any other listing, and a ListObjects (V1) that is not inside the
 //     prefix, is denied, since a V1 page's NextMarker could name a hidden key.
 //
-// Keys are compared as the bytes S3 stores: the prefix should end with the
+// tenant is called once per request (and the answer reused for its
+// entries). Keys are compared as the bytes S3 stores: the prefix should end with the
 // delimiter ("tenants/alice/", not "tenants/alice").
 func WithTenantPrefix(tenant TenantFunc) Option {
 	return func(c *config) error {
 		if tenant == nil {
 			return errors.New("objectlambda: WithTenantPrefix: nil TenantFunc")
 		}
+		// The filters ask once per entry: remember the last request's
+		// answer (holding the pointer keeps its address from being reused).
+		var mu sync.Mutex
+		var lastReq *Request
+		var lastPrefix string
 		prefixOf := func(ctx context.Context, r *Request) (string, error) {
+			mu.Lock()
+			if r == lastReq {
+				p := lastPrefix
+				mu.Unlock()
+				return p, nil
+			}
+			mu.Unlock()
 			p, err := tenant(ctx, r)
 			if err != nil {
 				return "", denyErr(err)
@@ -89,6 +103,9 @@ func WithTenantPrefix(tenant TenantFunc) Option {
 			if p == "" {
 				return "", s3err.Wrap(ErrNoTenant, http.StatusForbidden, s3err.CodeAccessDenied, "Access Denied")
 			}
+			mu.Lock()
+			lastReq, lastPrefix = r, p
+			mu.Unlock()
 			return p, nil
 		}
 		c.authorizers = append(c.authorizers, func(ctx context.Context, r *Request) error {
