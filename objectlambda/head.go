@@ -112,7 +112,10 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 			"objects encrypted with customer-provided keys (SSE-C) cannot be served through S3 Object Lambda")
 	}
 
-	hdr, length, ok := h.stateHead(ctx, req, objectHeaders(resp.Header), resp.ContentLength)
+	hdr, length, ok, err := h.stateHead(ctx, req, objectHeaders(resp.Header), resp.ContentLength)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		// The chain changes the length and cannot say by how much.
 		switch h.cfg.headList.unknownLength {

@@ -67,10 +67,10 @@ func (h *Handler) headerOnly(ctx context.Context, req *Request, hdr http.Header)
 // stateHead runs the transform chain over the object's headers only, to learn
 // the headers and, when the chain preserves or states it, the length GET
 // would serve. ok is false when the length is unknown, or when a transform
-// failed without a body (the measuring path then runs it for real).
-func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, length int64) (http.Header, int64, bool) {
+// failed without a body; err is an *s3err.Error a transform refused with.
+func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, length int64) (http.Header, int64, bool, error) {
 	if length < 0 {
-		return nil, 0, false
+		return nil, 0, false, nil
 	}
 	obj := &transform.Object{Body: headOnlyBody{}, Header: hdr, Length: length, Request: &req.Request}
 	for _, t := range slices.Concat(h.cfg.preTransforms, h.cfg.transforms) {
@@ -78,7 +78,11 @@ func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, 
 		in.Header = obj.Header.Clone()
 		out, err := transform.Run(ctx, t, obj)
 		if err != nil {
-			return nil, 0, false
+			if e, ok := s3err.As(err); ok && !errors.Is(err, errHeadOnly) {
+				// A deliberate refusal (415, 403, ...): GET would give the same.
+				return nil, 0, false, e
+			}
+			return nil, 0, false, nil
 		}
 		if c, ok := out.Body.(io.Closer); ok {
 			c.Close()
@@ -91,11 +95,11 @@ func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, 
 			}
 		}
 		if out.Length < 0 {
-			return nil, 0, false
+			return nil, 0, false, nil
 		}
 		obj = &transform.Object{Body: headOnlyBody{}, Header: out.Header, Length: out.Length, Request: &req.Request}
 	}
-	return obj.Header, obj.Length, true
+	return obj.Header, obj.Length, true, nil
 }
 
 // measure fetches the object and runs the transform chain over it, counting
