@@ -102,9 +102,8 @@ func WithDecryption(kr encryption.Keyring, opts ...encryption.Option) Option {
 // rather than encrypted twice. Use WithEncryptionFor to pick the key per
 // caller, and WithRewrap when the body needs no change.
 //
-// Order matters: the encryption is added where the option stands, so put
-// WithEncryption after every WithTransform option, or those transforms would
-// change ciphertext.
+// The encryption always runs last, after every WithTransform, whatever the
+// order of the options.
 func WithEncryption(kr encryption.Keyring, opts ...encryption.Option) Option {
 	if kr == nil {
 		return func(*config) error { return errors.New("objectlambda: WithEncryption: nil keyring") }
@@ -121,7 +120,7 @@ func WithEncryptionFor(f KeyringFunc, opts ...encryption.Option) Option {
 		if err := cseConflict(c, cseEncrypt); err != nil {
 			return err
 		}
-		c.transforms = append(c.transforms, &cseEncryptor{keyring: f, opts: slices.Clone(opts)})
+		c.postTransforms = append(c.postTransforms, &cseEncryptor{keyring: f, opts: slices.Clone(opts)})
 		return nil
 	}
 }
@@ -187,7 +186,7 @@ func (*cseRewrapper) cseKind() cseKind { return cseRewrap }
 // cseConflict refuses combinations that cannot work, whatever the order of
 // the options: each encryption option at most once, and rewrap alone.
 func cseConflict(c *config, k cseKind) error {
-	for _, t := range slices.Concat(c.preTransforms, c.transforms) {
+	for _, t := range slices.Concat(c.preTransforms, c.transforms, c.postTransforms) {
 		ct, ok := t.(cseTransform)
 		if !ok {
 			continue

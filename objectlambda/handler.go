@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,7 +64,7 @@ func New(opts ...Option) (*Handler, error) {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	h.chain = transform.Chain(append(append([]transform.Transform{}, c.preTransforms...), c.transforms...)...)
+	h.chain = transform.Chain(slices.Concat(c.preTransforms, c.transforms, c.postTransforms)...)
 	h.props = transform.Describe(h.chain)
 
 	var baseEndpoint string

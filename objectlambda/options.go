@@ -22,6 +22,7 @@ type Authorizer func(ctx context.Context, r *Request) error
 
 type config struct {
 	transforms     []transform.Transform
+	postTransforms []transform.Transform // encryption runs last, see cse.go
 	preTransforms  []transform.Transform // issue 5: decryption runs first, see cse.go
 	authorizers    []Authorizer
 	awsConfig      *aws.Config

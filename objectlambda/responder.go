@@ -163,34 +163,68 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // announced for it.
 var ErrLengthMismatch = errors.New("objectlambda: body length does not match Content-Length")
 
+// exactReader holds a body to the length announced for it. When the last
+// announced byte has been read it looks past the end at once, in the same
+// Read: the HTTP client stops reading at Content-Length, so an error that a
+// stream only reports at its end (a failed authentication tag, a truncated
+// upstream) or surplus bytes would otherwise go unnoticed and the upload
+// would complete as if the body were whole.
 type exactReader struct {
 	r         io.Reader
 	remaining int64
+	final     error // set once the end was probed: io.EOF, or why the body is bad
 }
 
 func (e *exactReader) Read(p []byte) (int, error) {
+	if e.final != nil {
+		return 0, e.final
+	}
 	if e.remaining <= 0 {
-		// Look one byte past the end: a longer body is an error too.
-		var one [1]byte
-		n, err := e.r.Read(one[:])
-		if n > 0 {
-			return 0, ErrLengthMismatch
-		}
-		if err == nil {
-			return 0, nil
-		}
-		return 0, err
+		e.probe()
+		return 0, e.final
 	}
 	if int64(len(p)) > e.remaining {
 		p = p[:e.remaining]
 	}
 	n, err := e.r.Read(p)
 	e.remaining -= int64(n)
-	if err == io.EOF && e.remaining > 0 {
-		return n, fmt.Errorf("%w: body ended %d bytes early: %w", ErrLengthMismatch, e.remaining, io.ErrUnexpectedEOF)
+	switch {
+	case err == io.EOF && e.remaining > 0:
+		e.final = fmt.Errorf("%w: body ended %d bytes early: %w", ErrLengthMismatch, e.remaining, io.ErrUnexpectedEOF)
+		return n, e.final
+	case err == io.EOF:
+		e.final = io.EOF
+		return n, nil
+	case err != nil:
+		// Never hand on bytes that came with an error: they may be what
+		// completes the announced length.
+		e.final = err
+		return 0, err
 	}
-	if err == io.EOF {
-		err = nil
+	if e.remaining == 0 {
+		e.probe()
+		if e.final != io.EOF {
+			// Withhold the last bytes: the upload then ends short and
+			// fails, instead of completing with a body known to be bad.
+			return 0, e.final
+		}
 	}
-	return n, err
+	return n, nil
+}
+
+// probe reads past the announced end and records what it found.
+func (e *exactReader) probe() {
+	var one [1]byte
+	for i := 0; i < 100; i++ {
+		n, err := e.r.Read(one[:])
+		switch {
+		case n > 0:
+			e.final = fmt.Errorf("%w: body is longer than announced", ErrLengthMismatch)
+			return
+		case err != nil:
+			e.final = err
+			return
+		}
+	}
+	e.final = io.ErrNoProgress
 }

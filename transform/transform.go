@@ -138,7 +138,9 @@ func dropBodyDependent(h http.Header) {
 
 // Run applies t to in with the pipeline's rules: body-dependent headers
 // (ETag, Content-MD5, X-Amz-Checksum-*) are removed before Apply unless t
-// declares BodyUnchanged; Length becomes -1 unless t is LengthPreserving;
+// declares BodyUnchanged; Length becomes -1 unless t is LengthPreserving or
+// a LengthStater (whose OutputLength fills in the output length when Apply
+// leaves it unknown);
 // panics in Apply and in the returned body's Read become errors wrapping
 // ErrPanic. in.Header is cloned, so the caller's map is never changed.
 func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) {
@@ -155,7 +157,9 @@ func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) 
 	if !p.BodyUnchanged {
 		dropBodyDependent(obj.Header)
 	}
-	if !p.LengthPreserving {
+	_, stater := t.(LengthStater)
+	_, isChain := t.(chain) // each member of a chain goes through Run itself
+	if !p.LengthPreserving && !stater && !isChain {
 		obj.Length = -1
 	}
 	defer func() {
@@ -174,6 +178,11 @@ func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) 
 		out.Header = http.Header{}
 	}
 	out.Header.Del("Content-Length")
+	if out.Length < 0 && in.Length >= 0 && !isChain {
+		if n, ok := OutputLength(t, in.Header, in.Length); ok {
+			out.Length = n
+		}
+	}
 	if out.Request == nil {
 		out.Request = in.Request
 	}
