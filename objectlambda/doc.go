@@ -73,6 +73,7 @@
 //	partNumber not 1..10000                           400     InvalidArgument
 //	Range and partNumber together                     400     InvalidRequest
 //	SSE-C headers in the request or on the object     400     InvalidRequest
+//	client-side encrypted: wrong key / altered        403 AccessDenied / 500 InternalError
 //	transform error before the first byte             its own status and code
 //	panic before the first byte, unknown error        500     InternalError
 //	deadline reached before the first byte            500     LambdaTimeout
@@ -113,6 +114,25 @@
 // changes the body, ETag and checksums are dropped and Content-Length is kept
 // only if the transform preserves length; at most one checksum is forwarded,
 // and none on a 206.
+//
+// # Client-side encryption
+//
+// WithDecryption serves objects written by the Amazon S3 Encryption Client
+// decrypted (formats V2 and V3; AES, RSA and KMS keyrings from package
+// encryption), authenticated before the first byte by default, with the
+// envelope metadata removed and Content-Length the plaintext length.
+// WithEncryption (or WithEncryptionFor, to choose the key per caller)
+// re-encrypts on the way out, and WithRewrap swaps only the wrapped data key.
+// Instruction files are never served as data. See WithDecryption for the
+// error table; a wrong key is 403 AccessDenied, an altered object 500.
+//
+// # Observability
+//
+// WithObserver receives per-request Metrics (status, error code, bytes,
+// upstream and response first-byte times, retries, deadline margin left);
+// package emf writes them as CloudWatch Embedded Metric Format. WithTracer
+// adds spans; package otelobjectlambda adapts OpenTelemetry and continues the
+// X-Ray trace of the invocation.
 //
 // # Configuration
 //
