@@ -100,16 +100,15 @@ func decode(n *yaml.Node) (any, error) {
 		}
 		v = s
 	case yaml.ScalarNode:
-		if err := n.Decode(&v); err != nil && !strings.HasPrefix(n.Tag, "!") {
+		if custom(n.Tag) {
+			v = n.Value // !Ref Name, !Sub "..."
+		} else if err := n.Decode(&v); err != nil {
 			return nil, fmt.Errorf("%w: line %d: %w", ErrTemplate, n.Line, err)
-		}
-		if strings.HasPrefix(n.Tag, "!") {
-			v = n.Value
 		}
 	default:
 		return nil, fmt.Errorf("%w: line %d: unexpected YAML node", ErrTemplate, n.Line)
 	}
-	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+	if custom(n.Tag) {
 		name, ok := longForm[n.Tag]
 		if !ok {
 			return nil, fmt.Errorf("%w: line %d: unknown tag %s", ErrTemplate, n.Line, n.Tag)
@@ -122,6 +121,12 @@ func decode(n *yaml.Node) (any, error) {
 		v = map[string]any{name: v}
 	}
 	return v, nil
+}
+
+// custom reports whether tag is an application tag (!Ref), not a YAML core
+// tag (!!str, !!int, ...).
+func custom(tag string) bool {
+	return strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!")
 }
 
 // Resources returns the logical ids of the resources of type typ, sorted.

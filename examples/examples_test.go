@@ -1,0 +1,155 @@
+// Tests over every example: the SAM templates deploy what the functions
+// support, with least privilege, and every example has its parts.
+package examples_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/objectlambda/sdk-go/examples/internal/samtemplate"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	wgor        = "s3-object-lambda:WriteGetObjectResponse"
+	kmsDecrypt  = "kms:Decrypt"
+	getRange    = "GetObject-Range"
+	getPart     = "GetObject-PartNumber"
+	headRange   = "HeadObject-Range"
+	headPart    = "HeadObject-PartNumber"
+	opGet       = "GetObject"
+	opHead      = "HeadObject"
+	opList      = "ListObjects"
+	opListV2    = "ListObjectsV2"
+	wantRuntime = "provided.al2023"
+)
+
+// example is what each function supports, as its code and tests show; the
+// template must deploy exactly that. Range features are listed only where
+// the example's test exercises ranges; HeadObject only where HEAD is
+// answered through the function; KMS only where the function decrypts.
+type example struct {
+	features []string
+	actions  []string
+	kms      []string
+}
+
+func examples() map[string]example {
+	return map[string]example{
+		"passthrough":    {features: []string{getRange, getPart, headRange, headPart}, actions: []string{opGet, opHead}},
+		"redact-pii":     {features: []string{getRange}, actions: []string{opGet}},
+		"decompress":     {features: []string{getRange}, actions: []string{opGet}},
+		"csv-by-role":    {features: nil, actions: []string{opGet}},
+		"thumbnail":      {features: nil, actions: []string{opGet}},
+		"decrypt-cse":    {features: []string{getRange}, actions: []string{opGet, opHead}, kms: []string{kmsDecrypt}},
+		"tenant-listing": {features: []string{getRange, getPart, headRange, headPart}, actions: []string{opGet, opHead, opList, opListV2}},
+	}
+}
+
+// TestEveryDirectoryIsListed keeps the table above complete.
+func TestEveryDirectoryIsListed(t *testing.T) {
+	entries, err := os.ReadDir(".")
+	require.NoError(t, err)
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() && e.Name() != "internal" && e.Name() != "testdata" {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	var names []string
+	for n := range examples() {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	assert.Equal(t, names, dirs)
+}
+
+func TestExampleParts(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	for name := range examples() {
+		t.Run(name, func(t *testing.T) {
+			for _, f := range []string{"main.go", "main_test.go", "template.yaml", "README.md"} {
+				assert.FileExists(t, filepath.Join(name, f))
+			}
+			b, err := os.ReadFile(filepath.Join(name, "README.md"))
+			require.NoError(t, err)
+			assert.Contains(t, string(b), "aws s3api ", "the README shows a call")
+			assert.Contains(t, string(b), "-tags lambda.norpc", "the README shows the build")
+			assert.Contains(t, string(readme), "["+name+"]", "examples/README.md lists it")
+			main, err := os.ReadFile(filepath.Join(name, "main.go"))
+			require.NoError(t, err)
+			assert.Contains(t, string(main), "objectlambda.Start(")
+			assert.NotContains(t, string(main), "examples/internal", "an example imports only public packages")
+		})
+	}
+}
+
+func TestTemplates(t *testing.T) {
+	for name, ex := range examples() {
+		t.Run(name, func(t *testing.T) {
+			tpl, err := samtemplate.Load(filepath.Join(name, "template.yaml"))
+			require.NoError(t, err)
+			assert.Equal(t, "AWS::Serverless-2016-10-31", tpl.Root["Transform"])
+
+			fnID, fn, err := tpl.Function()
+			require.NoError(t, err)
+			assert.Equal(t, wantRuntime, fn["Runtime"])
+			assert.Equal(t, "bootstrap", fn["Handler"])
+			assert.Equal(t, []string{"arm64"}, samtemplate.Strings(fn["Architectures"]))
+			assert.Equal(t, ".", fn["CodeUri"])
+			timeout, ok := fn["Timeout"].(int)
+			assert.True(t, ok && timeout > 0 && timeout <= 60, "Timeout %v: Object Lambda gives a GetObject 60 s", fn["Timeout"])
+
+			// Least privilege: WGOR, and kms:Decrypt on the configured key
+			// only where the example decrypts. Never S3 read permissions:
+			// the function reads through the presigned URL.
+			stmts, err := tpl.Statements()
+			require.NoError(t, err)
+			var actions []string
+			for _, st := range stmts {
+				assert.Equal(t, "Allow", st.Effect)
+				for _, a := range st.Actions {
+					actions = append(actions, a)
+					assert.NotContains(t, a, "*", "no wildcard actions")
+					if strings.HasPrefix(a, "kms:") {
+						assert.Equal(t, []any{map[string]any{"Ref": "KmsKeyArn"}}, st.Resources, "KMS only on the configured key")
+					}
+				}
+			}
+			slices.Sort(actions)
+			want := append([]string{wgor}, ex.kms...)
+			slices.Sort(want)
+			assert.Equal(t, want, actions)
+
+			aps := tpl.Resources(samtemplate.TypeAccessPoint)
+			require.Len(t, aps, 1, "one supporting access point")
+			assert.Equal(t, map[string]any{"Ref": "BucketName"}, tpl.Properties(aps[0])["Bucket"])
+			olc, err := tpl.ObjectLambdaConfiguration()
+			require.NoError(t, err)
+			assert.Contains(t, olc["SupportingAccessPoint"], "Fn::Sub")
+			assert.Contains(t, olc["SupportingAccessPoint"].(map[string]any)["Fn::Sub"], "${"+aps[0]+"}")
+
+			features, err := tpl.AllowedFeatures()
+			require.NoError(t, err)
+			assert.ElementsMatch(t, ex.features, features, "AllowedFeatures")
+			if _, ok := olc["AllowedFeatures"]; !ok {
+				t.Error("AllowedFeatures must be explicit, even when empty")
+			}
+
+			ops, lambda, err := tpl.Transformation()
+			require.NoError(t, err)
+			assert.ElementsMatch(t, ex.actions, ops, "TransformationConfigurations Actions")
+			assert.Equal(t, map[string]any{"Fn::GetAtt": []string{fnID, "Arn"}}, lambda["FunctionArn"])
+			payload, err := tpl.Payload()
+			require.NoError(t, err)
+			require.NotEmpty(t, payload, "a FunctionPayload")
+			assert.True(t, json.Valid([]byte(payload)), "the payload is JSON: %s", payload)
+		})
+	}
+}
