@@ -1,6 +1,7 @@
 package objectlambda
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,7 +65,7 @@ func New(opts ...Option) (*Handler, error) {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	h.chain = transform.Chain(slices.Concat(c.preTransforms, c.transforms, c.postTransforms)...)
+	h.chain = transform.Chain(c.chainMembers()...)
 	h.props = transform.Describe(h.chain)
 
 	var baseEndpoint string
@@ -108,6 +109,12 @@ func New(opts ...Option) (*Handler, error) {
 		h.fetch = presign.NewClient(fopts...)
 	}
 	return h, nil
+}
+
+// chainMembers lists the transforms in the order every body passes them:
+// decryption, the user's transforms, encryption.
+func (c *config) chainMembers() []transform.Transform {
+	return slices.Concat(c.preTransforms, c.transforms, c.postTransforms)
 }
 
 // wgorClientOptions adapts the S3 client for WriteGetObjectResponse:
@@ -170,11 +177,20 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return marshalReply(reply, err)
 }
 
+// marshalReply encodes the reply without HTML escaping: listings are XML,
+// and escaping every '<' as \u003c would multiply their size against
+// Lambda's 6 MB response limit.
 func marshalReply(reply any, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(reply)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(reply); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // Handle serves a decoded event. For GetObject the reply is a *GetResult

@@ -6,28 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 )
-
-// LengthStater is implemented by transforms that change the length of the
-// body but can tell the output length from the input's length and headers
-// alone (a decryptor from the envelope, a fixed-size header or trailer), so
-// HEAD can answer Content-Length without reading the object.
-//
-// A transform can also simply set Object.Length in Apply when it knows it;
-// HEAD runs Apply with a body that must not be read and uses that length.
-// LengthStater is for transforms that only learn the length while streaming
-// but can compute it up front when asked.
-type LengthStater interface {
-	// OutputLength returns the number of bytes Apply would produce for in
-	// (in.Length >= 0 bytes, headers in.Header), or ok false when it cannot
-	// tell. It must not read in.Body.
-	OutputLength(ctx context.Context, in *transform.Object) (n int64, ok bool)
-}
 
 // errHeadOnly is what the body of a header-only transform pass returns: a
 // transform that reads in Apply cannot state its length that way.
@@ -47,7 +30,7 @@ var errUnknownLength = s3err.New(http.StatusInternalServerError, s3err.CodeInter
 func (h *Handler) headerOnly(ctx context.Context, req *Request, hdr http.Header) http.Header {
 	out := hdr.Clone()
 	obj := &transform.Object{Body: headOnlyBody{}, Header: hdr, Length: -1, Request: &req.Request}
-	for _, t := range slices.Concat(h.cfg.preTransforms, h.cfg.transforms) {
+	for _, t := range h.cfg.chainMembers() {
 		o, err := transform.Run(ctx, t, obj)
 		if err != nil {
 			for _, name := range []string{"Etag", "Content-Md5"} {
@@ -73,9 +56,8 @@ func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, 
 		return nil, 0, false, nil
 	}
 	obj := &transform.Object{Body: headOnlyBody{}, Header: hdr, Length: length, Request: &req.Request}
-	for _, t := range slices.Concat(h.cfg.preTransforms, h.cfg.transforms) {
-		in := *obj
-		in.Header = obj.Header.Clone()
+	for _, t := range h.cfg.chainMembers() {
+		// Run fills in the length of a transform.LengthStater.
 		out, err := transform.Run(ctx, t, obj)
 		if err != nil {
 			if e, ok := s3err.As(err); ok && !errors.Is(err, errHeadOnly) {
@@ -86,13 +68,6 @@ func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, 
 		}
 		if c, ok := out.Body.(io.Closer); ok {
 			c.Close()
-		}
-		if out.Length < 0 && in.Length >= 0 {
-			if ls, ok := t.(LengthStater); ok {
-				if n, ok := ls.OutputLength(ctx, &in); ok && n >= 0 {
-					out.Length = n
-				}
-			}
 		}
 		if out.Length < 0 {
 			return nil, 0, false, nil

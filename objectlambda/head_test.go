@@ -28,8 +28,8 @@ func (t statedSuffix) Apply(_ context.Context, o *transform.Object) (*transform.
 	return o, nil
 }
 
-func (t statedSuffix) OutputLength(_ context.Context, in *transform.Object) (int64, bool) {
-	return in.Length + int64(len(t.s)), true
+func (t statedSuffix) OutputLength(_ http.Header, n int64) (int64, bool) {
+	return n + int64(len(t.s)), true
 }
 
 // lengthFromHeader knows its output length from object metadata, as a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
@@ -67,14 +68,13 @@ func (t trailer) Apply(_ context.Context, in *transform.Object) (*transform.Obje
 	return in, nil
 }
 
-func (t trailer) OutputLength(_ context.Context, in *transform.Object) (int64, bool) {
-	return in.Length + int64(len(t)), true
+func (t trailer) OutputLength(_ http.Header, n int64) (int64, bool) {
+	return n + int64(len(t)), true
 }
 
-func ExampleLengthStater() {
+func Example_lengthStater() {
 	var t transform.Transform = trailer("\n-- end --\n")
-	ls, ok := t.(objectlambda.LengthStater)
-	n, _ := ls.OutputLength(context.Background(), &transform.Object{Length: 100})
+	n, ok := transform.OutputLength(t, http.Header{}, 100)
 	fmt.Println(ok, n)
 	// Output: true 111
 }

@@ -191,7 +191,7 @@ func tenantPrefix(format, v string) (string, error) {
 }
 
 // WithHeadMeasure lets HEAD learn the length of a transform chain that
-// changes the length and cannot state it (see LengthStater) by fetching the
+// changes the length and cannot state it (see transform.LengthStater) by fetching the
 // object through inputS3Url with GET and running the chain over it, reading
 // at most limit transformed bytes (0: no limit but the deadline).
 //

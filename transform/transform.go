@@ -139,8 +139,7 @@ func dropBodyDependent(h http.Header) {
 // Run applies t to in with the pipeline's rules: body-dependent headers
 // (ETag, Content-MD5, X-Amz-Checksum-*) are removed before Apply unless t
 // declares BodyUnchanged; Length becomes -1 unless t is LengthPreserving or
-// a LengthStater (whose OutputLength fills in the output length when Apply
-// leaves it unknown);
+// a LengthStater (whose OutputLength then sets the output length);
 // panics in Apply and in the returned body's Read become errors wrapping
 // ErrPanic. in.Header is cloned, so the caller's map is never changed.
 func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) {
@@ -157,7 +156,7 @@ func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) 
 	if !p.BodyUnchanged {
 		dropBodyDependent(obj.Header)
 	}
-	_, stater := t.(LengthStater)
+	_, stater := asLengthStater(t)
 	_, isChain := t.(chain) // each member of a chain goes through Run itself
 	if !p.LengthPreserving && !stater && !isChain {
 		obj.Length = -1
@@ -178,7 +177,8 @@ func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) 
 		out.Header = http.Header{}
 	}
 	out.Header.Del("Content-Length")
-	if out.Length < 0 && in.Length >= 0 && !isChain {
+	if stater && in.Length >= 0 {
+		// The stated length is the contract, whatever Apply left in Length.
 		if n, ok := OutputLength(t, in.Header, in.Length); ok {
 			out.Length = n
 		}
@@ -254,8 +254,17 @@ func OutputLength(t Transform, h http.Header, inputLength int64) (int64, bool) {
 	if Describe(t).LengthPreserving {
 		return inputLength, inputLength >= 0
 	}
-	if ls, ok := t.(LengthStater); ok && inputLength >= 0 {
+	if ls, ok := asLengthStater(t); ok && inputLength >= 0 {
 		return ls.OutputLength(h, inputLength)
 	}
 	return -1, false
+}
+
+// asLengthStater finds a LengthStater, also behind Declare.
+func asLengthStater(t Transform) (LengthStater, bool) {
+	if d, ok := t.(declared); ok {
+		return asLengthStater(d.t)
+	}
+	ls, ok := t.(LengthStater)
+	return ls, ok
 }

@@ -50,6 +50,7 @@ func TestRunHeaderRules(t *testing.T) {
 		{name: "undeclared loses length", t: Func(func(_ context.Context, o *Object) (*Object, error) { return o, nil }), wantLength: -1, wantBody: "abc", wantOutLen: -1},
 		{name: "length stater", t: suffix{"!!"}, wantLength: -1, wantBody: "abc!!", wantOutLen: 5, outLenKnown: true},
 		{name: "chain of identity and stater", t: Chain(Identity(), suffix{"!"}, suffix{"?"}), wantLength: -1, wantBody: "abc!?", wantOutLen: 5, outLenKnown: true},
+		{name: "declared length stater", t: Declare(suffix{"!!"}, Properties{}), wantLength: -1, wantBody: "abc!!", wantOutLen: 5, outLenKnown: true},
 		{name: "empty chain is identity", t: Chain(), keepETag: true, wantLength: 3, wantBody: "abc", wantOutLen: 3, outLenKnown: true},
 	}
 	for _, tt := range tests {

@@ -24,7 +24,7 @@ import (
 )
 
 // hlSuffix appends a trailer and states its output length
-// (objectlambda.LengthStater), so HEAD can answer without reading the object.
+// (transform.LengthStater), so HEAD can answer without reading the object.
 type hlSuffix string
 
 func (s hlSuffix) Apply(_ context.Context, in *transform.Object) (*transform.Object, error) {
@@ -33,11 +33,11 @@ func (s hlSuffix) Apply(_ context.Context, in *transform.Object) (*transform.Obj
 	return &out, nil
 }
 
-func (s hlSuffix) OutputLength(_ context.Context, in *transform.Object) (int64, bool) {
-	return in.Length + int64(len(s)), true
+func (s hlSuffix) OutputLength(_ http.Header, n int64) (int64, bool) {
+	return n + int64(len(s)), true
 }
 
-var _ objectlambda.LengthStater = hlSuffix("")
+var _ transform.LengthStater = hlSuffix("")
 
 // hlStatus returns the HTTP status of an SDK error.
 func hlStatus(t *testing.T, err error) int {
