@@ -1,13 +1,12 @@
 package compress
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/objectlambda/sdk-go/transform"
+	"github.com/objectlambda/sdk-go/transform/internal/textkit"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them, so
@@ -159,17 +158,8 @@ func FromPayload(payload []byte, opts ...Option) (transform.Transform, error) {
 
 func parsePayload(payload []byte) (Config, error) {
 	var cfg Config
-	payload = bytes.TrimSpace(payload)
-	if len(payload) == 0 {
-		return cfg, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return Config{}, fmt.Errorf("%w: payload: %w", ErrConfig, err)
-	}
-	if dec.More() {
-		return Config{}, fmt.Errorf("%w: payload: trailing data after the JSON object", ErrConfig)
+	if err := textkit.DecodePayload(payload, &cfg); err != nil {
+		return Config{}, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return cfg, nil
 }

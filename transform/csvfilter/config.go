@@ -1,8 +1,6 @@
 package csvfilter
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -11,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/objectlambda/sdk-go/transform"
+	"github.com/objectlambda/sdk-go/transform/internal/textkit"
 )
 
 // Sentinel errors; every error from this package wraps one of them.
@@ -235,15 +234,8 @@ func New(cfg Config, opts ...Option) (*Filter, error) {
 // first and hand this package its own json.RawMessage.
 func FromPayload(payload []byte, opts ...Option) (*Filter, error) {
 	var cfg Config
-	if p := bytes.TrimSpace(payload); len(p) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(p))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&cfg); err != nil {
-			return nil, fmt.Errorf("%w: payload: %w", ErrConfig, err)
-		}
-		if dec.More() {
-			return nil, fmt.Errorf("%w: payload: trailing data after the JSON object", ErrConfig)
-		}
+	if err := textkit.DecodePayload(payload, &cfg); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return New(cfg, opts...)
 }

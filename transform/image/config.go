@@ -1,8 +1,6 @@
 package image
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -11,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/objectlambda/sdk-go/transform"
+	"github.com/objectlambda/sdk-go/transform/internal/textkit"
 )
 
 // Sentinel errors; every error from this package wraps one of them.
@@ -164,15 +163,8 @@ func New(cfg Config, opts ...Option) (*Transformer, error) {
 // hand this package its own json.RawMessage.
 func FromPayload(payload []byte, opts ...Option) (*Transformer, error) {
 	var cfg Config
-	if p := bytes.TrimSpace(payload); len(p) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(p))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&cfg); err != nil {
-			return nil, fmt.Errorf("%w: payload: %w", ErrConfig, err)
-		}
-		if dec.More() {
-			return nil, fmt.Errorf("%w: payload: trailing data after the JSON object", ErrConfig)
-		}
+	if err := textkit.DecodePayload(payload, &cfg); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return New(cfg, opts...)
 }
