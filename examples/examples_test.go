@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -72,7 +73,7 @@ func TestEveryDirectoryIsListed(t *testing.T) {
 func TestExampleParts(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
-	for name := range examples() {
+	for name, ex := range examples() {
 		t.Run(name, func(t *testing.T) {
 			for _, f := range []string{"main.go", "main_test.go", "template.yaml", "README.md"} {
 				assert.FileExists(t, filepath.Join(name, f))
@@ -82,6 +83,25 @@ func TestExampleParts(t *testing.T) {
 			assert.Contains(t, string(b), "aws s3api ", "the README shows a call")
 			assert.Contains(t, string(b), "-tags lambda.norpc", "the README shows the build")
 			assert.Contains(t, string(readme), "["+name+"]", "examples/README.md lists it")
+			// What the template enables, the example's end-to-end test uses.
+			test, err := os.ReadFile(filepath.Join(name, "main_test.go"))
+			require.NoError(t, err)
+			exercised := map[string]*regexp.Regexp{
+				getRange:            regexp.MustCompile(`Range\s*[:=]\s*aws\.String\(`),
+				getPart:             regexp.MustCompile(`PartNumber\s*[:=]\s*aws\.Int32\(`),
+				headRange:           regexp.MustCompile(`HeadObjectInput\{[^}\n]*Range: aws\.String\(`),
+				headPart:            regexp.MustCompile(`HeadObjectInput\{[^}\n]*PartNumber: aws\.Int32\(`),
+				opHead:              regexp.MustCompile(`\.HeadObject\(`),
+				opList:              regexp.MustCompile(`\.ListObjects\(`),
+				opListV2:            regexp.MustCompile(`\.ListObjectsV2\(`),
+				"a bootstrap build": regexp.MustCompile(`objectlambdatest\.BuildBootstrap\(t, "\."\)`),
+			}
+			uses := append(append([]string{"a bootstrap build"}, ex.features...), ex.actions...)
+			for _, feature := range uses {
+				if re, ok := exercised[feature]; ok {
+					assert.Regexp(t, re, string(test), "%s is enabled, so main_test.go exercises it", feature)
+				}
+			}
 			main, err := os.ReadFile(filepath.Join(name, "main.go"))
 			require.NoError(t, err)
 			assert.Contains(t, string(main), "objectlambda.Start(")

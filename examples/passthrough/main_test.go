@@ -61,6 +61,16 @@ func TestPassthrough(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(len(body)), aws.ToInt64(head.ContentLength))
 	assert.Equal(t, "text/plain", aws.ToString(head.ContentType))
+
+	head, err = client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: ap.Bucket(), Key: aws.String("notes.txt"), Range: aws.String("bytes=-6")})
+	require.NoError(t, err)
+	assert.Equal(t, int64(6), aws.ToInt64(head.ContentLength))
+	assert.Equal(t, "bytes 30-35/36", aws.ToString(head.ContentRange))
+
+	head, err = client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: ap.Bucket(), Key: aws.String("notes.txt"), PartNumber: aws.Int32(1)})
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(body)), aws.ToInt64(head.ContentLength))
+	assert.Equal(t, int32(1), aws.ToInt32(head.PartsCount))
 }
 
 // TestBootstrapUnderRIE runs the program itself, built as a provided.al2023

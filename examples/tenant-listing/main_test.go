@@ -147,6 +147,24 @@ func TestObjects(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(len("object tenants/alice/docs/b.txt")), aws.ToInt64(out.ContentLength))
 	})
+	t.Run("own object, part 1", func(t *testing.T) {
+		out, err := alice.GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("tenants/alice/a.txt"), PartNumber: aws.Int32(1)})
+		require.NoError(t, err)
+		assert.Equal(t, "object tenants/alice/a.txt", extest.Body(t, out.Body))
+		assert.Equal(t, int32(1), aws.ToInt32(out.PartsCount))
+	})
+	t.Run("own object, ranged head", func(t *testing.T) {
+		out, err := alice.HeadObject(ctx, &s3.HeadObjectInput{Bucket: ap.Bucket(), Key: aws.String("tenants/alice/a.txt"), Range: aws.String("bytes=0-5")})
+		require.NoError(t, err)
+		assert.Equal(t, int64(6), aws.ToInt64(out.ContentLength))
+		assert.Equal(t, "bytes 0-5/26", aws.ToString(out.ContentRange))
+	})
+	t.Run("own object, head of part 1", func(t *testing.T) {
+		out, err := alice.HeadObject(ctx, &s3.HeadObjectInput{Bucket: ap.Bucket(), Key: aws.String("tenants/alice/a.txt"), PartNumber: aws.Int32(1)})
+		require.NoError(t, err)
+		assert.Equal(t, int64(26), aws.ToInt64(out.ContentLength))
+		assert.Equal(t, int32(1), aws.ToInt32(out.PartsCount))
+	})
 	for _, key := range []string{"tenants/bob/c.txt", "tenants/alicia/x.txt", "shared/readme.txt", "tenants/alice"} {
 		t.Run("get "+key, func(t *testing.T) {
 			_, err := alice.GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String(key)})
