@@ -1,0 +1,63 @@
+// Package otelobjectlambda traces Object Lambda requests with OpenTelemetry.
+//
+// The objectlambda package has no tracing dependency: it calls an
+// objectlambda.Tracer at each stage of a request. This package implements
+// that interface with an OpenTelemetry trace.TracerProvider, so that the
+// spans of a function join the X-Ray trace that S3 Object Lambda and the
+// Lambda service started, and go wherever the provider exports them (X-Ray
+// through the ADOT collector, or any OTLP backend).
+//
+//	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))
+//	objectlambda.Start(
+//		objectlambda.WithTransform(t),
+//		objectlambda.WithTracer(tracer),
+//		objectlambda.WithObserver(emf.New(emf.WithTraceID(tracer.TraceID))),
+//	)
+//
+// # Spans
+//
+// One request gives this tree:
+//
+//	objectlambda.GetObject                  server  request id, operation, access point ARN,
+//	│                                               http.status_code, error code, bytes in/out
+//	├── objectlambda.fetch                  client  http.method, http.status_code, attempts;
+//	│                                               one "retry" event per extra attempt
+//	├── objectlambda.transform              internal  setting up the transform chain
+//	└── objectlambda.WriteGetObjectResponse client  http.status_code, bytes out
+//
+// HEAD and LIST requests give the request span ("objectlambda.HeadObject",
+// "objectlambda.ListObjectsV2", …).
+//
+// A span that ends with an error records an "exception" event and, for
+// client and internal spans and for requests answered 5xx, the Error status.
+// A request answered 4xx (NoSuchKey, AccessDenied) is the caller's problem,
+// not the function's: its span keeps the Unset status, as OpenTelemetry's
+// HTTP server conventions ask, and carries the S3 error code.
+//
+// # Continuing the Lambda trace
+//
+// When the context has no span yet, the request span continues the trace of
+// the invocation: the X-Ray trace header that aws-lambda-go puts in the
+// context (key "x-amzn-trace-id", set for every invocation) or, failing
+// that, the _X_AMZN_TRACE_ID environment variable, decoded by the AWS X-Ray
+// propagator. The trace id and the sampling decision of Lambda are kept, so
+// the function's spans appear under its Lambda segment. A span already in
+// the context (from other instrumentation) takes precedence.
+//
+// # Cost
+//
+// Without a tracer provider (OpenTelemetry's global default is a no-op
+// until one is set), a span that would not be recorded and has no trace to
+// continue costs no allocation; attribute conversion only happens for spans
+// that are recorded. BenchmarkGetObject measures the GET path with
+// everything off, with this tracer and no provider, and with tracing, EMF
+// metrics and logs all on.
+//
+// # Secrets
+//
+// Span attributes are the names and figures the objectlambda package passes:
+// never the presigned URL, the output token, headers or body bytes. Error
+// texts are scrubbed before they become span events: the query string of any
+// URL in them and any X-Amz-Signature, X-Amz-Credential or
+// X-Amz-Security-Token value are replaced by "REDACTED".
+package otelobjectlambda

@@ -1,0 +1,274 @@
+package otelobjectlambda
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/objectlambda/sdk-go/objectlambda"
+	"github.com/objectlambda/sdk-go/s3err"
+	"go.opentelemetry.io/contrib/propagators/aws/xray"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+)
+
+// ScopeName is the instrumentation scope of the spans.
+const ScopeName = "github.com/objectlambda/sdk-go/objectlambda/otelobjectlambda"
+
+// Where the invocation's X-Ray trace header is found.
+const (
+	// LambdaContextKey is the context key under which aws-lambda-go stores
+	// the trace header of each invocation. It is a plain string, so a
+	// context value set by aws-lambda-go is found with it.
+	LambdaContextKey = "x-amzn-trace-id"
+	// EnvTraceHeader is the environment variable aws-lambda-go sets to the
+	// trace header of the current invocation (when the function handles one
+	// invocation at a time).
+	EnvTraceHeader = "_X_AMZN_TRACE_ID"
+	// traceHeader is the header name the X-Ray propagator reads.
+	traceHeader = "X-Amzn-Trace-Id"
+)
+
+// Option configures a Tracer.
+type Option func(*config)
+
+type config struct {
+	provider   trace.TracerProvider
+	propagator propagation.TextMapPropagator
+	format     func(trace.TraceID) string
+	lookupEnv  func(string) (string, bool)
+}
+
+// WithTracerProvider sets the provider of the spans (default
+// otel.GetTracerProvider(), which does nothing until the program sets one).
+// A nil provider keeps the default.
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(c *config) {
+		if tp != nil {
+			c.provider = tp
+		}
+	}
+}
+
+// WithPropagator sets how the invocation's trace header is decoded (default
+// the AWS X-Ray propagator). The propagator is offered one header,
+// X-Amzn-Trace-Id. A nil propagator keeps the default.
+func WithPropagator(p propagation.TextMapPropagator) Option {
+	return func(c *config) {
+		if p != nil {
+			c.propagator = p
+		}
+	}
+}
+
+// WithTraceIDFormat sets how Span.TraceID and Tracer.TraceID print a trace
+// id (default XRayTraceID, the form the X-Ray console and CloudWatch search;
+// W3CTraceID gives the 32-hex-digit form other backends use).
+func WithTraceIDFormat(format func(trace.TraceID) string) Option {
+	return func(c *config) {
+		if format != nil {
+			c.format = format
+		}
+	}
+}
+
+// XRayTraceID prints id in X-Ray's form: "1-5759e988-bd862e3fe1be46a994272793".
+func XRayTraceID(id trace.TraceID) string {
+	var b [35]byte
+	b[0], b[1], b[10] = '1', '-', '-'
+	hex.Encode(b[2:10], id[:4])
+	hex.Encode(b[11:], id[4:])
+	return string(b[:])
+}
+
+// W3CTraceID prints id as 32 hexadecimal digits.
+func W3CTraceID(id trace.TraceID) string { return id.String() }
+
+// Tracer implements objectlambda.Tracer with OpenTelemetry. It is safe for
+// concurrent use.
+type Tracer struct {
+	tracer     trace.Tracer
+	propagator propagation.TextMapPropagator
+	format     func(trace.TraceID) string
+	lookupEnv  func(string) (string, bool)
+	off        bool                                       // the provider is OpenTelemetry's no-op
+	kindOpts   map[trace.SpanKind][]trace.SpanStartOption // built once: no allocation per span
+}
+
+var _ objectlambda.Tracer = (*Tracer)(nil)
+
+// New returns a Tracer configured by opts.
+func New(opts ...Option) *Tracer {
+	c := config{propagator: xray.Propagator{}, format: XRayTraceID, lookupEnv: os.LookupEnv}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if c.provider == nil {
+		c.provider = otel.GetTracerProvider()
+	}
+	_, off := c.provider.(noop.TracerProvider)
+	t := &Tracer{
+		tracer:     c.provider.Tracer(ScopeName),
+		propagator: c.propagator,
+		format:     c.format,
+		lookupEnv:  c.lookupEnv,
+		off:        off,
+		kindOpts:   map[trace.SpanKind][]trace.SpanStartOption{},
+	}
+	for _, k := range []trace.SpanKind{trace.SpanKindServer, trace.SpanKindClient, trace.SpanKindInternal} {
+		t.kindOpts[k] = []trace.SpanStartOption{trace.WithSpanKind(k)}
+	}
+	return t
+}
+
+// Start starts a span named name as a child of the span in ctx, or, when
+// ctx has none, as a continuation of the invocation's X-Ray trace.
+func (t *Tracer) Start(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, objectlambda.Span) {
+	if t.off {
+		return ctx, nopSpan{}
+	}
+	if !trace.SpanContextFromContext(ctx).IsValid() {
+		ctx = t.continueLambdaTrace(ctx)
+	}
+	kind := spanKind(name)
+	sctx, sp := t.tracer.Start(ctx, name, t.kindOpts[kind]...)
+	if !sp.IsRecording() {
+		if !sp.SpanContext().IsValid() {
+			// Nothing recorded, nothing to continue: cost nothing.
+			return ctx, nopSpan{}
+		}
+		// Not sampled, but part of a trace: keep the context so that the
+		// trace id reaches logs and child spans.
+		return sctx, &span{span: sp, t: t, kind: kind}
+	}
+	if len(attrs) > 0 {
+		sp.SetAttributes(Attributes(attrs...)...)
+	}
+	return sctx, &span{span: sp, t: t, kind: kind, recording: true}
+}
+
+// TraceID returns the trace id of the span in ctx, in the Tracer's format,
+// or "" when there is none. It fits emf.WithTraceID.
+func (t *Tracer) TraceID(ctx context.Context) string {
+	sc := trace.SpanContextFromContext(ctx)
+	if !sc.HasTraceID() {
+		return ""
+	}
+	return t.format(sc.TraceID())
+}
+
+// continueLambdaTrace puts the remote span context of the invocation's trace
+// header into ctx, when there is a header.
+func (t *Tracer) continueLambdaTrace(ctx context.Context) context.Context {
+	h, _ := ctx.Value(LambdaContextKey).(string)
+	if h == "" && t.lookupEnv != nil {
+		h, _ = t.lookupEnv(EnvTraceHeader)
+	}
+	if h == "" {
+		return ctx
+	}
+	return t.propagator.Extract(ctx, headerCarrier(h))
+}
+
+// headerCarrier offers one trace header to a propagator.
+type headerCarrier string
+
+func (h headerCarrier) Get(key string) string {
+	if strings.EqualFold(key, traceHeader) {
+		return string(h)
+	}
+	return ""
+}
+
+func (headerCarrier) Set(string, string) {}
+func (headerCarrier) Keys() []string     { return []string{traceHeader} }
+
+func spanKind(name string) trace.SpanKind {
+	switch name {
+	case "objectlambda.fetch", "objectlambda.WriteGetObjectResponse":
+		return trace.SpanKindClient
+	case "objectlambda.transform":
+		return trace.SpanKindInternal
+	}
+	if strings.HasPrefix(name, "objectlambda.") {
+		return trace.SpanKindServer // the request: objectlambda.<Operation>
+	}
+	return trace.SpanKindInternal
+}
+
+// nopSpan is the span of a request that is neither recorded nor part of a
+// trace.
+type nopSpan struct{}
+
+func (nopSpan) AddEvent(string, ...slog.Attr) {}
+func (nopSpan) SetAttributes(...slog.Attr)    {}
+func (nopSpan) End(error)                     {}
+func (nopSpan) TraceID() string               { return "" }
+
+// span adapts a trace.Span to objectlambda.Span.
+type span struct {
+	span      trace.Span
+	t         *Tracer
+	kind      trace.SpanKind
+	recording bool
+	status    int64 // the last http.status_code attribute
+}
+
+func (s *span) AddEvent(name string, attrs ...slog.Attr) {
+	if !s.recording {
+		return
+	}
+	s.span.AddEvent(name, trace.WithAttributes(Attributes(attrs...)...))
+}
+
+func (s *span) SetAttributes(attrs ...slog.Attr) {
+	if !s.recording {
+		return
+	}
+	for _, a := range attrs {
+		if a.Key == "http.status_code" && a.Value.Kind() == slog.KindInt64 {
+			s.status = a.Value.Int64()
+		}
+	}
+	s.span.SetAttributes(Attributes(attrs...)...)
+}
+
+// End ends the span. An error is recorded as an "exception" event with a
+// scrubbed message; whether it sets the Error status depends on the span's
+// kind (see the package documentation).
+func (s *span) End(err error) {
+	if s.recording {
+		if err != nil {
+			msg := Scrub(err.Error())
+			s.span.AddEvent("exception", trace.WithAttributes(
+				attribute.String("exception.type", fmt.Sprintf("%T", err)),
+				attribute.String("exception.message", msg)))
+			if e, ok := s3err.As(err); ok {
+				s.span.SetAttributes(attribute.String("objectlambda.error_code", e.Code))
+			}
+			if s.kind != trace.SpanKindServer || s.status == 0 || s.status >= 500 {
+				s.span.SetStatus(codes.Error, msg)
+			}
+		} else if s.kind == trace.SpanKindServer && s.status >= 500 {
+			s.span.SetStatus(codes.Error, "")
+		}
+	}
+	s.span.End()
+}
+
+func (s *span) TraceID() string {
+	sc := s.span.SpanContext()
+	if !sc.HasTraceID() {
+		return ""
+	}
+	return s.t.format(sc.TraceID())
+}
