@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/objectlambda/sdk-go/objectlambda"
 )
 
 // ProtocolVersion is the event protocolVersion the access point sends.
@@ -39,55 +40,8 @@ type Event struct {
 	JSON []byte
 }
 
-// The wire form of the event. It carries userIdentity.userName, which the
-// aws-lambda-go struct lacks.
-type wireEvent struct {
-	XAmzRequestID        string            `json:"xAmzRequestId"`
-	GetObjectContext     *wireGetContext   `json:"getObjectContext,omitempty"`
-	HeadObjectContext    *wireInputContext `json:"headObjectContext,omitempty"`
-	ListObjectsContext   *wireInputContext `json:"listObjectsContext,omitempty"`
-	ListObjectsV2Context *wireInputContext `json:"listObjectsV2Context,omitempty"`
-	Configuration        wireConfig        `json:"configuration"`
-	UserRequest          wireUserRequest   `json:"userRequest"`
-	UserIdentity         wireIdentity      `json:"userIdentity"`
-	ProtocolVersion      string            `json:"protocolVersion"`
-}
-
-type wireGetContext struct {
-	InputS3URL  string `json:"inputS3Url"`
-	OutputRoute string `json:"outputRoute"`
-	OutputToken string `json:"outputToken"`
-}
-
-type wireInputContext struct {
-	InputS3URL string `json:"inputS3Url"`
-}
-
-type wireConfig struct {
-	AccessPointARN           string `json:"accessPointArn"`
-	SupportingAccessPointARN string `json:"supportingAccessPointArn"`
-	Payload                  string `json:"payload"`
-}
-
-type wireUserRequest struct {
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers"`
-}
-
-type wireIdentity struct {
-	Type           string       `json:"type"`
-	PrincipalID    string       `json:"principalId"`
-	ARN            string       `json:"arn"`
-	AccountID      string       `json:"accountId"`
-	AccessKeyID    string       `json:"accessKeyId"`
-	UserName       string       `json:"userName,omitempty"`
-	SessionContext *wireSession `json:"sessionContext,omitempty"`
-}
-
-type wireSession struct {
-	Attributes    map[string]string                   `json:"attributes"`
-	SessionIssuer *events.S3ObjectLambdaSessionIssuer `json:"sessionIssuer,omitempty"`
-}
+// The event goes out as an objectlambda.Event: the library's own type, which
+// carries userIdentity.userName and invokedBy as AWS sends them.
 
 // Headers the access point signs into inputS3Url when the client sent them
 // (DisableHeaderHoisting keeps them in X-Amz-SignedHeaders, as AWS does).
@@ -221,15 +175,20 @@ func (ap *AccessPoint) userRequestHeaders(r *http.Request) map[string]string {
 	return h
 }
 
-func (c *Caller) identity() wireIdentity {
-	id := wireIdentity{
+func (c *Caller) identity() objectlambda.UserIdentity {
+	id := objectlambda.UserIdentity{
 		Type: c.Type, PrincipalID: c.PrincipalID, ARN: c.ARN, AccountID: c.AccountID,
 		AccessKeyID: c.AccessKeyID, UserName: c.UserName,
 	}
 	if c.SessionIssuer != nil || len(c.SessionAttributes) > 0 {
 		attrs := make(map[string]string, len(c.SessionAttributes))
 		maps.Copy(attrs, c.SessionAttributes)
-		id.SessionContext = &wireSession{Attributes: attrs, SessionIssuer: c.SessionIssuer}
+		id.SessionContext = &objectlambda.SessionContext{Attributes: attrs}
+		if si := c.SessionIssuer; si != nil {
+			id.SessionContext.SessionIssuer = &objectlambda.SessionIssuer{
+				Type: si.Type, PrincipalID: si.PrincipalID, ARN: si.ARN, AccountID: si.AccountID, UserName: si.UserName,
+			}
+		}
 	}
 	return id
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest/internal/sigv4"
 )
 
@@ -100,14 +101,14 @@ func (ap *AccessPoint) serveAccessPoint(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 
-	ev := wireEvent{
+	ev := objectlambda.Event{
 		XAmzRequestID: reqID,
-		Configuration: wireConfig{
+		Configuration: objectlambda.Configuration{
 			AccessPointARN:           "arn:aws:s3-object-lambda:" + ap.cfg.region + ":" + ap.cfg.account + ":accesspoint/" + ap.cfg.apName,
 			SupportingAccessPointARN: "arn:aws:s3:" + ap.cfg.region + ":" + ap.cfg.account + ":accesspoint/" + ap.cfg.apName + "-supporting",
-			Payload:                  ap.cfg.payload,
+			Payload:                  objectlambda.Payload(ap.cfg.payload),
 		},
-		UserRequest:     wireUserRequest{URL: ap.userRequestURL(r, op, key), Headers: ap.userRequestHeaders(r)},
+		UserRequest:     objectlambda.UserRequest{URL: ap.userRequestURL(r, op, key), Headers: objectlambda.Headers(ap.userRequestHeaders(r))},
 		UserIdentity:    caller.identity(),
 		ProtocolVersion: ProtocolVersion,
 	}
@@ -120,16 +121,16 @@ func (ap *AccessPoint) serveAccessPoint(w http.ResponseWriter, r *http.Request) 
 	switch op {
 	case opGetObject:
 		route, token := "io-"+regionCode(ap.cfg.region)+"-"+randomHex(2), randomToken()
-		ev.GetObjectContext = &wireGetContext{InputS3URL: input, OutputRoute: route, OutputToken: token}
+		ev.GetObjectContext = &objectlambda.GetObjectContext{InputS3URL: input, OutputRoute: route, OutputToken: token}
 		ap.serveGet(w, r, ev, reqID)
 	case opHeadObject:
-		ev.HeadObjectContext = &wireInputContext{InputS3URL: input}
+		ev.HeadObjectContext = &objectlambda.InputContext{InputS3URL: input}
 		ap.serveReply(w, r, ev, op, reqID)
 	case opListObjects:
-		ev.ListObjectsContext = &wireInputContext{InputS3URL: input}
+		ev.ListObjectsContext = &objectlambda.InputContext{InputS3URL: input}
 		ap.serveReply(w, r, ev, op, reqID)
 	case opListObjectsV2:
-		ev.ListObjectsV2Context = &wireInputContext{InputS3URL: input}
+		ev.ListObjectsV2Context = &objectlambda.InputContext{InputS3URL: input}
 		ap.serveReply(w, r, ev, op, reqID)
 	}
 }
@@ -173,7 +174,7 @@ func regionCode(region string) string {
 func randomToken() string { return randomHex(32) }
 
 // encodeEvent marshals ev, records it, and returns the JSON.
-func (ap *AccessPoint) encodeEvent(ev wireEvent) ([]byte, error) {
+func (ap *AccessPoint) encodeEvent(ev objectlambda.Event) ([]byte, error) {
 	b, err := json.Marshal(ev)
 	if err != nil {
 		return nil, err
@@ -190,7 +191,7 @@ func (ap *AccessPoint) encodeEvent(ev wireEvent) ([]byte, error) {
 }
 
 // serveReply handles HEAD and LIST: the function's return value is the answer.
-func (ap *AccessPoint) serveReply(w http.ResponseWriter, r *http.Request, ev wireEvent, op operation, reqID string) {
+func (ap *AccessPoint) serveReply(w http.ResponseWriter, r *http.Request, ev objectlambda.Event, op operation, reqID string) {
 	payload, err := ap.encodeEvent(ev)
 	if err != nil {
 		writeError(w, r, http.StatusInternalServerError, "InternalError", err.Error(), reqID)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest/internal/sigv4"
 )
 
@@ -58,7 +59,7 @@ func (ap *AccessPoint) take(token string) (*pending, bool) {
 }
 
 // serveGet invokes the function for a GetObject and relays its WGOR.
-func (ap *AccessPoint) serveGet(w http.ResponseWriter, r *http.Request, ev wireEvent, reqID string) {
+func (ap *AccessPoint) serveGet(w http.ResponseWriter, r *http.Request, ev objectlambda.Event, reqID string) {
 	token := ev.GetObjectContext.OutputToken
 	deadline := time.Now().Add(ap.cfg.timeLimit)
 	p := &pending{route: ev.GetObjectContext.OutputRoute, deadline: deadline, deliver: make(chan *delivery)}
