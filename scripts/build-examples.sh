@@ -43,7 +43,7 @@ zipone() { # zipone <dir containing bootstrap> <zip path>
 	fi
 }
 
-rm -rf "${out}"
+rm -rf "${out}/.bin"
 mkdir -p "${out}"
 for arch in arm64 amd64; do
 	label="${arch/amd64/x86_64}"
