@@ -579,3 +579,50 @@ func BenchmarkGetStream(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkColdStartRIE builds examples/passthrough as a provided.al2023
+// bootstrap and runs it under AWS's Lambda Runtime Interface Emulator behind
+// the access point. The RIE starts the bootstrap on the first invocation, so
+// the first GET pays the cold start (process start and Lambda init) and the
+// second does not. It reports the binary's size, the first and second GET's
+// latency and their difference, and the time to start the access point
+// (versitygw and the RIE).
+//
+//	go test -run '^$' -bench BenchmarkColdStartRIE -benchtime 3x ./objectlambda/objectlambdatest
+func BenchmarkColdStartRIE(b *testing.B) {
+	bootstrap := objectlambdatest.BuildBootstrap(b, "../../examples/passthrough")
+	st, err := os.Stat(bootstrap)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var startup, cold, warm time.Duration
+	for range b.N {
+		t0 := time.Now()
+		ap := objectlambdatest.New(b, objectlambdatest.WithBootstrap(bootstrap))
+		t1 := time.Now()
+		ap.PutObject(b, "hello.txt", "hello")
+		in := &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("hello.txt")}
+		for i := range 2 {
+			start := time.Now()
+			out, err := ap.Client().GetObject(context.Background(), in)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, out.Body)
+			_ = out.Body.Close()
+			if i == 0 {
+				cold += time.Since(start)
+			} else {
+				warm += time.Since(start)
+			}
+		}
+		startup += t1.Sub(t0)
+		ap.Close()
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
+	b.ReportMetric(float64(st.Size())/(1<<20), "bootstrap-MiB")
+	b.ReportMetric(ms(cold), "first-get-ms")
+	b.ReportMetric(ms(warm), "warm-get-ms")
+	b.ReportMetric(ms(cold-warm), "cold-start-ms")
+	b.ReportMetric(ms(startup), "ap-start-ms")
+}
