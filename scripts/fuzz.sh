@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# fuzz.sh is the long fuzzing budget: it runs every fuzz target (func FuzzXxx in
+# a *_test.go file) of the module for a fixed time each. scripts/test.sh runs
+# the same targets for 5 s each on every test run; run this one before a
+# release, after changing a parser, or nightly.
+#
+# A failing input is written by Go under <package>/testdata/fuzz/FuzzXxx/.
+# Fix the bug, keep the file, and commit it: it then runs as a regression
+# seed in every `go test`. The script lists such new files and exits non-zero
+# when any target failed.
+#
+# Usage:
+#   scripts/fuzz.sh                  # every target, 60s each
+#   scripts/fuzz.sh 10m              # every target, 10 minutes each
+#   scripts/fuzz.sh 30s ./presign/...  # only the targets of some packages
+#
+# Environment:
+#   FUZZ_PARALLEL  fuzzing workers per target (default: GOMAXPROCS). Set it to 1
+#                  on a shared machine.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${repo}"
+
+fuzztime="${1:-60s}"
+shift || true
+patterns=("$@")
+if [[ ${#patterns[@]} -eq 0 ]]; then
+	patterns=(./...)
+fi
+parallel=()
+if [[ -n "${FUZZ_PARALLEL:-}" ]]; then
+	parallel=(-parallel "${FUZZ_PARALLEL}")
+fi
+
+failed=()
+ran=0
+start=$(date +%s)
+for pkg in $(go list "${patterns[@]}"); do
+	dir="$(go list -f '{{.Dir}}' "${pkg}")"
+	targets="$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "${dir}"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u || true)"
+	for target in ${targets}; do
+		printf '\n==> %s %s (%s)\n' "${pkg}" "${target}" "${fuzztime}"
+		ran=$((ran + 1))
+		if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "${fuzztime}" "${parallel[@]}" "${pkg}"; then
+			failed+=("${pkg} ${target}")
+		fi
+	done
+done
+
+printf '\n==> %d fuzz targets in %ds\n' "${ran}" "$(($(date +%s) - start))"
+new_seeds="$(git status --porcelain --untracked-files=all -- '*testdata/fuzz/*' | sed 's/^...//' || true)"
+if [[ -n "${new_seeds}" ]]; then
+	echo "new or changed fuzz inputs (fix the bug, then commit them as regression seeds):"
+	echo "${new_seeds}"
+fi
+if [[ ${#failed[@]} -gt 0 ]]; then
+	echo "failing targets:"
+	printf '  %s\n' "${failed[@]}"
+	exit 1
+fi
+echo "no failures"
