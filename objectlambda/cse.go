@@ -320,7 +320,7 @@ func (d *cseDecryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 		return nil, cseError(err)
 	}
 	encryption.StripEnvelope(in.Header)
-	if in.Body == http.NoBody {
+	if transform.IsHeadersOnly(in.Body) {
 		// A HEAD answer: only the headers matter.
 		in.Length = -1
 		return in, nil
@@ -440,7 +440,7 @@ func (e *cseEncryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 		return nil, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
 			"the object is already client-side encrypted and the function does not decrypt it")
 	}
-	if in.Body == http.NoBody {
+	if transform.IsHeadersOnly(in.Body) {
 		// A HEAD answer: the envelope of a GET is made per request and
 		// cannot be announced in advance.
 		in.Length = -1

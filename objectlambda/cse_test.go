@@ -534,14 +534,14 @@ func TestCSEHeadHeaders(t *testing.T) {
 		h.Set(k, v)
 	}
 	out, err := transform.Run(context.Background(), &cseDecryptor{kr: kr}, &transform.Object{
-		Body: http.NoBody, Header: h, Length: 19, Request: &transform.Request{Operation: "HeadObject", Key: "doc"},
+		Body: transform.HeadersOnly(), Header: h, Length: 19, Request: &transform.Request{Operation: "HeadObject", Key: "doc"},
 	})
 	require.NoError(t, err)
 	assert.Empty(t, envelopeHeaders(out.Header), "HEAD answers carry no envelope either")
 	assert.Equal(t, "blue", out.Header.Get("X-Amz-Meta-Color"))
 
 	_, err = transform.Run(context.Background(), &cseDecryptor{kr: kr}, &transform.Object{
-		Body: http.NoBody, Header: http.Header{}, Length: 19, Request: &transform.Request{Operation: "HeadObject", Key: "doc.instruction"},
+		Body: transform.HeadersOnly(), Header: http.Header{}, Length: 19, Request: &transform.Request{Operation: "HeadObject", Key: "doc.instruction"},
 	})
 	e, ok := s3err.As(err)
 	require.True(t, ok)

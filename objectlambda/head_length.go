@@ -12,14 +12,6 @@ import (
 	"github.com/objectlambda/sdk-go/transform"
 )
 
-// errHeadOnly is what the body of a header-only transform pass returns: a
-// transform that reads in Apply cannot state its length that way.
-var errHeadOnly = errors.New("objectlambda: HEAD runs transforms without a body")
-
-type headOnlyBody struct{}
-
-func (headOnlyBody) Read([]byte) (int, error) { return 0, errHeadOnly }
-
 // errUnknownLength is HEAD's answer when the transformed length cannot be known.
 var errUnknownLength = s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
 	"the function cannot tell the transformed object's length without reading it, so it cannot answer HEAD")
@@ -29,7 +21,7 @@ var errUnknownLength = s3err.New(http.StatusInternalServerError, s3err.CodeInter
 // without a body.
 func (h *Handler) headerOnly(ctx context.Context, req *Request, hdr http.Header) http.Header {
 	out := hdr.Clone()
-	obj := &transform.Object{Body: headOnlyBody{}, Header: hdr, Length: -1, Request: &req.Request}
+	obj := &transform.Object{Body: transform.HeadersOnly(), Header: hdr, Length: -1, Request: &req.Request}
 	for _, t := range h.cfg.chainMembers() {
 		o, err := transform.Run(ctx, t, obj)
 		if err != nil {
@@ -42,7 +34,7 @@ func (h *Handler) headerOnly(ctx context.Context, req *Request, hdr http.Header)
 		if c, ok := o.Body.(io.Closer); ok {
 			c.Close()
 		}
-		obj = &transform.Object{Body: headOnlyBody{}, Header: o.Header, Length: -1, Request: &req.Request}
+		obj = &transform.Object{Body: transform.HeadersOnly(), Header: o.Header, Length: -1, Request: &req.Request}
 	}
 	return obj.Header
 }
@@ -55,12 +47,12 @@ func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, 
 	if length < 0 {
 		return nil, 0, false, nil
 	}
-	obj := &transform.Object{Body: headOnlyBody{}, Header: hdr, Length: length, Request: &req.Request}
+	obj := &transform.Object{Body: transform.HeadersOnly(), Header: hdr, Length: length, Request: &req.Request}
 	for _, t := range h.cfg.chainMembers() {
 		// Run fills in the length of a transform.LengthStater.
 		out, err := transform.Run(ctx, t, obj)
 		if err != nil {
-			if e, ok := s3err.As(err); ok && !errors.Is(err, errHeadOnly) {
+			if e, ok := s3err.As(err); ok && !errors.Is(err, transform.ErrHeadersOnly) {
 				// A deliberate refusal (415, 403, ...): GET would give the same.
 				return nil, 0, false, e
 			}
@@ -72,7 +64,7 @@ func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, 
 		if out.Length < 0 {
 			return nil, 0, false, nil
 		}
-		obj = &transform.Object{Body: headOnlyBody{}, Header: out.Header, Length: out.Length, Request: &req.Request}
+		obj = &transform.Object{Body: transform.HeadersOnly(), Header: out.Header, Length: out.Length, Request: &req.Request}
 	}
 	return obj.Header, obj.Length, true, nil
 }

@@ -1,14 +1,13 @@
 package objectlambda
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/objectlambda/sdk-go/internal/httprange"
+	"github.com/objectlambda/sdk-go/internal/strictjson"
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 )
@@ -168,18 +167,9 @@ func callerOf(id UserIdentity) transform.Caller {
 // the error is a 500 InvalidPayload *s3err.Error naming the problem.
 func DecodePayload[T any](r *transform.Request) (T, error) {
 	var v T
-	p := bytes.TrimSpace(r.Payload)
-	if len(p) == 0 {
-		return v, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(p))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
+	if err := strictjson.Decode(r.Payload, &v); err != nil {
 		return v, s3err.Wrap(err, http.StatusInternalServerError, "InvalidPayload",
 			fmt.Sprintf("the access point payload is not valid for this function: %v", err))
-	}
-	if dec.More() {
-		return v, s3err.New(http.StatusInternalServerError, "InvalidPayload", "the access point payload has trailing data")
 	}
 	return v, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/objectlambda/sdk-go/internal/strictjson"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
@@ -104,4 +105,22 @@ func (c *configured) construct(payload []byte) (Transform, error) {
 		return nil, fmt.Errorf("section %q built no transform", c.section)
 	}
 	return t, nil
+}
+
+// Configure is Configured with the payload (or its section) decoded strictly
+// into a C first: unknown fields and trailing data are errors, and an empty
+// payload yields the zero C. build turns the configuration into the
+// transform and may reject it.
+//
+//	transform.Configure("", func(cfg redact.Config) (transform.Transform, error) {
+//		return redact.FromConfig(cfg)
+//	})
+func Configure[C any](section string, build func(C) (Transform, error)) Transform {
+	return Configured(section, func(payload []byte) (Transform, error) {
+		var c C
+		if err := strictjson.Decode(payload, &c); err != nil {
+			return nil, err
+		}
+		return build(c)
+	})
 }

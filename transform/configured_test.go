@@ -88,3 +88,47 @@ func TestConfiguredCacheBound(t *testing.T) {
 	assert.LessOrEqual(t, len(c.cache), maxConfigured)
 	assert.EqualValues(t, maxConfigured+10, builds.Load())
 }
+
+func TestConfigure(t *testing.T) {
+	type cfg struct {
+		Suffix string `json:"suffix"`
+	}
+	c := Configure("tail", func(c cfg) (Transform, error) {
+		if c.Suffix == "" {
+			return nil, errors.New("suffix is required")
+		}
+		return suffix{c.Suffix}, nil
+	})
+	for payload, want := range map[string]string{
+		`{"tail":{"suffix":"!"}}`: "abc!",
+		`{"tail":{"sufix":"!"}}`:  "InvalidPayload",
+		`{"tail":{}}`:             "InvalidPayload",
+		`{}`:                      "InvalidPayload",
+	} {
+		in := newObject("abc")
+		in.Request.Payload = []byte(payload)
+		out, err := Run(context.Background(), c, in)
+		if want == "InvalidPayload" {
+			e, ok := s3err.As(err)
+			require.True(t, ok, payload)
+			assert.Equal(t, "InvalidPayload", e.Code, payload)
+			continue
+		}
+		require.NoError(t, err, payload)
+		b, _ := io.ReadAll(out.Body)
+		assert.Equal(t, want, string(b), payload)
+		n, ok := OutputLength(Configure("", func(cfg) (Transform, error) { return Identity(), nil }), nil, 3)
+		assert.False(t, ok, "a configured transform states nothing: %d", n)
+	}
+}
+
+func TestHeadersOnly(t *testing.T) {
+	b := HeadersOnly()
+	assert.True(t, IsHeadersOnly(b))
+	assert.False(t, IsHeadersOnly(strings.NewReader("")))
+	_, err := b.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, ErrHeadersOnly)
+	out, err := Run(context.Background(), Identity(), &Object{Body: b, Header: nil, Length: 3})
+	require.NoError(t, err)
+	assert.True(t, IsHeadersOnly(out.Body), "still recognised behind Run's guard")
+}

@@ -268,3 +268,26 @@ func asLengthStater(t Transform) (LengthStater, bool) {
 	ls, ok := t.(LengthStater)
 	return ls, ok
 }
+
+// ErrHeadersOnly is what reading a HeadersOnly body returns.
+var ErrHeadersOnly = errors.New("transform: the object carries headers only (HEAD)")
+
+// HeadersOnly returns the Body of an object that carries only headers: a
+// HEAD request runs the transform chain over it to learn the headers and the
+// length (Object.Length, or LengthStater) a GET would serve. Reading it fails
+// with ErrHeadersOnly. Transforms that look at the body in Apply should check
+// IsHeadersOnly and answer from the headers alone.
+func HeadersOnly() io.Reader { return headersOnly{} }
+
+// IsHeadersOnly reports whether r is a HeadersOnly body, possibly wrapped by Run.
+func IsHeadersOnly(r io.Reader) bool {
+	if g, ok := r.(*guardedReader); ok {
+		r = g.r
+	}
+	_, ok := r.(headersOnly)
+	return ok
+}
+
+type headersOnly struct{}
+
+func (headersOnly) Read([]byte) (int, error) { return 0, ErrHeadersOnly }

@@ -11,33 +11,23 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"log/slog"
-	"net/http"
 	"os"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
-	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/csvfilter"
 )
 
 func options() ([]objectlambda.Option, error) {
 	return []objectlambda.Option{
-		objectlambda.WithPayloadType[csvfilter.Config](),
-		objectlambda.WithTransform(transform.Func(func(ctx context.Context, obj *transform.Object) (*transform.Object, error) {
-			cfg, err := objectlambda.DecodePayload[csvfilter.Config](obj.Request)
-			if err == nil && cfg.Access == nil {
-				err = s3err.New(http.StatusInternalServerError, "InvalidPayload", "the payload must say who may see which columns (access)")
+		objectlambda.WithPayloadType[csvfilter.Config](), // a payload typo fails every request with 500
+		objectlambda.WithTransform(transform.Configure("", func(cfg csvfilter.Config) (transform.Transform, error) {
+			if cfg.Access == nil {
+				return nil, errors.New("the payload must say who may see which columns (access)")
 			}
-			if err != nil {
-				return nil, err
-			}
-			f, err := csvfilter.New(cfg)
-			if err != nil {
-				return nil, s3err.Wrap(err, http.StatusInternalServerError, "InvalidPayload", err.Error())
-			}
-			return transform.Run(ctx, f, obj)
+			return csvfilter.New(cfg)
 		})),
 	}, nil
 }

@@ -9,33 +9,23 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"log/slog"
-	"net/http"
 	"os"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
-	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/compress"
 )
 
 func options() ([]objectlambda.Option, error) {
 	return []objectlambda.Option{
-		objectlambda.WithPayloadType[compress.Config](),
-		objectlambda.WithTransform(transform.Func(func(ctx context.Context, obj *transform.Object) (*transform.Object, error) {
-			cfg, err := objectlambda.DecodePayload[compress.Config](obj.Request)
-			if err == nil && cfg.Mode != "" && cfg.Mode != compress.ModeDecompress {
-				err = s3err.New(http.StatusInternalServerError, "InvalidPayload", `this function only decompresses: mode must be "decompress"`)
+		objectlambda.WithPayloadType[compress.Config](), // a payload typo fails every request with 500
+		objectlambda.WithTransform(transform.Configure("", func(cfg compress.Config) (transform.Transform, error) {
+			if cfg.Mode != "" && cfg.Mode != compress.ModeDecompress {
+				return nil, errors.New(`this function only decompresses: mode must be "decompress"`)
 			}
-			if err != nil {
-				return nil, err
-			}
-			d, err := compress.New(cfg)
-			if err != nil {
-				return nil, s3err.Wrap(err, http.StatusInternalServerError, "InvalidPayload", err.Error())
-			}
-			return transform.Run(ctx, d, obj)
+			return compress.New(cfg)
 		})),
 	}, nil
 }

@@ -98,6 +98,12 @@ func TestDecryptCSE(t *testing.T) {
 			}
 		})
 	}
+	t.Run("head reports the plaintext length", func(t *testing.T) {
+		out, err := reader.HeadObject(ctx, &s3.HeadObjectInput{Bucket: ap.Bucket(), Key: aws.String("reports/q3.txt")})
+		require.NoError(t, err)
+		assert.Equal(t, int64(len(plaintext)), aws.ToInt64(out.ContentLength))
+	})
+
 	t.Run("metadata and length", func(t *testing.T) {
 		out, err := reader.GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("reports/q3.txt")})
 		require.NoError(t, err)

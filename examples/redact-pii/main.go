@@ -11,13 +11,10 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-	"net/http"
 	"os"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
-	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/redact"
 )
@@ -25,19 +22,11 @@ import (
 func options() ([]objectlambda.Option, error) {
 	return []objectlambda.Option{
 		objectlambda.WithPayloadType[redact.Config](), // a payload typo fails every request with 500
-		objectlambda.WithTransform(transform.Func(func(ctx context.Context, obj *transform.Object) (*transform.Object, error) {
-			cfg, err := objectlambda.DecodePayload[redact.Config](obj.Request)
-			if err != nil {
-				return nil, err
-			}
+		objectlambda.WithTransform(transform.Configure("", func(cfg redact.Config) (transform.Transform, error) {
 			if len(cfg.ContentTypes) == 0 {
 				cfg.ContentTypes = []string{"text/*", "application/json", "+json", "application/x-ndjson", "application/csv"}
 			}
-			r, err := redact.FromConfig(cfg)
-			if err != nil {
-				return nil, s3err.Wrap(err, http.StatusInternalServerError, "InvalidPayload", err.Error())
-			}
-			return transform.Run(ctx, r, obj)
+			return redact.FromConfig(cfg)
 		})),
 	}, nil
 }

@@ -10,30 +10,19 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-	"net/http"
 	"os"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
-	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/image"
 )
 
 func options() ([]objectlambda.Option, error) {
 	return []objectlambda.Option{
-		objectlambda.WithPayloadType[image.Config](),
-		objectlambda.WithTransform(transform.Func(func(ctx context.Context, obj *transform.Object) (*transform.Object, error) {
-			cfg, err := objectlambda.DecodePayload[image.Config](obj.Request)
-			if err != nil {
-				return nil, err
-			}
-			t, err := image.New(cfg)
-			if err != nil {
-				return nil, s3err.Wrap(err, http.StatusInternalServerError, "InvalidPayload", err.Error())
-			}
-			return transform.Run(ctx, t, obj)
+		objectlambda.WithPayloadType[image.Config](), // a payload typo fails every request with 500
+		objectlambda.WithTransform(transform.Configure("", func(cfg image.Config) (transform.Transform, error) {
+			return image.New(cfg)
 		})),
 	}, nil
 }

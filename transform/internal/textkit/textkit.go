@@ -1,12 +1,10 @@
 package textkit
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"mime"
 	"strings"
 
+	"github.com/objectlambda/sdk-go/internal/strictjson"
 	"github.com/objectlambda/sdk-go/transform"
 )
 
@@ -90,17 +88,5 @@ func CallerMatches(c transform.Caller, principals []string) bool {
 // payload, "{}" and "null" leave v unchanged. The returned error does not
 // quote the payload.
 func DecodePayload(payload []byte, v any) error {
-	payload = bytes.TrimSpace(payload)
-	if len(payload) == 0 || string(payload) == "null" {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("decode payload: %w", err)
-	}
-	if dec.More() {
-		return fmt.Errorf("decode payload: trailing data after the JSON object")
-	}
-	return nil
+	return strictjson.Decode(payload, v)
 }
