@@ -95,8 +95,16 @@ func FuzzScrub(f *testing.F) {
 }
 
 func TestNoProviderCostsNothing(t *testing.T) {
-	noLambdaEnv(t)
-	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(noop.NewTracerProvider()))
+	for name, tracer := range map[string]*otelobjectlambda.Tracer{
+		"no-op provider":               otelobjectlambda.New(otelobjectlambda.WithTracerProvider(noop.NewTracerProvider())),
+		"global provider, nothing set": otelobjectlambda.New(),
+	} {
+		t.Run(name, func(t *testing.T) { assertFree(t, tracer) })
+	}
+}
+
+func assertFree(t *testing.T, tracer *otelobjectlambda.Tracer) {
+	t.Setenv(otelobjectlambda.EnvTraceHeader, xrayHeader)
 	ctx := context.Background()
 	attrs := []slog.Attr{slog.String("objectlambda.request_id", "r"), slog.Int("http.status_code", 200)}
 	retry := []slog.Attr{slog.Int("attempt", 2)}

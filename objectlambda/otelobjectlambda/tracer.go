@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"strings"
+	"sync/atomic"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/s3err"
@@ -46,9 +48,10 @@ type config struct {
 	lookupEnv  func(string) (string, bool)
 }
 
-// WithTracerProvider sets the provider of the spans (default
-// otel.GetTracerProvider(), which does nothing until the program sets one).
-// A nil provider keeps the default.
+// WithTracerProvider sets the provider of the spans. Without it the Tracer
+// uses OpenTelemetry's global provider as it is at each request: nothing is
+// done, at no cost, until the program calls otel.SetTracerProvider. A nil
+// provider keeps the default.
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(c *config) {
 		if tp != nil {
@@ -94,7 +97,8 @@ func W3CTraceID(id trace.TraceID) string { return id.String() }
 // Tracer implements objectlambda.Tracer with OpenTelemetry. It is safe for
 // concurrent use.
 type Tracer struct {
-	tracer     trace.Tracer
+	tracer     trace.Tracer // nil: follow the global provider
+	cache      atomic.Pointer[tracerCache]
 	propagator propagation.TextMapPropagator
 	format     func(trace.TraceID) string
 	lookupEnv  func(string) (string, bool)
@@ -112,17 +116,15 @@ func New(opts ...Option) *Tracer {
 			o(&c)
 		}
 	}
-	if c.provider == nil {
-		c.provider = otel.GetTracerProvider()
-	}
-	_, off := c.provider.(noop.TracerProvider)
 	t := &Tracer{
-		tracer:     c.provider.Tracer(ScopeName),
 		propagator: c.propagator,
 		format:     c.format,
 		lookupEnv:  c.lookupEnv,
-		off:        off,
 		kindOpts:   map[trace.SpanKind][]trace.SpanStartOption{},
+	}
+	if c.provider != nil {
+		_, t.off = c.provider.(noop.TracerProvider)
+		t.tracer = c.provider.Tracer(ScopeName)
 	}
 	for _, k := range []trace.SpanKind{trace.SpanKindServer, trace.SpanKindClient, trace.SpanKindInternal} {
 		t.kindOpts[k] = []trace.SpanStartOption{trace.WithSpanKind(k)}
@@ -133,14 +135,15 @@ func New(opts ...Option) *Tracer {
 // Start starts a span named name as a child of the span in ctx, or, when
 // ctx has none, as a continuation of the invocation's X-Ray trace.
 func (t *Tracer) Start(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, objectlambda.Span) {
-	if t.off {
+	tracer := t.current()
+	if tracer == nil {
 		return ctx, nopSpan{}
 	}
 	if !trace.SpanContextFromContext(ctx).IsValid() {
 		ctx = t.continueLambdaTrace(ctx)
 	}
 	kind := spanKind(name)
-	sctx, sp := t.tracer.Start(ctx, name, t.kindOpts[kind]...)
+	sctx, sp := tracer.Start(ctx, name, t.kindOpts[kind]...)
 	if !sp.IsRecording() {
 		if !sp.SpanContext().IsValid() {
 			// Nothing recorded, nothing to continue: cost nothing.
@@ -154,6 +157,46 @@ func (t *Tracer) Start(ctx context.Context, name string, attrs ...slog.Attr) (co
 		sp.SetAttributes(Attributes(attrs...)...)
 	}
 	return sctx, &span{span: sp, t: t, kind: kind, recording: true}
+}
+
+type tracerCache struct {
+	tp trace.TracerProvider
+	tr trace.Tracer
+}
+
+// current returns the tracer to use, nil when spans would be no-ops.
+func (t *Tracer) current() trace.Tracer {
+	if t.tracer != nil {
+		if t.off {
+			return nil
+		}
+		return t.tracer
+	}
+	tp := otel.GetTracerProvider()
+	if unset(tp) {
+		return nil
+	}
+	comparable := reflect.TypeOf(tp).Comparable()
+	if c := t.cache.Load(); c != nil && comparable && c.tp == tp {
+		return c.tr
+	}
+	tr := tp.Tracer(ScopeName)
+	if comparable {
+		t.cache.Store(&tracerCache{tp: tp, tr: tr})
+	}
+	return tr
+}
+
+// unset reports whether tp is a provider that records nothing: the no-op
+// provider, or the global default before otel.SetTracerProvider (after it,
+// otel.GetTracerProvider returns the provider that was set).
+func unset(tp trace.TracerProvider) bool {
+	if _, ok := tp.(noop.TracerProvider); ok {
+		return true
+	}
+	rt := reflect.TypeOf(tp)
+	return rt.Kind() == reflect.Pointer && rt.Elem().Name() == "tracerProvider" &&
+		rt.Elem().PkgPath() == "go.opentelemetry.io/otel/internal/global"
 }
 
 // TraceID returns the trace id of the span in ctx, in the Tracer's format,

@@ -17,6 +17,7 @@ import (
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -72,12 +73,12 @@ func spanText(s tracetest.SpanStub) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, s.Name, s.Status.Description)
 	for _, kv := range s.Attributes {
-		fmt.Fprintln(&b, kv.Key, kv.Value.Emit())
+		fmt.Fprintln(&b, kv.Key, kv.Value.String())
 	}
 	for _, e := range s.Events {
 		fmt.Fprintln(&b, e.Name)
 		for _, kv := range e.Attributes {
-			fmt.Fprintln(&b, kv.Key, kv.Value.Emit())
+			fmt.Fprintln(&b, kv.Key, kv.Value.String())
 		}
 	}
 	return b.String()
@@ -257,10 +258,10 @@ func TestErrorStatus(t *testing.T) {
 
 func TestLambdaTraceContinuation(t *testing.T) {
 	otherHeader := "Root=1-00000001-000000000000000000000002;Parent=0000000000000003;Sampled=1"
-	//lint:ignore SA1029 the key is aws-lambda-go's plain string
 	withHeader := func(ctx context.Context, h string) context.Context {
-		return context.WithValue(ctx, "x-amzn-trace-id", h)
-	} //nolint:staticcheck
+		//lint:ignore SA1029 the key is aws-lambda-go's plain string
+		return context.WithValue(ctx, "x-amzn-trace-id", h) //nolint:staticcheck
+	}
 	tests := []struct {
 		name    string
 		env     string
@@ -334,4 +335,22 @@ func TestTraceIDFormats(t *testing.T) {
 		sp.End(nil)
 	}
 	assert.Empty(t, otelobjectlambda.New().TraceID(context.Background()))
+}
+
+// The default Tracer follows the global provider: once the program sets
+// one, spans are recorded.
+func TestGlobalProviderSetLater(t *testing.T) {
+	noLambdaEnv(t)
+	tracer := otelobjectlambda.New()
+	_, sp := tracer.Start(context.Background(), "objectlambda.GetObject")
+	sp.End(nil)
+	assert.Empty(t, sp.TraceID(), "nothing recorded before a provider is set")
+
+	tp, exp := newProvider(t)
+	prev := otel.GetTracerProvider()
+	otel.SetTracerProvider(tp)
+	t.Cleanup(func() { otel.SetTracerProvider(prev) })
+	f := newFixture(t, serveBody("x"), objectlambda.WithTracer(tracer))
+	f.get(t.Context(), "e.txt")
+	assert.Len(t, exp.GetSpans(), 4)
 }
