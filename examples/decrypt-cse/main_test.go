@@ -164,18 +164,38 @@ func TestOptionsNeedAKey(t *testing.T) {
 }
 
 // TestBootstrapUnderRIE runs the program itself, built as a provided.al2023
-// bootstrap, under AWS's Lambda Runtime Interface Emulator. The emulated
-// function has no KMS_KEY_ARN (objectlambdatest cannot yet add variables to
-// its environment), so this checks that a misconfigured deployment fails
+// bootstrap, under AWS's Lambda Runtime Interface Emulator, configured only
+// through its environment as when deployed: KMS_KEY_ARN, and the KMS test
+// double as AWS_ENDPOINT_URL_KMS. Without KMS_KEY_ARN a deployment fails
 // visibly instead of serving anything.
 func TestBootstrapUnderRIE(t *testing.T) {
+	kmsSrv := kmstest.New()
+	t.Cleanup(kmsSrv.Close)
+	keyARN := kmsSrv.CreateKey()
+	kr, err := kmskeyring.New(kmsSrv.Client(), keyARN)
+	require.NoError(t, err)
+	plaintext := "Q3 results: confidential"
+	ct, md := encrypt(t, kr, plaintext)
 	bootstrap := objectlambdatest.BuildBootstrap(t, ".")
-	ap := objectlambdatest.New(t, samtemplate.AccessPoint(t, "template.yaml", objectlambdatest.WithBootstrap(bootstrap))...)
-	ap.PutObject(t, "reports/plain.txt", "public notice")
-	_, err := ap.ClientAs(session("reader", "ana")).GetObject(context.Background(),
-		&s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("reports/plain.txt")})
-	status, code := extest.ErrorOf(t, err)
-	assert.Equal(t, http.StatusInternalServerError, status)
-	assert.Equal(t, "LambdaRuntimeError", code)
-	assert.Empty(t, ap.WGORCalls())
+
+	t.Run("configured", func(t *testing.T) {
+		ap := objectlambdatest.New(t, samtemplate.AccessPoint(t, "template.yaml", objectlambdatest.WithBootstrap(bootstrap),
+			objectlambdatest.WithFunctionEnv("KMS_KEY_ARN="+keyARN, "AWS_ENDPOINT_URL_KMS="+kmsSrv.URL))...)
+		ap.PutObjectBytes(t, "reports/q3.txt", ct, func(in *s3.PutObjectInput) { in.Metadata = md })
+		out, err := ap.ClientAs(session("reader", "ana")).GetObject(context.Background(),
+			&s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("reports/q3.txt")})
+		require.NoError(t, err)
+		assert.Equal(t, plaintext, extest.Body(t, out.Body))
+		assert.Positive(t, kmsSrv.Calls("Decrypt"), "the bootstrap unwrapped the data key through KMS")
+	})
+	t.Run("no key configured", func(t *testing.T) {
+		ap := objectlambdatest.New(t, samtemplate.AccessPoint(t, "template.yaml", objectlambdatest.WithBootstrap(bootstrap))...)
+		ap.PutObject(t, "reports/plain.txt", "public notice")
+		_, err := ap.ClientAs(session("reader", "ana")).GetObject(context.Background(),
+			&s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("reports/plain.txt")})
+		status, code := extest.ErrorOf(t, err)
+		assert.Equal(t, http.StatusInternalServerError, status)
+		assert.Equal(t, "LambdaRuntimeError", code)
+		assert.Empty(t, ap.WGORCalls())
+	})
 }

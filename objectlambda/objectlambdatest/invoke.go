@@ -100,6 +100,7 @@ func (ap *AccessPoint) startRIE(bootstrap string) (*rie, error) {
 		cmd := exec.Command(bin, "--runtime-interface-emulator-address", invokeAddr, "--runtime-api-address", apiAddr, abs)
 		cmd.Dir = dir
 		cmd.Env = append(ap.Env(), "PATH="+os.Getenv("PATH"), "HOME="+dir, "TMPDIR="+dir)
+		cmd.Env = append(cmd.Env, ap.cfg.functionEnv...)
 		setProcessGroup(cmd)
 		p, err := startProcess("aws-lambda-rie", cmd, invokeAddr)
 		if err != nil {

@@ -46,6 +46,7 @@ type config struct {
 	factory                 func(aws.Config) Function
 	factoryErr              func(Function) error // reports a factory that failed (WithHandler)
 	bootstrap               string
+	functionEnv             []string
 	logger                  *slog.Logger
 }
 
@@ -120,6 +121,14 @@ func WithFunction(fn Function) Option {
 // environment (AccessPoint.AWSConfig).
 func WithFunctionFactory(factory func(cfg aws.Config) Function) Option {
 	return func(c *config) { c.function, c.factory, c.factoryErr, c.bootstrap = nil, factory, nil, "" }
+}
+
+// WithFunctionEnv adds KEY=VALUE entries to the environment of a bootstrap
+// run under the RIE (WithBootstrap), after the access point's own (Env), so
+// they can also override it: for example AWS_ENDPOINT_URL_KMS for a KMS test
+// double, or the function's own settings.
+func WithFunctionEnv(kv ...string) Option {
+	return func(c *config) { c.functionEnv = append(c.functionEnv, kv...) }
 }
 
 // WithBootstrap runs the function as a Lambda "provided" runtime bootstrap
