@@ -154,6 +154,11 @@ func WithTenantPrefix(tenant TenantFunc) Option {
 // with format, which holds one %s: TenantFromSessionAttribute("tenant",
 // "tenants/%s/"). A missing value, or one that holds '/', a control
 // character or is "." or "..", denies the request.
+//
+// AWS documents only mfaAuthenticated and creationDate in these attributes
+// (session tags are not part of the event), so this is for events from other
+// S3 Object Lambda implementations or attributes you know to be present;
+// with AWS, prefer TenantFromCaller or your own TenantFunc.
 func TenantFromSessionAttribute(name, format string) TenantFunc {
 	return func(_ context.Context, r *Request) (string, error) {
 		return tenantPrefix(format, r.Caller.SessionAttributes[name])
@@ -163,6 +168,12 @@ func TenantFromSessionAttribute(name, format string) TenantFunc {
 // TenantFromCaller derives the tenant prefix from the caller's name:
 // the IAM user name, or for an assumed role the session name (the last part
 // of the ARN), formatted with format, which holds one %s: TenantFromCaller("home/%s/").
+//
+// Security: the session name of an assumed role is chosen by whoever calls
+// sts:AssumeRole. Use this only when the role's trust policy pins it (for
+// example a condition on sts:RoleSessionName equal to ${aws:username}, or a
+// federation that sets it from the identity provider); otherwise any caller
+// allowed to assume the role can name any tenant.
 func TenantFromCaller(format string) TenantFunc {
 	return func(_ context.Context, r *Request) (string, error) {
 		name := ""
