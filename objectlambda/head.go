@@ -77,6 +77,7 @@ func (h *Handler) serveHead(ctx context.Context, ev *Event) (*HeadReply, error) 
 		}
 		reply = errorHeadReply(err)
 	}
+	markResponse(ctx)
 	h.logRequest(ctx, ev, OpHeadObject, start, reply.StatusCode, reply.ErrorCode, st.measured.Load(), 0, err, nil)
 	return reply, nil
 }
@@ -99,7 +100,7 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 			fr.Header.Set(name, v)
 		}
 	}
-	resp, err := h.fetch.Fetch(ctx, fr)
+	resp, err := h.fetchObject(ctx, fr)
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,7 @@ func (h *Handler) measure(ctx context.Context, ev *Event, req *Request, etag str
 		fr.Header.Set("If-Match", etag)
 		pinned = true
 	}
-	resp, err := h.fetch.Fetch(ctx, fr)
+	resp, err := h.fetchObject(ctx, fr)
 	if err != nil {
 		if e, ok := s3err.As(err); ok && pinned && e.StatusCode == http.StatusPreconditionFailed {
 			return nil, 0, s3err.Wrap(err, http.StatusServiceUnavailable, s3err.CodeServiceUnavailable,

@@ -115,6 +115,7 @@ func (h *Handler) serveList(ctx context.Context, ev *Event) (*ListReply, error) 
 		}
 		reply = errorListReply(err)
 	}
+	markResponse(ctx)
 	h.logRequest(ctx, ev, op, start, reply.StatusCode, reply.ErrorCode, st.bytesIn.Load(), st.bytesOut.Load(), err, nil)
 	return reply, nil
 }
@@ -168,7 +169,7 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 	if params.encodingType != "" && params.encodingType != "url" {
 		return nil, s3err.New(http.StatusBadRequest, s3err.CodeInvalidArgument, "Invalid Encoding Method specified in Request")
 	}
-	resp, err := h.fetch.Fetch(ctx, &presign.Request{Method: http.MethodGet, URL: ev.InputS3URL(), UserHeaders: req.Header, Header: http.Header{}})
+	resp, err := h.fetchObject(ctx, &presign.Request{Method: http.MethodGet, URL: ev.InputS3URL(), UserHeaders: req.Header, Header: http.Header{}})
 	if err != nil {
 		return nil, err
 	}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/objectlambda/sdk-go/internal/scrub"
 )
 
 // logRequest ends a request: it completes the Metrics, ends the request
 // span, tells the observers and writes the one summary line. It names the
-// request, never its secrets: no presigned URL, no output token, no body bytes.
+// request, never its secrets: no presigned URL, no output token, no body
+// bytes; error texts are scrubbed of presigned-URL credentials in case user
+// code put a URL into an error.
 func (h *Handler) logRequest(ctx context.Context, ev *Event, op Operation, start time.Time, status int, code string, bytesIn, bytesOut int64, err, wgorErr error) {
 	m := &Metrics{
 		RequestID:   ev.XAmzRequestID,
@@ -21,9 +25,7 @@ func (h *Handler) logRequest(ctx context.Context, ev *Event, op Operation, start
 		Duration:    time.Since(start),
 		Err:         err,
 	}
-	if wgorErr != nil {
-		m.Err = wgorErr
-	}
+	m.ReplyErr = wgorErr
 	var traceID string
 	if st := statsFrom(ctx); st != nil {
 		m.UpstreamStatus = int(st.upstreamStatus.Load())
@@ -36,7 +38,11 @@ func (h *Handler) logRequest(ctx context.Context, ev *Event, op Operation, start
 			st.span.SetAttributes(slog.Int("http.status_code", status), slog.String("objectlambda.error_code", code),
 				slog.Int64("objectlambda.bytes_in", bytesIn), slog.Int64("objectlambda.bytes_out", bytesOut))
 			traceID = st.span.TraceID()
-			st.span.End(m.Err)
+			endErr := m.Err
+			if endErr == nil {
+				endErr = wgorErr
+			}
+			st.span.End(endErr)
 		}
 	}
 	for _, o := range h.cfg.observers {
@@ -65,14 +71,14 @@ func (h *Handler) logRequest(ctx context.Context, ev *Event, op Operation, start
 		attrs = append(attrs, slog.String("errorCode", code))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", scrub.String(err.Error())))
 		if status >= 500 || status == 0 {
 			level = slog.LevelError
 		}
 	}
 	if wgorErr != nil {
 		level = slog.LevelError
-		attrs = append(attrs, slog.String("wgorError", wgorErr.Error()))
+		attrs = append(attrs, slog.String("wgorError", scrub.String(wgorErr.Error())))
 	}
 	h.log.LogAttrs(ctx, level, "objectlambda request", attrs...)
 }

@@ -37,9 +37,13 @@ type Metrics struct {
 	// DeadlineLeft is the time that was left before the work deadline when
 	// the request ended (negative if it was missed).
 	DeadlineLeft time.Duration
-	// Err is the error that ended the request, if any. Its text may be long;
-	// it never contains secrets.
+	// Err is the error that ended the request, if any (the caller was then
+	// answered with an error, or the stream was aborted). Its text may be
+	// long; scrub it before exporting (package otelobjectlambda does).
 	Err error
+	// ReplyErr is set when the reply itself could not be delivered (the
+	// WriteGetObjectResponse call failed).
+	ReplyErr error
 }
 
 // Observer receives the Metrics of every request. It is called after the

@@ -90,6 +90,9 @@ func (w *wrapped) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			err = s3err.Wrap(perr, http.StatusInternalServerError, s3err.CodeInternalError, "inputS3Url is not a trusted S3 endpoint")
 		}
 	}
+	if ev != nil && ev.Operation() != "" {
+		ctx = h.beginRequest(ctx, ev)
+	}
 	if err != nil {
 		if ev != nil && ev.CanRespond() {
 			res, herr := h.serveGet(ctx, ev, err)
@@ -121,6 +124,11 @@ func (w *wrapped) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		}
 		return nil, ferr
 	}
+	answered := 0
+	if tr.answered.Load() {
+		answered = http.StatusOK // the wrapped handler's own reply; its status is not visible here
+	}
+	h.logRequest(ctx, ev, OpGetObject, start, answered, "", 0, 0, ferr, nil)
 	if ferr != nil {
 		return nil, ferr
 	}

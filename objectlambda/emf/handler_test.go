@@ -121,7 +121,7 @@ func TestKnownRequests(t *testing.T) {
 		{op: "GetObject", status: 200, upstream: 200, bytesIn: float64(len(body)), bytesOut: float64(len(body) + len(signature)), upstreamTime: true, firstReply: true},
 		{op: "GetObject", status: 404, errCode: "NoSuchKey", upstream: 404, e4: 1, firstReply: true},
 		{op: "GetObject", status: 403, errCode: "AccessDenied", e4: 1, firstReply: true},
-		{op: "ListObjectsV2", status: 200},
+		{op: "ListObjectsV2", status: 200, upstream: 200, upstreamTime: true, firstReply: true},
 	}
 	// Lines are written after each reply, so their order may differ from the
 	// requests': match them by request id.

@@ -5,9 +5,9 @@ import (
 	"log/slog"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/objectlambda/sdk-go/internal/scrub"
 	"go.opentelemetry.io/otel/attribute"
 )
 
@@ -93,91 +93,9 @@ func appendAttr(kvs []attribute.KeyValue, prefix string, a slog.Attr) []attribut
 	}
 }
 
-// secretParams are query parameters of presigned URLs whose values are
-// credentials.
-var secretParams = []string{"x-amz-signature=", "x-amz-credential=", "x-amz-security-token="}
-
 // Scrub removes credentials from an error text before it goes into a span:
 // the query string of every URL (a presigned URL's query is its signature)
 // and the value of any X-Amz-Signature, X-Amz-Credential or
 // X-Amz-Security-Token parameter outside a URL. Both become "REDACTED".
-func Scrub(s string) string {
-	if !strings.Contains(s, "://") && !containsSecretParam(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for {
-		i := strings.Index(s, "://")
-		if i < 0 {
-			break
-		}
-		end := i + 3 + urlEnd(s[i+3:])
-		u := s[:end]
-		if q := strings.IndexByte(u[i:], '?'); q >= 0 {
-			b.WriteString(u[:i+q+1])
-			b.WriteString("REDACTED")
-		} else {
-			b.WriteString(u)
-		}
-		s = s[end:]
-	}
-	b.WriteString(s)
-	out := b.String()
-	if !containsSecretParam(out) {
-		return out
-	}
-	// Parameters outside URLs: cut each value up to the next separator.
-	b.Reset()
-	lower := strings.ToLower(out)
-	for i := 0; i < len(out); {
-		hit := -1
-		for _, p := range secretParams {
-			if strings.HasPrefix(lower[i:], p) {
-				hit = len(p)
-				break
-			}
-		}
-		if hit < 0 {
-			b.WriteByte(out[i])
-			i++
-			continue
-		}
-		b.WriteString(out[i : i+hit])
-		b.WriteString("REDACTED")
-		i += hit
-		for i < len(out) && !isParamEnd(out[i]) {
-			i++
-		}
-	}
-	return b.String()
-}
-
-func containsSecretParam(s string) bool {
-	l := strings.ToLower(s)
-	for _, p := range secretParams {
-		if strings.Contains(l, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// urlEnd is the length of the URL that starts s (after "://").
-func urlEnd(s string) int {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\n', '\r', '"', '\'', '`', '<', '>':
-			return i
-		}
-	}
-	return len(s)
-}
-
-func isParamEnd(c byte) bool {
-	switch c {
-	case '&', ';', ',', ' ', '\t', '\n', '\r', '"', '\'', '`', '<', '>':
-		return true
-	}
-	return false
-}
+// The objectlambda summary log line applies the same rule.
+func Scrub(s string) string { return scrub.String(s) }
