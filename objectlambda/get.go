@@ -140,7 +140,7 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 	if err != nil {
 		if pushdown && req.PartNumber > 0 {
 			if e, ok := s3err.As(err); ok && e.StatusCode == http.StatusRequestedRangeNotSatisfiable {
-				return s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+				return s3err.New(http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
 			}
 		}
 		return err
@@ -213,7 +213,7 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 		if req.PartNumber > 0 {
 			r, partsCount, err = httprange.Part(req.PartNumber, h.cfg.partSize, out.Length)
 			if err != nil {
-				return s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+				return s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
 			}
 		} else {
 			r, err = req.rangeSpec.Resolve(out.Length)

@@ -141,7 +141,7 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 	case req.PartNumber > 0:
 		r, count, err := httprange.Part(req.PartNumber, h.cfg.partSize, length)
 		if err != nil {
-			return nil, s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+			return nil, s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
 		}
 		parts = count
 		if r.Length() > 0 {

@@ -168,7 +168,7 @@ func callerOf(id UserIdentity) transform.Caller {
 func DecodePayload[T any](r *transform.Request) (T, error) {
 	var v T
 	if err := strictjson.Decode(r.Payload, &v); err != nil {
-		return v, s3err.Wrap(err, http.StatusInternalServerError, "InvalidPayload",
+		return v, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInvalidPayload,
 			fmt.Sprintf("the access point payload is not valid for this function: %v", err))
 	}
 	return v, nil

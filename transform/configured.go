@@ -74,7 +74,7 @@ func (c *configured) get(payload []byte) (Transform, error) {
 	}
 	t, err := c.construct(payload)
 	if err != nil {
-		err = s3err.Wrap(err, http.StatusInternalServerError, "InvalidPayload",
+		err = s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInvalidPayload,
 			fmt.Sprintf("the access point payload does not configure this function: %v", err))
 	}
 	c.mu.Lock()
