@@ -12,7 +12,6 @@ import (
 
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/s3err"
-	"go.opentelemetry.io/contrib/propagators/aws/xray"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -110,7 +109,7 @@ var _ objectlambda.Tracer = (*Tracer)(nil)
 
 // New returns a Tracer configured by opts.
 func New(opts ...Option) *Tracer {
-	c := config{propagator: xray.Propagator{}, format: XRayTraceID, lookupEnv: os.LookupEnv}
+	c := config{propagator: XRayPropagator{}, format: XRayTraceID, lookupEnv: os.LookupEnv}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
