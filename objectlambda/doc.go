@@ -23,7 +23,7 @@
 //
 //	func main() {
 //		objectlambda.Start(
-//			objectlambda.WithTransform(redact.New(redact.Emails())),
+//			objectlambda.WithTransform(redact.MustNew(redact.Emails())),
 //			objectlambda.WithAuthorizer(onlyAnalysts),
 //		)
 //	}
