@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -138,10 +139,18 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 
 	resp, err := h.fetchObject(ctx, fr)
 	if err != nil {
-		if pushdown && req.PartNumber > 0 {
-			if e, ok := s3err.As(err); ok && e.StatusCode == http.StatusRequestedRangeNotSatisfiable {
-				return s3err.New(http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
+		if e, ok := s3err.As(err); ok && pushdown && e.StatusCode == http.StatusRequestedRangeNotSatisfiable {
+			if req.PartNumber > 0 {
+				e = s3err.New(http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
 			}
+			// Keep the object size S3 reported, for Content-Range: bytes */size.
+			var ue *presign.UpstreamError
+			if errors.As(err, &ue) {
+				if size, ok := unsatisfiedSize(ue.ContentRange); ok {
+					return &rangeError{err: e, size: size}
+				}
+			}
+			return e
 		}
 		return err
 	}
@@ -269,6 +278,16 @@ type rangeError struct {
 
 func (e *rangeError) Error() string { return e.err.Error() }
 func (e *rangeError) Unwrap() error { return e.err }
+
+// unsatisfiedSize reads the size from a 416's "bytes */size".
+func unsatisfiedSize(v string) (int64, bool) {
+	rest, ok := strings.CutPrefix(v, "bytes */")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(rest, 10, 64)
+	return n, err == nil && n >= 0
+}
 
 func dropChecksums(h http.Header) {
 	for k := range h {

@@ -80,6 +80,9 @@ type UpstreamError struct {
 	Code       string // the upstream <Code> as sent, possibly invalid
 	RequestID  string // <RequestId> or x-amz-request-id
 	HostID     string // <HostId> or x-amz-id-2
+	// ContentRange is the Content-Range of a 416 answer ("bytes */size"),
+	// which tells the object's size.
+	ContentRange string
 }
 
 func (e *UpstreamError) Error() string {

@@ -40,6 +40,9 @@ func ParseError(status int, header http.Header, body io.Reader) *s3err.Error {
 	if header != nil {
 		up.RequestID = cleanID(header.Get("X-Amz-Request-Id"))
 		up.HostID = cleanID(header.Get("X-Amz-Id-2"))
+		if status == http.StatusRequestedRangeNotSatisfiable {
+			up.ContentRange = unsatisfiedRange(header.Get("Content-Range"))
+		}
 	}
 	var doc errorDoc
 	if body != nil {
@@ -199,4 +202,18 @@ func cleanID(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// unsatisfiedRange returns v when it is a well-formed "bytes */size".
+func unsatisfiedRange(v string) string {
+	size, ok := strings.CutPrefix(v, "bytes */")
+	if !ok || size == "" || len(size) > 19 {
+		return ""
+	}
+	for i := 0; i < len(size); i++ {
+		if size[i] < '0' || size[i] > '9' {
+			return ""
+		}
+	}
+	return v
 }
