@@ -175,12 +175,11 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 		Length:  resp.ContentLength,
 		Request: &req.Request,
 	}
-	tctx, tspan := h.span(ctx, "objectlambda.transform")
-	out, err := transform.Run(tctx, h.chain, obj)
-	tspan.End(err)
+	out, stg, err := h.runChain(ctx, obj)
 	if err != nil {
 		return err
 	}
+	defer stg.end(statsFrom(ctx))
 	if c, ok := out.Body.(io.Closer); ok {
 		defer c.Close()
 	}

@@ -32,6 +32,8 @@ func (h *Handler) logRequest(ctx context.Context, ev *Event, op Operation, start
 		m.UpstreamFirstByte = time.Duration(st.upstreamFirst.Load())
 		m.FirstResponseByte = time.Duration(st.responseFirst.Load())
 		m.Retries = int(st.retries.Load())
+		m.UpstreamReadTime = time.Duration(st.upstreamRead.Load())
+		m.TransformTime = time.Duration(st.transformTime.Load())
 		m.Duration = time.Since(st.start)
 		m.DeadlineLeft = time.Until(st.deadline)
 		if st.span != nil {

@@ -32,6 +32,10 @@ type Metrics struct {
 	FirstResponseByte time.Duration
 	// Duration is the whole request.
 	Duration time.Duration
+	// UpstreamReadTime is the time spent reading the original's body from
+	// S3; TransformTime the time spent in the transforms themselves (both
+	// while streaming; GetObject only).
+	UpstreamReadTime, TransformTime time.Duration
 	// Retries is the number of extra attempts the presigned fetch made.
 	Retries int
 	// DeadlineLeft is the time that was left before the work deadline when
@@ -61,8 +65,10 @@ func (f ObserverFunc) ObserveRequest(ctx context.Context, m *Metrics) { f(ctx, m
 // Tracer starts spans. The objectlambda package has no tracing dependency of
 // its own; package otelobjectlambda adapts OpenTelemetry to this interface.
 // Spans: "objectlambda.<Operation>" for the request, "objectlambda.fetch"
-// for the presigned fetch (with one "retry" event per extra attempt),
-// "objectlambda.transform" for setting up the transform chain, and
+// for the presigned fetch (with one "retry" event per extra attempt), one
+// "objectlambda.transform" per transform (decryption and encryption
+// included; attribute objectlambda.transform names it, and
+// objectlambda.stream_time is its own share of the streaming time), and
 // "objectlambda.WriteGetObjectResponse" for the reply upload.
 type Tracer interface {
 	Start(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, Span)
@@ -109,6 +115,8 @@ type reqStats struct {
 	upstreamFirst  atomic.Int64 // ns since start
 	responseFirst  atomic.Int64 // ns since start
 	retries        atomic.Int64
+	upstreamRead   atomic.Int64 // ns
+	transformTime  atomic.Int64 // ns
 }
 
 type statsKey struct{}

@@ -31,10 +31,13 @@
 //	Duration            Milliseconds   the whole request
 //	DeadlineMarginLeft  Milliseconds   time left before the work deadline
 //	Retries             Count          extra attempts of the presigned fetch
+//	UpstreamReadTime    Milliseconds   time spent reading the original from S3 (GET)
+//	TransformTime       Milliseconds   time spent in the transforms themselves (GET)
 //
-// UpstreamFirstByte and FirstResponseByte are left out of a line when the
-// request never got that far (a request denied before the fetch has no
-// upstream time), so that they do not pull averages and percentiles to zero.
+// UpstreamFirstByte, FirstResponseByte and the two streaming times are left
+// out of a line when the request never got that far (a request denied before
+// the fetch has no upstream time), so that they do not pull averages and
+// percentiles to zero.
 //
 // Dimensions are chosen by the operator with WithDimensions: "AccessPoint"
 // (the access point name, taken from its ARN), "AccessPointArn", "Operation"

@@ -43,6 +43,8 @@ const (
 	MetricDuration           = "Duration"
 	MetricDeadlineMarginLeft = "DeadlineMarginLeft"
 	MetricRetries            = "Retries"
+	MetricUpstreamReadTime   = "UpstreamReadTime"
+	MetricTransformTime      = "TransformTime"
 )
 
 // Property names every line carries (some only when known).
@@ -72,6 +74,7 @@ var reserved = []string{
 	"_aws", AccessPoint, AccessPointArn, Operation,
 	MetricRequests, MetricErrors4xx, MetricErrors5xx, MetricBytesIn, MetricBytesOut,
 	MetricUpstreamFirstByte, MetricFirstResponseByte, MetricDuration, MetricDeadlineMarginLeft, MetricRetries,
+	MetricUpstreamReadTime, MetricTransformTime,
 	PropStatusCode, PropErrorCode, PropUpstreamStatus, PropRequestID, PropTraceID,
 }
 
@@ -312,6 +315,7 @@ type metricDef struct{ name, unit string }
 func (o *Observer) AppendLine(ctx context.Context, b []byte, m *objectlambda.Metrics) []byte {
 	upstreamKnown := m.UpstreamStatus != 0 || m.UpstreamFirstByte > 0
 	responseKnown := m.FirstResponseByte > 0
+	streamKnown := m.UpstreamReadTime > 0 || m.TransformTime > 0
 
 	b = append(b, `{"_aws":{"Timestamp":`...)
 	b = strconv.AppendInt(b, o.cfg.now().UnixMilli(), 10)
@@ -325,10 +329,12 @@ func (o *Observer) AppendLine(ctx context.Context, b []byte, m *objectlambda.Met
 		{MetricBytesIn, "Bytes"}, {MetricBytesOut, "Bytes"},
 		{MetricUpstreamFirstByte, "Milliseconds"}, {MetricFirstResponseByte, "Milliseconds"},
 		{MetricDuration, "Milliseconds"}, {MetricDeadlineMarginLeft, "Milliseconds"}, {MetricRetries, "Count"},
+		{MetricUpstreamReadTime, "Milliseconds"}, {MetricTransformTime, "Milliseconds"},
 	}
 	first := true
 	for _, d := range defs {
-		if d.name == MetricUpstreamFirstByte && !upstreamKnown || d.name == MetricFirstResponseByte && !responseKnown {
+		if d.name == MetricUpstreamFirstByte && !upstreamKnown || d.name == MetricFirstResponseByte && !responseKnown ||
+			(d.name == MetricUpstreamReadTime || d.name == MetricTransformTime) && !streamKnown {
 			continue
 		}
 		if !first {
@@ -373,6 +379,10 @@ func (o *Observer) AppendLine(ctx context.Context, b []byte, m *objectlambda.Met
 	b = appendMillis(b, MetricDuration, m.Duration)
 	b = appendMillis(b, MetricDeadlineMarginLeft, m.DeadlineLeft)
 	b = appendInt(b, MetricRetries, int64(m.Retries))
+	if streamKnown {
+		b = appendMillis(b, MetricUpstreamReadTime, m.UpstreamReadTime)
+		b = appendMillis(b, MetricTransformTime, m.TransformTime)
+	}
 
 	// Properties.
 	b = appendInt(b, PropStatusCode, int64(m.StatusCode))

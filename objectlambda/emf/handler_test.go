@@ -164,6 +164,10 @@ func TestKnownRequests(t *testing.T) {
 			if w.firstReply {
 				assert.Greater(t, l.num(t, "FirstResponseByte"), 0.0)
 			}
+			if w.op == "GetObject" && w.status == 200 {
+				assert.Greater(t, l.num(t, "UpstreamReadTime"), 0.0, "streaming time of the original")
+				assert.Contains(t, l.Fields, "TransformTime")
+			}
 		})
 	}
 

@@ -113,12 +113,13 @@ func TestSpanTreeOfAGet(t *testing.T) {
 	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))
 	var metrics bytes.Buffer
 	f := newFixture(t, serveBody("hello world"),
+		objectlambda.WithTransform(transform.Identity()),
 		objectlambda.WithTracer(tracer),
 		objectlambda.WithObserver(emf.New(emf.WithWriter(&metrics), emf.WithTraceID(tracer.TraceID))))
 	f.get(t.Context(), "a.txt")
 
 	spans := byName(t, exp.GetSpans())
-	require.Len(t, spans, 4)
+	require.Len(t, spans, 4, "one span per transform: here one")
 	root := spans["objectlambda.GetObject"]
 	fetch := spans["objectlambda.fetch"]
 	tr := spans["objectlambda.transform"]
@@ -150,6 +151,9 @@ func TestSpanTreeOfAGet(t *testing.T) {
 	assert.Equal(t, int64(1), fa["objectlambda.attempts"].AsInt64())
 	assert.Empty(t, fetch.Events, "no retry")
 	assert.Equal(t, int64(11), attrs(wgor)["objectlambda.bytes_out"].AsInt64())
+	ta := attrs(tr)
+	assert.Equal(t, "transform.identity", ta["objectlambda.transform"].AsString())
+	assert.Contains(t, ta, attribute.Key("objectlambda.stream_time"), "each transform reports its own streaming time")
 
 	// The child spans end before the request span.
 	for _, child := range []tracetest.SpanStub{fetch, tr, wgor} {
@@ -352,5 +356,5 @@ func TestGlobalProviderSetLater(t *testing.T) {
 	t.Cleanup(func() { otel.SetTracerProvider(prev) })
 	f := newFixture(t, serveBody("x"), objectlambda.WithTracer(tracer))
 	f.get(t.Context(), "e.txt")
-	assert.Len(t, exp.GetSpans(), 4)
+	assert.Len(t, exp.GetSpans(), 3, "request, fetch and WGOR: no transform configured")
 }

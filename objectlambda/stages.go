@@ -1,0 +1,104 @@
+package objectlambda
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/objectlambda/sdk-go/transform"
+)
+
+// timedBody measures the time spent inside its Read calls. Stages read from
+// one another, so a stage's own work is its time minus the time of the stage
+// it reads from.
+type timedBody struct {
+	r     io.Reader
+	below *timedBody
+	ns    atomic.Int64
+}
+
+func (t *timedBody) Read(p []byte) (int, error) {
+	start := time.Now()
+	n, err := t.r.Read(p)
+	t.ns.Add(int64(time.Since(start)))
+	return n, err
+}
+
+func (t *timedBody) Close() error {
+	if c, ok := t.r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// own is the time spent in this stage's Reads, not counting the stage below.
+func (t *timedBody) own() time.Duration {
+	d := t.ns.Load()
+	if t.below != nil {
+		d -= t.below.ns.Load()
+	}
+	return time.Duration(max(d, 0))
+}
+
+// stages are the transforms of one GET, each with its span and timed body.
+type stages struct {
+	upstream *timedBody
+	list     []stage
+}
+
+type stage struct {
+	name string
+	span Span
+	body *timedBody
+}
+
+// transformName names a transform in traces: its Name method, or its type.
+func transformName(t transform.Transform) string {
+	if n, ok := t.(interface{ Name() string }); ok {
+		return n.Name()
+	}
+	return fmt.Sprintf("%T", t)
+}
+
+// runChain applies the transform chain member by member, so that each
+// transform gets its own span and its share of the streaming time.
+func (h *Handler) runChain(ctx context.Context, obj *transform.Object) (*transform.Object, *stages, error) {
+	st := &stages{upstream: &timedBody{r: obj.Body}}
+	obj.Body = st.upstream
+	below := st.upstream
+	for _, m := range h.cfg.chainMembers() {
+		name := transformName(m)
+		mctx, sp := h.span(ctx, "objectlambda.transform", slog.String("objectlambda.transform", name))
+		out, err := transform.Run(mctx, m, obj)
+		if err != nil {
+			sp.End(err)
+			st.end(nil)
+			return nil, nil, err
+		}
+		tb := &timedBody{r: out.Body, below: below}
+		out.Body = tb
+		st.list = append(st.list, stage{name: name, span: sp, body: tb})
+		below = tb
+		obj = out
+	}
+	return obj, st, nil
+}
+
+// end closes the spans with each stage's own streaming time and records the
+// totals for the request's Metrics.
+func (s *stages) end(stats *reqStats) {
+	var total time.Duration
+	for _, sg := range s.list {
+		own := sg.body.own()
+		total += own
+		sg.span.SetAttributes(slog.Duration("objectlambda.stream_time", own))
+		sg.span.End(nil)
+	}
+	if stats != nil {
+		stats.transformTime.Store(int64(total))
+		stats.upstreamRead.Store(s.upstream.ns.Load())
+	}
+}
