@@ -121,7 +121,8 @@ type Proxy struct {
 
 	closed    chan struct{}
 	closeOnce sync.Once
-	handlers  sync.WaitGroup
+	handlers  sync.WaitGroup // Add only under mu while !shut, so Close's Wait never races with it
+	shut      bool
 
 	mu      sync.Mutex
 	fault   Fault
@@ -190,6 +191,9 @@ func (p *Proxy) Stats() Stats {
 // Close returns once every handler has returned.
 func (p *Proxy) Close() {
 	p.closeOnce.Do(func() {
+		p.mu.Lock()
+		p.shut = true
+		p.mu.Unlock()
 		close(p.closed)
 		_ = p.srv.Close()
 		<-p.served
@@ -215,7 +219,13 @@ func (p *Proxy) next(r *http.Request) Fault {
 }
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	if p.shut {
+		p.mu.Unlock()
+		panic(http.ErrAbortHandler) // closing: drop the connection
+	}
 	p.handlers.Add(1)
+	p.mu.Unlock()
 	defer p.handlers.Done()
 	f := p.next(r)
 	switch f.Kind {
