@@ -79,7 +79,7 @@ type AccessPoint struct {
 
 	ctx      context.Context
 	cancel   context.CancelFunc
-	inflight sync.WaitGroup // invocations and requests
+	inflight activity // invocations and requests
 
 	mu      sync.Mutex
 	callers map[string]*Caller
@@ -192,22 +192,14 @@ func (ap *AccessPoint) close() { ap.once.Do(ap.shutdown) }
 func (ap *AccessPoint) shutdown() {
 	// Let functions that are finishing (after their WGOR) end on their own
 	// before their contexts are canceled.
-	settled := make(chan struct{})
-	go func() { ap.inflight.Wait(); close(settled) }()
-	select {
-	case <-settled:
-	case <-time.After(2 * time.Second):
-	}
+	ap.inflight.waitIdle(2 * time.Second)
+	ap.inflight.close()
 	ap.cancel()
 	if ap.srv != nil {
 		_ = ap.srv.Close()
 		<-ap.served
 	}
-	done := make(chan struct{})
-	go func() { ap.inflight.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
+	if !ap.inflight.waitIdle(10 * time.Second) {
 		ap.t.Errorf("objectlambdatest: the function or a request was still running 10 s after the test ended")
 	}
 	if c, ok := ap.fn.(io.Closer); ok {
@@ -404,4 +396,62 @@ var errClosed = errors.New("objectlambdatest: access point closed")
 
 func (ap *AccessPoint) functionARN() string {
 	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", ap.cfg.region, ap.cfg.account, functionName)
+}
+
+// activity counts requests and invocations in flight. Unlike a bare
+// sync.WaitGroup it may be entered while someone waits for it to be idle, and
+// it refuses new requests once closed.
+type activity struct {
+	mu     sync.Mutex
+	n      int
+	closed bool
+	idle   chan struct{} // closed when n drops to zero; replaced on the next enter
+}
+
+// enter counts a new request; it fails once the access point is closing.
+// Work started by a request already counted (force) is always admitted.
+func (a *activity) enter(force bool) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed && !force {
+		return false
+	}
+	if a.n == 0 {
+		a.idle = make(chan struct{})
+	}
+	a.n++
+	return true
+}
+
+func (a *activity) leave() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.n--
+	if a.n == 0 {
+		close(a.idle)
+	}
+}
+
+func (a *activity) close() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+}
+
+// waitIdle waits up to d for nothing to be in flight and reports whether
+// that happened.
+func (a *activity) waitIdle(d time.Duration) bool {
+	a.mu.Lock()
+	if a.n == 0 {
+		a.mu.Unlock()
+		return true
+	}
+	idle := a.idle
+	a.mu.Unlock()
+	select {
+	case <-idle:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }

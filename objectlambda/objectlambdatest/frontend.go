@@ -15,8 +15,11 @@ import (
 // serveHTTP routes the single front end: WriteGetObjectResponse, presigned
 // requests for the store, and everything else to the access point.
 func (ap *AccessPoint) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	ap.inflight.Add(1)
-	defer ap.inflight.Done()
+	if !ap.inflight.enter(false) {
+		writeError(w, r, http.StatusServiceUnavailable, "ServiceUnavailable", errClosed.Error(), "")
+		return
+	}
+	defer ap.inflight.leave()
 	if ap.ctx.Err() != nil {
 		writeError(w, r, http.StatusServiceUnavailable, "ServiceUnavailable", errClosed.Error(), "")
 		return

@@ -41,11 +41,11 @@ type invokeResult struct {
 // function may go on after its WriteGetObjectResponse.
 func (ap *AccessPoint) invoke(payload []byte, reqID string, deadline time.Time) (context.Context, <-chan invokeResult) {
 	res := make(chan invokeResult, 1)
-	ap.inflight.Add(1)
+	ap.inflight.enter(true) // started by a request that is already counted
 	ctx, cancel := context.WithDeadline(ap.ctx, deadline)
 	fctx := lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: reqID, InvokedFunctionArn: ap.functionARN()})
 	go func() {
-		defer ap.inflight.Done()
+		defer ap.inflight.leave()
 		defer cancel()
 		var ir invokeResult
 		func() {
