@@ -2,10 +2,12 @@ package objectlambda
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/objectlambda/sdk-go/internal/scrub"
+	"github.com/objectlambda/sdk-go/transform"
 )
 
 // logRequest ends a request: it completes the Metrics, ends the request
@@ -83,4 +85,9 @@ func (h *Handler) logRequest(ctx context.Context, ev *Event, op Operation, start
 		attrs = append(attrs, slog.String("wgorError", scrub.String(wgorErr.Error())))
 	}
 	h.log.LogAttrs(ctx, level, "objectlambda request", attrs...)
+	var pe *transform.PanicError
+	if errors.As(err, &pe) && h.log.Enabled(ctx, slog.LevelDebug) {
+		h.log.LogAttrs(ctx, slog.LevelDebug, "objectlambda transform panic",
+			slog.String("requestId", m.RequestID), slog.String("stack", string(pe.Stack)))
+	}
 }

@@ -193,8 +193,21 @@ func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) 
 }
 
 func panicError(r any) error {
-	return fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
+	return &PanicError{Value: r, Stack: debug.Stack()}
 }
+
+// PanicError is a panic recovered from a transform. Its message names the
+// panic value only; the stack is kept apart (the objectlambda handler logs
+// it at debug level) so that error lines stay one line.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("%v: %v", ErrPanic, e.Value) }
+
+// Unwrap returns ErrPanic.
+func (e *PanicError) Unwrap() error { return ErrPanic }
 
 // guardedReader turns a panic inside Read into an error and makes the error
 // sticky, so a broken transform cannot be read past its failure.
