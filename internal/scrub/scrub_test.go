@@ -9,10 +9,10 @@ import (
 
 func TestString(t *testing.T) {
 	tests := map[string]string{
-		"plain error":                                                   "plain error",
+		"plain error": "plain error",
 		`Get "https://b.s3.amazonaws.com/k?X-Amz-Signature=abc&x=1": eof`: `Get "https://b.s3.amazonaws.com/k?REDACTED": eof`,
-		"token X-Amz-Security-Token=SECRET; more":                        "token X-Amz-Security-Token=REDACTED; more",
-		"x-amz-credential=AKID/2026 and http://h/p":                      "x-amz-credential=REDACTED and http://h/p",
+		"token X-Amz-Security-Token=SECRET; more":                         "token X-Amz-Security-Token=REDACTED; more",
+		"x-amz-credential=AKID/2026 and http://h/p":                       "x-amz-credential=REDACTED and http://h/p",
 	}
 	for in, want := range tests {
 		assert.Equal(t, want, String(in), in)
