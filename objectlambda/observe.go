@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/objectlambda/sdk-go/internal/scrub"
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
 )
@@ -169,8 +170,18 @@ func (h *Handler) beginRequest(ctx context.Context, ev *Event) context.Context {
 // fetch runs the presigned fetch inside its span and records its figures.
 func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presign.Response, error) {
 	ctx, sp := h.span(ctx, "objectlambda.fetch", slog.String("http.method", req.Method))
-	resp, err := h.fetch.Fetch(ctx, req)
 	st := statsFrom(ctx)
+	r := *req
+	r.OnRetry = func(attempt int, cause error) {
+		sp.AddEvent("retry", slog.Int("attempt", attempt), slog.String("cause", scrub.String(cause.Error())))
+		if st != nil {
+			st.retries.Add(1)
+		}
+		if req.OnRetry != nil {
+			req.OnRetry(attempt, cause)
+		}
+	}
+	resp, err := h.fetch.Fetch(ctx, &r)
 	if err != nil {
 		var ue *presign.UpstreamError
 		if e, ok := s3err.As(err); ok && errors.As(err, &ue) && st != nil {
@@ -179,15 +190,11 @@ func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presi
 		sp.End(err)
 		return nil, err
 	}
-	for i := 1; i < resp.Attempts; i++ {
-		sp.AddEvent("retry", slog.Int("attempt", i+1))
-	}
 	sp.SetAttributes(slog.Int("http.status_code", resp.StatusCode), slog.Int("objectlambda.attempts", resp.Attempts))
 	sp.End(nil)
 	if st != nil {
 		st.upstreamStatus.Store(int64(resp.StatusCode))
 		st.upstreamFirst.CompareAndSwap(0, int64(time.Since(st.start)))
-		st.retries.Add(int64(resp.Attempts - 1))
 	}
 	return resp, nil
 }

@@ -171,6 +171,16 @@ type Request struct {
 	URL         string      // the inputS3Url
 	UserHeaders http.Header // userRequest.headers; those named in X-Amz-SignedHeaders (except host) are replayed, matched case-insensitively
 	Header      http.Header // extra standard headers (Range, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since, ...); unsigned x-amz-* are refused
+	// OnRetry, if set, is called before each retry with the number of the
+	// attempt about to be made (2, 3, ...) and why the previous one failed,
+	// for metrics and traces. It must be fast and must not block.
+	OnRetry func(attempt int, cause error)
+}
+
+func (r *Request) notifyRetry(attempt int, cause error) {
+	if r.OnRetry != nil {
+		r.OnRetry(attempt, cause)
+	}
 }
 
 // Response is the upstream answer to a successful fetch.
@@ -236,8 +246,11 @@ func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "presign attempt failed",
 				slog.String("host", host), slog.Int("attempt", attempt), slog.Bool("retry", retry && attempt < c.maxAttempts),
 				slog.Duration("elapsed", time.Since(start)), slog.String("error", ferr.Error()))
-			if retry && attempt < c.maxAttempts && sleep(ctx, c.backoff(attempt)) {
-				continue
+			if retry && attempt < c.maxAttempts {
+				req.notifyRetry(attempt+1, ferr)
+				if sleep(ctx, c.backoff(attempt)) {
+					continue
+				}
 			}
 			if ctx.Err() != nil {
 				return nil, ctxError(ctx, "waiting to retry")
@@ -290,8 +303,11 @@ func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
 			if ctx.Err() != nil {
 				return nil, ctxError(ctx, "reading an error response")
 			}
-			if retryableStatus(st) && attempt < c.maxAttempts && sleep(ctx, c.backoff(attempt)) {
-				continue
+			if retryableStatus(st) && attempt < c.maxAttempts {
+				req.notifyRetry(attempt+1, e)
+				if sleep(ctx, c.backoff(attempt)) {
+					continue
+				}
 			}
 			return nil, e
 
