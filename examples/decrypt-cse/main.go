@@ -16,8 +16,6 @@ import (
 	"errors"
 	"log/slog"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -28,7 +26,7 @@ import (
 // Payload is the access point's configuration.
 type Payload struct {
 	// Readers are the principal ARNs (IAM users, roles as session issuers,
-	// role sessions) allowed to read; a trailing '*' matches a prefix.
+	// role sessions) allowed to read, with IAM-style '*' and '?' wildcards.
 	Readers []string `json:"readers"`
 }
 
@@ -44,25 +42,13 @@ func options(kmsAPI kmskeyring.API, keyARN string) ([]objectlambda.Option, error
 			if err != nil {
 				return err
 			}
-			if slices.ContainsFunc(p.Readers, func(pattern string) bool {
-				return matches(pattern, r.Caller.ARN) || matches(pattern, r.Caller.SessionIssuerARN)
-			}) {
+			if objectlambda.CallerMatches(r, p.Readers...) {
 				return nil
 			}
 			return errors.New("not a reader of this access point") // 403 AccessDenied
 		}),
 		objectlambda.WithDecryption(kr),
 	}, nil
-}
-
-func matches(pattern, arn string) bool {
-	if arn == "" {
-		return false
-	}
-	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
-		return strings.HasPrefix(arn, prefix)
-	}
-	return pattern == arn
 }
 
 func main() {
