@@ -85,8 +85,9 @@ func FuzzScrub(f *testing.F) {
 	f.Add("", "", "a=b&X-Amz-Security-Token=secret-token")
 	f.Add("x://y?z", " ", "X-Amz-Credential=ASIA%2F20260101")
 	f.Fuzz(func(t *testing.T, before, after, query string) {
-		if len(query) < 8 || strings.ContainsAny(query, " \t\n\r\"'`<>") {
-			return
+		if len(query) < 8 || strings.ContainsAny(query, " \t\n\r\"'`<>") ||
+			strings.Contains(before+" "+after, query) {
+			return // the query text also appears outside the URL: nothing to check
 		}
 		out := otelobjectlambda.Scrub(before + "https://bucket.s3.amazonaws.com/key?" + query + " " + after)
 		require.NotContains(t, out, "?"+query)
