@@ -42,7 +42,7 @@ const firstChunk = 32 << 10
 func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResult, error) {
 	start := time.Now()
 	c := ev.GetObjectContext
-	rs := newResponder(h.wgor, c.OutputRoute, c.OutputToken, h.log)
+	rs := newResponder(h.wgor, c.OutputRoute, c.OutputToken)
 	workCtx, cancel := h.workContext(ctx, start)
 	defer cancel()
 

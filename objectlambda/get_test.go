@@ -26,7 +26,7 @@ func upper() transform.Transform {
 	}), transform.Properties{RangeSafe: true})
 }
 
-// reverseWords changes length and content: not range-safe, length unknown.
+// appendSuffix changes length and content: not range-safe, length unknown.
 func appendSuffix(s string) transform.Transform {
 	return transform.Func(func(_ context.Context, o *transform.Object) (*transform.Object, error) {
 		o.Body = io.MultiReader(o.Body, strings.NewReader(s))

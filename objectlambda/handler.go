@@ -102,12 +102,8 @@ func New(opts ...Option) (*Handler, error) {
 		return nil, fmt.Errorf("objectlambda: trust policy: %w", err)
 	}
 	h.policy = policy
-	if c.fetcher != nil {
-		h.fetch = c.fetcher
-	} else {
-		fopts := append([]presign.Option{presign.WithPolicy(policy), presign.WithLogger(h.log)}, c.fetchOpts...)
-		h.fetch = presign.NewClient(fopts...)
-	}
+	fopts := append([]presign.Option{presign.WithPolicy(policy), presign.WithLogger(h.log)}, c.fetchOpts...)
+	h.fetch = presign.NewClient(fopts...)
 	return h, nil
 }
 

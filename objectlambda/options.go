@@ -27,7 +27,6 @@ type config struct {
 	authorizers    []Authorizer
 	awsConfig      *aws.Config
 	wgor           WGORAPI
-	fetcher        *presign.Client
 	trusted        []string
 	policyOpts     []presign.PolicyOption
 	fetchOpts      []presign.Option

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -25,7 +24,6 @@ var errAlreadyAnswered = errors.New("objectlambda: WriteGetObjectResponse alread
 type responder struct {
 	client       WGORAPI
 	route, token string
-	log          *slog.Logger
 
 	mu      sync.Mutex
 	claimed bool
@@ -39,8 +37,8 @@ type responder struct {
 	err       error
 }
 
-func newResponder(c WGORAPI, route, token string, log *slog.Logger) *responder {
-	return &responder{client: c, route: route, token: token, log: log, done: make(chan struct{})}
+func newResponder(c WGORAPI, route, token string) *responder {
+	return &responder{client: c, route: route, token: token, done: make(chan struct{})}
 }
 
 func (r *responder) claim() bool {

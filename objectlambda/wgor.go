@@ -19,7 +19,7 @@ type WGORAPI interface {
 	WriteGetObjectResponse(ctx context.Context, in *s3.WriteGetObjectResponseInput, optFns ...func(*s3.Options)) (*s3.WriteGetObjectResponseOutput, error)
 }
 
-// hopHeaders are upstream response headers that describe the transfer, not the
+// droppedUpstream lists upstream response headers that describe the transfer, not the
 // object, and are never forwarded.
 var droppedUpstream = map[string]bool{
 	"Accept-Ranges": true, "Connection": true, "Content-Length": true, "Content-Range": true,

@@ -115,7 +115,7 @@ func (w *wrapped) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	})
 	if ferr != nil && !tr.answered.Load() {
 		c := ev.GetObjectContext
-		rs := newResponder(h.wgor, c.OutputRoute, c.OutputToken, h.log)
+		rs := newResponder(h.wgor, c.OutputRoute, c.OutputToken)
 		werr := rs.fail(ctx, ferr)
 		status, code, _ := rs.result()
 		h.logRequest(ctx, ev, OpGetObject, start, status, code, 0, 0, ferr, werr)
