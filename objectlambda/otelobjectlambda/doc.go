@@ -22,7 +22,10 @@
 //	│                                               http.status_code, error code, bytes in/out
 //	├── objectlambda.fetch                  client  http.method, http.status_code, attempts;
 //	│                                               one "retry" event per extra attempt
-//	├── objectlambda.transform              internal  setting up the transform chain
+//	├── objectlambda.transform              internal  one per transform (decryption and
+//	│                                               encryption included): its name and
+//	│                                               objectlambda.stream_time, its own
+//	│                                               share of the streaming time
 //	└── objectlambda.WriteGetObjectResponse client  http.status_code, bytes out
 //
 // HEAD and LIST requests give the request span ("objectlambda.HeadObject",
@@ -43,6 +46,12 @@
 // propagator. The trace id and the sampling decision of Lambda are kept, so
 // the function's spans appear under its Lambda segment. A span already in
 // the context (from other instrumentation) takes precedence.
+//
+// # Flushing before the invocation returns
+//
+// Lambda freezes the execution environment when an invocation returns, so a
+// batching provider must be flushed at the end of every request:
+// FlushAfterRequest is an Observer that does it, bounded by a timeout.
 //
 // # Cost
 //

@@ -30,6 +30,8 @@ func Example() {
 		objectlambda.WithTransform(transform.Identity()),
 		objectlambda.WithTracer(tracer),
 		objectlambda.WithObserver(emf.New(emf.WithTraceID(tracer.TraceID))),
+		// Export the request's spans before Lambda freezes the environment.
+		objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(tp, time.Second)),
 	)
 }
 
