@@ -220,10 +220,13 @@ func WithLogger(l *slog.Logger) Option {
 // Observer writes one EMF line per request. It implements
 // objectlambda.Observer and is safe for concurrent use.
 type Observer struct {
-	cfg     config
-	dimJSON []byte // the "Dimensions" array, encoded once
-	bufs    sync.Pool
-	mu      sync.Mutex // serializes writes
+	cfg config
+	// directives holds the "CloudWatchMetrics" member of the _aws object,
+	// encoded once for each combination of optional metrics (see
+	// directiveIndex).
+	directives [8][]byte
+	bufs       sync.Pool
+	mu         sync.Mutex // serializes writes
 }
 
 var _ objectlambda.Observer = (*Observer)(nil)
@@ -266,7 +269,64 @@ func Build(opts ...Option) (*Observer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emf: encoding dimensions: %w", err)
 	}
-	return &Observer{cfg: c, dimJSON: dj}, nil
+	o := &Observer{cfg: c}
+	for i := range o.directives {
+		o.directives[i] = directive(c.namespace, dj, i&1 != 0, i&2 != 0, i&4 != 0)
+	}
+	return o, nil
+}
+
+// directiveIndex selects the directive that declares the optional metrics a
+// request has figures for.
+func directiveIndex(upstreamKnown, responseKnown, streamKnown bool) int {
+	i := 0
+	if upstreamKnown {
+		i |= 1
+	}
+	if responseKnown {
+		i |= 2
+	}
+	if streamKnown {
+		i |= 4
+	}
+	return i
+}
+
+// metricDef is one entry of the directive's Metrics array.
+type metricDef struct{ name, unit string }
+
+// directive encodes `,"CloudWatchMetrics":[…]` for one combination of
+// optional metrics.
+func directive(namespace string, dimJSON []byte, upstreamKnown, responseKnown, streamKnown bool) []byte {
+	b := []byte(`,"CloudWatchMetrics":[{"Namespace":`)
+	b = appendString(b, namespace)
+	b = append(b, `,"Dimensions":`...)
+	b = append(b, dimJSON...)
+	b = append(b, `,"Metrics":[`...)
+	defs := [...]metricDef{
+		{MetricRequests, "Count"}, {MetricErrors4xx, "Count"}, {MetricErrors5xx, "Count"},
+		{MetricBytesIn, "Bytes"}, {MetricBytesOut, "Bytes"},
+		{MetricUpstreamFirstByte, "Milliseconds"}, {MetricFirstResponseByte, "Milliseconds"},
+		{MetricDuration, "Milliseconds"}, {MetricDeadlineMarginLeft, "Milliseconds"}, {MetricRetries, "Count"},
+		{MetricUpstreamReadTime, "Milliseconds"}, {MetricTransformTime, "Milliseconds"},
+	}
+	first := true
+	for _, d := range defs {
+		if d.name == MetricUpstreamFirstByte && !upstreamKnown || d.name == MetricFirstResponseByte && !responseKnown ||
+			(d.name == MetricUpstreamReadTime || d.name == MetricTransformTime) && !streamKnown {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, `{"Name":`...)
+		b = appendString(b, d.name)
+		b = append(b, `,"Unit":`...)
+		b = appendString(b, d.unit)
+		b = append(b, '}')
+	}
+	return append(b, `]}]}`...)
 }
 
 func (c *config) knownDim(n string) bool {
@@ -306,9 +366,6 @@ func (o *Observer) ObserveRequest(ctx context.Context, m *objectlambda.Metrics) 
 	}
 }
 
-// metricDef is one entry of the directive's Metrics array.
-type metricDef struct{ name, unit string }
-
 // AppendLine appends the EMF line (ending in a newline) of one request to b
 // and returns the extended buffer. ObserveRequest writes it; it is exported
 // for tests and for observers that send lines elsewhere.
@@ -319,35 +376,7 @@ func (o *Observer) AppendLine(ctx context.Context, b []byte, m *objectlambda.Met
 
 	b = append(b, `{"_aws":{"Timestamp":`...)
 	b = strconv.AppendInt(b, o.cfg.now().UnixMilli(), 10)
-	b = append(b, `,"CloudWatchMetrics":[{"Namespace":`...)
-	b = appendString(b, o.cfg.namespace)
-	b = append(b, `,"Dimensions":`...)
-	b = append(b, o.dimJSON...)
-	b = append(b, `,"Metrics":[`...)
-	defs := [...]metricDef{
-		{MetricRequests, "Count"}, {MetricErrors4xx, "Count"}, {MetricErrors5xx, "Count"},
-		{MetricBytesIn, "Bytes"}, {MetricBytesOut, "Bytes"},
-		{MetricUpstreamFirstByte, "Milliseconds"}, {MetricFirstResponseByte, "Milliseconds"},
-		{MetricDuration, "Milliseconds"}, {MetricDeadlineMarginLeft, "Milliseconds"}, {MetricRetries, "Count"},
-		{MetricUpstreamReadTime, "Milliseconds"}, {MetricTransformTime, "Milliseconds"},
-	}
-	first := true
-	for _, d := range defs {
-		if d.name == MetricUpstreamFirstByte && !upstreamKnown || d.name == MetricFirstResponseByte && !responseKnown ||
-			(d.name == MetricUpstreamReadTime || d.name == MetricTransformTime) && !streamKnown {
-			continue
-		}
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = append(b, `{"Name":"`...)
-		b = append(b, d.name...)
-		b = append(b, `","Unit":"`...)
-		b = append(b, d.unit...)
-		b = append(b, `"}`...)
-	}
-	b = append(b, `]}]}`...)
+	b = append(b, o.directives[directiveIndex(upstreamKnown, responseKnown, streamKnown)]...)
 
 	// Dimension values (also useful as properties when no set names them).
 	b = appendField(b, AccessPoint, accessPointName(m.AccessPoint))
@@ -436,12 +465,30 @@ func appendInt(b []byte, name string, v int64) []byte {
 	return strconv.AppendInt(b, v, 10)
 }
 
-// appendMillis writes d in milliseconds with microsecond precision.
+// appendMillis writes d in milliseconds with microsecond precision
+// ("18.25", "19", "-0.001"), with integer arithmetic: the same text as the
+// shortest decimal form of the float, without its cost.
 func appendMillis(b []byte, name string, d time.Duration) []byte {
 	b = append(b, ',')
 	b = appendString(b, name)
 	b = append(b, ':')
-	return strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', -1, 64)
+	us := d.Microseconds()
+	if us < 0 {
+		b = append(b, '-')
+		us = -us // Microseconds of a Duration is at most 2^63/1000: no overflow
+	}
+	b = strconv.AppendInt(b, us/1000, 10)
+	frac := us % 1000
+	if frac == 0 {
+		return b
+	}
+	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	n := 3
+	for digits[n-1] == '0' {
+		n--
+	}
+	b = append(b, '.')
+	return append(b, digits[:n]...)
 }
 
 // accessPointName is the name part of an access point ARN
