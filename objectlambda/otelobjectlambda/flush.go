@@ -7,6 +7,7 @@ import (
 
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Flusher exports the spans a provider still holds. The SDK's
@@ -29,6 +30,8 @@ const DefaultFlushTimeout = 2 * time.Second
 //
 //	objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(tp, time.Second))
 //
+// A request whose span was not sampled (X-Ray's default rule samples one
+// request a second and 5 % of the rest) recorded nothing and is not flushed.
 // The flush runs on the invocation's goroutine, after the reply was sent,
 // and waits at most timeout (DefaultFlushTimeout if timeout is not
 // positive) and never past the invocation's deadline. A failed flush is
@@ -41,6 +44,9 @@ func FlushAfterRequest(f Flusher, timeout time.Duration) objectlambda.Observer {
 	return objectlambda.ObserverFunc(func(ctx context.Context, m *objectlambda.Metrics) {
 		if f == nil {
 			return
+		}
+		if sc := trace.SpanContextFromContext(ctx); sc.IsValid() && !sc.IsSampled() {
+			return // nothing of this request was recorded
 		}
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()

@@ -3,6 +3,7 @@ package otelobjectlambda_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,14 +23,19 @@ import (
 // the invocation returns.
 func TestFlushAfterRequest(t *testing.T) {
 	noLambdaEnv(t)
+	tree := []string{"objectlambda.GetObject", "objectlambda.WriteGetObjectResponse", "objectlambda.fetch", "objectlambda.transform"}
 	for _, tc := range []struct {
-		name  string
-		flush bool
-		want  []string
+		name        string
+		flush       bool
+		traceHeader string
+		want        []string
+		wantFlushes int
 	}{
 		{name: "without the observer nothing is exported yet", flush: false},
-		{name: "with the observer the whole tree is exported", flush: true,
-			want: []string{"objectlambda.GetObject", "objectlambda.WriteGetObjectResponse", "objectlambda.fetch", "objectlambda.transform"}},
+		{name: "with the observer the whole tree is exported", flush: true, want: tree, wantFlushes: 1},
+		{name: "sampled X-Ray trace", flush: true, traceHeader: xrayHeader, want: tree, wantFlushes: 1},
+		{name: "unsampled X-Ray trace is not flushed", flush: true,
+			traceHeader: strings.Replace(xrayHeader, "Sampled=1", "Sampled=0", 1), wantFlushes: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			exp := tracetest.NewInMemoryExporter()
@@ -39,11 +45,21 @@ func TestFlushAfterRequest(t *testing.T) {
 				objectlambda.WithTransform(transform.Identity()),
 				objectlambda.WithTracer(otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))),
 			}
+			flushes := 0
 			if tc.flush {
-				opts = append(opts, objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(tp, time.Second)))
+				opts = append(opts, objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(flushFunc(func(ctx context.Context) error {
+					flushes++
+					return tp.ForceFlush(ctx)
+				}), time.Second)))
 			}
 			f := newFixture(t, serveBody("hello"), opts...)
-			f.get(t.Context(), "a.txt")
+			ctx := t.Context()
+			if tc.traceHeader != "" {
+				//lint:ignore SA1029 the key is aws-lambda-go's plain string
+				ctx = context.WithValue(ctx, "x-amzn-trace-id", tc.traceHeader) //nolint:staticcheck
+			}
+			f.get(ctx, "a.txt")
+			assert.Equal(t, tc.wantFlushes, flushes)
 			var names []string
 			for _, s := range exp.GetSpans() {
 				names = append(names, s.Name)
