@@ -54,32 +54,37 @@ func (XRayPropagator) Fields() []string { return []string{XRayHeader} }
 func parseXRay(v string) (trace.SpanContext, bool) {
 	var cfg trace.SpanContextConfig
 	var haveRoot, haveParent bool
-	for _, part := range strings.Split(v, ";") {
+	for rest := v; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ";")
 		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
 			continue
 		}
+		val = strings.TrimSpace(val)
 		switch strings.TrimSpace(k) {
 		case "Root":
-			root := strings.TrimSpace(val)
-			if len(root) != 35 || root[:2] != "1-" || root[10] != '-' {
+			// "1-" + 8 hex digits (epoch seconds) + "-" + 24 hex digits.
+			if len(val) != 35 || val[:2] != "1-" || val[10] != '-' {
 				return trace.SpanContext{}, false
 			}
-			b, err := hex.DecodeString(root[2:10] + root[11:])
-			if err != nil || len(b) != 16 {
+			if _, err := hex.Decode(cfg.TraceID[:4], []byte(val[2:10])); err != nil {
 				return trace.SpanContext{}, false
 			}
-			copy(cfg.TraceID[:], b)
+			if _, err := hex.Decode(cfg.TraceID[4:], []byte(val[11:])); err != nil {
+				return trace.SpanContext{}, false
+			}
 			haveRoot = true
 		case "Parent":
-			b, err := hex.DecodeString(strings.TrimSpace(val))
-			if err != nil || len(b) != 8 {
+			if len(val) != 16 {
 				return trace.SpanContext{}, false
 			}
-			copy(cfg.SpanID[:], b)
+			if _, err := hex.Decode(cfg.SpanID[:], []byte(val)); err != nil {
+				return trace.SpanContext{}, false
+			}
 			haveParent = true
 		case "Sampled":
-			if strings.TrimSpace(val) == "1" {
+			if val == "1" {
 				cfg.TraceFlags = trace.FlagsSampled
 			}
 		}
