@@ -262,7 +262,10 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 		bodyReader = out.Body
 	}
 	markResponse(ctx)
-	wctx, wspan := h.span(ctx, "objectlambda.WriteGetObjectResponse", slog.Int("http.status_code", status))
+	if !h.tracing() {
+		return rs.send(ctx, in, bodyReader)
+	}
+	wctx, wspan := h.cfg.tracer.Start(ctx, "objectlambda.WriteGetObjectResponse", slog.Int("http.status_code", status))
 	err = rs.send(wctx, in, bodyReader)
 	wspan.SetAttributes(slog.Int64("objectlambda.bytes_out", rs.bytesOut.Load()))
 	wspan.End(err)

@@ -139,13 +139,11 @@ func (noopSpan) SetAttributes(...slog.Attr)    {}
 func (noopSpan) End(error)                     {}
 func (noopSpan) TraceID() string               { return "" }
 
-// span starts a span when a tracer is configured.
-func (h *Handler) span(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, Span) {
-	if h.cfg.tracer == nil {
-		return ctx, noopSpan{}
-	}
-	return h.cfg.tracer.Start(ctx, name, attrs...)
-}
+// tracing reports whether a tracer is configured. Call sites build span
+// names and attributes only when it is, so that a handler without a tracer
+// spends nothing on them (a variadic slice passed to an interface method is
+// allocated whether or not the method uses it).
+func (h *Handler) tracing() bool { return h.cfg.tracer != nil }
 
 // beginRequest starts the measurements and the request span of one
 // invocation.
@@ -159,21 +157,28 @@ func (h *Handler) beginRequest(ctx context.Context, ev *Event) context.Context {
 		st.deadline = d
 	}
 	st.deadline = st.deadline.Add(-h.cfg.margin)
-	op := ev.Operation()
-	ctx, st.span = h.span(ctx, "objectlambda."+string(op),
-		slog.String("objectlambda.request_id", ev.XAmzRequestID),
-		slog.String("objectlambda.operation", string(op)),
-		slog.String("objectlambda.access_point", ev.Configuration.AccessPointARN))
+	if h.tracing() {
+		op := ev.Operation()
+		ctx, st.span = h.cfg.tracer.Start(ctx, "objectlambda."+string(op),
+			slog.String("objectlambda.request_id", ev.XAmzRequestID),
+			slog.String("objectlambda.operation", string(op)),
+			slog.String("objectlambda.access_point", ev.Configuration.AccessPointARN))
+	}
 	return withStats(ctx, st)
 }
 
 // fetch runs the presigned fetch inside its span and records its figures.
 func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presign.Response, error) {
-	ctx, sp := h.span(ctx, "objectlambda.fetch", slog.String("http.method", req.Method))
+	var sp Span = noopSpan{}
+	if h.tracing() {
+		ctx, sp = h.cfg.tracer.Start(ctx, "objectlambda.fetch", slog.String("http.method", req.Method))
+	}
 	st := statsFrom(ctx)
 	r := *req
 	r.OnRetry = func(attempt int, cause error) {
-		sp.AddEvent("retry", slog.Int("attempt", attempt), slog.String("cause", scrub.String(cause.Error())))
+		if h.tracing() {
+			sp.AddEvent("retry", slog.Int("attempt", attempt), slog.String("cause", scrub.String(cause.Error())))
+		}
 		if st != nil {
 			st.retries.Add(1)
 		}
@@ -190,7 +195,9 @@ func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presi
 		sp.End(err)
 		return nil, err
 	}
-	sp.SetAttributes(slog.Int("http.status_code", resp.StatusCode), slog.Int("objectlambda.attempts", resp.Attempts))
+	if h.tracing() {
+		sp.SetAttributes(slog.Int("http.status_code", resp.StatusCode), slog.Int("objectlambda.attempts", resp.Attempts))
+	}
 	sp.End(nil)
 	if st != nil {
 		st.upstreamStatus.Store(int64(resp.StatusCode))

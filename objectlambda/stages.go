@@ -50,8 +50,7 @@ type stages struct {
 }
 
 type stage struct {
-	name string
-	span Span
+	span Span // nil without a tracer
 	body *timedBody
 }
 
@@ -70,17 +69,21 @@ func (h *Handler) runChain(ctx context.Context, obj *transform.Object) (*transfo
 	obj.Body = st.upstream
 	below := st.upstream
 	for _, m := range h.cfg.chainMembers() {
-		name := transformName(m)
-		mctx, sp := h.span(ctx, "objectlambda.transform", slog.String("objectlambda.transform", name))
+		mctx, sp := ctx, Span(nil)
+		if h.tracing() {
+			mctx, sp = h.cfg.tracer.Start(ctx, "objectlambda.transform", slog.String("objectlambda.transform", transformName(m)))
+		}
 		out, err := transform.Run(mctx, m, obj)
 		if err != nil {
-			sp.End(err)
+			if sp != nil {
+				sp.End(err)
+			}
 			st.end(nil)
 			return nil, nil, err
 		}
 		tb := &timedBody{r: out.Body, below: below}
 		out.Body = tb
-		st.list = append(st.list, stage{name: name, span: sp, body: tb})
+		st.list = append(st.list, stage{span: sp, body: tb})
 		below = tb
 		obj = out
 	}
@@ -94,8 +97,10 @@ func (s *stages) end(stats *reqStats) {
 	for _, sg := range s.list {
 		own := sg.body.own()
 		total += own
-		sg.span.SetAttributes(slog.Duration("objectlambda.stream_time", own))
-		sg.span.End(nil)
+		if sg.span != nil {
+			sg.span.SetAttributes(slog.Duration("objectlambda.stream_time", own))
+			sg.span.End(nil)
+		}
 	}
 	if stats != nil {
 		stats.transformTime.Store(int64(total))
