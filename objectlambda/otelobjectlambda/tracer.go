@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
@@ -150,12 +151,11 @@ func (t *Tracer) Start(ctx context.Context, name string, attrs ...slog.Attr) (co
 		}
 		// Not sampled, but part of a trace: keep the context so that the
 		// trace id reaches logs and child spans.
-		return sctx, &span{span: sp, t: t, kind: kind}
+		return sctx, &unrecordedSpan{span: sp, t: t}
 	}
-	if len(attrs) > 0 {
-		sp.SetAttributes(Attributes(attrs...)...)
-	}
-	return sctx, &span{span: sp, t: t, kind: kind, recording: true}
+	s := &span{span: sp, t: t, kind: kind}
+	s.setAttributes(attrs)
+	return sctx, s
 }
 
 type tracerCache struct {
@@ -256,61 +256,90 @@ func (nopSpan) SetAttributes(...slog.Attr)    {}
 func (nopSpan) End(error)                     {}
 func (nopSpan) TraceID() string               { return "" }
 
-// span adapts a trace.Span to objectlambda.Span.
+// unrecordedSpan is a span that is part of a trace but not sampled: it only
+// carries the trace id.
+type unrecordedSpan struct {
+	span trace.Span
+	t    *Tracer
+}
+
+func (*unrecordedSpan) AddEvent(string, ...slog.Attr) {}
+func (*unrecordedSpan) SetAttributes(...slog.Attr)    {}
+func (s *unrecordedSpan) End(error)                   { s.span.End() }
+func (s *unrecordedSpan) TraceID() string             { return traceID(s.t, s.span) }
+
+// span adapts a recording trace.Span to objectlambda.Span.
 type span struct {
-	span      trace.Span
-	t         *Tracer
-	kind      trace.SpanKind
-	recording bool
-	status    int64 // the last http.status_code attribute
+	span   trace.Span
+	t      *Tracer
+	kind   trace.SpanKind
+	status int64 // the last http.status_code attribute
+
+	bufMu sync.Mutex // held while buf is in use
+	buf   [4]attribute.KeyValue
 }
 
 func (s *span) AddEvent(name string, attrs ...slog.Attr) {
-	if !s.recording {
-		return
-	}
 	s.span.AddEvent(name, trace.WithAttributes(Attributes(attrs...)...))
 }
 
 func (s *span) SetAttributes(attrs ...slog.Attr) {
-	if !s.recording {
-		return
-	}
 	for _, a := range attrs {
 		if a.Key == "http.status_code" && a.Value.Kind() == slog.KindInt64 {
 			s.status = a.Value.Int64()
 		}
 	}
-	s.span.SetAttributes(Attributes(attrs...)...)
+	s.setAttributes(attrs)
+}
+
+// setAttributes converts attrs in the span's own buffer: the SDK copies
+// the attributes it is given, so the buffer can be reused and a span's
+// attributes cost no allocation of ours. A concurrent call, which the
+// objectlambda package does not make, converts into a new slice instead.
+func (s *span) setAttributes(attrs []slog.Attr) {
+	if len(attrs) == 0 {
+		return
+	}
+	if !s.bufMu.TryLock() {
+		s.span.SetAttributes(Attributes(attrs...)...)
+		return
+	}
+	defer s.bufMu.Unlock()
+	kvs := s.buf[:0]
+	for _, a := range attrs {
+		kvs = appendAttr(kvs, "", a)
+	}
+	s.span.SetAttributes(kvs...)
+	clear(s.buf[:]) // keep no strings alive through the buffer
 }
 
 // End ends the span. An error is recorded as an "exception" event with a
 // scrubbed message; whether it sets the Error status depends on the span's
 // kind (see the package documentation).
 func (s *span) End(err error) {
-	if s.recording {
-		if err != nil {
-			msg := Scrub(err.Error())
-			s.span.AddEvent("exception", trace.WithAttributes(
-				attribute.String("exception.type", fmt.Sprintf("%T", err)),
-				attribute.String("exception.message", msg)))
-			if e, ok := s3err.As(err); ok {
-				s.span.SetAttributes(attribute.String("objectlambda.error_code", e.Code))
-			}
-			if s.kind != trace.SpanKindServer || s.status == 0 || s.status >= 500 {
-				s.span.SetStatus(codes.Error, msg)
-			}
-		} else if s.kind == trace.SpanKindServer && s.status >= 500 {
-			s.span.SetStatus(codes.Error, "")
+	if err != nil {
+		msg := Scrub(err.Error())
+		s.span.AddEvent("exception", trace.WithAttributes(
+			attribute.String("exception.type", fmt.Sprintf("%T", err)),
+			attribute.String("exception.message", msg)))
+		if e, ok := s3err.As(err); ok {
+			s.span.SetAttributes(attribute.String("objectlambda.error_code", e.Code))
 		}
+		if s.kind != trace.SpanKindServer || s.status == 0 || s.status >= 500 {
+			s.span.SetStatus(codes.Error, msg)
+		}
+	} else if s.kind == trace.SpanKindServer && s.status >= 500 {
+		s.span.SetStatus(codes.Error, "")
 	}
 	s.span.End()
 }
 
-func (s *span) TraceID() string {
-	sc := s.span.SpanContext()
+func (s *span) TraceID() string { return traceID(s.t, s.span) }
+
+func traceID(t *Tracer, sp trace.Span) string {
+	sc := sp.SpanContext()
 	if !sc.HasTraceID() {
 		return ""
 	}
-	return s.t.format(sc.TraceID())
+	return t.format(sc.TraceID())
 }

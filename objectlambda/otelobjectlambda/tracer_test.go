@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -364,4 +366,29 @@ func TestGlobalProviderSetLater(t *testing.T) {
 	f := newFixture(t, serveBody("x"), objectlambda.WithTracer(tracer))
 	f.get(t.Context(), "e.txt")
 	assert.Len(t, exp.GetSpans(), 3, "request, fetch and WGOR: no transform configured")
+}
+
+// TestSpanConcurrentAttributes: the span's conversion buffer is shared, so
+// concurrent SetAttributes calls must neither race nor lose attributes.
+func TestSpanConcurrentAttributes(t *testing.T) {
+	noLambdaEnv(t)
+	tp, exp := newProvider(t)
+	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))
+	_, sp := tracer.Start(t.Context(), "objectlambda.GetObject")
+	const n = 64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			sp.SetAttributes(slog.Int(fmt.Sprintf("k%02d", i), i), slog.String(fmt.Sprintf("s%02d", i), "v"))
+		})
+	}
+	wg.Wait()
+	sp.End(nil)
+	spans := exp.GetSpans()
+	require.Len(t, spans, 1)
+	got := attrs(spans[0])
+	for i := range n {
+		assert.Equal(t, int64(i), got[attribute.Key(fmt.Sprintf("k%02d", i))].AsInt64())
+		assert.Equal(t, "v", got[attribute.Key(fmt.Sprintf("s%02d", i))].AsString())
+	}
 }
