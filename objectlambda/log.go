@@ -85,9 +85,16 @@ func (h *Handler) logRequest(ctx context.Context, ev *Event, op Operation, start
 		attrs = append(attrs, slog.String("wgorError", scrub.String(wgorErr.Error())))
 	}
 	h.log.LogAttrs(ctx, level, "objectlambda request", attrs...)
+	if err != nil {
+		h.logPanic(ctx, m.RequestID, err)
+	}
+}
+
+// logPanic writes the stack of a transform's panic at debug level.
+func (h *Handler) logPanic(ctx context.Context, requestID string, err error) {
 	var pe *transform.PanicError
 	if errors.As(err, &pe) && h.log.Enabled(ctx, slog.LevelDebug) {
 		h.log.LogAttrs(ctx, slog.LevelDebug, "objectlambda transform panic",
-			slog.String("requestId", m.RequestID), slog.String("stack", string(pe.Stack)))
+			slog.String("requestId", requestID), slog.String("stack", string(pe.Stack)))
 	}
 }
