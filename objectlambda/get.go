@@ -243,15 +243,22 @@ func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStat
 	}
 	// Read the first chunk before answering, so an immediate failure of
 	// the transform or the upstream becomes a proper error reply.
-	first := make([]byte, firstChunk)
+	size := int64(firstChunk)
+	if out.Length >= 0 && out.Length < size {
+		// A small object needs a small buffer; one byte more than announced
+		// lets a transform that produces too much fail here, before the reply.
+		size = out.Length + 1
+	}
+	first := make([]byte, size)
 	n, rerr := io.ReadFull(out.Body, first)
 	switch rerr {
 	case nil, io.EOF, io.ErrUnexpectedEOF:
 	default:
 		return rerr
 	}
-	if out.Length == 0 && n > 0 {
-		return s3err.New(http.StatusInternalServerError, s3err.CodeInternalError, "the transform produced bytes for an empty object")
+	if out.Length >= 0 && int64(n) > out.Length {
+		err := fmt.Errorf("%w: the output is longer than the announced %d bytes", ErrLengthMismatch, out.Length)
+		return s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the transform produced more bytes than it announced")
 	}
 	in := wgorInput(status, out.Header, out.Length)
 	if partsCount > 0 {

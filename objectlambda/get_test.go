@@ -263,6 +263,13 @@ func TestGetObjectTransformFailures(t *testing.T) {
 		o.Body = io.MultiReader(strings.NewReader(big), panicReader{})
 		return o, nil
 	})
+	// announce returns a transform that declares n bytes and produces body.
+	announce := func(n int64, body string) transform.Transform {
+		return transform.Func(func(_ context.Context, o *transform.Object) (*transform.Object, error) {
+			o.Body, o.Length = strings.NewReader(body), n
+			return o, nil
+		})
+	}
 	tests := []struct {
 		name      string
 		t         transform.Transform
@@ -272,6 +279,8 @@ func TestGetObjectTransformFailures(t *testing.T) {
 		invokeErr bool
 	}{
 		{name: "error before the first byte (415 is sent as 400, WGOR has no 415)", t: failNow, status: "400", code: "UnsupportedMediaType"},
+		{name: "more bytes than announced, found before the reply", t: announce(5, "hello!"), status: "500", code: "InternalError"},
+		{name: "bytes for an announced empty object", t: announce(0, "x"), status: "500", code: "InternalError"},
 		{name: "panic in Apply", t: panicNow, status: "500", code: "InternalError"},
 		{name: "first read fails", t: failFirstRead, status: "500", code: "InternalError"},
 		{name: "error after the first byte", t: failLater, status: "200", broken: true, invokeErr: true},
