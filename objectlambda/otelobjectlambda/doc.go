@@ -47,11 +47,24 @@
 // the function's spans appear under its Lambda segment. A span already in
 // the context (from other instrumentation) takes precedence.
 //
-// # Flushing before the invocation returns
+// # Exporting before the invocation returns
 //
-// Lambda freezes the execution environment when an invocation returns, so a
-// batching provider must be flushed at the end of every request:
-// FlushAfterRequest is an Observer that does it, bounded by a timeout.
+// Lambda freezes the execution environment when an invocation returns, so
+// the spans of a request must be exported before that: FlushAfterRequest is
+// an Observer that flushes the provider at the end of every sampled request,
+// bounded by a timeout. InvocationProcessor is a span processor made for
+// this: it queues ended spans and exports them on the flushing goroutine,
+// without the background goroutine (and the hand-off per span) of the SDK's
+// batch span processor, which also works with FlushAfterRequest.
+//
+//	tp := sdktrace.NewTracerProvider(
+//		sdktrace.WithSpanProcessor(otelobjectlambda.NewInvocationProcessor(exporter)))
+//	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))
+//	objectlambda.Start(
+//		objectlambda.WithTracer(tracer),
+//		objectlambda.WithObserver(emf.New(emf.WithTraceID(tracer.TraceID))),
+//		objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(tp, time.Second)),
+//	)
 //
 // # Cost
 //
@@ -59,8 +72,10 @@
 // until one is set), a span that would not be recorded and has no trace to
 // continue costs no allocation; attribute conversion only happens for spans
 // that are recorded. BenchmarkGetObject measures the GET path with
-// everything off, with this tracer and no provider, and with tracing, EMF
-// metrics and logs all on.
+// everything off, with this tracer and no provider, with everything on for
+// an unsampled request, and with tracing, EMF metrics and logs all on (with
+// this package's processor and with the SDK's batcher); BenchmarkSpan the
+// spans of one request alone. docs/observability.md has the figures.
 //
 // # Secrets
 //

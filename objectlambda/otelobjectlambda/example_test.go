@@ -92,3 +92,25 @@ func ExampleAttributes() {
 	// objectlambda.error_code SlowDown
 	// error Get "https://b.s3.amazonaws.com/k?REDACTED": EOF
 }
+
+// Spans wait in the processor until the request's end flushes them, on the
+// flushing goroutine: nothing runs in the background while Lambda has the
+// environment frozen.
+func ExampleNewInvocationProcessor() {
+	exp := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(otelobjectlambda.NewInvocationProcessor(exp)))
+	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))
+	flush := otelobjectlambda.FlushAfterRequest(tp, time.Second)
+
+	ctx, req := tracer.Start(context.Background(), "objectlambda.GetObject")
+	_, fetch := tracer.Start(ctx, "objectlambda.fetch")
+	fetch.End(nil)
+	req.End(nil)
+	fmt.Println("exported before the flush:", len(exp.GetSpans()))
+
+	flush.ObserveRequest(ctx, &objectlambda.Metrics{RequestID: "1a2b3c4d"})
+	fmt.Println("exported after the flush:", len(exp.GetSpans()))
+	// Output:
+	// exported before the flush: 0
+	// exported after the flush: 2
+}
