@@ -102,7 +102,7 @@ func (ap *AccessPoint) startRIE(bootstrap string) (*rie, error) {
 		cmd.Env = append(ap.Env(), "PATH="+os.Getenv("PATH"), "HOME="+dir, "TMPDIR="+dir)
 		cmd.Env = append(cmd.Env, ap.cfg.functionEnv...)
 		setProcessGroup(cmd)
-		p, err := startProcess("aws-lambda-rie", cmd, invokeAddr)
+		p, err := startProcess("aws-lambda-rie", cmd, invokeAddr, ap.cfg.functionOut)
 		if err != nil {
 			lastErr = err
 			continue

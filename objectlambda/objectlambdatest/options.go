@@ -2,6 +2,7 @@ package objectlambdatest
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
@@ -47,6 +48,7 @@ type config struct {
 	factoryErr              func(Function) error // reports a factory that failed (WithHandler)
 	bootstrap               string
 	functionEnv             []string
+	functionOut             io.Writer
 	logger                  *slog.Logger
 }
 
@@ -130,6 +132,16 @@ func WithFunctionFactory(factory func(cfg aws.Config) Function) Option {
 func WithFunctionEnv(kv ...string) Option {
 	return func(c *config) { c.functionEnv = append(c.functionEnv, kv...) }
 }
+
+// WithFunctionOutput copies the output of a bootstrap run under the RIE
+// (WithBootstrap) to w as it is printed: the function's standard output and
+// standard error (its log lines, EMF metrics) interleaved with the
+// emulator's own lines (START, END and REPORT of each invocation). Writes
+// come from another goroutine while the test runs, so w must be safe for
+// concurrent use if the test reads it before the access point is closed; an
+// error from w is ignored. An in-process function writes wherever its own
+// code says.
+func WithFunctionOutput(w io.Writer) Option { return func(c *config) { c.functionOut = w } }
 
 // WithBootstrap runs the function as a Lambda "provided" runtime bootstrap
 // binary (see BuildBootstrap) under AWS's Lambda Runtime Interface Emulator,

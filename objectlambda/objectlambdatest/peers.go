@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -119,6 +120,15 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
+// ignoreErrors keeps a failing writer from stopping the copy of a peer's
+// output (a peer blocks once its output pipe is full).
+type ignoreErrors struct{ w io.Writer }
+
+func (i ignoreErrors) Write(p []byte) (int, error) {
+	_, _ = i.w.Write(p)
+	return len(p), nil
+}
+
 // process is an external peer started for one test.
 type process struct {
 	name   string
@@ -129,10 +139,15 @@ type process struct {
 }
 
 // startProcess starts cmd and waits until addr accepts connections. The
-// process is killed and reaped by stop.
-func startProcess(name string, cmd *exec.Cmd, addr string) (*process, error) {
+// process is killed and reaped by stop. Its output is kept for failure
+// reports and, when tee is not nil, copied to tee too.
+func startProcess(name string, cmd *exec.Cmd, addr string, tee io.Writer) (*process, error) {
 	p := &process{name: name, cmd: cmd, log: &logBuffer{}, exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = p.log, p.log
+	var out io.Writer = p.log
+	if tee != nil {
+		out = io.MultiWriter(p.log, ignoreErrors{tee})
+	}
+	cmd.Stdout, cmd.Stderr = out, out // one writer: exec calls it from one goroutine
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}

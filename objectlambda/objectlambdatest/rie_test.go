@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -36,12 +38,13 @@ func TestBootstrapUnderRIE(t *testing.T) {
 }
 
 // TestHandlerBootstrapUnderRIE runs objectlambda.Start configured only by
-// the environment, the way it runs on Lambda.
+// the environment, the way it runs on Lambda, and reads what it printed.
 func TestHandlerBootstrapUnderRIE(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a bootstrap binary")
 	}
-	ap := New(t, WithBootstrap(BuildBootstrap(t, "./testdata/handlerfn")))
+	var printed logBuffer
+	ap := New(t, WithBootstrap(BuildBootstrap(t, "./testdata/handlerfn")), WithFunctionOutput(&printed))
 	ap.PutObject(t, "hello.txt", "hello from objectlambda.Start")
 	out, err := ap.Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("hello.txt")})
 	require.NoError(t, err)
@@ -51,4 +54,13 @@ func TestHandlerBootstrapUnderRIE(t *testing.T) {
 	assert.Equal(t, "HELLO FROM OBJECTLAMBDA.START", string(b))
 	require.Len(t, ap.WGORCalls(), 1)
 	assert.NoError(t, ap.WGORCalls()[0].Err)
+
+	// WithFunctionOutput: the emulator's lines and the function's own
+	// summary line (slog's default logger, on stderr), once the invocation
+	// has ended.
+	require.Eventually(t, func() bool { return strings.Contains(printed.String(), "END RequestId: ") },
+		5*time.Second, 10*time.Millisecond, "output so far:\n%s", printed.String())
+	assert.Contains(t, printed.String(), "START RequestId: ")
+	assert.Regexp(t, `INFO objectlambda request requestId=\S+ operation=GetObject status=200`, printed.String())
+	assert.NotContains(t, printed.String(), "X-Amz-Signature", "no presigned URL in the function's output")
 }

@@ -69,7 +69,7 @@ func startStore(t tb, c *config) (*store, error) {
 			cmd := exec.Command(bin, "--port", addr, "--quiet", "--region", c.region, "posix", dir)
 			cmd.Env = []string{"ROOT_ACCESS_KEY=" + s.accessKey, "ROOT_SECRET_KEY=" + s.secretKey, "HOME=" + dir}
 			setProcessGroup(cmd)
-			p, err := startProcess("versitygw", cmd, addr)
+			p, err := startProcess("versitygw", cmd, addr, nil)
 			if err != nil {
 				lastErr = err
 				continue
