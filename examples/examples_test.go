@@ -38,6 +38,10 @@ type example struct {
 	features []string
 	actions  []string
 	kms      []string
+	// optional are actions granted by a separate policy that only exists
+	// under a template Condition, for an integration the deployer chooses
+	// (observability: the ADOT collector's export to X-Ray).
+	optional []string
 }
 
 func examples() map[string]example {
@@ -49,6 +53,7 @@ func examples() map[string]example {
 		"thumbnail":      {features: nil, actions: []string{opGet}},
 		"decrypt-cse":    {features: []string{getRange}, actions: []string{opGet, opHead}, kms: []string{kmsDecrypt}},
 		"tenant-listing": {features: []string{getRange, getPart, headRange, headPart}, actions: []string{opGet, opHead, opList, opListV2}},
+		"observability":  {features: []string{getRange}, actions: []string{opGet}, optional: []string{"xray:PutTelemetryRecords", "xray:PutTraceSegments"}},
 	}
 }
 
@@ -146,6 +151,20 @@ func TestTemplates(t *testing.T) {
 			want := append([]string{wgor}, ex.kms...)
 			slices.Sort(want)
 			assert.Equal(t, want, actions)
+
+			// Other policies: only under a condition, only the listed actions.
+			var optional []string
+			for _, id := range tpl.Resources("AWS::IAM::Policy") {
+				res, _ := tpl.Root["Resources"].(map[string]any)[id].(map[string]any)
+				assert.NotEmpty(t, res["Condition"], "%s exists only when its integration is chosen", id)
+				doc, _ := tpl.Properties(id)["PolicyDocument"].(map[string]any)
+				sts, _ := doc["Statement"].([]any)
+				for _, st := range sts {
+					optional = append(optional, samtemplate.Strings(st.(map[string]any)["Action"])...)
+				}
+			}
+			slices.Sort(optional)
+			assert.Equal(t, ex.optional, optional, "actions of conditional policies")
 
 			aps := tpl.Resources(samtemplate.TypeAccessPoint)
 			require.Len(t, aps, 1, "one supporting access point")
