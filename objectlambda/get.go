@@ -69,7 +69,7 @@ func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResul
 		if !rs.answered() {
 			// Nothing sent yet: answer now, while the margin lasts.
 			markResponse(ctx)
-			_ = rs.fail(ctx, err)
+			_ = h.failReply(ctx, rs, err)
 		}
 		// A stream in flight fails by itself: its reads and the WGOR call use workCtx.
 		select {
@@ -82,7 +82,7 @@ func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResul
 	}
 	if err != nil && !rs.answered() {
 		markResponse(ctx)
-		_ = rs.fail(ctx, err)
+		_ = h.failReply(ctx, rs, err)
 	}
 	rs.wait(ctx)
 

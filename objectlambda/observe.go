@@ -188,9 +188,21 @@ func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presi
 	}
 	resp, err := h.fetch.Fetch(ctx, &r)
 	if err != nil {
+		// An error answer is still an answer: its status and the time it
+		// took are the upstream's figures.
 		var ue *presign.UpstreamError
-		if e, ok := s3err.As(err); ok && errors.As(err, &ue) && st != nil {
-			st.upstreamStatus.Store(int64(e.StatusCode))
+		if errors.As(err, &ue) {
+			status := ue.StatusCode
+			if e, ok := s3err.As(err); ok && status == 0 {
+				status = e.StatusCode
+			}
+			if st != nil {
+				st.upstreamStatus.Store(int64(status))
+				st.upstreamFirst.CompareAndSwap(0, int64(time.Since(st.start)))
+			}
+			if h.tracing() {
+				sp.SetAttributes(slog.Int("http.status_code", status))
+			}
 		}
 		sp.End(err)
 		return nil, err
@@ -204,6 +216,19 @@ func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presi
 		st.upstreamFirst.CompareAndSwap(0, int64(time.Since(st.start)))
 	}
 	return resp, nil
+}
+
+// failReply answers with an S3 error inside the span of its WGOR call.
+func (h *Handler) failReply(ctx context.Context, rs *responder, err error) error {
+	if !h.tracing() {
+		return rs.fail(ctx, err)
+	}
+	ctx, sp := h.cfg.tracer.Start(ctx, "objectlambda.WriteGetObjectResponse")
+	werr := rs.fail(ctx, err)
+	status, code, _ := rs.result()
+	sp.SetAttributes(slog.Int("http.status_code", status), slog.String("objectlambda.error_code", code))
+	sp.End(werr)
+	return werr
 }
 
 // markResponse records when the reply started.

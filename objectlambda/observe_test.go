@@ -43,6 +43,8 @@ func TestMetricsOfRequests(t *testing.T) {
 	assert.Equal(t, 503, failed.StatusCode)
 	assert.Equal(t, "SlowDown", failed.ErrorCode)
 	assert.Equal(t, 503, failed.UpstreamStatus)
+	assert.Positive(t, failed.UpstreamFirstByte, "an error answer's time counts as the upstream's first byte")
+	assert.GreaterOrEqual(t, failed.FirstResponseByte, failed.UpstreamFirstByte)
 	assert.Equal(t, 2, failed.Retries, "the retries of a fetch that finally failed are counted")
 	assert.Error(t, failed.Err)
 	assert.NoError(t, failed.ReplyErr, "the error reply itself was delivered")

@@ -116,7 +116,7 @@ func (w *wrapped) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if ferr != nil && !tr.answered.Load() {
 		c := ev.GetObjectContext
 		rs := newResponder(h.wgor, c.OutputRoute, c.OutputToken)
-		werr := rs.fail(ctx, ferr)
+		werr := h.failReply(ctx, rs, ferr)
 		status, code, _ := rs.result()
 		h.logRequest(ctx, ev, OpGetObject, start, status, code, 0, 0, ferr, werr)
 		if werr != nil {

@@ -251,6 +251,20 @@ func TestErrorStatus(t *testing.T) {
 			} else {
 				assert.Equal(t, codes.Unset, root.Status.Code, "4xx leaves a server span Unset")
 			}
+			// The error reply is a WGOR call like any other, in its own span
+			// under the request.
+			reply, ok := spans["objectlambda.WriteGetObjectResponse"]
+			require.True(t, ok, "the error reply has its WGOR span")
+			assert.Equal(t, root.SpanContext.SpanID(), reply.Parent.SpanID())
+			wa := attrs(reply)
+			assert.Equal(t, tt.status, wa["http.status_code"].AsInt64())
+			assert.Equal(t, tt.code, wa["objectlambda.error_code"].AsString())
+			assert.Equal(t, codes.Unset, reply.Status.Code, "delivering an error reply is a success")
+			if tt.failed == "objectlambda.fetch" {
+				assert.Equal(t, tt.status, attrs(spans["objectlambda.fetch"])["http.status_code"].AsInt64(),
+					"the fetch span carries the upstream's status")
+			}
+
 			failed := spans[tt.failed]
 			assert.Equal(t, codes.Error, failed.Status.Code, tt.failed)
 			assert.NotEmpty(t, failed.Status.Description)
