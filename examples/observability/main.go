@@ -27,6 +27,7 @@ import (
 	"github.com/objectlambda/sdk-go/objectlambda/emf"
 	"github.com/objectlambda/sdk-go/objectlambda/otelobjectlambda"
 	"github.com/objectlambda/sdk-go/transform/redact"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -69,9 +70,12 @@ func options(ctx context.Context, stdout, stderr io.Writer) ([]objectlambda.Opti
 	), tp, nil
 }
 
-// tracerProvider batches spans to the OTLP/HTTP endpoint named by the
-// standard OTEL_EXPORTER_OTLP_* variables. Its default sampler keeps
-// Lambda's sampling decision when the request continues an X-Ray trace.
+// tracerProvider exports spans to the OTLP/HTTP endpoint named by the
+// standard OTEL_EXPORTER_OTLP_* variables. The InvocationProcessor keeps a
+// request's spans until FlushAfterRequest exports them on the invocation's
+// goroutine (no background goroutine for Lambda to freeze). Its default
+// sampler keeps Lambda's sampling decision when the request continues an
+// X-Ray trace.
 func tracerProvider(ctx context.Context) (*sdktrace.TracerProvider, error) {
 	exp, err := otlptracehttp.New(ctx)
 	if err != nil {
@@ -86,7 +90,10 @@ func tracerProvider(ctx context.Context) (*sdktrace.TracerProvider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("OpenTelemetry resource: %w", err)
 	}
-	return sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res)), nil
+	return sdktrace.NewTracerProvider(
+		sdktrace.WithSpanProcessor(otelobjectlambda.NewInvocationProcessor(exp)),
+		sdktrace.WithResource(res),
+	), nil
 }
 
 // lambdaAttributes describes the function from the variables Lambda sets.
@@ -112,11 +119,18 @@ func lambdaAttributes() []attribute.KeyValue {
 }
 
 func main() {
+	// OpenTelemetry reports export failures to its error handler; send them
+	// to the JSON log like everything else (scrubbed: an error may quote a
+	// URL).
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		logger.Warn("opentelemetry", "error", otelobjectlambda.Scrub(err.Error()))
+	}))
 	// The provider is never shut down: objectlambda.Start does not return,
 	// and every request's spans are flushed before its invocation ends.
 	opts, _, err := options(context.Background(), os.Stdout, os.Stderr)
 	if err != nil {
-		slog.Error("observability: configuration", "error", err)
+		logger.Error("observability: configuration", "error", err)
 		os.Exit(1)
 	}
 	objectlambda.Start(opts...)

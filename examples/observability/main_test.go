@@ -306,10 +306,10 @@ func TestSignals(t *testing.T) {
 			spans: []string{spanFetch, spanTransform, spanWGOR}},
 		{name: "Range GET", key: "notes.txt", rng: "bytes=9-18", wantBody: "[REDACTED]", status: 206, upstream: 200, bytesIn: len(text),
 			spans: []string{spanFetch, spanTransform, spanWGOR}},
-		// The error reply is one WGOR call too, but without a span of its
-		// own: the fetch span carries the failure.
+		// The error reply is one WGOR call too, with its span; the fetch
+		// span carries the failure.
 		{name: "missing key", key: "missing.txt", status: 404, code: "NoSuchKey", upstream: 404,
-			spans: []string{spanFetch}},
+			spans: []string{spanFetch, spanWGOR}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -385,8 +385,8 @@ func TestSignals(t *testing.T) {
 				case spanFetch:
 					assert.Equal(t, tracepb.Span_SPAN_KIND_CLIENT, sp.Kind)
 					assert.Equal(t, "GET", sp.Attrs["http.method"])
+					assert.EqualValues(t, tt.upstream, sp.Attrs["http.status_code"])
 					if tt.code == "" {
-						assert.EqualValues(t, tt.upstream, sp.Attrs["http.status_code"])
 						assert.Equal(t, tracepb.Status_STATUS_CODE_UNSET, sp.Status)
 					} else {
 						assert.Equal(t, tt.code, sp.Attrs["objectlambda.error_code"])
@@ -399,6 +399,10 @@ func TestSignals(t *testing.T) {
 				case spanWGOR:
 					assert.Equal(t, tracepb.Span_SPAN_KIND_CLIENT, sp.Kind)
 					assert.EqualValues(t, tt.status, sp.Attrs["http.status_code"])
+					assert.Equal(t, tracepb.Status_STATUS_CODE_UNSET, sp.Status, "the reply was delivered")
+					if tt.code != "" {
+						assert.Equal(t, tt.code, sp.Attrs["objectlambda.error_code"])
+					}
 				}
 			}
 			assert.Equal(t, "observability-test", root.Resource["service.name"])
