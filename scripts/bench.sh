@@ -77,6 +77,9 @@ bench encryption ./encryption '^Benchmark(Encrypt|Decrypt)$' 1s
 bench encryption-memory ./encryption '^BenchmarkMemory256MiB$' 1x
 bench cse-get ./objectlambda '^BenchmarkCSEGet$' 1s
 bench presign ./presign . 1s
+bench observability ./objectlambda/otelobjectlambda '^BenchmarkGetObject$' 1000x
+bench observability-parts ./objectlambda/otelobjectlambda '^BenchmarkSpan$' 1s
+bench observability-emf ./objectlambda/emf '^BenchmarkObserveRequest$' 1s
 
 # Release-style bootstrap (stripped), next to the test build measured above.
 bindir="${raw}/bin"
@@ -163,6 +166,23 @@ EOF
 	echo "A whole GetObject through the handler, plain vs decrypting (\`x-plain\`: time ÷ the plain GET's):"
 	echo
 	table "${raw}/cse-get.txt"
+	echo
+	cat <<EOF
+## Observability
+
+The GET path with metrics, traces and logs off and on (see docs/observability.md
+for the set-ups): medians per request and the median of paired differences to
+"off" (\`*-extra-µs\`, \`*-overhead-%\`), for an upstream answering at once, after
+1 ms and after 10 ms.
+
+EOF
+	table "${raw}/observability.txt"
+	echo
+	echo "The parts alone: one request's spans (\`BenchmarkSpan\`) and one EMF line:"
+	echo
+	table "${raw}/observability-parts.txt"
+	echo
+	table "${raw}/observability-emf.txt"
 	echo
 	echo "## All results"
 	echo
