@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/hex"
@@ -49,24 +48,6 @@ const (
 	spanTransform = "objectlambda.transform"
 	spanWGOR      = "objectlambda.WriteGetObjectResponse"
 )
-
-// syncBuffer is a bytes.Buffer that the function writes while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // jsonLine returns the first JSON line of out whose field key is value,
 // decoded and as printed.
@@ -228,7 +209,7 @@ type signals struct {
 
 // await waits until the EMF line, the log line and (when wantSpans > 0) that
 // many spans of request reqID have arrived.
-func await(t *testing.T, stdout, stderr *syncBuffer, rcv *receiver, reqID string, wantSpans int) signals {
+func await(t *testing.T, stdout, stderr *objectlambdatest.Buffer, rcv *receiver, reqID string, wantSpans int) signals {
 	t.Helper()
 	var s signals
 	require.Eventually(t, func() bool {
@@ -283,7 +264,7 @@ func TestSignals(t *testing.T) {
 	rcv := newReceiver(t)
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", rcv.URL)
 	t.Setenv("AWS_LAMBDA_FUNCTION_NAME", "observability-test")
-	var stdout, stderr syncBuffer
+	var stdout, stderr objectlambdatest.Buffer
 	opts, tp, err := options(context.Background(), &stdout, &stderr)
 	require.NoError(t, err)
 	require.NotNil(t, tp, "an OTLP endpoint is set, so spans are exported")
@@ -433,7 +414,7 @@ func mustJSON(v any) string {
 func TestContinuesLambdaTrace(t *testing.T) {
 	rcv := newReceiver(t)
 	t.Setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", rcv.URL+"/v1/traces")
-	var stdout, stderr syncBuffer
+	var stdout, stderr objectlambdatest.Buffer
 	opts, tp, err := options(context.Background(), &stdout, &stderr)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, tp.Shutdown(context.Background())) })
@@ -499,7 +480,7 @@ func TestContinuesLambdaTrace(t *testing.T) {
 func TestWithoutEndpoint(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "")
 	t.Setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "")
-	var stdout, stderr syncBuffer
+	var stdout, stderr objectlambdatest.Buffer
 	opts, tp, err := options(context.Background(), &stdout, &stderr)
 	require.NoError(t, err)
 	assert.Nil(t, tp)
@@ -520,7 +501,7 @@ func TestWithoutEndpoint(t *testing.T) {
 // endpoint in its environment, and reads what it printed.
 func TestBootstrapUnderRIE(t *testing.T) {
 	rcv := newReceiver(t)
-	var printed syncBuffer
+	var printed objectlambdatest.Buffer
 	bootstrap := objectlambdatest.BuildBootstrap(t, ".")
 	ap := objectlambdatest.New(t, samtemplate.AccessPoint(t, "template.yaml",
 		objectlambdatest.WithBootstrap(bootstrap),

@@ -30,24 +30,6 @@ import (
 	"go.uber.org/goleak"
 )
 
-// leakLog collects every log line of a test run.
-type leakLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *leakLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *leakLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // leakSpyKeyring records the data keys it unwraps, so the scan can look for them.
 type leakSpyKeyring struct {
 	encryption.Keyring
@@ -105,7 +87,7 @@ func (leakFailReader) Read([]byte) (int, error) {
 // the SSE-C key, the wrapping and data keys, and the plaintext markers.
 func TestE2ENoSecretsInLogs(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
-	logs := &leakLog{}
+	logs := &Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	wrapKey := leakRandom(32)

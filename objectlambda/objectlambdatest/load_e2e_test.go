@@ -78,24 +78,6 @@ func openFileLimit() int {
 	return 0
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // loadSizes are the object sizes, cycled over the requests (mean ≈ 130 KiB).
 var loadSizes = []int{0, 1, 1 << 10, 16 << 10, 64 << 10, 100_000, 256 << 10, 512 << 10}
 
@@ -109,7 +91,7 @@ func TestE2ELoad(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	// The access point's own log (store errors, aborted relays) and the
 	// handler's warnings are shown when the test fails; they hold no secrets.
-	apLog := &syncBuffer{}
+	apLog := &objectlambdatest.Buffer{}
 	logger := slog.New(slog.NewTextHandler(apLog, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ap := objectlambdatest.New(t, objectlambdatest.WithLogger(logger), objectlambdatest.WithHandler(
 		objectlambda.WithTransform(sameLength()),

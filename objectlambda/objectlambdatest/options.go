@@ -138,8 +138,8 @@ func WithFunctionEnv(kv ...string) Option {
 // standard error (its log lines, EMF metrics) interleaved with the
 // emulator's own lines (START, END and REPORT of each invocation). Writes
 // come from another goroutine while the test runs, so w must be safe for
-// concurrent use if the test reads it before the access point is closed; an
-// error from w is ignored. An in-process function writes wherever its own
+// concurrent use if the test reads it before the access point is closed
+// (Buffer is); an error from w is ignored. An in-process function writes wherever its own
 // code says.
 func WithFunctionOutput(w io.Writer) Option { return func(c *config) { c.functionOut = w } }
 

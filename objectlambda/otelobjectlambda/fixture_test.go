@@ -1,7 +1,6 @@
 package otelobjectlambda_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -18,8 +17,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/objectlambda/sdk-go/objectlambda"
+	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel"
 )
 
 // Secrets of the fixture's events: none may appear in spans, metrics or logs.
@@ -70,38 +71,20 @@ func (f *fakeWGOR) Calls() []wgorCall {
 	return append([]wgorCall(nil), f.calls...)
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // fixture is a TLS upstream standing in for S3 behind the presigned URL, and
 // a fake WGOR client, around a real objectlambda.Handler.
 type fixture struct {
 	t        testing.TB
 	upstream *httptest.Server
 	wgor     *fakeWGOR
-	logs     *syncBuffer
+	logs     *objectlambdatest.Buffer
 	h        *objectlambda.Handler
 }
 
 // newFixture serves GETs of any key with serve, and builds a handler with
 // opts after the fixture's own.
 func newFixture(t testing.TB, serve http.HandlerFunc, opts ...objectlambda.Option) *fixture {
-	f := &fixture{t: t, wgor: &fakeWGOR{}, logs: &syncBuffer{}}
+	f := &fixture{t: t, wgor: &fakeWGOR{}, logs: &objectlambdatest.Buffer{}}
 	f.upstream = httptest.NewTLSServer(serve)
 	t.Cleanup(f.upstream.Close)
 	pool := x509.NewCertPool()
@@ -181,3 +164,35 @@ func (f *fixture) get(ctx context.Context, key string) {
 
 // secrets are the strings that must never leave the function.
 var secrets = []string{testToken, testSignature, testSession, "ASIACALLER/20260101", "X-Amz-Signature=" + testSignature[:8]}
+
+// otelErrors collects what OpenTelemetry's (global) error handler receives.
+type otelErrors struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+// captureOTelErrors installs an otelErrors as the error handler for the
+// test and puts the previous one back after it.
+func captureOTelErrors(t *testing.T) *otelErrors {
+	c := &otelErrors{}
+	prev := otel.GetErrorHandler()
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.errs = append(c.errs, err)
+	}))
+	t.Cleanup(func() { otel.SetErrorHandler(prev) })
+	return c
+}
+
+func (c *otelErrors) errors() []error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]error(nil), c.errs...)
+}
+
+func (c *otelErrors) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.errs = nil
+}

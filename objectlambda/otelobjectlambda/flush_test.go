@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
@@ -77,15 +75,7 @@ func (f flushFunc) ForceFlush(ctx context.Context) error { return f(ctx) }
 // timeout, and a failure goes to OpenTelemetry's error handler with the
 // request id.
 func TestFlushAfterRequestBounds(t *testing.T) {
-	var mu sync.Mutex
-	var handled []error
-	prev := otel.GetErrorHandler()
-	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		handled = append(handled, err)
-	}))
-	t.Cleanup(func() { otel.SetErrorHandler(prev) })
+	handled := captureOTelErrors(t)
 
 	boom := errors.New("collector unreachable")
 	for _, tc := range []struct {
@@ -99,9 +89,7 @@ func TestFlushAfterRequestBounds(t *testing.T) {
 		{name: "failure is handled", timeout: time.Second, err: boom, maxBudget: time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mu.Lock()
-			handled = nil
-			mu.Unlock()
+			handled.reset()
 			var budget time.Duration
 			calls := 0
 			o := otelobjectlambda.FlushAfterRequest(flushFunc(func(ctx context.Context) error {
@@ -115,15 +103,14 @@ func TestFlushAfterRequestBounds(t *testing.T) {
 			assert.Equal(t, 1, calls)
 			assert.LessOrEqual(t, budget, tc.maxBudget)
 			assert.Positive(t, budget)
-			mu.Lock()
-			defer mu.Unlock()
+			errs := handled.errors()
 			if tc.err == nil {
-				assert.Empty(t, handled)
+				assert.Empty(t, errs)
 				return
 			}
-			require.Len(t, handled, 1)
-			assert.ErrorIs(t, handled[0], boom)
-			assert.Contains(t, handled[0].Error(), `"req-1"`)
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], boom)
+			assert.Contains(t, errs[0].Error(), `"req-1"`)
 		})
 	}
 }

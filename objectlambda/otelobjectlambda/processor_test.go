@@ -14,7 +14,6 @@ import (
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
@@ -151,15 +150,7 @@ func TestInvocationProcessorConcurrent(t *testing.T) {
 }
 
 func TestInvocationProcessorErrorsAndShutdown(t *testing.T) {
-	var mu sync.Mutex
-	var handled []error
-	prev := otel.GetErrorHandler()
-	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		handled = append(handled, err)
-	}))
-	t.Cleanup(func() { otel.SetErrorHandler(prev) })
+	handled := captureOTelErrors(t)
 
 	boom := errors.New("collector refused")
 	exp := &recordingExporter{fail: boom}
@@ -167,10 +158,9 @@ func TestInvocationProcessorErrorsAndShutdown(t *testing.T) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
 
 	endSpans(tp, 2) // a full queue: exported by OnEnd, the error handled
-	mu.Lock()
-	require.Len(t, handled, 1)
-	assert.ErrorIs(t, handled[0], boom)
-	mu.Unlock()
+	errs := handled.errors()
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], boom)
 
 	endSpans(tp, 1)
 	assert.ErrorIs(t, p.ForceFlush(t.Context()), boom, "ForceFlush returns its own export error")
