@@ -278,6 +278,9 @@ type cseDecryptor struct {
 	opts []encryption.Option
 }
 
+// Name names the transform in traces.
+func (*cseDecryptor) Name() string { return "encryption.decrypt" }
+
 // Properties: the body and its length change; byte i of the plaintext cannot
 // be fetched as byte i of the stored object.
 func (*cseDecryptor) Properties() transform.Properties { return transform.Properties{} }
@@ -420,6 +423,9 @@ type cseEncryptor struct {
 	opts    []encryption.Option
 }
 
+// Name names the transform in traces.
+func (*cseEncryptor) Name() string { return "encryption.encrypt" }
+
 func (*cseEncryptor) Properties() transform.Properties { return transform.Properties{} }
 
 // OutputLength implements transform.LengthStater: ciphertext is the
@@ -485,6 +491,9 @@ type cseRewrapper struct {
 	to   KeyringFunc
 	opts []encryption.Option
 }
+
+// Name names the transform in traces.
+func (*cseRewrapper) Name() string { return "encryption.rewrap" }
 
 // Properties: the body is untouched; only metadata changes.
 func (*cseRewrapper) Properties() transform.Properties {

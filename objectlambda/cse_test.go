@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -613,4 +614,46 @@ func TestCSENoSecretsInLogs(t *testing.T) {
 	}
 	assert.NotContains(t, logs, plainMarker, "plaintext leaked into the logs")
 	assert.NotContains(t, logs, testToken)
+}
+
+// TestCSESpans: decryption and encryption are traced like any transform,
+// one span each, in chain order, under the request span, with their own
+// share of the streaming time.
+func TestCSESpans(t *testing.T) {
+	stored := aesKeyring(t, 1, "stored")
+	plain := csePlaintext(100 << 10)
+	tests := []struct {
+		name string
+		opts []Option
+		want []string
+	}{
+		{name: "decrypt", opts: []Option{WithDecryption(stored)}, want: []string{"encryption.decrypt"}},
+		{name: "decrypt, transform, encrypt",
+			opts: []Option{WithDecryption(stored), WithTransform(appendSuffix("!")), WithEncryption(aesKeyring(t, 9, "caller"))},
+			want: []string{"encryption.decrypt", "transform.Func", "encryption.encrypt"}},
+		{name: "rewrap", opts: []Option{WithRewrap(stored, aesKeyring(t, 9, "caller"))}, want: []string{"encryption.rewrap"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tracer := &recordingTracer{}
+			hs, h := newHarness(t, append(tt.opts, WithTracer(tracer))...)
+			body, hdr := seal(t, stored, plain)
+			hs.put("doc", body, hdr)
+			_, err := invoke(t, h, hs.event("doc"))
+			require.NoError(t, err)
+			require.Equal(t, "200", hs.onlyCall(t).Header.Get("X-Amz-Fwd-Status"))
+			var names []string
+			for _, s := range tracer.recorded() {
+				if s.name != "objectlambda.transform" {
+					continue
+				}
+				names = append(names, s.attrs["objectlambda.transform"].String())
+				assert.Equal(t, "objectlambda.GetObject", s.parent)
+				assert.True(t, s.ended)
+				assert.NoError(t, s.err)
+				assert.Equal(t, slog.KindDuration, s.attrs["objectlambda.stream_time"].Kind())
+			}
+			assert.Equal(t, tt.want, names)
+		})
+	}
 }

@@ -65,12 +65,17 @@ func (f ObserverFunc) ObserveRequest(ctx context.Context, m *Metrics) { f(ctx, m
 
 // Tracer starts spans. The objectlambda package has no tracing dependency of
 // its own; package otelobjectlambda adapts OpenTelemetry to this interface.
-// Spans: "objectlambda.<Operation>" for the request, "objectlambda.fetch"
-// for the presigned fetch (with one "retry" event per extra attempt), one
-// "objectlambda.transform" per transform (decryption and encryption
-// included; attribute objectlambda.transform names it, and
-// objectlambda.stream_time is its own share of the streaming time), and
-// "objectlambda.WriteGetObjectResponse" for the reply upload.
+// Spans:
+//   - "objectlambda.<Operation>" for the request;
+//   - "objectlambda.fetch" for the presigned fetch, with one "retry" event
+//     per extra attempt;
+//   - one "objectlambda.transform" per transform, decryption and encryption
+//     included: attribute objectlambda.transform names it (its Name method's
+//     result, such as encryption.decrypt, encryption.encrypt or
+//     encryption.rewrap, or else its Go type) and objectlambda.stream_time
+//     is its own share of the streaming time;
+//   - "objectlambda.WriteGetObjectResponse" for the reply, an error reply
+//     included.
 type Tracer interface {
 	Start(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, Span)
 }

@@ -2,6 +2,7 @@ package objectlambda
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 
@@ -49,3 +50,65 @@ func TestMetricsOfRequests(t *testing.T) {
 	assert.Error(t, failed.Err)
 	assert.NoError(t, failed.ReplyErr, "the error reply itself was delivered")
 }
+
+// recordedSpan is one span of recordingTracer.
+type recordedSpan struct {
+	name   string
+	parent string
+	attrs  map[string]slog.Value
+	err    error
+	ended  bool
+}
+
+// recordingTracer records the spans the handler starts, for tests that do
+// not need OpenTelemetry.
+type recordingTracer struct {
+	mu    sync.Mutex
+	spans []*recordedSpan
+}
+
+type recordingSpanKey struct{}
+
+func (r *recordingTracer) Start(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, Span) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := &recordedSpan{name: name, attrs: map[string]slog.Value{}}
+	if p, ok := ctx.Value(recordingSpanKey{}).(*recordedSpan); ok {
+		s.parent = p.name
+	}
+	for _, a := range attrs {
+		s.attrs[a.Key] = a.Value
+	}
+	r.spans = append(r.spans, s)
+	return context.WithValue(ctx, recordingSpanKey{}, s), &recordingSpan{t: r, s: s}
+}
+
+func (r *recordingTracer) recorded() []recordedSpan {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]recordedSpan, len(r.spans))
+	for i, s := range r.spans {
+		out[i] = *s
+	}
+	return out
+}
+
+type recordingSpan struct {
+	t *recordingTracer
+	s *recordedSpan
+}
+
+func (s *recordingSpan) AddEvent(string, ...slog.Attr) {}
+func (s *recordingSpan) SetAttributes(attrs ...slog.Attr) {
+	s.t.mu.Lock()
+	defer s.t.mu.Unlock()
+	for _, a := range attrs {
+		s.s.attrs[a.Key] = a.Value
+	}
+}
+func (s *recordingSpan) End(err error) {
+	s.t.mu.Lock()
+	defer s.t.mu.Unlock()
+	s.s.err, s.s.ended = err, true
+}
+func (s *recordingSpan) TraceID() string { return "" }
