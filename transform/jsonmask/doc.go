@@ -4,9 +4,11 @@
 //
 // Why: JSON exports and event logs carry fields some readers must not see
 // (e-mail addresses, card numbers, passwords). Decoding a whole document
-// into memory does not scale to large objects; this package rewrites the
-// token stream (encoding/json's Decoder.Token) and never holds more than
-// one scalar value (JSON) or one line (NDJSON).
+// into memory does not scale to large objects; this package scans the
+// bytes with its own streaming tokenizer, rewrites the token stream as it
+// goes, and never holds more than one string or number (JSON) or one line
+// (NDJSON). It runs at a few hundred MB/s and allocates a fixed amount per
+// object, not per token.
 //
 // # Paths
 //
@@ -39,13 +41,15 @@
 // Output is valid, compact JSON: insignificant whitespace is removed,
 // strings are re-escaped (control characters, invalid UTF-8 as U+FFFD,
 // U+2028/2029) and numbers are kept exactly as written. Several top-level
-// values in a JSON document are written one per line; NDJSON keeps one
-// value per line, and blank lines stay blank. Content-Type is kept and
-// Length becomes -1.
+// values in a JSON document are written one per line; a top-level number
+// or literal must be followed by whitespace ("01" is invalid, not 0 and 1).
+// NDJSON keeps one value per line, and blank lines stay blank. Content-Type
+// is kept and Length becomes -1.
 //
 // Memory is bounded by WithMaxValueSize (8 MiB by default: the largest
 // single string or number in a JSON document, or the longest NDJSON line)
-// and WithMaxDepth (512 nested containers). The first 16 KiB of output are
+// and WithMaxDepth (512 nested containers, counted inside removed and
+// masked values too). The first 16 KiB of output are
 // held back, so a document that is invalid or over a limit early fails with
 // a proper S3 error (415 UnsupportedMediaType); later failures abort the
 // stream with an error wrapping ErrSyntax or ErrTooLarge.

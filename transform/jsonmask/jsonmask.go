@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"path"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
@@ -55,6 +54,8 @@ const (
 	// released, so that documents that fail early get a proper S3 error.
 	holdback = 16 << 10
 	outChunk = 32 << 10
+	// readChunk is the size of the input window (and of NDJSON reads).
+	readChunk = 64 << 10
 )
 
 // DefaultMaskValue replaces masked values.
@@ -206,16 +207,14 @@ func (m *Masker) Apply(_ context.Context, in *transform.Object) (*transform.Obje
 				"field masking needs a JSON or NDJSON object (Content-Type application/json or application/x-ndjson)")
 		}
 	}
-	r := &reader{m: m, ndjson: format == FormatNDJSON}
+	r := &reader{m: m, src: in.Body, ndjson: format == FormatNDJSON}
 	if r.ndjson {
-		r.lines = bufio.NewReaderSize(in.Body, 64<<10)
+		r.lines = bufio.NewReaderSize(in.Body, readChunk)
 	} else {
-		g := &guard{r: in.Body, max: int64(m.maxValue)}
-		r.dec = json.NewDecoder(g)
-		r.dec.UseNumber()
-		g.dec = r.dec
+		r.sc.maxTok = m.maxValue
+		r.sc.reset(make([]byte, 0, readChunk), false)
 	}
-	r.src = in.Body
+	r.sc.maxDepth = m.maxDepth
 	r.mach.init(m)
 	in.Body = r
 	in.Length = -1
@@ -239,35 +238,18 @@ func detect(contentType, key string) Format {
 	return FormatAuto
 }
 
-// guard fails reads when the decoder has buffered more than max bytes past
-// the start of the value it is scanning: one huge string or number must
-// not take all memory.
-type guard struct {
-	r    io.Reader
-	dec  *json.Decoder
-	read int64
-	max  int64
-}
-
-func (g *guard) Read(p []byte) (int, error) {
-	if g.read-g.dec.InputOffset() > g.max {
-		return 0, fmt.Errorf("%w: a JSON value is larger than %d bytes", ErrTooLarge, g.max)
-	}
-	n, err := g.r.Read(p)
-	g.read += int64(n)
-	return n, err
-}
-
-// reader pulls tokens and writes the masked document.
+// reader scans the upstream body and writes the masked document.
 type reader struct {
 	m      *Masker
 	src    io.Reader
 	ndjson bool
-	dec    *json.Decoder // JSON mode
-	lines  *bufio.Reader // NDJSON mode
-	line   []byte
-	lineNo int
+	sc     scanner
 	mach   machine
+
+	lines   *bufio.Reader // NDJSON mode
+	line    []byte
+	lineNo  int
+	readErr error // JSON mode: an upstream error that came with data
 
 	released bool // some output has been handed out
 	done     bool
@@ -325,6 +307,9 @@ func (r *reader) fail(err error) {
 	r.err = err
 }
 
+// step writes at least outChunk bytes of output, or up to the end or the
+// first error. It stops only between tokens, as the encoding/json version
+// did, so that the same failures are early (an S3 error) or late.
 func (r *reader) step() {
 	if r.ndjson {
 		r.stepNDJSON()
@@ -332,36 +317,55 @@ func (r *reader) step() {
 	}
 	target := len(r.mach.out) + outChunk
 	for len(r.mach.out) < target {
-		tok, err := r.dec.Token()
-		if errors.Is(err, io.EOF) {
-			if len(r.mach.stack) != 0 || r.mach.values == 0 {
-				r.fail(fmt.Errorf("%w: unexpected end of document", ErrSyntax))
+		kind, err := r.sc.next()
+		switch {
+		case err == errNeedMore:
+			if err := r.fill(); err != nil {
+				r.fail(err)
 				return
 			}
+			continue
+		case err != nil:
+			r.fail(err)
+			return
+		case kind == tokEOF:
 			r.done = true
 			return
 		}
-		if err != nil {
-			r.fail(classify(err))
-			return
-		}
-		if err := r.mach.token(tok); err != nil {
-			r.fail(err)
-			return
-		}
+		r.mach.token(kind, &r.sc)
 	}
 }
 
-// classify separates syntax errors from upstream read errors, which pass
-// through unchanged.
-func classify(err error) error {
-	var se *json.SyntaxError
-	var ue *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se), errors.As(err, &ue), errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("%w: %w", ErrSyntax, err)
+// fill drops the bytes the scanner is done with and reads more. The window
+// grows only while one token fills it, and the scanner stops a token at
+// maxTok bytes, so it stays below about twice WithMaxValueSize.
+func (r *reader) fill() error {
+	sc := &r.sc
+	if k := sc.keep(); k > 0 {
+		sc.buf = sc.buf[:copy(sc.buf, sc.buf[k:])]
+		sc.shift(k)
 	}
-	return err
+	if len(sc.buf) == cap(sc.buf) {
+		sc.buf = append(sc.buf, make([]byte, cap(sc.buf))...)[:len(sc.buf)]
+	}
+	for {
+		if r.readErr != nil {
+			return r.readErr
+		}
+		n, err := r.src.Read(sc.buf[len(sc.buf):cap(sc.buf)])
+		sc.buf = sc.buf[:len(sc.buf)+n]
+		if errors.Is(err, io.EOF) {
+			sc.eof = true
+			return nil
+		}
+		if err != nil {
+			// Scan what came with the error first, as encoding/json did.
+			r.readErr = err
+		}
+		if n > 0 {
+			return nil
+		}
+	}
 }
 
 func (r *reader) stepNDJSON() {
@@ -405,6 +409,10 @@ func (r *reader) readLine() ([]byte, error) {
 		case errors.Is(err, bufio.ErrBufferFull):
 			r.line = append(r.line, chunk...)
 		case errors.Is(err, io.EOF):
+			// The last line has no "\n" to spare: it gets max bytes.
+			if len(r.line)+len(chunk) > r.m.maxValue {
+				return nil, fmt.Errorf("%w: an NDJSON line is longer than %d bytes", ErrTooLarge, r.m.maxValue)
+			}
 			r.line = append(r.line, chunk...)
 			return r.line, io.EOF
 		default:
@@ -413,49 +421,37 @@ func (r *reader) readLine() ([]byte, error) {
 	}
 }
 
+// maskLine scans one NDJSON line, held whole in memory.
 func (r *reader) maskLine(line []byte) error {
 	if len(bytes.TrimSpace(line)) == 0 {
 		r.mach.out = append(r.mach.out, '\n') // blank lines are kept
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
+	r.sc.reset(line, true)
 	r.mach.reset()
 	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		kind, err := r.sc.next()
 		if err != nil {
-			return fmt.Errorf("%w: line %d: %w", ErrSyntax, r.lineNo, unwrapSyntax(err))
-		}
-		if err := r.mach.token(tok); err != nil {
 			return fmt.Errorf("line %d: %w", r.lineNo, err)
 		}
+		if kind == tokEOF {
+			break
+		}
+		r.mach.token(kind, &r.sc)
 		if r.mach.values > 1 {
 			return fmt.Errorf("%w: line %d holds more than one JSON value", ErrSyntax, r.lineNo)
 		}
-	}
-	if len(r.mach.stack) != 0 || r.mach.values != 1 {
-		return fmt.Errorf("%w: line %d is not a complete JSON value", ErrSyntax, r.lineNo)
 	}
 	r.mach.out = append(r.mach.out, '\n')
 	return nil
 }
 
-func unwrapSyntax(err error) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return errors.New("unexpected end of line")
-	}
-	return err
-}
-
-// machine rewrites a token stream.
+// machine rewrites the token stream: it follows the path of every value,
+// drops removed members and elements, and writes masks.
 type machine struct {
-	ps       *pathSet
-	maxDepth int
-	mask     []byte
-	rootSet  []state
+	ps      *pathSet
+	mask    []byte
+	rootSet []state
 
 	stack    []frame
 	next     []state // path states of the value about to start
@@ -464,6 +460,7 @@ type machine struct {
 	values   int     // complete top-level values
 	out      []byte
 	pool     [][]state
+	scratch  []byte // decoded keys and strings
 }
 
 type frame struct {
@@ -476,7 +473,6 @@ type frame struct {
 
 func (mc *machine) init(m *Masker) {
 	mc.ps = &m.paths
-	mc.maxDepth = m.maxDepth
 	mc.mask = m.maskValue
 	mc.rootSet = mc.ps.root()
 }
@@ -522,59 +518,76 @@ func (mc *machine) valueDone() {
 	}
 }
 
-func (mc *machine) token(tok json.Token) error {
-	d, isDelim := tok.(json.Delim)
+// key handles an object key: it decides whether the member is written,
+// masked or dropped.
+func (mc *machine) key(top *frame, sc *scanner) {
+	raw := sc.token()
+	name := raw[1 : len(raw)-1]
+	if !sc.plain {
+		mc.scratch = unquote(mc.scratch[:0], raw)
+		name = mc.scratch
+	}
+	child := mc.ps.stepKey(mc.newSet(), top.set, true, name, 0)
+	top.wantKey = false
+	act := mc.ps.action(child)
+	if act != actRemove {
+		mc.comma(top)
+		if sc.plain {
+			mc.out = append(mc.out, raw...)
+		} else {
+			mc.out = appendString(mc.out, name)
+		}
+		mc.out = append(mc.out, ':')
+	}
+	switch act {
+	case actRemove:
+		mc.skipNext = true
+	case actMask:
+		mc.out = append(mc.out, mc.mask...)
+		mc.skipNext = true
+	default:
+		mc.next = child
+		return
+	}
+	mc.pool = append(mc.pool, child)
+}
+
+// token consumes one token of the scanner.
+func (mc *machine) token(kind tokKind, sc *scanner) {
+	open := kind == tokObjectStart || kind == tokArrayStart
+	isClose := kind == tokObjectEnd || kind == tokArrayEnd
 	if mc.skip > 0 {
-		if isDelim {
-			if d == '{' || d == '[' {
-				mc.skip++
-			} else if mc.skip--; mc.skip == 0 {
+		if open {
+			mc.skip++
+		} else if isClose {
+			if mc.skip--; mc.skip == 0 {
 				mc.valueDone()
 			}
 		}
-		return nil
+		return
 	}
 	var top *frame
 	if len(mc.stack) > 0 {
 		top = &mc.stack[len(mc.stack)-1]
 	}
 	if top != nil && !top.array && top.wantKey {
-		if isDelim { // '}'
+		if kind == tokObjectEnd {
 			mc.out = append(mc.out, '}')
 			mc.pop()
 			mc.valueDone()
-			return nil
+			return
 		}
-		key, _ := tok.(string)
-		child := mc.ps.step(mc.newSet(), top.set, true, key, 0)
-		top.wantKey = false
-		switch mc.ps.action(child) {
-		case actRemove:
-			mc.skipNext = true
-		case actMask:
-			mc.comma(top)
-			mc.out = appendString(mc.out, key)
-			mc.out = append(mc.out, ':')
-			mc.out = append(mc.out, mc.mask...)
-			mc.skipNext = true
-		default:
-			mc.comma(top)
-			mc.out = appendString(mc.out, key)
-			mc.out = append(mc.out, ':')
-			mc.next = child
-			return nil
-		}
-		mc.pool = append(mc.pool, child)
-		return nil
+		mc.key(top, sc)
+		return
 	}
 	if top != nil && top.array && !mc.skipNext {
-		if isDelim && d == ']' {
+		if kind == tokArrayEnd {
 			mc.out = append(mc.out, ']')
 			mc.pop()
 			mc.valueDone()
-			return nil
+			return
 		}
-		child := mc.ps.step(mc.newSet(), top.set, false, "", top.idx)
+		child := mc.ps.stepKey(mc.newSet(), top.set, false, nil, top.idx)
 		top.idx++
 		switch mc.ps.action(child) {
 		case actRemove:
@@ -593,12 +606,12 @@ func (mc *machine) token(tok json.Token) error {
 	}
 	if mc.skipNext {
 		mc.skipNext = false
-		if isDelim {
+		if open {
 			mc.skip = 1
 		} else {
 			mc.valueDone()
 		}
-		return nil
+		return
 	}
 	set := mc.next
 	mc.next = nil
@@ -608,91 +621,22 @@ func (mc *machine) token(tok json.Token) error {
 		}
 		set = mc.rootSet
 	}
-	if isDelim {
-		if len(mc.stack) >= mc.maxDepth {
-			return fmt.Errorf("%w: nesting deeper than %d", ErrTooLarge, mc.maxDepth)
+	if open {
+		c := byte('{')
+		if kind == tokArrayStart {
+			c = '['
 		}
-		mc.out = append(mc.out, byte(d))
-		mc.stack = append(mc.stack, frame{array: d == '[', wantKey: d == '{', set: set})
-		return nil
+		mc.out = append(mc.out, c)
+		mc.stack = append(mc.stack, frame{array: c == '[', wantKey: c == '{', set: set})
+		return
 	}
-	mc.out = appendScalar(mc.out, tok)
+	if kind == tokString {
+		mc.out = appendRawString(mc.out, sc.token(), sc.plain, &mc.scratch)
+	} else {
+		mc.out = append(mc.out, sc.token()...)
+	}
 	if top != nil && set != nil {
 		mc.pool = append(mc.pool, set)
 	}
 	mc.valueDone()
-	return nil
-}
-
-func appendScalar(dst []byte, tok json.Token) []byte {
-	switch v := tok.(type) {
-	case string:
-		return appendString(dst, v)
-	case json.Number:
-		return append(dst, v...)
-	case bool:
-		if v {
-			return append(dst, "true"...)
-		}
-		return append(dst, "false"...)
-	case nil:
-		return append(dst, "null"...)
-	case float64: // not produced with UseNumber; kept for safety
-		b, _ := json.Marshal(v)
-		return append(dst, b...)
-	}
-	return append(dst, "null"...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string. Control characters are escaped,
-// invalid UTF-8 becomes U+FFFD (as encoding/json does), and HTML characters
-// are left alone.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && w == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += w
-			start = i
-			continue
-		}
-		i += w
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -178,6 +178,11 @@ func (ps *pathSet) root() []state {
 // step returns the states after descending into key (isKey) or index idx,
 // appended to dst[:0].
 func (ps *pathSet) step(dst, set []state, isKey bool, key string, idx int) []state {
+	return ps.stepKey(dst, set, isKey, []byte(key), idx)
+}
+
+// stepKey is step with the key as bytes, as the scanner has it.
+func (ps *pathSet) stepKey(dst, set []state, isKey bool, key []byte, idx int) []state {
 	dst = dst[:0]
 	for _, s := range set {
 		p, i := ps.split(s)
@@ -189,7 +194,7 @@ func (ps *pathSet) step(dst, set []state, isKey bool, key string, idx int) []sta
 		case segDeep:
 			dst = addState(dst, s)
 		case segKey:
-			if isKey && sg.key == key {
+			if isKey && sg.key == string(key) {
 				dst = addState(dst, mkState(p, i+1))
 			}
 		case segAnyKey:
