@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/objectlambda/sdk-go/transform"
@@ -31,15 +32,53 @@ func benchData(ndjson bool) []byte {
 	return b.Bytes()
 }
 
-func BenchmarkMask(b *testing.B) {
-	for _, nd := range []bool{false, true} {
-		data := benchData(nd)
-		base := transformtest.CopyBaseline(data)
-		name, format, prefix := "json", FormatJSON, "[*]."
-		if nd {
-			name, format, prefix = "ndjson", FormatNDJSON, ""
+// benchSmallLines is NDJSON made of many short lines: the per-line cost
+// (line split, scanner and machine reset) dominates.
+func benchSmallLines() []byte {
+	var b bytes.Buffer
+	for i := 0; b.Len() < 4<<20; i++ {
+		fmt.Fprintf(&b, "{\"id\":%d,\"password\":\"p%d\"}\n", i, i)
+	}
+	return b.Bytes()
+}
+
+// benchEscapes is a JSON array of long strings full of escapes and
+// non-ASCII text: the decode and re-escape path of strings.
+func benchEscapes() []byte {
+	const piece = `line \"one\"\n\ttab \u00e9t\u00e9 caf\u00e9 \ud83d\ude00 \\ back\/slash 日本語 ü \u2028 `
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i := 0; b.Len() < 4<<20; i++ {
+		if i > 0 {
+			b.WriteByte(',')
 		}
-		b.Run(name+"/io.Copy", func(b *testing.B) {
+		fmt.Fprintf(&b, `{"id":%d,"text":"%s","password":"%s"}`, i, strings.Repeat(piece, 12), piece)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+type benchCase struct {
+	name   string
+	data   []byte
+	format Format
+	paths  []Option
+}
+
+func benchCases() []benchCase {
+	return []benchCase{
+		{"json", benchData(false), FormatJSON, []Option{Remove("[*].user.email", "**.password"), Mask("[*].items[*].card")}},
+		{"ndjson", benchData(true), FormatNDJSON, []Option{Remove("user.email", "**.password"), Mask("items[*].card")}},
+		{"ndjson-small-lines", benchSmallLines(), FormatNDJSON, []Option{Remove("password")}},
+		{"json-escapes", benchEscapes(), FormatJSON, []Option{Remove("[*].password")}},
+	}
+}
+
+func BenchmarkMask(b *testing.B) {
+	for _, c := range benchCases() {
+		data := c.data
+		base := transformtest.CopyBaseline(data)
+		b.Run(c.name+"/io.Copy", func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -48,8 +87,32 @@ func BenchmarkMask(b *testing.B) {
 				}
 			}
 		})
-		m := MustNew(Remove(prefix+"user.email", "**.password"), Mask(prefix+"items[*].card"), WithFormat(format))
-		b.Run(name+"/mask", func(b *testing.B) {
+		m := MustNew(append(c.paths, WithFormat(c.format))...)
+		b.Run(c.name+"/mask", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := transform.Run(b.Context(), m, transformtest.Input{Body: data}.Object(nil))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, out.Body); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(base), "x-copy")
+		})
+	}
+}
+
+// BenchmarkLegacyMask runs the encoding/json version this package used
+// before its scanner (legacy_test.go) on the same cases, for comparison.
+func BenchmarkLegacyMask(b *testing.B) {
+	for _, c := range benchCases() {
+		data := c.data
+		base := transformtest.CopyBaseline(data)
+		m := legacyMasker{MustNew(append(c.paths, WithFormat(c.format))...)}
+		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
