@@ -337,8 +337,8 @@ func (r *reader) step() {
 }
 
 // fill drops the bytes the scanner is done with and reads more. The window
-// grows only while one token fills it, and the scanner stops a token at
-// maxTok bytes, so it stays below about twice WithMaxValueSize.
+// grows only while one token fills it, and the scanner gives up on a token
+// at maxTok+1 bytes, so the window never exceeds maxTok+1+readChunk.
 func (r *reader) fill() error {
 	sc := &r.sc
 	if k := sc.keep(); k > 0 {
@@ -346,7 +346,8 @@ func (r *reader) fill() error {
 		sc.shift(k)
 	}
 	if len(sc.buf) == cap(sc.buf) {
-		sc.buf = append(sc.buf, make([]byte, cap(sc.buf))...)[:len(sc.buf)]
+		grown := make([]byte, len(sc.buf), min(2*cap(sc.buf), sc.maxTok+1+readChunk))
+		sc.buf = grown[:copy(grown, sc.buf)]
 	}
 	for {
 		if r.readErr != nil {
