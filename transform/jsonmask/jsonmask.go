@@ -209,6 +209,8 @@ func (m *Masker) Apply(_ context.Context, in *transform.Object) (*transform.Obje
 	}
 	r := &reader{m: m, src: in.Body, ndjson: format == FormatNDJSON}
 	if r.ndjson {
+		// A line is read whole and is at most maxValue bytes, so the
+		// scanner needs no limit of its own (sc.maxTok stays 0).
 		r.lines = bufio.NewReaderSize(in.Body, readChunk)
 	} else {
 		r.sc.maxTok = m.maxValue

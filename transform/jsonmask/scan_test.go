@@ -219,3 +219,20 @@ func TestAllocationsPerObject(t *testing.T) {
 	a, b := run(small), run(large)
 	assert.LessOrEqual(t, b, a+10, "allocations for 10x the objects: %v vs %v", b, a)
 }
+
+// TestUpstreamTruncation: an upstream io.ErrUnexpectedEOF (a body cut
+// short) is passed on as it is in both formats. The encoding/json version
+// reported it as ErrSyntax (415 "not valid JSON") in JSON mode only.
+func TestUpstreamTruncation(t *testing.T) {
+	for _, f := range []Format{FormatJSON, FormatNDJSON} {
+		obj := transformtest.Input{}.Object(nil)
+		obj.Body = io.MultiReader(strings.NewReader(`{"a":1,"b":"x`), errReader{io.ErrUnexpectedEOF})
+		out, err := transform.Run(t.Context(), MustNew(Remove("a"), WithFormat(f)), obj)
+		require.NoError(t, err)
+		_, err = io.ReadAll(out.Body)
+		require.ErrorIs(t, err, io.ErrUnexpectedEOF, f)
+		assert.NotErrorIs(t, err, ErrSyntax, f)
+		_, isS3 := s3err.As(err)
+		assert.False(t, isS3, f)
+	}
+}
