@@ -31,6 +31,9 @@ func (discardExporter) Shutdown(context.Context) error                          
 // variant, in a random order so that machine noise hits all of them alike:
 //
 //   - off: no observer, no tracer, the summary log discarded;
+//   - control: "off" again, on its own servers and connections: its
+//     difference to "off" is the noise floor of the comparison (each set-up
+//     has its own upstream and connection, whose state differs a little);
 //   - noprovider: this package's Tracer with OpenTelemetry's global default
 //     provider (nothing configured), the summary log discarded;
 //   - unsampled: everything configured as in "on", but the invocation's
@@ -114,6 +117,7 @@ func benchmarkGetObject(b *testing.B, latency time.Duration, size int) {
 	}
 	runs := []*run{
 		{name: "off", f: newFixture(b, serve, discardLog), ctx: sampled},
+		{name: "control", f: newFixture(b, serve, discardLog), ctx: sampled},
 		{name: "noprovider", f: newFixture(b, serve, discardLog, objectlambda.WithTracer(otelobjectlambda.New())), ctx: sampled},
 		{name: "unsampled", f: newFixture(b, serve, everything(invocation)...), ctx: unsampled},
 		{name: "on", f: newFixture(b, serve, everything(invocation)...), ctx: sampled},
