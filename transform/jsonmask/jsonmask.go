@@ -53,7 +53,10 @@ const (
 	// holdback is how much output is kept back before the first byte is
 	// released, so that documents that fail early get a proper S3 error.
 	holdback = 16 << 10
-	outChunk = 32 << 10
+	// maxEmptyReads is how many reads in a row may return no bytes and no
+	// error before the upstream is declared stuck (as bufio does).
+	maxEmptyReads = 100
+	outChunk      = 32 << 10
 	// readChunk is the size of the input window (and of NDJSON reads).
 	readChunk = 64 << 10
 )
@@ -351,9 +354,14 @@ func (r *reader) fill() error {
 		grown := make([]byte, len(sc.buf), min(2*cap(sc.buf), sc.maxTok+1+readChunk))
 		sc.buf = grown[:copy(grown, sc.buf)]
 	}
-	for {
+	for empty := 0; ; empty++ {
 		if r.readErr != nil {
 			return r.readErr
+		}
+		if empty == maxEmptyReads {
+			// A reader that keeps returning nothing would otherwise hang
+			// the request until its deadline.
+			return fmt.Errorf("jsonmask: reading the object: %w", io.ErrNoProgress)
 		}
 		n, err := r.src.Read(sc.buf[len(sc.buf):cap(sc.buf)])
 		sc.buf = sc.buf[:len(sc.buf)+n]

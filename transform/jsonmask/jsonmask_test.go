@@ -247,3 +247,23 @@ func TestHugeArrayBoundedBuffer(t *testing.T) {
 	assert.Equal(t, n, bytes.Count(res.Body, []byte(`{"id":12345}`)))
 	assert.NotContains(t, string(res.Body[:1000]), "secret")
 }
+
+// stuckReader returns no bytes and no error, for ever.
+type stuckReader struct{}
+
+func (stuckReader) Read([]byte) (int, error) { return 0, nil }
+
+// TestStuckUpstream: an upstream that makes no progress fails the stream
+// instead of hanging it, in both formats.
+func TestStuckUpstream(t *testing.T) {
+	for _, f := range []Format{FormatJSON, FormatNDJSON} {
+		t.Run(string(f), func(t *testing.T) {
+			obj := transformtest.Input{ContentType: "application/json"}.Object(nil)
+			obj.Body = io.MultiReader(strings.NewReader(`{"a":`), stuckReader{})
+			out, err := transform.Run(t.Context(), MustNew(Remove("a"), WithFormat(f)), obj)
+			require.NoError(t, err)
+			_, err = io.ReadAll(out.Body)
+			assert.ErrorIs(t, err, io.ErrNoProgress)
+		})
+	}
+}
