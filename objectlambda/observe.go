@@ -9,7 +9,6 @@ import (
 
 	"github.com/objectlambda/sdk-go/internal/scrub"
 	"github.com/objectlambda/sdk-go/presign"
-	"github.com/objectlambda/sdk-go/s3err"
 )
 
 // Metrics describes one finished request, for operators. Observers receive it
@@ -197,16 +196,12 @@ func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presi
 		// took are the upstream's figures.
 		var ue *presign.UpstreamError
 		if errors.As(err, &ue) {
-			status := ue.StatusCode
-			if e, ok := s3err.As(err); ok && status == 0 {
-				status = e.StatusCode
-			}
 			if st != nil {
-				st.upstreamStatus.Store(int64(status))
+				st.upstreamStatus.Store(int64(ue.StatusCode))
 				st.upstreamFirst.CompareAndSwap(0, int64(time.Since(st.start)))
 			}
 			if h.tracing() {
-				sp.SetAttributes(slog.Int("http.status_code", status))
+				sp.SetAttributes(slog.Int("http.status_code", ue.StatusCode))
 			}
 		}
 		sp.End(err)
