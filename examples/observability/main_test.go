@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"compress/gzip"
 	"context"
 	"encoding/hex"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -49,15 +47,13 @@ const (
 	spanWGOR      = "objectlambda.WriteGetObjectResponse"
 )
 
-// jsonLine returns the first JSON line of out whose field key is value,
-// decoded and as printed.
-func jsonLine(out, key, value string) (map[string]any, string, bool) {
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
+// jsonLine returns the first complete JSON line of out whose field key is
+// value, decoded and as printed.
+func jsonLine(out *objectlambdatest.Buffer, key, value string) (map[string]any, string, bool) {
+	for _, line := range out.Lines() {
 		var m map[string]any
-		if json.Unmarshal(sc.Bytes(), &m) == nil && m[key] == value {
-			return m, sc.Text(), true
+		if json.Unmarshal([]byte(line), &m) == nil && m[key] == value {
+			return m, line, true
 		}
 	}
 	return nil, "", false
@@ -214,8 +210,8 @@ func await(t *testing.T, stdout, stderr *objectlambdatest.Buffer, rcv *receiver,
 	var s signals
 	require.Eventually(t, func() bool {
 		var okE, okL bool
-		s.emf, s.emfLine, okE = jsonLine(stdout.String(), "RequestId", reqID)
-		s.log, s.logLine, okL = jsonLine(stderr.String(), "requestId", reqID)
+		s.emf, s.emfLine, okE = jsonLine(stdout, "RequestId", reqID)
+		s.log, s.logLine, okL = jsonLine(stderr, "requestId", reqID)
 		s.spans = rcv.request(reqID)
 		return okE && okL && len(s.spans) >= wantSpans
 	}, signalWait, 10*time.Millisecond, "request %s: stdout:\n%s\nstderr:\n%s\nspans: %+v", reqID, stdout, stderr, rcv.spans())
