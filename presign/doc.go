@@ -27,7 +27,8 @@
 // The check runs before any network traffic. Then, at connect time, the
 // [Client]'s dialer refuses loopback, private, link-local (including
 // 169.254.169.254 and fd00::/8), unspecified, multicast and other special
-// addresses for every host that is not an explicitly trusted endpoint, so a
+// addresses, and every IPv6 address outside global unicast (2000::/3, which
+// also excludes every form that embeds an IPv4 address), for every host that is not an explicitly trusted endpoint, so a
 // DNS name that resolves to an internal address gets nowhere. Redirects are
 // followed at most [MaxRedirects] times, only to the same scheme, host and
 // port, and each target is checked again. The client ignores proxy

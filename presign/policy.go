@@ -335,10 +335,21 @@ var extraForbidden = []netip.Prefix{
 	netip.MustParsePrefix("255.255.255.255/32"),
 }
 
+// ipv6GlobalUnicast is the only IPv6 space IANA hands out for public hosts.
+// Everything outside it is special: loopback, unspecified, IPv4-mapped,
+// -compatible and -translated forms (::ffff:0:a.b.c.d), NAT64, unique-local,
+// link-local, multicast and unassigned space. Refusing by what is allowed,
+// not by a list of what is not, closes every embedding of IPv4 we did not
+// think of.
+var ipv6GlobalUnicast = netip.MustParsePrefix("2000::/3")
+
 func forbiddenAddr(a netip.Addr) bool {
 	if !a.IsValid() || a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() ||
 		a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() || a.IsInterfaceLocalMulticast() ||
 		a.IsMulticast() {
+		return true
+	}
+	if a.Is6() && !ipv6GlobalUnicast.Contains(a) {
 		return true
 	}
 	for _, pf := range extraForbidden {

@@ -275,6 +275,10 @@ func TestCheckAddr(t *testing.T) {
 		"0.0.0.0", "0.1.2.3", "100.64.0.1", "224.0.0.1", "255.255.255.255", "240.0.0.1", "198.18.0.1",
 		"::1", "::", "fe80::1", "fd00:ec2::254", "fc00::1", "ff02::1", "::ffff:127.0.0.1",
 		"::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "fec0::1", "::127.0.0.1",
+		// IPv4-translated (RFC 2765 SIIT): ::ffff:0:a.b.c.d embeds any IPv4.
+		"::ffff:0:127.0.0.1", "::ffff:0:169.254.169.254", "::ffff:0:10.0.0.1",
+		// Outside IPv6 global unicast (2000::/3): reserved, never an S3 host.
+		"4000::1", "e000::1", "0100::1", "1::1", "64:ff9b:1::a9fe:a9fe",
 	} {
 		t.Run(a, func(t *testing.T) {
 			assert.ErrorIs(t, p.checkAddr(netip.MustParseAddr(a)), ErrForbiddenAddress)
