@@ -243,11 +243,21 @@ func (r *encodeReader) free() {
 	}
 }
 
-// Close returns the encoder to its pool; later Reads fail.
+// Close returns the encoder to its pool and closes the source; later Reads
+// fail.
 func (r *encodeReader) Close() error {
 	r.free()
 	if r.err == nil && !r.done {
 		r.err = io.ErrClosedPipe
+	}
+	return closeSource(r.src)
+}
+
+// closeSource closes a transform's input when it is an io.Closer, so that
+// closing the output releases everything below it.
+func closeSource(src io.Reader) error {
+	if c, ok := src.(io.Closer); ok {
+		return c.Close()
 	}
 	return nil
 }

@@ -414,3 +414,50 @@ func TestNegotiate(t *testing.T) {
 		assert.Equal(t, want, compress.Negotiate(in), "Accept-Encoding %q", in)
 	}
 }
+
+// closeCounter is an input body that counts its Close calls.
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+// TestCloseReachesTheInput: closing a transform's output closes its input,
+// read or not, so nothing below it stays open.
+func TestCloseReachesTheInput(t *testing.T) {
+	d, err := compress.Decompress()
+	require.NoError(t, err)
+	c, err := compress.Compress(compress.WithEncoding(compress.Gzip))
+	require.NoError(t, err)
+	data := bytes.Repeat([]byte("close me "), 1000)
+	tests := []struct {
+		name string
+		tr   transform.Transform
+		body []byte
+		hdr  http.Header
+		read bool
+	}{
+		{name: "decompress, unread", tr: d, body: gz(t, data), hdr: hdr("Content-Encoding", "gzip")},
+		{name: "decompress, read", tr: d, body: gz(t, data), hdr: hdr("Content-Encoding", "gzip"), read: true},
+		{name: "compress, unread", tr: c, body: data, hdr: hdr("Content-Type", "text/plain")},
+		{name: "compress, read", tr: c, body: data, hdr: hdr("Content-Type", "text/plain"), read: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obj := object(tt.body, "k.gz", tt.hdr)
+			obj.Request.Header.Set("Accept-Encoding", "gzip")
+			in := &closeCounter{Reader: obj.Body}
+			obj.Body = in
+			out, err := transform.Run(context.Background(), tt.tr, obj)
+			require.NoError(t, err)
+			if tt.read {
+				_, err := io.ReadAll(out.Body)
+				require.NoError(t, err)
+			}
+			require.Implements(t, (*io.Closer)(nil), out.Body)
+			require.NoError(t, out.Body.(io.Closer).Close())
+			assert.Equal(t, 1, in.closed)
+		})
+	}
+}

@@ -369,11 +369,12 @@ func (r *decodeReader) release() {
 	}
 }
 
-// Close releases the decoder. Reading to EOF or to an error also releases it.
+// Close releases the decoder and closes the source. Reading to EOF or to an
+// error also releases the decoder.
 func (r *decodeReader) Close() error {
 	r.release()
 	if r.err == nil {
 		r.err = errors.New("compress: read after Close")
 	}
-	return nil
+	return closeSource(r.src.r)
 }

@@ -70,6 +70,11 @@ func (t *Transformer) Apply(ctx context.Context, obj *transform.Object) (*transf
 		return nil, s3err.Wrap(err, http.StatusBadRequest, s3err.CodeInvalidArgument, err.Error())
 	}
 	data, err := t.readAll(obj)
+	// The input is consumed (or failed): release it now rather than when
+	// the pipeline ends.
+	if c, ok := obj.Body.(io.Closer); ok {
+		_ = c.Close()
+	}
 	if err != nil {
 		return nil, err
 	}

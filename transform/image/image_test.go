@@ -293,3 +293,30 @@ func TestOptions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, imagex.Params{Width: 0, Height: 10, Format: imagex.JPEG, Quality: 60}, p)
 }
+
+// closeCounter is an input body that counts its Close calls.
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+// TestInputClosedOnceConsumed: the image is read whole inside Apply, so the
+// input is released there, on success and on failure alike.
+func TestInputClosedOnceConsumed(t *testing.T) {
+	tr, err := imagex.New(imagex.Config{})
+	require.NoError(t, err)
+	for name, body := range map[string][]byte{
+		"a PNG":   encPNG(t, gradient(8, 8, false)),
+		"garbage": []byte("not an image"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			obj := object(body, "width=4", "")
+			in := &closeCounter{Reader: obj.Body}
+			obj.Body = in
+			_, _ = transform.Run(context.Background(), tr, obj)
+			assert.Equal(t, 1, in.closed)
+		})
+	}
+}
