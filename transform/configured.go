@@ -74,8 +74,11 @@ func (c *configured) get(payload []byte) (Transform, error) {
 	}
 	t, err := c.construct(payload)
 	if err != nil {
+		// The details (field names, values, Go types) stay in the cause, for
+		// the operator's log: the payload is the operator's configuration,
+		// and the caller sees only that it is wrong.
 		err = s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInvalidPayload,
-			fmt.Sprintf("the access point payload does not configure this function: %v", err))
+			"the access point payload does not configure this function")
 	}
 	c.mu.Lock()
 	if len(c.cache) >= maxConfigured {
