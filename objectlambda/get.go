@@ -1,21 +1,14 @@
 package objectlambda
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/objectlambda/sdk-go/internal/httprange"
-	"github.com/objectlambda/sdk-go/internal/spool"
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
@@ -29,288 +22,235 @@ type GetResult struct {
 	BytesOut   int64  `json:"bytesOut"`
 }
 
-// conditionalHeaders are forwarded to the presigned request so that S3
-// evaluates them against the stored object.
-var conditionalHeaders = []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"}
+// A GetObject is served in stages that compute a reply and one exit that
+// sends it:
+//
+//	compute (under the deadline guard)          deliver         end
+//	  request → authorize → fetch → transform → shape ─ reply ─ responder ─ release, log
+//
+// The stages never send. Every reply, 200, 206, 304 or error, is built from
+// the chain's view of the object by one function (reply.input). Every body
+// a stage opens belongs to the request's pipeline, which closes each exactly
+// once when the last reader is done.
 
-// firstChunk is how much output is read before WriteGetObjectResponse is
-// called, so that a transform failing at once still gets a proper error reply.
-const firstChunk = 32 << 10
+// getRun is one GetObject invocation.
+type getRun struct {
+	h  *Handler
+	ev *Event
+
+	ctx     context.Context    // the invocation's: Lambda's deadline
+	work    context.Context    // the stages': the work deadline
+	stop    context.CancelFunc // cancels work
+	replyBy time.Time          // the reply's deadline: work deadline + grace
+
+	rs      *responder
+	p       *pipeline
+	start   time.Time
+	bytesIn atomic.Int64
+	cause   error // what ended the request badly, if anything
+}
 
 // serveGet answers one GetObject event with exactly one WGOR call. When
 // pre is not nil the request already failed and pre is the reply.
 func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResult, error) {
+	g := h.newGetRun(ctx, ev)
+	rep := g.compute(pre)
+	g.deliver(rep)
+	return g.end()
+}
+
+func (h *Handler) newGetRun(ctx context.Context, ev *Event) *getRun {
 	start := time.Now()
+	work, stop := h.workContext(ctx, start)
+	deadline, _ := work.Deadline()
 	c := ev.GetObjectContext
-	rs := newResponder(h.wgor, c.OutputRoute, c.OutputToken)
-	workCtx, cancel := h.workContext(ctx, start)
-	defer cancel()
+	return &getRun{
+		h: h, ev: ev, ctx: ctx, work: work, stop: stop,
+		replyBy: deadline.Add(h.grace()),
+		rs:      newResponder(h.wgor, c.OutputRoute, c.OutputToken),
+		p:       newPipeline(),
+		start:   start,
+	}
+}
 
-	var st getStats
-	done := make(chan error, 1)
+// grace is how long after the work deadline a reply may still take to reach
+// S3, and so how long after it the invocation returns at the latest: three
+// quarters of the margin, which leaves the last quarter before Lambda's own
+// deadline for the invocation to return.
+func (h *Handler) grace() time.Duration { return h.cfg.margin * 3 / 4 }
+
+// compute runs the stages under the deadline guard. When the work deadline
+// passes first, it answers LambdaTimeout at once; the stages, if they are
+// still running (a transform may ignore its context), give their share of
+// the pipeline back when they return.
+func (g *getRun) compute(pre error) *reply {
 	if pre != nil {
-		done <- pre
-	} else {
-		go func() {
-			defer func() {
-				if r := recover(); r != nil {
-					done <- fmt.Errorf("%w: %v", ErrPanic, r)
-				}
-			}()
-			done <- h.get(workCtx, rs, ev, &st)
-		}()
+		return errorReply(pre)
 	}
-
-	var err error
-	select {
-	case err = <-done:
-	case <-workCtx.Done():
-		err = context.Cause(workCtx)
-		if !rs.answered() {
-			// Nothing sent yet: answer now, while the margin lasts.
-			markResponse(ctx)
-			_ = h.failReply(ctx, rs, err)
-		}
-		// A stream in flight fails by itself: its reads and the WGOR call use workCtx.
-		select {
-		case err2 := <-done:
-			if err2 != nil {
-				err = err2
+	done := make(chan *reply, 1)
+	g.p.join()
+	go func() {
+		defer g.p.done()
+		defer func() {
+			if r := recover(); r != nil {
+				done <- errorReply(fmt.Errorf("%w: %v", ErrPanic, r))
 			}
-		case <-ctx.Done():
-		}
+		}()
+		done <- g.h.getReply(g.work, g)
+	}()
+	select {
+	case rep := <-done:
+		return rep
+	case <-g.work.Done():
+		return errorReply(context.Cause(g.work))
 	}
-	if err != nil && !rs.answered() {
-		markResponse(ctx)
-		_ = h.failReply(ctx, rs, err)
-	}
-	rs.wait(ctx)
+}
 
-	status, code, wgorErr := rs.result()
-	res := &GetResult{StatusCode: status, ErrorCode: code, BytesOut: rs.bytesOut.Load()}
-	h.logRequest(ctx, ev, OpGetObject, start, res.StatusCode, res.ErrorCode, st.bytesIn.Load(), res.BytesOut, err, wgorErr)
-	if wgorErr != nil {
-		return res, fmt.Errorf("objectlambda: WriteGetObjectResponse: %w", wgorErr)
+// deliver sends the reply through the responder, the only exit. The call is
+// bound to the reply deadline, not the work deadline: a reply that started
+// just before the work deadline still reaches S3. Its body is read under the
+// work deadline, so a stream that runs past it is aborted.
+func (g *getRun) deliver(rep *reply) {
+	ctx, cancel := context.WithDeadline(g.ctx, g.replyBy)
+	defer cancel()
+	markResponse(g.ctx)
+	if rep.err != nil {
+		g.cause = rep.err
 	}
-	if err != nil && rs.streaming.Load() {
+	var sp Span = noopSpan{}
+	if g.h.tracing() {
+		ctx, sp = g.h.startSpan(ctx, "objectlambda.WriteGetObjectResponse")
+	}
+	err := g.rs.deliver(ctx, rep, g.p)
+	if g.h.tracing() {
+		status, code, _ := g.rs.result()
+		sp.SetAttributes(slog.Int("http.status_code", status), slog.String("objectlambda.error_code", code),
+			slog.Int64("objectlambda.bytes_out", g.rs.bytesOut.Load()))
+	}
+	sp.End(err)
+	if err != nil && g.cause == nil {
+		g.cause = g.rs.failure()
+	}
+}
+
+// end stops what still runs, releases the pipeline, logs the request and
+// returns the invocation's result: an error only when the reply could not be
+// delivered whole.
+func (g *getRun) end() (*GetResult, error) {
+	g.stop()
+	g.p.done()
+	status, code, wgorErr := g.rs.result()
+	res := &GetResult{StatusCode: status, ErrorCode: code, BytesOut: g.rs.bytesOut.Load()}
+	cause, replyErr := g.h.logRequest(g.ctx, g.ev, requestEnd{
+		op: OpGetObject, start: g.start, status: status, code: code,
+		bytesIn: g.bytesIn.Load(), bytesOut: res.BytesOut, err: g.cause, replyErr: wgorErr,
+	})
+	switch {
+	case wgorErr == nil:
+		return res, nil
+	case g.rs.streaming.Load():
 		// The body broke after the first byte: the caller saw an aborted
-		// transfer; make the invocation fail too.
-		return res, err
+		// transfer; the invocation fails too.
+		return res, cause
+	default:
+		return res, fmt.Errorf("objectlambda: WriteGetObjectResponse: %w", replyErr)
 	}
-	return res, nil
 }
 
-type getStats struct {
-	bytesIn countedInt
-}
-
-// get does the work of serveGet. Errors returned before the responder was
-// claimed become the error reply.
-func (h *Handler) get(ctx context.Context, rs *responder, ev *Event, st *getStats) error {
-	req, err := newRequest(ev)
+// getReply computes the reply to a GetObject. It never sends.
+func (h *Handler) getReply(ctx context.Context, g *getRun) *reply {
+	req, err := newRequest(g.ev)
+	if err == nil {
+		err = h.authorize(ctx, req)
+	}
 	if err != nil {
-		return err
+		return errorReply(err)
 	}
-	if err := h.authorize(ctx, req); err != nil {
-		return err
+	up, err := h.fetchForGet(ctx, g, req)
+	if err != nil {
+		return errorReply(err)
 	}
+	obj, err := h.transformObject(ctx, g.p, req, up)
+	if err != nil {
+		return errorReply(err)
+	}
+	rep, err := h.shape(g, req, up, obj)
+	if err != nil {
+		return errorReply(err)
+	}
+	return rep
+}
 
+// upstream is the presigned fetch's answer.
+type upstream struct {
+	status   int
+	header   http.Header
+	length   int64
+	body     *countingBody // owned by the pipeline; empty for 304
+	pushdown bool          // the Range or part was sent to S3
+}
+
+// errSSEC refuses objects encrypted with customer-provided keys.
+var errSSEC = s3err.New(http.StatusBadRequest, s3err.CodeInvalidRequest,
+	"objects encrypted with customer-provided keys (SSE-C) cannot be served through S3 Object Lambda")
+
+// fetchForGet fetches the object through the presigned URL, with the
+// caller's conditional headers and, when the chain is range-safe, the range.
+func (h *Handler) fetchForGet(ctx context.Context, g *getRun, req *Request) (*upstream, error) {
 	pushdown := h.cfg.pushdownRanges && h.props.RangeSafe && (req.rangeSpec != nil || req.PartNumber > 0)
-	fr := &presign.Request{
-		Method:      http.MethodGet,
-		URL:         ev.GetObjectContext.InputS3URL,
-		UserHeaders: req.Header,
-		Header:      http.Header{},
+	fr := presignedRequest(http.MethodGet, g.ev.GetObjectContext.InputS3URL, req)
+	if pushdown {
+		fr.Header.Set("Range", h.pushdownRange(req))
 	}
+	resp, err := h.fetchObject(ctx, fr)
+	if err != nil {
+		if pushdown {
+			return nil, pushdownError(err, req)
+		}
+		return nil, err
+	}
+	body := &countingBody{r: g.p.own(resp.Body), n: &g.bytesIn}
+	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
+		return nil, errSSEC
+	}
+	return &upstream{status: resp.StatusCode, header: resp.Header, length: resp.ContentLength, body: body, pushdown: pushdown}, nil
+}
+
+// presignedRequest is the request for inputS3Url with the caller's headers
+// (for the signed-header replay) and conditional headers, which S3 then
+// evaluates against the stored object.
+func presignedRequest(method, url string, req *Request) *presign.Request {
+	fr := &presign.Request{Method: method, URL: url, UserHeaders: req.Header, Header: http.Header{}}
 	for _, name := range conditionalHeaders {
 		if v := req.Header.Get(name); v != "" {
 			fr.Header.Set(name, v)
 		}
 	}
-	if pushdown {
-		switch {
-		case req.rangeSpec != nil:
-			fr.Header.Set("Range", req.rangeSpec.String())
-		case req.PartNumber > 0:
-			start := int64(req.PartNumber-1) * h.cfg.partSize
-			fr.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, start+h.cfg.partSize-1))
-		}
-	}
+	return fr
+}
 
-	resp, err := h.fetchObject(ctx, fr)
-	if err != nil {
-		if e, ok := s3err.As(err); ok && pushdown && e.StatusCode == http.StatusRequestedRangeNotSatisfiable {
-			if req.PartNumber > 0 {
-				e = s3err.New(http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
-			}
-			// Keep the object size S3 reported, for Content-Range: bytes */size.
-			var ue *presign.UpstreamError
-			if errors.As(err, &ue) {
-				if size, ok := unsatisfiedSize(ue.ContentRange); ok {
-					return &rangeError{err: e, size: size}
-				}
-			}
-			return e
-		}
-		return err
-	}
-	body := io.ReadCloser(resp.Body)
-	defer func() { body.Close() }()
+// conditionalHeaders are forwarded to the presigned request.
+var conditionalHeaders = []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"}
 
-	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
-		return s3err.New(http.StatusBadRequest, s3err.CodeInvalidRequest,
-			"objects encrypted with customer-provided keys (SSE-C) cannot be served through S3 Object Lambda")
-	}
-	if resp.StatusCode == http.StatusNotModified {
-		in := wgorInput(http.StatusNotModified, objectHeaders(resp.Header), -1)
-		in.ContentLength = nil
-		in.AcceptRanges = nil
-		markResponse(ctx)
-		return rs.send(ctx, in, nil)
-	}
-
-	obj := &transform.Object{
-		Body:    &countingBody{r: body, n: &st.bytesIn},
-		Header:  objectHeaders(resp.Header),
-		Length:  resp.ContentLength,
-		Request: &req.Request,
-	}
-	out, stg, err := h.runChain(ctx, obj)
-	if err != nil {
-		return err
-	}
-	defer stg.end(statsFrom(ctx))
-	if c, ok := out.Body.(io.Closer); ok {
-		defer c.Close()
-	}
-
-	status := http.StatusOK
-	var partsCount int
-	switch {
-	case pushdown && resp.StatusCode == http.StatusPartialContent:
-		cr, err := httprange.ParseContentRange(resp.Header.Get("Content-Range"))
+// transformObject runs the chain. A 304 has no body: the chain then runs
+// over the headers alone, so the 304 shows what a 200 would show and a
+// transform's denial holds whatever the conditional headers say.
+func (h *Handler) transformObject(ctx context.Context, p *pipeline, req *Request, up *upstream) (*transform.Object, error) {
+	hdr := objectHeaders(up.header)
+	if up.status == http.StatusNotModified {
+		view, err := h.describe(ctx, req, hdr, -1)
 		if err != nil {
-			return s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the upstream range answer is malformed")
+			return nil, err
 		}
-		status = http.StatusPartialContent
-		out.Header.Set("Content-Range", cr.ContentRange())
-		out.Length = cr.Length()
-		if req.PartNumber > 0 && cr.Size >= 0 {
-			_, partsCount, _ = httprange.Part(req.PartNumber, h.cfg.partSize, cr.Size)
-		}
-		dropChecksums(out.Header)
-	case pushdown:
-		// S3 ignored the range (e.g. an empty object): serve what came.
-		if req.PartNumber > 0 {
-			partsCount = 1
-		}
-	case req.rangeSpec != nil || req.PartNumber > 0:
-		if out.Length < 0 {
-			rc, n, err := spool.Buffer(out.Body, spool.Options{Dir: h.cfg.spoolDir, MemLimit: h.cfg.spoolMem, MaxBytes: h.cfg.spoolMax})
-			if err != nil {
-				if errors.Is(err, spool.ErrTooLarge) {
-					return s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError,
-						"the transformed object is too large to serve a byte range of")
-				}
-				return err
-			}
-			defer rc.Close()
-			out.Body, out.Length = rc, n
-		}
-		var r httprange.Resolved
-		if req.PartNumber > 0 {
-			r, partsCount, err = httprange.Part(req.PartNumber, h.cfg.partSize, out.Length)
-			if err != nil {
-				return s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
-			}
-		} else {
-			r, err = req.rangeSpec.Resolve(out.Length)
-			if err != nil {
-				e := s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidRange, "The requested range is not satisfiable")
-				return &rangeError{err: e, size: out.Length}
-			}
-		}
-		if r.Length() > 0 {
-			if _, err := io.CopyN(io.Discard, out.Body, r.Start); err != nil {
-				return fmt.Errorf("skipping to the range start: %w", err)
-			}
-			out.Body = io.LimitReader(out.Body, r.Length())
-			out.Length = r.Length()
-			status = http.StatusPartialContent
-			out.Header.Set("Content-Range", r.ContentRange())
-			dropChecksums(out.Header)
-		}
+		return &transform.Object{Header: view.header, Length: -1, Request: &req.Request}, nil
 	}
-	// Read the first chunk before answering, so an immediate failure of
-	// the transform or the upstream becomes a proper error reply.
-	size := int64(firstChunk)
-	if out.Length >= 0 && out.Length < size {
-		// A small object needs a small buffer; one byte more than announced
-		// lets a transform that produces too much fail here, before the reply.
-		size = out.Length + 1
-	}
-	first := make([]byte, size)
-	n, rerr := io.ReadFull(out.Body, first)
-	switch rerr {
-	case nil, io.EOF, io.ErrUnexpectedEOF:
-	default:
-		return rerr
-	}
-	if out.Length >= 0 && int64(n) > out.Length {
-		err := fmt.Errorf("%w: the output is longer than the announced %d bytes", ErrLengthMismatch, out.Length)
-		return s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the transform produced more bytes than it announced")
-	}
-	in := wgorInput(status, out.Header, out.Length)
-	if partsCount > 0 {
-		in.PartsCount = aws.Int32(int32(partsCount))
-	}
-	var bodyReader io.Reader = io.MultiReader(bytes.NewReader(first[:n]), out.Body)
-	if n == 0 {
-		bodyReader = out.Body
-	}
-	markResponse(ctx)
-	if !h.tracing() {
-		return rs.send(ctx, in, bodyReader)
-	}
-	wctx, wspan := h.cfg.tracer.Start(ctx, "objectlambda.WriteGetObjectResponse", slog.Int("http.status_code", status))
-	err = rs.send(wctx, in, bodyReader)
-	wspan.SetAttributes(slog.Int64("objectlambda.bytes_out", rs.bytesOut.Load()))
-	wspan.End(err)
-	return err
+	return h.runChain(ctx, p, &transform.Object{Body: up.body, Header: hdr, Length: up.length, Request: &req.Request})
 }
 
-// rangeError is a 416 that also knows the object size, for Content-Range.
-type rangeError struct {
-	err  *s3err.Error
-	size int64
-}
-
-func (e *rangeError) Error() string { return e.err.Error() }
-func (e *rangeError) Unwrap() error { return e.err }
-
-// unsatisfiedSize reads the size from a 416's "bytes */size".
-func unsatisfiedSize(v string) (int64, bool) {
-	rest, ok := strings.CutPrefix(v, "bytes */")
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(rest, 10, 64)
-	return n, err == nil && n >= 0
-}
-
-func dropChecksums(h http.Header) {
-	for k := range h {
-		if strings.HasPrefix(http.CanonicalHeaderKey(k), "X-Amz-Checksum-") {
-			delete(h, k)
-		}
-	}
-}
-
-type countedInt = atomic.Int64
-
+// countingBody counts the bytes read from the upstream body.
 type countingBody struct {
-	r io.ReadCloser
-	n *countedInt
+	r io.Reader // owned by the pipeline
+	n *atomic.Int64
 }
 
 func (c *countingBody) Read(p []byte) (int, error) {
@@ -319,4 +259,10 @@ func (c *countingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (c *countingBody) Close() error { return c.r.Close() }
+// Close closes the body it counts (owned: at most once).
+func (c *countingBody) Close() error {
+	if cl, ok := c.r.(io.Closer); ok {
+		return cl.Close()
+	}
+	return nil
+}

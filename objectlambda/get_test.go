@@ -168,6 +168,17 @@ func TestGetObjectHeaders(t *testing.T) {
 	assert.Empty(t, call.Header.Get("X-Amz-Fwd-Header-Etag"))
 	assert.Empty(t, call.Header.Get("X-Amz-Fwd-Header-X-Amz-Checksum-Crc32"))
 	assert.Equal(t, "hello?", string(call.Body))
+	assert.False(t, call.Chunked, "an output that ends within the first chunk has a known length")
+	assert.EqualValues(t, 6, call.ContentLn)
+
+	// Past the first chunk the length stays unknown: the body streams chunked.
+	big := strings.Repeat("b", 3*firstChunk)
+	hs2.put("big.txt", big, nil)
+	hs2.calls = nil
+	_, err = invoke(t, h2, hs2.event("big.txt"))
+	require.NoError(t, err)
+	call = hs2.onlyCall(t)
+	assert.Equal(t, big+"?", string(call.Body))
 	assert.True(t, call.Chunked, "unknown length streams chunked")
 }
 

@@ -70,6 +70,9 @@ func New(opts ...Option) (*Handler, error) {
 
 	var baseEndpoint string
 	if c.wgor != nil {
+		if err := quietClient(c.wgor); err != nil {
+			return nil, err
+		}
 		h.wgor = c.wgor
 	} else {
 		var awsCfg aws.Config
@@ -82,6 +85,9 @@ func New(opts ...Option) (*Handler, error) {
 			}
 			awsCfg = loaded
 		}
+		// The SDK's request and signing logs would print the WGOR token,
+		// the canonical request and the object's bytes: never on.
+		awsCfg.ClientLogMode = 0
 		client := s3.NewFromConfig(awsCfg, wgorClientOptions)
 		if ep := client.Options().BaseEndpoint; ep != nil {
 			baseEndpoint = *ep
@@ -126,6 +132,16 @@ func wgorClientOptions(o *s3.Options) {
 	}
 }
 
+// quietClient refuses an S3 client built to log request signing: that log is
+// fixed when the client is built (per-call options cannot turn it off) and
+// prints every WGOR request's token.
+func quietClient(c WGORAPI) error {
+	if sc, ok := c.(*s3.Client); ok && sc.Options().ClientLogMode.IsSigning() {
+		return errors.New("objectlambda: WithS3Client: the client logs request signing (aws.LogSigning), which would print every reply's token; build it without")
+	}
+	return nil
+}
+
 func isAWSEndpoint(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -156,30 +172,34 @@ func Start(opts ...Option) {
 
 // Invoke implements lambda.Handler: it decodes the event, serves it and
 // encodes the reply (for GetObject a short status document, since S3 ignores
-// it; for HEAD and LIST the reply S3 forwards to the caller).
+// it; for HEAD and LIST the reply S3 forwards to the caller). Its error, which
+// the Lambda runtime prints, is scrubbed of credentials.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	ev, err := ParseEvent(payload)
+	reply, err := h.invoke(ctx, payload)
 	if err != nil {
-		if ev != nil && ev.CanRespond() {
-			// The event names a GET we can still answer: tell the caller.
-			ctx = h.beginRequest(ctx, ev)
-			res, herr := h.serveGet(ctx, ev, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the Object Lambda event is malformed"))
-			return marshalReply(res, herr)
-		}
-		h.log.ErrorContext(ctx, "objectlambda: rejected event", "error", err)
-		return nil, err
+		return nil, scrubError(err)
 	}
-	reply, err := h.Handle(ctx, ev)
-	return marshalReply(reply, err)
+	return marshalReply(reply)
+}
+
+func (h *Handler) invoke(ctx context.Context, payload []byte) (any, error) {
+	ev, err := ParseEvent(payload)
+	if err == nil {
+		return h.Handle(ctx, ev)
+	}
+	if ev != nil && ev.CanRespond() {
+		// The event names a GET we can still answer: tell the caller.
+		ctx = h.beginRequest(ctx, ev)
+		return h.serveGet(ctx, ev, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the Object Lambda event is malformed"))
+	}
+	h.log.ErrorContext(ctx, "objectlambda: rejected event", "error", scrubError(err))
+	return nil, err
 }
 
 // marshalReply encodes the reply without HTML escaping: listings are XML,
 // and escaping every '<' as \u003c would multiply their size against
 // Lambda's 6 MB response limit.
-func marshalReply(reply any, err error) ([]byte, error) {
-	if err != nil {
-		return nil, err
-	}
+func marshalReply(reply any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

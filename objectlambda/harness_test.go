@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,13 +68,35 @@ type harness struct {
 	wgorStatus  int              // non-zero: answer WGOR with this status
 	discard     bool             // count WGOR bodies instead of keeping them (benchmarks)
 	verifySig   bool             // verify SigV4 of WGOR calls (on unless disabled)
+	acceptDelay atomic.Int64     // ns each new WGOR connection waits before it is accepted
+	baseOpts    []Option         // the options every handler of the harness starts with
+	arrivals    atomic.Int32     // WGOR requests that reached the endpoint
+	wgorHold    chan struct{}    // when set, WGOR requests wait for it before their body is read
+}
+
+// slowListener delays every accepted connection, like an endpoint that is
+// slow to connect to: a WGOR call then spends that long before it reaches
+// the server.
+type slowListener struct {
+	net.Listener
+	delay *atomic.Int64
+}
+
+func (l *slowListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		time.Sleep(time.Duration(l.delay.Load()))
+	}
+	return c, err
 }
 
 func newHarness(t testing.TB, opts ...Option) (*harness, *Handler) {
 	h := &harness{t: t, objects: map[string]storedObject{}, logs: &bytes.Buffer{}, verifySig: true}
 	h.upstream = httptest.NewTLSServer(http.HandlerFunc(h.serveUpstream))
 	t.Cleanup(h.upstream.Close)
-	h.wgor = httptest.NewTLSServer(http.HandlerFunc(h.serveWGOR))
+	h.wgor = httptest.NewUnstartedServer(http.HandlerFunc(h.serveWGOR))
+	h.wgor.Listener = &slowListener{Listener: h.wgor.Listener, delay: &h.acceptDelay}
+	h.wgor.StartTLS()
 	t.Cleanup(h.wgor.Close)
 
 	pool := x509.NewCertPool()
@@ -92,6 +116,7 @@ func newHarness(t testing.TB, opts ...Option) (*harness, *Handler) {
 		WithLogger(slog.New(slog.NewJSONHandler(&syncWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 		withLookupEnv(func(string) (string, bool) { return "", false }),
 	}
+	h.baseOpts = base
 	handler, err := New(append(base, opts...)...)
 	require.NoError(t, err)
 	return h, handler
@@ -175,10 +200,18 @@ func (h *harness) serveUpstream(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *harness) serveWGOR(w http.ResponseWriter, r *http.Request) {
+	h.arrivals.Add(1)
 	call := wgorCall{Header: r.Header.Clone(), Chunked: len(r.TransferEncoding) > 0, ContentLn: r.ContentLength}
 	h.mu.Lock()
-	discard, verify := h.discard, h.verifySig
+	discard, verify, hold := h.discard, h.verifySig, h.wgorHold
 	h.mu.Unlock()
+	if hold != nil {
+		// A slow endpoint: it has the request but reads nothing yet.
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+		}
+	}
 	if verify {
 		call.SigV4 = verifySigV4(r, testSecretKey, "s3-object-lambda")
 	}

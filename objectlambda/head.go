@@ -5,10 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/objectlambda/sdk-go/internal/httprange"
-	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
@@ -58,7 +58,7 @@ func errorHeadReply(err error) *HeadReply {
 	if e.StatusCode == http.StatusNotModified {
 		return &HeadReply{StatusCode: http.StatusNotModified}
 	}
-	reply := &HeadReply{StatusCode: status, ErrorCode: e.Code, ErrorMessage: e.Message}
+	reply := &HeadReply{StatusCode: status, ErrorCode: e.Code, ErrorMessage: publicMessage(e.Message)}
 	var re *rangeError
 	if errors.As(err, &re) && re.size >= 0 {
 		reply.Headers = map[string]any{"Content-Range": httprange.UnsatisfiedContentRange(re.size)}
@@ -78,87 +78,59 @@ func (h *Handler) serveHead(ctx context.Context, ev *Event) (*HeadReply, error) 
 		reply = errorHeadReply(err)
 	}
 	markResponse(ctx)
-	h.logRequest(ctx, ev, OpHeadObject, start, reply.StatusCode, reply.ErrorCode, st.measured.Load(), 0, err, nil)
+	h.logRequest(ctx, ev, requestEnd{op: OpHeadObject, start: start, status: reply.StatusCode, code: reply.ErrorCode,
+		bytesIn: st.measured.Load(), err: err})
 	return reply, nil
 }
 
 type headStats struct {
-	measured countedInt // bytes read to measure the transformed length
+	measured atomic.Int64 // bytes read to measure the transformed length
 }
 
+// head computes the HEAD reply. Its headers come from the same header
+// pipeline as a GET's (describe), for 200, 206 and 304 alike, and every
+// reply, 304 included, passes the HEAD hooks.
 func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadReply, error) {
 	req, err := newRequest(ev)
+	if err == nil {
+		err = h.authorize(ctx, req)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := h.authorize(ctx, req); err != nil {
-		return nil, err
-	}
-	fr := &presign.Request{Method: http.MethodHead, URL: ev.HeadObjectContext.InputS3URL, UserHeaders: req.Header, Header: http.Header{}}
-	for _, name := range conditionalHeaders {
-		if v := req.Header.Get(name); v != "" {
-			fr.Header.Set(name, v)
-		}
-	}
-	resp, err := h.fetchObject(ctx, fr)
+	resp, err := h.fetchObject(ctx, presignedRequest(http.MethodHead, ev.HeadObjectContext.InputS3URL, req))
 	if err != nil {
 		return nil, err
 	}
 	resp.Body.Close()
-	if resp.StatusCode == http.StatusNotModified {
-		return &HeadReply{StatusCode: http.StatusNotModified, Headers: headHeaders(objectHeaders(resp.Header))}, nil
-	}
 	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
-		return nil, s3err.New(http.StatusBadRequest, s3err.CodeInvalidRequest,
-			"objects encrypted with customer-provided keys (SSE-C) cannot be served through S3 Object Lambda")
+		return nil, errSSEC
 	}
-
-	hdr, length, ok, err := h.stateHead(ctx, req, objectHeaders(resp.Header), resp.ContentLength)
+	if resp.StatusCode == http.StatusNotModified {
+		view, err := h.describe(ctx, req, objectHeaders(resp.Header), -1)
+		if err != nil {
+			return nil, err
+		}
+		return h.hooked(ctx, req, &HeadReply{StatusCode: http.StatusNotModified, Headers: headHeaders(view.header)}, -1)
+	}
+	hdr, length, err := h.headLength(ctx, ev, req, resp, st)
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		// The chain changes the length and cannot say by how much.
-		switch h.cfg.headList.unknownLength {
-		case headLengthMeasure:
-			hdr, length, err = h.measure(ctx, ev, req, resp.Header.Get("Etag"), st)
-			if err != nil {
-				return nil, err
-			}
-		case headLengthOriginal:
-			hdr, length = h.headerOnly(ctx, req, objectHeaders(resp.Header)), resp.ContentLength
-			if length < 0 {
-				return nil, errUnknownLength
-			}
-		default:
-			return nil, errUnknownLength
-		}
 	}
 
 	status := http.StatusOK
 	var parts int
-	switch {
-	case req.PartNumber > 0:
-		r, count, err := httprange.Part(req.PartNumber, h.cfg.partSize, length)
+	if req.PartNumber > 0 || req.rangeSpec != nil {
+		r, count, err := h.resolve(req, length)
 		if err != nil {
-			return nil, s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
+			return nil, err
 		}
 		parts = count
 		if r.Length() > 0 {
 			status, length = http.StatusPartialContent, r.Length()
 			hdr.Set("Content-Range", r.ContentRange())
+			dropChecksums(hdr)
 		}
-	case req.rangeSpec != nil:
-		r, err := req.rangeSpec.Resolve(length)
-		if err != nil {
-			e := s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidRange, "The requested range is not satisfiable")
-			return nil, &rangeError{err: e, size: length}
-		}
-		status, length = http.StatusPartialContent, r.Length()
-		hdr.Set("Content-Range", r.ContentRange())
-	}
-	if status == http.StatusPartialContent {
-		dropChecksums(hdr)
 	}
 	headers := headHeaders(hdr)
 	headers["Content-Length"] = length
@@ -166,26 +138,34 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 	if parts > 0 {
 		headers["x-amz-mp-parts-count"] = parts
 	}
-	reply := &HeadReply{StatusCode: status, Headers: headers}
-	if h.cfg.headHook != nil {
-		if err := h.cfg.headHook(ctx, req, reply); err != nil {
-			return nil, denyErr(err)
-		}
-		if reply.Headers == nil {
-			reply.Headers = map[string]any{}
-		}
-		if _, ok := reply.Headers["Content-Length"]; !ok {
-			reply.Headers["Content-Length"] = length
-		}
+	return h.hooked(ctx, req, &HeadReply{StatusCode: status, Headers: headers}, length)
+}
+
+// hooked passes a reply through the HEAD hooks. A hook's error denies the
+// request; a hook that removes Content-Length from a reply that has one gets
+// it back.
+func (h *Handler) hooked(ctx context.Context, req *Request, reply *HeadReply, length int64) (*HeadReply, error) {
+	if h.cfg.headHook == nil {
+		return reply, nil
+	}
+	if err := h.cfg.headHook(ctx, req, reply); err != nil {
+		return nil, denyErr(err)
+	}
+	if reply.Headers == nil {
+		reply.Headers = map[string]any{}
+	}
+	if _, ok := reply.Headers["Content-Length"]; !ok && length >= 0 {
+		reply.Headers["Content-Length"] = length
 	}
 	return reply, nil
 }
 
 // headHeaders converts object headers into the HEAD reply's header map with
 // the documented JSON types (numbers and booleans where AWS documents them).
+// Values that cannot travel in an HTTP header are dropped, as for GET.
 func headHeaders(h http.Header) map[string]any {
 	out := make(map[string]any, len(h)+3)
-	for k, vs := range h {
+	for k, vs := range validHeaders(h) {
 		if len(vs) == 0 {
 			continue
 		}

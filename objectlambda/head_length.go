@@ -2,7 +2,6 @@ package objectlambda
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,57 +15,33 @@ import (
 var errUnknownLength = s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
 	"the function cannot tell the transformed object's length without reading it, so it cannot answer HEAD")
 
-// headerOnly returns the headers the chain gives the object, or the
-// original headers, minus those that describe the body, when it cannot run
-// without a body.
-func (h *Handler) headerOnly(ctx context.Context, req *Request, hdr http.Header) http.Header {
-	out := hdr.Clone()
-	obj := &transform.Object{Body: transform.HeadersOnly(), Header: hdr, Length: -1, Request: &req.Request}
-	for _, t := range h.cfg.chainMembers() {
-		o, err := transform.Run(ctx, t, obj)
-		if err != nil {
-			for _, name := range []string{"Etag", "Content-Md5"} {
-				out.Del(name)
-			}
-			dropChecksums(out)
-			return out
-		}
-		if c, ok := o.Body.(io.Closer); ok {
-			c.Close()
-		}
-		obj = &transform.Object{Body: transform.HeadersOnly(), Header: o.Header, Length: -1, Request: &req.Request}
+// headLength returns the headers and the length a GET of the object would
+// serve. The chain's headers-only run tells them when it can; otherwise the
+// configured policy decides: measure (a full read), the original length, or
+// errUnknownLength.
+func (h *Handler) headLength(ctx context.Context, ev *Event, req *Request, resp *presign.Response, st *headStats) (http.Header, int64, error) {
+	view, err := h.describe(ctx, req, objectHeaders(resp.Header), resp.ContentLength)
+	if err != nil {
+		return nil, 0, err
 	}
-	return obj.Header
-}
-
-// stateHead runs the transform chain over the object's headers only, to learn
-// the headers and, when the chain preserves or states it, the length GET
-// would serve. ok is false when the length is unknown, or when a transform
-// failed without a body; err is an *s3err.Error a transform refused with.
-func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, length int64) (http.Header, int64, bool, error) {
-	if length < 0 {
-		return nil, 0, false, nil
+	if view.header != nil && view.length >= 0 {
+		return view.header, view.length, nil
 	}
-	obj := &transform.Object{Body: transform.HeadersOnly(), Header: hdr, Length: length, Request: &req.Request}
-	for _, t := range h.cfg.chainMembers() {
-		// Run fills in the length of a transform.LengthStater.
-		out, err := transform.Run(ctx, t, obj)
-		if err != nil {
-			if e, ok := s3err.As(err); ok && !errors.Is(err, transform.ErrHeadersOnly) {
-				// A deliberate refusal (415, 403, ...): GET would give the same.
-				return nil, 0, false, e
-			}
-			return nil, 0, false, nil
+	switch h.cfg.headList.unknownLength {
+	case headLengthMeasure:
+		return h.measure(ctx, ev, req, resp.Header.Get("Etag"), st)
+	case headLengthOriginal:
+		if resp.ContentLength < 0 {
+			return nil, 0, errUnknownLength
 		}
-		if c, ok := out.Body.(io.Closer); ok {
-			c.Close()
+		hdr := view.header
+		if hdr == nil {
+			// The chain could not describe the headers: show none.
+			hdr = http.Header{}
 		}
-		if out.Length < 0 {
-			return nil, 0, false, nil
-		}
-		obj = &transform.Object{Body: transform.HeadersOnly(), Header: out.Header, Length: out.Length, Request: &req.Request}
+		return hdr, resp.ContentLength, nil
 	}
-	return obj.Header, obj.Length, true, nil
+	return nil, 0, errUnknownLength
 }
 
 // measure fetches the object and runs the transform chain over it, counting
@@ -74,12 +49,7 @@ func (h *Handler) stateHead(ctx context.Context, req *Request, hdr http.Header, 
 // pinned to the ETag the HEAD saw, so a concurrent overwrite cannot mix the
 // headers of one version with the length of another.
 func (h *Handler) measure(ctx context.Context, ev *Event, req *Request, etag string, st *headStats) (http.Header, int64, error) {
-	fr := &presign.Request{Method: http.MethodGet, URL: ev.HeadObjectContext.InputS3URL, UserHeaders: req.Header, Header: http.Header{}}
-	for _, name := range conditionalHeaders {
-		if v := req.Header.Get(name); v != "" {
-			fr.Header.Set(name, v)
-		}
-	}
+	fr := presignedRequest(http.MethodGet, ev.HeadObjectContext.InputS3URL, req)
 	pinned := false
 	if etag != "" && fr.Header.Get("If-Match") == "" {
 		fr.Header.Set("If-Match", etag)
@@ -93,18 +63,16 @@ func (h *Handler) measure(ctx context.Context, ev *Event, req *Request, etag str
 		}
 		return nil, 0, err
 	}
-	defer resp.Body.Close()
+	p := newPipeline()
+	defer p.done()
+	body := &countingBody{r: p.own(resp.Body), n: &st.measured}
 	if resp.StatusCode != http.StatusOK {
 		return nil, 0, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
 			fmt.Sprintf("unexpected upstream status %d while measuring the transformed length", resp.StatusCode))
 	}
-	body := &countingBody{r: resp.Body, n: &st.measured}
-	out, err := transform.Run(ctx, h.chain, &transform.Object{Body: body, Header: objectHeaders(resp.Header), Length: resp.ContentLength, Request: &req.Request})
+	out, err := h.runChain(ctx, p, &transform.Object{Body: body, Header: objectHeaders(resp.Header), Length: resp.ContentLength, Request: &req.Request})
 	if err != nil {
 		return nil, 0, err
-	}
-	if c, ok := out.Body.(io.Closer); ok {
-		defer c.Close()
 	}
 	if out.Length >= 0 {
 		return out.Header, out.Length, nil

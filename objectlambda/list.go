@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/objectlambda/sdk-go/presign"
@@ -100,7 +101,7 @@ const MaxReplyBytes = 6 << 20
 
 func errorListReply(err error) *ListReply {
 	e := s3err.From(err)
-	return &ListReply{StatusCode: replyStatus(e.StatusCode), ErrorCode: e.Code, ErrorMessage: e.Message}
+	return &ListReply{StatusCode: replyStatus(e.StatusCode), ErrorCode: e.Code, ErrorMessage: publicMessage(e.Message)}
 }
 
 func (h *Handler) serveList(ctx context.Context, ev *Event) (*ListReply, error) {
@@ -116,14 +117,15 @@ func (h *Handler) serveList(ctx context.Context, ev *Event) (*ListReply, error) 
 		reply = errorListReply(err)
 	}
 	markResponse(ctx)
-	h.logRequest(ctx, ev, op, start, reply.StatusCode, reply.ErrorCode, st.bytesIn.Load(), st.bytesOut.Load(), err, nil)
+	h.logRequest(ctx, ev, requestEnd{op: op, start: start, status: reply.StatusCode, code: reply.ErrorCode,
+		bytesIn: st.bytesIn.Load(), bytesOut: st.bytesOut.Load(), err: err})
 	return reply, nil
 }
 
 // listStats are written by the work goroutine, which may outlive serveList
 // when the deadline fires.
 type listStats struct {
-	bytesIn, bytesOut countedInt
+	bytesIn, bytesOut atomic.Int64
 }
 
 // listParams are the listing parameters of the request.

@@ -149,6 +149,18 @@ func (noopSpan) TraceID() string               { return "" }
 // allocated whether or not the method uses it).
 func (h *Handler) tracing() bool { return h.cfg.tracer != nil }
 
+// startSpan starts a span whose End scrubs the error it is given: the one
+// place where errors reach spans.
+func (h *Handler) startSpan(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, Span) {
+	ctx, sp := h.cfg.tracer.Start(ctx, name, attrs...)
+	return ctx, scrubbingSpan{sp}
+}
+
+// scrubbingSpan ends its span with a scrubbed error.
+type scrubbingSpan struct{ Span }
+
+func (s scrubbingSpan) End(err error) { s.Span.End(scrubError(err)) }
+
 // beginRequest starts the measurements and the request span of one
 // invocation.
 func (h *Handler) beginRequest(ctx context.Context, ev *Event) context.Context {
@@ -163,7 +175,7 @@ func (h *Handler) beginRequest(ctx context.Context, ev *Event) context.Context {
 	st.deadline = st.deadline.Add(-h.cfg.margin)
 	if h.tracing() {
 		op := ev.Operation()
-		ctx, st.span = h.cfg.tracer.Start(ctx, "objectlambda."+string(op),
+		ctx, st.span = h.startSpan(ctx, "objectlambda."+string(op),
 			slog.String("objectlambda.request_id", ev.XAmzRequestID),
 			slog.String("objectlambda.operation", string(op)),
 			slog.String("objectlambda.access_point", ev.Configuration.AccessPointARN))
@@ -175,7 +187,7 @@ func (h *Handler) beginRequest(ctx context.Context, ev *Event) context.Context {
 func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presign.Response, error) {
 	var sp Span = noopSpan{}
 	if h.tracing() {
-		ctx, sp = h.cfg.tracer.Start(ctx, "objectlambda.fetch", slog.String("http.method", req.Method))
+		ctx, sp = h.startSpan(ctx, "objectlambda.fetch", slog.String("http.method", req.Method))
 	}
 	st := statsFrom(ctx)
 	r := *req
@@ -216,19 +228,6 @@ func (h *Handler) fetchObject(ctx context.Context, req *presign.Request) (*presi
 		st.upstreamFirst.CompareAndSwap(0, int64(time.Since(st.start)))
 	}
 	return resp, nil
-}
-
-// failReply answers with an S3 error inside the span of its WGOR call.
-func (h *Handler) failReply(ctx context.Context, rs *responder, err error) error {
-	if !h.tracing() {
-		return rs.fail(ctx, err)
-	}
-	ctx, sp := h.cfg.tracer.Start(ctx, "objectlambda.WriteGetObjectResponse")
-	werr := rs.fail(ctx, err)
-	status, code, _ := rs.result()
-	sp.SetAttributes(slog.Int("http.status_code", status), slog.String("objectlambda.error_code", code))
-	sp.End(werr)
-	return werr
 }
 
 // markResponse records when the reply started.

@@ -142,6 +142,12 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithDeadlineMargin sets how long before the deadline the handler stops
 // work to answer with an error instead. Default 1s.
+//
+// A reply (the error reply of the deadline guard, or a reply that started
+// just before the work deadline) has until the work deadline plus three
+// quarters of the margin to reach S3, and the invocation returns by then, even when a transform ignores its context and is still
+// running: Lambda then bills no more than that, and whatever the transform
+// holds is released when it returns.
 func WithDeadlineMargin(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {

@@ -6,39 +6,44 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/objectlambda/sdk-go/internal/httprange"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
 // errAlreadyAnswered is returned when a second reply is attempted.
 var errAlreadyAnswered = errors.New("objectlambda: WriteGetObjectResponse already called for this request")
 
+// errReplyOver is what a reply body answers once its call has returned.
+var errReplyOver = errors.New("objectlambda: the reply is over")
+
 // responder is the only code that calls WriteGetObjectResponse. It makes
-// sure a request gets exactly one reply: the first claim wins, every later
-// attempt is refused without touching the network.
+// sure a request gets exactly one reply: the first deliver wins, every later
+// one is refused without touching the network. A call that never left the
+// process (nothing reached S3, so the token is unused) falls back to an error
+// reply, so a reply that cannot be sent as computed still reaches the caller.
 type responder struct {
 	client       WGORAPI
 	route, token string
 
 	mu      sync.Mutex
 	claimed bool
-	done    chan struct{} // closed when the claimed call returned
+	status  int    // what the caller was answered
+	code    string // its S3 error code, if any
+	err     error  // the WGOR call's error
+	bodyErr error  // why the reply body failed, if it did
 
-	// results, valid after done is closed
-	status    int
-	code      string
 	bytesOut  atomic.Int64
 	streaming atomic.Bool // body bytes were handed to the SDK
-	err       error
 }
 
 func newResponder(c WGORAPI, route, token string) *responder {
-	return &responder{client: c, route: route, token: token, done: make(chan struct{})}
+	return &responder{client: c, route: route, token: token}
 }
 
 func (r *responder) claim() bool {
@@ -51,12 +56,6 @@ func (r *responder) claim() bool {
 	return true
 }
 
-func (r *responder) answered() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.claimed
-}
-
 // result returns the status and code sent and the WGOR call's error.
 func (r *responder) result() (status int, code string, err error) {
 	r.mu.Lock()
@@ -64,97 +63,212 @@ func (r *responder) result() (status int, code string, err error) {
 	return r.status, r.code, r.err
 }
 
-// wait blocks until the claimed call has returned or ctx is done.
-func (r *responder) wait(ctx context.Context) {
-	select {
-	case <-r.done:
-	case <-ctx.Done():
+// failure is what ended a reply that did not complete: the body's own error
+// when the body broke (the root cause), else the call's.
+func (r *responder) failure() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.bodyErr != nil {
+		return r.bodyErr
 	}
+	return r.err
 }
 
-// send makes the one WGOR call with a body. The body is counted and, when in
-// has a ContentLength, held to exactly that many bytes: a body that ends early
-// or runs long fails the upload instead of being reported as complete.
-func (r *responder) send(ctx context.Context, in *s3.WriteGetObjectResponseInput, body io.Reader) error {
+// deliver sends rep as the request's one reply. Its body, if any, is read
+// under the pipeline's ownership (see replyBody). ctx bounds the call.
+func (r *responder) deliver(ctx context.Context, rep *reply, p *pipeline) error {
 	if !r.claim() {
 		return errAlreadyAnswered
 	}
-	defer close(r.done)
+	in := rep.input()
+	var body *replyBody
+	if rep.body != nil {
+		body = newReplyBody(ctx, rep.body, r, p)
+	}
+	left, err := r.call(ctx, in, body)
+	if body != nil {
+		body.finish()
+	}
+	if err == nil || left || rep.err != nil {
+		return err
+	}
+	// The request was never handed to the network: the token is unused.
+	// Tell the caller something went wrong instead of leaving them waiting.
+	fallback := s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the function could not send its reply")
+	_, ferr := r.call(ctx, errorReply(fallback).input(), nil)
+	if ferr != nil {
+		return fmt.Errorf("%w (and the error reply failed too: %w)", err, ferr)
+	}
+	return err
+}
+
+// call makes one WGOR call. left reports whether the request was handed to
+// the network (then it may have reached S3 and the token is spent).
+func (r *responder) call(ctx context.Context, in *s3.WriteGetObjectResponseInput, body *replyBody) (left bool, err error) {
 	in.RequestRoute = aws.String(r.route)
 	in.RequestToken = aws.String(r.token)
+	if body != nil {
+		var b io.Reader = body
+		if in.ContentLength != nil {
+			b = &exactReader{r: body, remaining: *in.ContentLength}
+		}
+		in.Body = readOnly{b}
+	}
 	r.mu.Lock()
 	r.status = int(aws.ToInt32(in.StatusCode))
 	r.code = aws.ToString(in.ErrorCode)
 	r.mu.Unlock()
-	if body != nil {
-		cr := &countingReader{r: body, n: &r.bytesOut, started: &r.streaming}
-		var b io.Reader = cr
-		if in.ContentLength != nil {
-			b = &exactReader{r: cr, remaining: *in.ContentLength}
-		}
-		in.Body = readOnly{b}
-	}
-	_, err := r.client.WriteGetObjectResponse(ctx, in)
+	var tr callTrace
+	_, err = r.client.WriteGetObjectResponse(ctx, in, tr.options)
 	r.mu.Lock()
 	r.err = err
 	r.mu.Unlock()
-	return err
+	// Without the trace (a WGORAPI that ignores per-call options) nothing
+	// is known: count the call as gone out.
+	return !tr.started.Load() || tr.sent.Load(), err
 }
 
-// fail answers with an S3 error, unless a reply was already claimed.
-func (r *responder) fail(ctx context.Context, err error) error {
-	e := s3err.From(err)
-	in := errorInput(e)
-	var re *rangeError
-	if errors.As(err, &re) && re.size >= 0 {
-		in.ContentRange = aws.String(httprange.UnsatisfiedContentRange(re.size))
+// callTrace learns, through per-call middleware, whether a WGOR call's
+// request was written to a connection. Before that nothing can have reached
+// S3 (the dial, the TLS handshake or the SDK itself failed), so the token is
+// unused and another reply may still be sent.
+type callTrace struct {
+	started atomic.Bool // our middleware ran: the client honours per-call options
+	sent    atomic.Bool // the request's headers were written to a connection
+}
+
+// options are the per-call settings every WGOR call gets, whatever the
+// client's own configuration: no SDK retries (a streamed body cannot be
+// replayed and the token is single use), no SDK request or response logs
+// (they would print the token and the body), and the trace. Signing logs are
+// fixed when a client is built: New builds its own client without them and
+// refuses a WithS3Client client that has them.
+func (t *callTrace) options(o *s3.Options) {
+	o.Retryer = aws.NopRetryer{}
+	o.ClientLogMode = 0
+	o.APIOptions = append(o.APIOptions, t.install)
+}
+
+func (t *callTrace) install(s *middleware.Stack) error {
+	return s.Initialize.Add(middleware.InitializeMiddlewareFunc("objectlambdaCallTrace",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			t.started.Store(true)
+			return next.HandleInitialize(traceSent(ctx, &t.sent), in)
+		}), middleware.Before)
+}
+
+// traceSent arranges for sent to be set when the request made with ctx has
+// written its headers to a connection.
+func traceSent(ctx context.Context, sent *atomic.Bool) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }})
+}
+
+// replyBody is the body of a reply as the SDK reads it. A pump goroutine
+// reads the pipeline's output and hands it over in chunks; the SDK's reads
+// wait for a chunk or for the call's end, never for user code. An HTTP
+// transport does not return from a failed or cancelled call until its
+// current Read of the body returns, so a transform stuck in Read (ignoring
+// its context) would otherwise hold the invocation past every deadline.
+// The pump is a user of the pipeline: the bodies stay open while it reads
+// and are closed when it has returned, whenever that is.
+type replyBody struct {
+	src  io.Reader
+	rs   *responder
+	p    *pipeline
+	ctx  context.Context // the call's
+	once sync.Once       // starts the pump
+	quit chan struct{}   // closed by finish: the reply is over
+
+	chunks chan chunk
+	free   chan []byte
+	cur    []byte // the unread rest of the current chunk
+	buf    []byte // the current chunk's buffer, to give back
+	err    error  // sticky
+}
+
+type chunk struct {
+	b   []byte
+	err error
+}
+
+// pumpChunk is the size of the pump's reads; two are in flight at most.
+const pumpChunk = 32 << 10
+
+func newReplyBody(ctx context.Context, src io.Reader, rs *responder, p *pipeline) *replyBody {
+	return &replyBody{src: src, rs: rs, p: p, ctx: ctx, quit: make(chan struct{}),
+		chunks: make(chan chunk, 1), free: make(chan []byte, 2)}
+}
+
+// pump reads src until it fails or ends, or the reply is over.
+func (b *replyBody) pump() {
+	defer b.p.done()
+	for {
+		var buf []byte
+		select {
+		case buf = <-b.free:
+		default:
+			buf = make([]byte, pumpChunk)
+		}
+		n, err := b.src.Read(buf)
+		if err != nil && err != io.EOF {
+			b.rs.noteBodyErr(err)
+		}
+		select {
+		case b.chunks <- chunk{b: buf[:n], err: err}:
+		case <-b.quit:
+			return
+		}
+		if err != nil {
+			return
+		}
 	}
-	return r.send(ctx, in, nil)
 }
 
-// wgorStatuses are the statuses WriteGetObjectResponse documents.
-var wgorStatuses = map[int]bool{200: true, 206: true, 304: true, 400: true, 401: true, 403: true, 404: true,
-	405: true, 409: true, 411: true, 412: true, 416: true, 500: true, 503: true}
-
-// replyStatus maps a status WGOR does not accept onto the nearest one it
-// does: 502 and 504 (gateway trouble) become 503, other 5xx 500, other 4xx 400.
-func replyStatus(status int) int {
-	switch {
-	case wgorStatuses[status]:
-		return status
-	case status == http.StatusBadGateway || status == http.StatusGatewayTimeout || status == http.StatusTooManyRequests:
-		return http.StatusServiceUnavailable
-	case status >= 400 && status < 500:
-		return http.StatusBadRequest
+func (b *replyBody) Read(p []byte) (int, error) {
+	b.once.Do(func() {
+		b.p.join()
+		go b.pump()
+	})
+	for len(b.cur) == 0 {
+		if b.err != nil {
+			return 0, b.err
+		}
+		if b.buf != nil {
+			select {
+			case b.free <- b.buf[:cap(b.buf)]:
+			default:
+			}
+			b.buf = nil
+		}
+		select {
+		case c := <-b.chunks:
+			b.cur, b.buf, b.err = c.b, c.b, c.err
+		case <-b.quit:
+			b.err = errReplyOver
+		case <-b.ctx.Done():
+			b.err = fmt.Errorf("objectlambda: reply body: %w", context.Cause(b.ctx))
+			b.rs.noteBodyErr(b.err)
+		}
 	}
-	return http.StatusInternalServerError
+	n := copy(p, b.cur)
+	b.cur = b.cur[n:]
+	b.rs.streaming.Store(true)
+	b.rs.bytesOut.Add(int64(n))
+	return n, nil
 }
 
-func errorInput(e *s3err.Error) *s3.WriteGetObjectResponseInput {
-	in := &s3.WriteGetObjectResponseInput{StatusCode: aws.Int32(int32(replyStatus(e.StatusCode)))}
-	switch {
-	case e.StatusCode == http.StatusNotModified:
-		// 304 carries no error code or message.
-	default:
-		in.ErrorCode = aws.String(e.Code)
-		in.ErrorMessage = aws.String(e.Message)
+// finish ends the reply: a Read still waiting returns, and the pump stops
+// after its current read of the pipeline.
+func (b *replyBody) finish() { close(b.quit) }
+
+// noteBodyErr records the first error of the reply body: the root cause of
+// a failed stream.
+func (r *responder) noteBodyErr(err error) {
+	r.mu.Lock()
+	if r.bodyErr == nil {
+		r.bodyErr = err
 	}
-	return in
-}
-
-type countingReader struct {
-	r       io.Reader
-	n       *atomic.Int64
-	started *atomic.Bool
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.started.Store(true)
-		c.n.Add(int64(n))
-	}
-	return n, err
+	r.mu.Unlock()
 }
 
 // ErrLengthMismatch is reported when a body does not have the length that was

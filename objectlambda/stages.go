@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,8 @@ func (t *timedBody) own() time.Duration {
 // stages are the transforms of one GET, each with its span and timed body.
 type stages struct {
 	upstream *timedBody
+	stats    *reqStats // nil outside a request
+	mu       sync.Mutex
 	list     []stage
 }
 
@@ -63,36 +66,48 @@ func transformName(t transform.Transform) string {
 }
 
 // runChain applies the transform chain member by member, so that each
-// transform gets its own span and its share of the streaming time.
-func (h *Handler) runChain(ctx context.Context, obj *transform.Object) (*transform.Object, *stages, error) {
-	st := &stages{upstream: &timedBody{r: obj.Body}}
+// transform gets its own span and its share of the streaming time. Every
+// body a member returns is owned by p at once, before the next member runs:
+// whichever member fails, the bodies opened before it are closed with the
+// pipeline. The stages' spans end when the pipeline closes, after the last
+// byte was streamed.
+func (h *Handler) runChain(ctx context.Context, p *pipeline, obj *transform.Object) (*transform.Object, error) {
+	st := &stages{upstream: &timedBody{r: obj.Body}, stats: statsFrom(ctx)}
+	p.add(st)
 	obj.Body = st.upstream
 	below := st.upstream
 	for _, m := range h.cfg.chainMembers() {
 		mctx, sp := ctx, Span(nil)
 		if h.tracing() {
-			mctx, sp = h.cfg.tracer.Start(ctx, "objectlambda.transform", slog.String("objectlambda.transform", transformName(m)))
+			mctx, sp = h.startSpan(ctx, "objectlambda.transform", slog.String("objectlambda.transform", transformName(m)))
 		}
 		out, err := transform.Run(mctx, m, obj)
 		if err != nil {
 			if sp != nil {
 				sp.End(err)
 			}
-			st.end(nil)
-			return nil, nil, err
+			return nil, err
 		}
-		tb := &timedBody{r: out.Body, below: below}
+		tb := &timedBody{r: p.own(out.Body), below: below}
 		out.Body = tb
-		st.list = append(st.list, stage{span: sp, body: tb})
+		st.add(stage{span: sp, body: tb})
 		below = tb
 		obj = out
 	}
-	return obj, st, nil
+	return obj, nil
 }
 
-// end closes the spans with each stage's own streaming time and records the
-// totals for the request's Metrics.
-func (s *stages) end(stats *reqStats) {
+func (s *stages) add(sg stage) {
+	s.mu.Lock()
+	s.list = append(s.list, sg)
+	s.mu.Unlock()
+}
+
+// Close ends the spans with each stage's own streaming time and records the
+// totals for the request's Metrics. The pipeline calls it once, at the end.
+func (s *stages) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var total time.Duration
 	for _, sg := range s.list {
 		own := sg.body.own()
@@ -102,8 +117,9 @@ func (s *stages) end(stats *reqStats) {
 			sg.span.End(nil)
 		}
 	}
-	if stats != nil {
-		stats.transformTime.Store(int64(total))
-		stats.upstreamRead.Store(s.upstream.ns.Load())
+	if s.stats != nil {
+		s.stats.transformTime.Store(int64(total))
+		s.stats.upstreamRead.Store(s.upstream.ns.Load())
 	}
+	return nil
 }

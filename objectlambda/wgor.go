@@ -50,10 +50,13 @@ var checksumOrder = []string{
 }
 
 // wgorInput maps an object's headers onto the WGOR request. Unknown headers
-// that WGOR cannot carry are dropped; values that do not parse are dropped
-// rather than sent malformed.
+// that WGOR cannot carry are dropped; values that do not parse, or that are
+// not valid in an HTTP header (a CR or LF a transform copied from a query
+// parameter), are dropped rather than sent malformed: the SDK would refuse
+// to send the request at all. Use it through reply.input.
 func wgorInput(status int, h http.Header, length int64) *s3.WriteGetObjectResponseInput {
 	in := &s3.WriteGetObjectResponseInput{StatusCode: aws.Int32(int32(status))}
+	h = validHeaders(h)
 	str := func(name string) *string {
 		if v := h.Get(name); v != "" {
 			return aws.String(v)
@@ -133,6 +136,37 @@ func wgorInput(status int, h http.Header, length int64) *s3.WriteGetObjectRespon
 		}
 	}
 	return in
+}
+
+// validHeaders returns h without the values that cannot travel in an HTTP
+// header, and without x-amz-meta-* headers whose key is not a token.
+func validHeaders(h http.Header) http.Header {
+	clean := true
+	for k, vs := range h {
+		for _, v := range vs {
+			if !validHeaderValue(v) {
+				clean = false
+			}
+		}
+		if name, ok := strings.CutPrefix(k, "X-Amz-Meta-"); ok && !validHeaderName(name) {
+			clean = false
+		}
+	}
+	if clean {
+		return h
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		if name, ok := strings.CutPrefix(k, "X-Amz-Meta-"); ok && !validHeaderName(name) {
+			continue
+		}
+		for _, v := range vs {
+			if validHeaderValue(v) {
+				out[k] = append(out[k], v)
+			}
+		}
+	}
+	return out
 }
 
 // readOnly hides every method but Read, so the SDK streams the body instead of

@@ -1,0 +1,105 @@
+package objectlambda
+
+import (
+	"io"
+	"sync"
+)
+
+// pipeline owns the resources of one GetObject request: the upstream body,
+// the body every transform returned, the spool of a Range. Whoever opens one
+// hands it to the pipeline at once (own); nobody else closes anything.
+//
+// Each resource is closed exactly once, newest first, when the last user of
+// the request's bodies is done: the goroutine computing the reply, the
+// invocation itself, and a transport still inside a Read of the reply body
+// after its call returned. So a body is never closed under a Read that is
+// still running, and never left open, whichever path the request took:
+// error, panic, deadline or success.
+//
+// Temporary files are unlinked at creation (internal/spool, package
+// encryption), so an abandoned pipeline cannot fill /tmp either.
+type pipeline struct {
+	mu      sync.Mutex
+	closers []*owned
+	users   int
+	closed  bool
+}
+
+// newPipeline returns a pipeline with one user: the invocation.
+func newPipeline() *pipeline { return &pipeline{users: 1} }
+
+// join adds a user.
+func (p *pipeline) join() {
+	p.mu.Lock()
+	p.users++
+	p.mu.Unlock()
+}
+
+// done removes a user; the last one closes everything.
+func (p *pipeline) done() {
+	p.mu.Lock()
+	p.users--
+	last := p.users == 0 && !p.closed
+	if last {
+		p.closed = true
+	}
+	list := p.closers
+	p.mu.Unlock()
+	if last {
+		closeAll(list)
+	}
+}
+
+func closeAll(list []*owned) {
+	for i := len(list) - 1; i >= 0; i-- {
+		_ = list[i].Close()
+	}
+}
+
+// own takes r into the pipeline's care. If r is an io.Closer, own returns a
+// body whose Close closes r at most once (a transform may close its input,
+// the pipeline closes everything at the end: r sees one Close), and r is
+// closed when the pipeline is done. Other readers are returned as they are.
+func (p *pipeline) own(r io.Reader) io.Reader {
+	c, ok := r.(io.Closer)
+	if !ok {
+		return r
+	}
+	o := &owned{Reader: r, c: c}
+	p.mu.Lock()
+	closed := p.closed
+	if !closed {
+		p.closers = append(p.closers, o)
+	}
+	p.mu.Unlock()
+	if closed {
+		// Only a user can own, and users keep the pipeline open; this is
+		// belt and braces.
+		_ = o.Close()
+	}
+	return o
+}
+
+// add takes a resource that is not a body into the pipeline's care: it is
+// closed, once, with the rest.
+func (p *pipeline) add(c io.Closer) {
+	p.own(closerOnly{c})
+}
+
+// closerOnly lets own take a resource that has no body.
+type closerOnly struct{ io.Closer }
+
+func (closerOnly) Read([]byte) (int, error) { return 0, io.EOF }
+
+// owned is a body the pipeline will close; its Close is idempotent.
+type owned struct {
+	io.Reader
+	c    io.Closer
+	once sync.Once
+	err  error
+}
+
+func (o *owned) Close() error {
+	o.once.Do(func() { o.err = o.c.Close() })
+	return o.err
+}
