@@ -12,12 +12,22 @@
 // # Reading
 //
 //	md := encryption.FromHeader(resp.Header)       // or FromMap(out.Metadata)
-//	env, err := encryption.ParseEnvelope(md)       // ErrNotEncrypted: serve as is
+//	env, err := encryption.RequireEnvelope(md)     // no envelope: ErrEncryptionRequired
 //	d, err := encryption.NewDecryptor(ctx, resp.Body, env, keyring,
 //		encryption.WithCiphertextLength(resp.ContentLength))
-//	defer d.Close()
+//	defer d.Close()                                // also closes resp.Body
 //	n, _ := d.PlaintextLength()                    // Content-Length to announce
 //	encryption.StripEnvelope(outHeader)            // plaintext must not carry the envelope
+//
+// Objects without an envelope are refused by default. Whoever can write to
+// the bucket can strip an envelope or put plaintext in place of a
+// ciphertext, and a reader that served such objects as they are would hand
+// out forged data as if it had been decrypted and authenticated.
+// RequireEnvelope (and objectlambda.WithDecryption) therefore answer
+// ErrEncryptionRequired; only with the opt-in WithUnencryptedObjects, for
+// buckets that mix plain and encrypted objects, do they answer
+// ErrNotEncrypted, which means "serve it as stored". ParseEnvelope reports
+// ErrNotEncrypted either way and leaves the decision to its caller.
 //
 // The decryptor never releases plaintext that is not authenticated: AES-GCM
 // objects are buffered (8 MiB in memory, then up to 256 MiB of ciphertext in

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -307,6 +308,18 @@ func ParseEnvelope(md Metadata, _ ...ParseOption) (*Envelope, error) {
 		return nil, ErrNotEncrypted
 	}
 	return parseNormalized(md, false)
+}
+
+// RequireEnvelope is ParseEnvelope for readers that must not serve what was
+// not encrypted: metadata without an envelope gives ErrEncryptionRequired,
+// or ErrNotEncrypted (serve the object as it is) only when opts contain
+// WithUnencryptedObjects. Every other result is ParseEnvelope's.
+func RequireEnvelope(md Metadata, opts ...Option) (*Envelope, error) {
+	e, err := ParseEnvelope(md)
+	if errors.Is(err, ErrNotEncrypted) && !newConfig(opts).allowPlain {
+		return nil, fmt.Errorf("%w: the object metadata holds no envelope", ErrEncryptionRequired)
+	}
+	return e, err
 }
 
 // ParseInstructionFile builds the envelope of an object whose envelope is

@@ -237,3 +237,33 @@ func TestStripEnvelope(t *testing.T) {
 	assert.False(t, IsInstructionFile(Metadata{"owner": "ana"}))
 	assert.False(t, IsEncrypted(Metadata{"owner": "ana"}))
 }
+
+func TestRequireEnvelope(t *testing.T) {
+	tests := []struct {
+		name    string
+		md      Metadata
+		opts    []Option
+		wantErr error
+		notErr  error
+	}{
+		{name: "no envelope is refused by default", md: Metadata{"color": "blue"}, wantErr: ErrEncryptionRequired, notErr: ErrNotEncrypted},
+		{name: "no envelope with the opt-in", md: Metadata{"color": "blue"}, opts: []Option{WithUnencryptedObjects()}, wantErr: ErrNotEncrypted},
+		{name: "envelope", md: v3KMSMeta()},
+		{name: "envelope with the opt-in", md: v3KMSMeta(), opts: []Option{WithUnencryptedObjects()}},
+		{name: "malformed envelope stays malformed", md: Metadata{KeyV2Key: "!"}, wantErr: ErrMalformedEnvelope},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := RequireEnvelope(tt.md, tt.opts...)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				assert.Equal(t, FormatV3, e.Format)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			if tt.notErr != nil {
+				assert.NotErrorIs(t, err, tt.notErr, "must not look like a plain object to serve as is")
+			}
+		})
+	}
+}

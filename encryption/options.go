@@ -30,6 +30,7 @@ type config struct {
 	legacyWrapping bool
 	requireCommit  bool
 	unauthRange    bool
+	allowPlain     bool
 	ctLen          int64
 	ptLen          int64
 	format         Format
@@ -77,6 +78,16 @@ func WithLegacyWrapping() Option { return func(c *config) { c.legacyWrapping = t
 // WithRequireCommitment refuses objects without key commitment (formats V1
 // and V2), like the v4 clients' REQUIRE_ENCRYPT_REQUIRE_DECRYPT policy.
 func WithRequireCommitment() Option { return func(c *config) { c.requireCommit = true } }
+
+// WithUnencryptedObjects makes RequireEnvelope (and so
+// objectlambda.WithDecryption) pass objects without an envelope through
+// unchanged instead of refusing them with ErrEncryptionRequired. It is for
+// buckets that mix plain and client-side encrypted objects, and it gives up
+// a guarantee: whoever can write to the bucket (PutObject, or CopyObject
+// replacing the metadata) can then strip the envelope or put plaintext of
+// their choosing in place of a ciphertext, and readers receive it as if it
+// had been decrypted and authenticated.
+func WithUnencryptedObjects() Option { return func(c *config) { c.allowPlain = true } }
 
 // WithUnauthenticatedRange allows NewRangeDecryptor. Ranged reads decrypt
 // with AES-CTR and never see the GCM tag, so they are not authenticated.

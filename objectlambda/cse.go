@@ -32,19 +32,30 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 
 // WithDecryption decrypts objects written by the Amazon S3 Encryption Client
 // (formats V2 and V3, see package encryption) before any other transform
-// sees them. kr unwraps the data keys; opts are passed to
-// encryption.NewDecryptor (for example encryption.WithSpillLimit or, knowingly,
+// sees them, and refuses objects that are not client-side encrypted. kr
+// unwraps the data keys; opts are passed to encryption.RequireEnvelope and
+// encryption.NewDecryptor (for example encryption.WithSpillLimit,
+// encryption.WithUnencryptedObjects or, knowingly,
 // encryption.WithDelayedAuthentication).
 //
 // For each object:
 //
 //   - metadata with an envelope (X-Amz-Meta-X-Amz-Key-V2, X-Amz-Meta-X-Amz-3,
 //     ...): the body is decrypted and authenticated before the first byte is
-//     sent (the ciphertext waits in memory, then in a temporary file; see
+//     sent (the ciphertext waits in memory, then in an unlinked temporary
+//     file whose chunks are authenticated again when read back; see
 //     encryption.DefaultMemoryLimit and DefaultSpillLimit), the envelope
 //     metadata is removed from the response, and Content-Length is the
-//     plaintext length;
-//   - no envelope: the object passes through with its bytes unchanged;
+//     plaintext length, taken from the stored length or counted, never from
+//     the unauthenticated x-amz-unencrypted-content-length;
+//   - no envelope: refused with 403 AccessDenied ("the object is not
+//     client-side encrypted"), GET and HEAD alike. Whoever can write to the
+//     bucket (PutObject, or CopyObject replacing the metadata) could
+//     otherwise strip the envelope or put plaintext in place of a
+//     ciphertext, and the caller would take it for decrypted, authenticated
+//     data. For buckets that mix plain and encrypted objects, opt in with
+//     encryption.WithUnencryptedObjects: such objects then pass through
+//     with their bytes unchanged;
 //   - an instruction file (key ending in ".instruction", or metadata
 //     x-amz-crypto-instr-file): refused with 404 NoSuchKey, so key material
 //     is never served as data. An S3 Encryption Client reading through the
@@ -56,6 +67,7 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 //
 // Errors, all sent before the first byte in the default authenticated mode:
 //
+//	no envelope (without WithUnencryptedObjects)        403 AccessDenied
 //	no keyring can unwrap the data key (wrong key)      403 AccessDenied
 //	altered object, tag or commitment mismatch          500 InternalError
 //	object larger than the authentication buffer        500 InternalError
@@ -72,8 +84,9 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 // Content-Range over the plaintext). HEAD answers can report the plaintext
 // length without fetching the body (transform.LengthStater).
 //
-// Through WithDecryption, plain objects also lose their ETag and checksums,
-// because the chain as a whole declares that it may change the body.
+// Plain objects served under encryption.WithUnencryptedObjects lose their
+// ETag and checksums, because the chain as a whole declares that it may
+// change the body.
 func WithDecryption(kr encryption.Keyring, opts ...encryption.Option) Option {
 	return func(c *config) error {
 		if kr == nil {
@@ -208,6 +221,16 @@ func cseIsInstruction(r *transform.Request, md encryption.Metadata) bool {
 	return r != nil && strings.HasSuffix(r.Key, encryption.InstructionSuffix)
 }
 
+// cseNotEncrypted is the answer for an object without an envelope where
+// only client-side encrypted objects may be served.
+func cseNotEncrypted(cause error) error {
+	const msg = "Access Denied: the object is not client-side encrypted, and this access point serves client-side encrypted objects only"
+	if cause == nil {
+		return s3err.New(http.StatusForbidden, s3err.CodeAccessDenied, msg)
+	}
+	return s3err.Wrap(cause, http.StatusForbidden, s3err.CodeAccessDenied, msg)
+}
+
 func cseNoSuchKey() error {
 	return s3err.New(http.StatusNotFound, s3err.CodeNoSuchKey, "The specified key does not exist.")
 }
@@ -226,6 +249,8 @@ func cseError(err error) error {
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, s3err.ErrDeadline):
 		return err
+	case errors.Is(err, encryption.ErrEncryptionRequired):
+		return cseNotEncrypted(err)
 	case errors.Is(err, encryption.ErrKeyNotFound), errors.Is(err, encryption.ErrNoKeyring), errors.Is(err, encryption.ErrInvalidKey):
 		return s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied,
 			"Access Denied: the function holds no key for this client-side encrypted object")
@@ -288,12 +313,12 @@ func (*cseDecryptor) Properties() transform.Properties { return transform.Proper
 // OutputLength implements transform.LengthStater: the plaintext length of an
 // AES-GCM object is the stored length minus the 16-byte tag; plain objects
 // keep their length.
-func (*cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
+func (d *cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
 	md := encryption.FromHeader(h)
 	if encryption.IsInstructionFile(md) {
 		return -1, false
 	}
-	env, err := encryption.ParseEnvelope(md)
+	env, err := encryption.RequireEnvelope(md, d.opts...)
 	switch {
 	case errors.Is(err, encryption.ErrNotEncrypted):
 		return n, n >= 0
@@ -315,9 +340,9 @@ func (d *cseDecryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 	if cseIsInstruction(in.Request, md) {
 		return nil, cseNoSuchKey()
 	}
-	env, err := encryption.ParseEnvelope(md)
+	env, err := encryption.RequireEnvelope(md, d.opts...)
 	if errors.Is(err, encryption.ErrNotEncrypted) {
-		return in, nil
+		return in, nil // only with encryption.WithUnencryptedObjects
 	}
 	if err != nil {
 		return nil, cseError(err)
@@ -506,8 +531,7 @@ func (r *cseRewrapper) Apply(ctx context.Context, in *transform.Object) (*transf
 		return nil, cseNoSuchKey()
 	}
 	if !encryption.IsEncrypted(md) {
-		return nil, s3err.New(http.StatusForbidden, s3err.CodeAccessDenied,
-			"Access Denied: this access point serves client-side encrypted objects only")
+		return nil, cseNotEncrypted(nil)
 	}
 	to, err := cseKeyring(ctx, r.to, in.Request)
 	if err != nil {

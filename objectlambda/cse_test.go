@@ -136,11 +136,16 @@ func TestCSEDecrypt(t *testing.T) {
 		{name: "V2 with plaintext length stored", kr: aesKeyring(t, 1, "a"), size: 33, opts: []encryption.Option{encryption.WithPlaintextLength(33)}},
 		{name: "V2 empty object", kr: aesKeyring(t, 1, "a"), size: 0},
 		{name: "V2 larger than the prime buffer", kr: aesKeyring(t, 1, "a"), size: 200_000},
-		{name: "plain object passes through", kr: aesKeyring(t, 1, "a"), size: 500, plain: true},
+		{name: "plain object passes through when opted in", kr: aesKeyring(t, 1, "a"), size: 500, plain: true,
+			opts: []encryption.Option{encryption.WithUnencryptedObjects()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hs, h := newHarness(t, WithDecryption(tt.kr))
+			var decOpts []encryption.Option
+			if tt.plain {
+				decOpts = tt.opts
+			}
+			hs, h := newHarness(t, WithDecryption(tt.kr, decOpts...))
 			plain := csePlaintext(tt.size)
 			if tt.plain {
 				hs.put("doc.txt", string(plain), map[string]string{"x-amz-meta-color": "blue"})
@@ -316,13 +321,16 @@ func TestCSEReencrypt(t *testing.T) {
 		{name: "AES to AES V2", out: aesKeyring(t, 9, "caller"), want: plain, format: encryption.FormatV2},
 		{name: "AES to RSA V3", out: rsaKR, opts: []encryption.Option{encryption.WithFormat(encryption.FormatV3)}, want: plain, format: encryption.FormatV3},
 		{name: "AES to KMS", out: kmsKR, opts: []encryption.Option{encryption.WithEncryptionContext(map[string]string{"caller": "alice"})}, want: plain, format: encryption.FormatV2},
-		{name: "plain object encrypted", out: aesKeyring(t, 9, "caller"), plainIn: true, want: plain, format: encryption.FormatV2},
+		{name: "plain object encrypted when opted in", out: aesKeyring(t, 9, "caller"), plainIn: true, want: plain, format: encryption.FormatV2},
 		{name: "transform between decrypt and encrypt", out: aesKeyring(t, 9, "caller"), extra: []transform.Transform{appendSuffix("!!")},
 			want: append(bytes.Clone(plain), "!!"...), format: encryption.FormatV2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := []Option{WithDecryption(stored)}
+			if tt.plainIn {
+				opts = []Option{WithDecryption(stored, encryption.WithUnencryptedObjects())}
+			}
 			if tt.extra != nil {
 				opts = append(opts, WithTransform(tt.extra...)) // WithEncryption comes after every WithTransform
 			}
@@ -497,6 +505,7 @@ func TestCSEOutputLengthForHead(t *testing.T) {
 		return h
 	}
 	dec := &cseDecryptor{kr: kr}
+	mixed := &cseDecryptor{kr: kr, opts: []encryption.Option{encryption.WithUnencryptedObjects()}}
 	tests := []struct {
 		name   string
 		t      transform.Transform
@@ -507,7 +516,8 @@ func TestCSEOutputLengthForHead(t *testing.T) {
 	}{
 		{name: "V2 minus tag", t: dec, hdr: header(v2), in: 19, want: 3, wantOK: true},
 		{name: "V3 minus tag", t: dec, hdr: header(v3), in: 19, want: 3, wantOK: true},
-		{name: "plain keeps length", t: dec, hdr: http.Header{}, in: 42, want: 42, wantOK: true},
+		{name: "plain is refused", t: dec, hdr: http.Header{}, in: 42, want: -1},
+		{name: "plain keeps length when opted in", t: mixed, hdr: http.Header{}, in: 42, want: 42, wantOK: true},
 		{name: "shorter than a tag", t: dec, hdr: header(v2), in: 5, want: -1},
 		{name: "instruction file", t: dec, hdr: http.Header{"X-Amz-Meta-X-Amz-Crypto-Instr-File": {""}}, in: 5, want: -1},
 		{name: "malformed", t: dec, hdr: http.Header{"X-Amz-Meta-X-Amz-Key-V2": {"!"}, "X-Amz-Meta-X-Amz-Iv": {"!"}}, in: 40, want: -1},
@@ -656,4 +666,29 @@ func TestCSESpans(t *testing.T) {
 			assert.Equal(t, tt.want, names)
 		})
 	}
+}
+
+// TestCSEDecryptRefusesUnencrypted: whoever can write to the bucket can
+// replace a ciphertext with plaintext of their choosing (or strip the
+// envelope), so under WithDecryption an object without an envelope is
+// refused unless the function opted in to serving plain objects.
+func TestCSEDecryptRefusesUnencrypted(t *testing.T) {
+	kr := aesKeyring(t, 1, "a")
+	hs, h := newHarness(t, WithDecryption(kr))
+	hs.put("doc.txt", "forged plaintext", map[string]string{"x-amz-meta-color": "blue"})
+	_, err := invoke(t, h, hs.event("doc.txt"))
+	require.NoError(t, err)
+	call := hs.onlyCall(t)
+	assert.Equal(t, "403", call.Header.Get("X-Amz-Fwd-Status"))
+	assert.Equal(t, "AccessDenied", call.Header.Get("X-Amz-Fwd-Error-Code"))
+	assert.Contains(t, call.Header.Get("X-Amz-Fwd-Error-Message"), "not client-side encrypted")
+	assert.Empty(t, call.Body)
+
+	_, err = transform.Run(context.Background(), &cseDecryptor{kr: kr}, &transform.Object{
+		Body: transform.HeadersOnly(), Header: http.Header{"X-Amz-Meta-Color": {"blue"}}, Length: 16,
+		Request: &transform.Request{Operation: "HeadObject", Key: "doc.txt"},
+	})
+	e, ok := s3err.As(err)
+	require.True(t, ok, "HEAD is refused too: %v", err)
+	assert.Equal(t, http.StatusForbidden, e.StatusCode)
 }
