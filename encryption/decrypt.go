@@ -119,7 +119,9 @@ type Decryptor struct {
 	src      io.Reader
 	c        *config
 	env      *Envelope
-	ptLen    int64
+	ptLen    int64 // announced plaintext length, -1 while unknown
+	hinted   bool  // ptLen is the metadata's hint: check it at EOF
+	ptOut    int64 // plaintext bytes released
 	ctr      cipher.Stream
 	cbc      cipher.BlockMode
 	gh       *ghashStream
@@ -171,26 +173,30 @@ func NewDecryptor(ctx context.Context, ciphertext io.Reader, e *Envelope, kr Key
 	return d, nil
 }
 
+// computeLength decides the plaintext length announced up front. It comes
+// from the stored (ciphertext) length, which the decryptor checks against
+// the bytes it counts, never from x-amz-unencrypted-content-length alone:
+// that metadata is not authenticated. For CBC, whose padding is only known
+// at the end, the hint is used when it agrees with the stored length, and
+// checked at EOF.
 func (d *Decryptor) computeLength() error {
 	e, c := d.env, d.c
 	if e.Content == ContentAESCBC {
-		d.ptLen = e.PlaintextLen
 		if c.ctLen >= 0 && (c.ctLen%16 != 0 || c.ctLen == 0) {
 			return fmt.Errorf("%w: CBC body length %d is not a positive multiple of 16", ErrMalformedEnvelope, c.ctLen)
 		}
+		if h := e.PlaintextLen; c.ctLen >= 0 && h >= 0 && h/16*16+16 == c.ctLen {
+			d.ptLen, d.hinted = h, true
+		}
 		return nil
 	}
-	if c.ctLen >= 0 {
-		if c.ctLen < TagSize {
-			return fmt.Errorf("%w: body of %d bytes is shorter than the GCM tag", ErrMalformedEnvelope, c.ctLen)
-		}
-		d.ptLen = c.ctLen - TagSize
-		if e.PlaintextLen >= 0 && e.PlaintextLen != d.ptLen {
-			return fmt.Errorf("%w: %s says %d bytes, body holds %d", ErrMalformedEnvelope, KeyPlaintextLen, e.PlaintextLen, d.ptLen)
-		}
-	} else {
-		d.ptLen = e.PlaintextLen
+	if c.ctLen < 0 {
+		return nil // counted while reading
 	}
+	if c.ctLen < TagSize {
+		return fmt.Errorf("%w: body of %d bytes is shorter than the GCM tag", ErrMalformedEnvelope, c.ctLen)
+	}
+	d.ptLen = c.ctLen - TagSize
 	if d.ptLen > maxGCMPlaintext {
 		return fmt.Errorf("%w: larger than the GCM limit", ErrTooLarge)
 	}
@@ -200,9 +206,14 @@ func (d *Decryptor) computeLength() error {
 	return nil
 }
 
-// PlaintextLength returns the plaintext length when it is known up front:
-// from WithCiphertextLength (GCM: minus the 16-byte tag) or from
-// x-amz-unencrypted-content-length.
+// PlaintextLength returns the plaintext length once it is known from data
+// the decryptor checks: up front from WithCiphertextLength (GCM: minus the
+// 16-byte tag; a body of another length then fails with ErrAuthentication),
+// after the first Read in the default authenticated mode (the whole object
+// has been read and authenticated), or at io.EOF (counted). The
+// unauthenticated x-amz-unencrypted-content-length is never enough on its
+// own; for legacy CBC it is used when it agrees with WithCiphertextLength,
+// and a plaintext of another length then fails at the end.
 func (d *Decryptor) PlaintextLength() (int64, bool) { return d.ptLen, d.ptLen >= 0 }
 
 // Read implements io.Reader.
@@ -223,11 +234,25 @@ func (d *Decryptor) Read(p []byte) (int, error) {
 	default:
 		n, err = d.readBuffered(p)
 	}
+	n, err = d.count(n, err)
 	if err != nil {
 		d.err = err
 		if !errors.Is(err, io.EOF) {
 			d.cleanup()
 		}
+	}
+	return n, err
+}
+
+// count tracks the plaintext released, holds a hinted length to its word
+// and makes the length known at EOF.
+func (d *Decryptor) count(n int, err error) (int, error) {
+	if d.hinted && (d.ptOut+int64(n) > d.ptLen || err == io.EOF && d.ptOut+int64(n) != d.ptLen) {
+		return 0, fmt.Errorf("%w: plaintext length differs from %s", ErrAuthentication, KeyPlaintextLen)
+	}
+	d.ptOut += int64(n)
+	if err == io.EOF {
+		d.ptLen = d.ptOut
 	}
 	return n, err
 }
@@ -325,6 +350,7 @@ func (d *Decryptor) ingest() error {
 	if err := d.verifyTag(); err != nil {
 		return err
 	}
+	d.ptLen = d.read - TagSize
 	d.released = bytes.NewReader(d.mem)
 	if d.spill != nil {
 		if _, err := d.spill.Seek(0, io.SeekStart); err != nil {

@@ -239,7 +239,10 @@ type Envelope struct {
 	KMSContext map[string]string
 
 	TagLenBits   int   // 128 for GCM, 0 for CBC
-	PlaintextLen int64 // from x-amz-unencrypted-content-length, -1 if absent
+	// PlaintextLen is x-amz-unencrypted-content-length, -1 if absent. It is
+	// not authenticated (anyone who can change the object's metadata can
+	// change it), so it is a hint: the Decryptor never announces it alone.
+	PlaintextLen int64
 
 	// FromInstructionFile is set when (part of) the envelope was read from an
 	// instruction file.

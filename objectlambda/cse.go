@@ -357,46 +357,25 @@ func (d *cseDecryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 	if in.Length >= 0 {
 		opts = append(slices.Clone(opts), encryption.WithCiphertextLength(in.Length))
 	}
-	src := &cseCounter{r: in.Body}
-	dec, err := encryption.NewDecryptor(ctx, src, env, d.kr, opts...)
+	dec, err := encryption.NewDecryptor(ctx, in.Body, env, d.kr, opts...)
 	if err != nil {
 		return nil, cseError(err)
 	}
 	body := &csePlainBody{dec: dec}
-	// Read once now. In the authenticated mode this consumes and checks the
-	// whole object, so a wrong key or an altered object becomes an error
-	// reply, and the plaintext length is known even when the stored length
-	// was not passed down.
+	// Read the first bytes now. In the authenticated mode this consumes and
+	// checks the whole object, so a wrong key or an altered object becomes an
+	// error reply, and the plaintext length is known (counted and
+	// authenticated) even when the stored length was not passed down.
 	if err := body.prime(); err != nil {
-		_ = dec.Close()
+		_ = body.Close()
 		return nil, err
-	}
-	n, known := dec.PlaintextLength()
-	if !known && src.eof && env.Content != encryption.ContentAESCBC && src.n >= encryption.TagSize {
-		n, known = src.n-encryption.TagSize, true
 	}
 	in.Body = body
 	in.Length = -1
-	if known {
+	if n, known := dec.PlaintextLength(); known {
 		in.Length = n
 	}
 	return in, nil
-}
-
-// cseCounter counts bytes and remembers whether the end was reached.
-type cseCounter struct {
-	r   io.Reader
-	n   int64
-	eof bool
-}
-
-func (c *cseCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if err == io.EOF {
-		c.eof = true
-	}
-	return n, err
 }
 
 // csePlainBody is the plaintext stream: the bytes read by prime, then the
@@ -411,12 +390,15 @@ const csePrimeSize = 32 << 10
 
 func (b *csePlainBody) prime() error {
 	buf := make([]byte, csePrimeSize)
-	n, err := b.dec.Read(buf)
+	n, err := io.ReadFull(b.dec, buf)
 	b.pending = buf[:n]
-	if err != nil && err != io.EOF {
+	switch err {
+	case nil:
+	case io.EOF, io.ErrUnexpectedEOF:
+		b.err = io.EOF // the whole plaintext is pending
+	default:
 		return cseError(err)
 	}
-	b.err = err
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -691,4 +692,49 @@ func TestCSEDecryptRefusesUnencrypted(t *testing.T) {
 	e, ok := s3err.As(err)
 	require.True(t, ok, "HEAD is refused too: %v", err)
 	assert.Equal(t, http.StatusForbidden, e.StatusCode)
+}
+
+// TestCSEPlaintextLengthNotFromMetadata: x-amz-unencrypted-content-length is
+// not authenticated. An upstream answer without Content-Length (chunked)
+// must announce the counted, authenticated plaintext length, whatever that
+// metadata says, and an edited value must not break a valid object.
+func TestCSEPlaintextLengthNotFromMetadata(t *testing.T) {
+	kr := aesKeyring(t, 1, "a")
+	plain := csePlaintext(70_000)
+	body, hdr := seal(t, kr, plain, encryption.WithPlaintextLength(int64(len(plain))))
+	for _, tt := range []struct {
+		name    string
+		hint    string
+		chunked bool
+	}{
+		{name: "chunked, hint too small", hint: "10", chunked: true},
+		{name: "chunked, hint too large", hint: "999999999999", chunked: true},
+		{name: "stored length, hint too small", hint: "10"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hs, h := newHarness(t, WithDecryption(kr))
+			forged := maps.Clone(hdr)
+			forged["x-amz-meta-x-amz-unencrypted-content-length"] = tt.hint
+			hs.put("doc", body, forged)
+			if tt.chunked {
+				hs.upstreamFn = func(w http.ResponseWriter, _ *http.Request) {
+					for k, v := range forged {
+						w.Header().Set(k, v)
+					}
+					w.WriteHeader(http.StatusOK)
+					for i := 0; i < len(body); i += 8192 {
+						_, _ = io.WriteString(w, body[i:min(i+8192, len(body))])
+						w.(http.Flusher).Flush()
+					}
+				}
+			}
+			_, err := invoke(t, h, hs.event("doc"))
+			require.NoError(t, err)
+			call := hs.onlyCall(t)
+			require.Equal(t, "200", call.Header.Get("X-Amz-Fwd-Status"), call.Header.Get("X-Amz-Fwd-Error-Message"))
+			require.NoError(t, call.BodyErr)
+			assert.Equal(t, plain, call.Body)
+			assert.Equal(t, int64(len(plain)), call.ContentLn, "Content-Length is the authenticated length")
+		})
+	}
 }
