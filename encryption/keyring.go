@@ -221,6 +221,15 @@ func checkDK(dk []byte) ([]byte, error) {
 // wrapped value binds the content algorithm: it is the OAEP encryption of
 // len(DK) || DK || content-algorithm. It can also unwrap the legacy
 // RSA/ECB/OAEPWithSHA-256AndMGF1Padding and RSA (PKCS#1 v1.5) wraps.
+//
+// For the legacy RSA (PKCS#1 v1.5) wrap UnwrapKey never fails: a wrapped key
+// that does not unwrap yields a random data key, as
+// rsa.DecryptPKCS1v15SessionKey intends, and the object then fails
+// authentication (ErrAuthentication) exactly like an altered one. Telling
+// the two apart would make the function a padding oracle that decrypts
+// wrapped keys for whoever can write objects (Bleichenbacher's attack). The
+// cost: a wrong RSA key is reported as an altered object, and a MultiKeyring
+// does not move past an RSA keyring for such objects, so give it only one.
 type RSAKeyring struct {
 	priv    *rsa.PrivateKey
 	pub     *rsa.PublicKey
@@ -283,14 +292,25 @@ func (k *RSAKeyring) UnwrapKey(_ context.Context, e *Envelope) ([]byte, error) {
 		}
 		return checkDK(pt)
 	case WrapRSAPKCS1:
-		//lint:ignore SA1019 legacy V1 objects only, behind WithLegacyWrapping.
-		pt, err := rsa.DecryptPKCS1v15(nil, k.priv, e.EncryptedKey) //nolint:staticcheck
-		if err != nil {
-			return nil, notMine("RSA unwrap failed (wrong key or altered envelope)")
-		}
-		return checkDK(pt)
+		return k.unwrapPKCS1(e.EncryptedKey)
 	}
 	return nil, notMine("RSA keyring cannot unwrap %q", e.Wrap)
+}
+
+// unwrapPKCS1 unwraps the legacy RSA (PKCS#1 v1.5) wrap without becoming a
+// Bleichenbacher padding oracle: whatever is wrong with the wrapped key (its
+// padding, its length, the key inside), the answer is a 32-byte data key,
+// random when unwrapping failed, chosen in constant time. The content then
+// fails authentication like any altered object, so no caller can tell a
+// conforming padding from a broken one.
+func (k *RSAKeyring) unwrapPKCS1(edk []byte) ([]byte, error) {
+	dk, err := NewDataKey(nil)
+	if err != nil {
+		return nil, err
+	}
+	//lint:ignore SA1019 legacy V1 objects only, behind WithLegacyWrapping.
+	_ = rsa.DecryptPKCS1v15SessionKey(nil, k.priv, edk, dk) //nolint:staticcheck // errors only on public facts (sizes); dk stays random
+	return dk, nil
 }
 
 // WrapKey implements Keyring (wrap algorithm RSA-OAEP-SHA1).

@@ -77,7 +77,11 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 // A wrong key is 403, like S3 answers for an SSE-KMS object whose key the
 // reader may not use: the function is not allowed to read this object. An
 // altered object is 500: nobody can read it, and the caller did nothing wrong.
-// Messages name the failure, never keys or bytes.
+// One exception: a legacy RSA (PKCS#1 v1.5) wrapped key, readable only with
+// encryption.WithLegacyWrapping, that does not unwrap answers 500 like an
+// altered object, whatever the reason, so that the function is no padding
+// oracle (see encryption.RSAKeyring). Messages name the failure, never keys
+// or bytes.
 //
 // Decryption is neither length-preserving nor range-safe: a Range request
 // fetches the whole object and the plaintext is sliced (206 with a

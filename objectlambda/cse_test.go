@@ -738,3 +738,44 @@ func TestCSEPlaintextLengthNotFromMetadata(t *testing.T) {
 		})
 	}
 }
+
+// TestCSELegacyRSAUnwrapIsNoOracle: with the legacy opt-ins on, every
+// wrapped key an attacker substitutes into a legacy RSA (PKCS#1 v1.5) object
+// gets the same answer, so the function cannot serve as a Bleichenbacher
+// padding oracle.
+func TestCSELegacyRSAUnwrapIsNoOracle(t *testing.T) {
+	priv, err := cseRSAKey()
+	require.NoError(t, err)
+	kr := rsaKeyring(t)
+	body, hdr := seal(t, aesKeyring(t, 1, "a"), csePlaintext(1000)) // a GCM body whose key we relabel
+	enc := func(msg []byte) string {
+		//lint:ignore SA1019 builds legacy wrapped keys for the read path.
+		c, err := rsa.EncryptPKCS1v15(rand.Reader, &priv.PublicKey, msg) //nolint:staticcheck
+		require.NoError(t, err)
+		return base64.StdEncoding.EncodeToString(c)
+	}
+	junk := make([]byte, priv.Size())
+	_, _ = rand.Read(junk[1:])
+	type answer struct{ status, code, msg string }
+	answers := map[string]answer{}
+	for name, edk := range map[string]string{
+		"non-conforming padding":        base64.StdEncoding.EncodeToString(junk),
+		"conforming, wrong 32-byte key": enc(bytes.Repeat([]byte{7}, 32)),
+		"conforming, 16-byte key":       enc(bytes.Repeat([]byte{7}, 16)),
+	} {
+		hs, h := newHarness(t, WithDecryption(kr, encryption.WithLegacyWrapping()))
+		forged := maps.Clone(hdr)
+		forged["x-amz-meta-x-amz-wrap-alg"] = "RSA"
+		forged["x-amz-meta-x-amz-key-v2"] = edk
+		hs.put("doc", body, forged)
+		_, err := invoke(t, h, hs.event("doc"))
+		require.NoError(t, err)
+		call := hs.onlyCall(t)
+		assert.Empty(t, call.Body, name)
+		answers[name] = answer{call.Header.Get("X-Amz-Fwd-Status"), call.Header.Get("X-Amz-Fwd-Error-Code"), call.Header.Get("X-Amz-Fwd-Error-Message")}
+	}
+	want := answer{"500", "InternalError", answers["conforming, wrong 32-byte key"].msg}
+	for name, got := range answers {
+		assert.Equal(t, want, got, "%s answers like every other unwrap failure", name)
+	}
+}
