@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -329,6 +330,12 @@ func RequireEnvelope(md Metadata, opts ...Option) (*Envelope, error) {
 // stored in an instruction file. objectMD is the metadata of the object
 // itself (format V3 keeps x-amz-c, x-amz-d and x-amz-i there); body is the
 // instruction file's content (a JSON object, at most 64 KiB).
+//
+// Both must be of one format generation, since the instruction file is a
+// separate object that may have been replaced: object metadata with V3
+// entries needs a V3 instruction file (a V2 one would silently drop the key
+// commitment), an instruction file holds exactly one of x-amz-key,
+// x-amz-key-v2 and x-amz-3, and any mix is ErrMalformedEnvelope.
 func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*Envelope, error) {
 	if len(body) > maxInstructionFile {
 		return nil, malformed("instruction file larger than %d bytes", maxInstructionFile)
@@ -355,6 +362,9 @@ func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*En
 		md[strings.ToLower(k)] = s
 	}
 	objectMD = objectMD.normalized()
+	if err := checkGenerations(objectMD, md); err != nil {
+		return nil, err
+	}
 	if md.has(KeyV3Key) {
 		for _, k := range []string{KeyV3Content, KeyV3Commitment, KeyV3MessageID} {
 			if md.has(k) {
@@ -367,13 +377,45 @@ func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*En
 			md[k] = v
 		}
 	}
-	if !md.has(KeyV1Key) && !md.has(KeyV2Key) && !md.has(KeyV3Key) {
-		return nil, malformed("instruction file holds no wrapped key")
-	}
-	if md.has(KeyV1Key) && md.has(KeyV2Key) {
-		return nil, malformed("conflicting format keys in instruction file")
-	}
 	return parseNormalized(md, true)
+}
+
+// checkGenerations refuses an instruction file and object metadata of
+// different format generations. The instruction file is a separate object:
+// if it could pair V3 object metadata (the key commitment) with a V2
+// envelope, whoever can write it would silently drop the commitment.
+func checkGenerations(objectMD, instr Metadata) error {
+	var gen Format
+	for _, g := range []struct {
+		key string
+		f   Format
+	}{{KeyV1Key, FormatV1}, {KeyV2Key, FormatV2}, {KeyV3Key, FormatV3}} {
+		if !instr.has(g.key) {
+			continue
+		}
+		if gen != FormatUnknown {
+			return malformed("instruction file holds wrapped keys of formats %s and %s", gen, g.f)
+		}
+		gen = g.f
+	}
+	if gen == FormatUnknown {
+		return malformed("instruction file holds no wrapped key")
+	}
+	other := slices.Concat([]string{KeyV3Key}, v3OnlyKeys)
+	switch gen {
+	case FormatV1:
+		other = append(other, KeyV2Key)
+	case FormatV2:
+		other = append(other, KeyV1Key)
+	case FormatV3:
+		other = slices.Concat([]string{KeyV1Key, KeyV2Key}, v2OnlyKeys)
+	}
+	for _, k := range other {
+		if objectMD.has(k) {
+			return malformed("%s instruction file for an object whose metadata holds %s", gen, k)
+		}
+	}
+	return nil
 }
 
 func parseNormalized(md Metadata, fromInstr bool) (*Envelope, error) {
@@ -404,7 +446,7 @@ func parseNormalized(md Metadata, fromInstr bool) (*Envelope, error) {
 }
 
 func parseV12(md Metadata, e *Envelope, keyName string) error {
-	for _, k := range v3OnlyKeys {
+	for _, k := range append([]string{KeyV3Key}, v3OnlyKeys...) {
 		if md.has(k) {
 			return malformed("conflicting format keys (%s together with %s)", keyName, k)
 		}
@@ -473,7 +515,7 @@ func parseV12(md Metadata, e *Envelope, keyName string) error {
 }
 
 func parseV3(md Metadata, e *Envelope) error {
-	for _, k := range v2OnlyKeys {
+	for _, k := range append([]string{KeyV1Key, KeyV2Key}, v2OnlyKeys...) {
 		if md.has(k) {
 			return malformed("conflicting format keys (%s together with %s)", KeyV3Key, k)
 		}
