@@ -239,7 +239,7 @@ type Envelope struct {
 	// KMSContext is the V3 KMS encryption context (x-amz-t).
 	KMSContext map[string]string
 
-	TagLenBits   int   // 128 for GCM, 0 for CBC
+	TagLenBits int // 128 for GCM, 0 for CBC
 	// PlaintextLen is x-amz-unencrypted-content-length, -1 if absent. It is
 	// not authenticated (anyone who can change the object's metadata can
 	// change it), so it is a hint: the Decryptor never announces it alone.
