@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // checkPolicy applies the opt-ins before any key is touched.
@@ -111,10 +110,11 @@ func ctrIV(nonce []byte, j uint64) []byte {
 	return iv
 }
 
-// Decryptor is an io.Reader of plaintext. By default it releases no byte
-// before the whole object is authenticated: the ciphertext is buffered in
-// memory, then in a temporary file, up to the configured limits. Always call
-// Close, which removes the temporary file.
+// Decryptor is an io.ReadCloser of plaintext. By default it releases no
+// byte before the whole object is authenticated: the ciphertext is buffered
+// in memory, then in a temporary file, up to the configured limits. The file
+// is unlinked when it is created and authenticated again, chunk by chunk,
+// when it is read back. Close releases it and closes the ciphertext reader.
 type Decryptor struct {
 	src      io.Reader
 	c        *config
@@ -128,11 +128,12 @@ type Decryptor struct {
 	split    *tailSplitter
 	released io.Reader // buffered mode, after the tag verified
 	mem      []byte
-	spill    *os.File
+	spill    *spillFile
 	spilled  int64
 	read     int64 // ciphertext bytes consumed
 	out      []byte
 	cbcDone  bool
+	closed   bool
 	err      error
 }
 
@@ -145,7 +146,7 @@ type Decryptor struct {
 //
 // Policy checks run before the keyring is called. The key commitment of
 // format V3 is checked here; a bad tag surfaces as ErrAuthentication from
-// Read. The ciphertext reader is not closed by the Decryptor.
+// Read. Close closes the ciphertext reader if it is an io.Closer.
 func NewDecryptor(ctx context.Context, ciphertext io.Reader, e *Envelope, kr Keyring, opts ...Option) (*Decryptor, error) {
 	c := newConfig(opts)
 	if err := checkPolicy(e, c); err != nil {
@@ -316,8 +317,6 @@ func (d *Decryptor) readBuffered(p []byte) (int, error) {
 	d.ctr.XORKeyStream(p[:n], p[:n])
 	if err == io.EOF {
 		d.cleanup()
-	} else if err != nil {
-		err = fmt.Errorf("encryption: reading spill file: %w", err)
 	}
 	return n, err
 }
@@ -353,8 +352,8 @@ func (d *Decryptor) ingest() error {
 	d.ptLen = d.read - TagSize
 	d.released = bytes.NewReader(d.mem)
 	if d.spill != nil {
-		if _, err := d.spill.Seek(0, io.SeekStart); err != nil {
-			return fmt.Errorf("encryption: rewinding spill file: %w", err)
+		if err := d.spill.rewind(); err != nil {
+			return err
 		}
 		d.released = io.MultiReader(d.released, d.spill)
 	}
@@ -380,14 +379,14 @@ func (d *Decryptor) store(ct []byte) error {
 		return fmt.Errorf("%w: more than %d bytes in memory plus %d in the spill file; raise WithSpillLimit or use WithDelayedAuthentication", ErrTooLarge, d.c.memLimit, d.c.spillLimit)
 	}
 	if d.spill == nil {
-		f, err := os.CreateTemp(d.c.spillDir, "objectlambda-cse-*")
+		f, err := newSpillFile(d.c.spillDir)
 		if err != nil {
-			return fmt.Errorf("encryption: creating spill file: %w", err)
+			return err
 		}
 		d.spill = f
 	}
-	if _, err := d.spill.Write(ct); err != nil {
-		return fmt.Errorf("encryption: writing spill file: %w", err)
+	if err := d.spill.write(ct); err != nil {
+		return err
 	}
 	d.spilled += int64(len(ct))
 	return nil
@@ -443,21 +442,34 @@ func (d *Decryptor) readCBC(p []byte) (int, error) {
 
 func (d *Decryptor) cleanup() {
 	if d.spill != nil {
-		name := d.spill.Name()
-		_ = d.spill.Close()
-		_ = os.Remove(name)
+		_ = d.spill.Close() // unlinked already: closing frees the space
 		d.spill = nil
 	}
 	d.mem = nil
 	d.released = nil
+	clear(d.out)
+	d.out = nil
 }
 
-// Close removes the spill file and drops buffers. It does not close the
-// ciphertext reader. Further Reads fail.
+// Close releases the spill file and buffers and closes the ciphertext
+// reader if it is an io.Closer (only the first Close does). Further Reads
+// fail.
 func (d *Decryptor) Close() error {
 	d.cleanup()
 	if d.err == nil {
 		d.err = errors.New("encryption: read after Close")
+	}
+	return closeOnce(&d.closed, d.src)
+}
+
+// closeOnce closes r if it is an io.Closer and *done is not yet set.
+func closeOnce(done *bool, r io.Reader) error {
+	if *done {
+		return nil
+	}
+	*done = true
+	if c, ok := r.(io.Closer); ok {
+		return c.Close()
 	}
 	return nil
 }

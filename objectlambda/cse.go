@@ -383,7 +383,8 @@ func (d *cseDecryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 }
 
 // csePlainBody is the plaintext stream: the bytes read by prime, then the
-// rest of the decryptor. Close removes the decryptor's spill file.
+// rest of the decryptor. Close releases the decryptor's spill file and
+// closes the ciphertext body (the decryptor does both).
 type csePlainBody struct {
 	dec     *encryption.Decryptor
 	pending []byte
@@ -485,7 +486,10 @@ func (e *cseEncryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 }
 
 // cseCipherBody maps encryption errors mid-stream (they abort the reply).
+// Close closes the plaintext body it encrypts.
 type cseCipherBody struct{ x *encryption.Encryptor }
+
+func (b *cseCipherBody) Close() error { return b.x.Close() }
 
 func (b *cseCipherBody) Read(p []byte) (int, error) {
 	n, err := b.x.Read(p)

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -777,5 +778,59 @@ func TestCSELegacyRSAUnwrapIsNoOracle(t *testing.T) {
 	want := answer{"500", "InternalError", answers["conforming, wrong 32-byte key"].msg}
 	for name, got := range answers {
 		assert.Equal(t, want, got, "%s answers like every other unwrap failure", name)
+	}
+}
+
+// closeRecorder records whether the body it wraps was closed.
+type closeRecorder struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeRecorder) Close() error { c.closed++; return nil }
+
+// TestCSEBodiesCloseWhatTheyWrap: the bodies of the decrypt and encrypt
+// stages pass Close through to the body they wrap (in the end, the upstream
+// response), whether they were read or not.
+func TestCSEBodiesCloseWhatTheyWrap(t *testing.T) {
+	kr := aesKeyring(t, 1, "a")
+	plain := csePlaintext(100_000)
+	sealed, hdr := seal(t, kr, plain)
+	header := func(m map[string]string) http.Header {
+		h := http.Header{}
+		for k, v := range m {
+			h.Set(k, v)
+		}
+		return h
+	}
+	tests := []struct {
+		name   string
+		stage  transform.Transform
+		body   string
+		header http.Header
+	}{
+		{name: "decrypt", stage: &cseDecryptor{kr: kr}, body: sealed, header: header(hdr)},
+		{name: "decrypt, delayed", stage: &cseDecryptor{kr: kr, opts: []encryption.Option{encryption.WithDelayedAuthentication()}}, body: sealed, header: header(hdr)},
+		{name: "encrypt", stage: &cseEncryptor{keyring: cseStatic(kr)}, body: string(plain), header: http.Header{}},
+	}
+	for _, tt := range tests {
+		for _, readAll := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, read to the end %t", tt.name, readAll), func(t *testing.T) {
+				src := &closeRecorder{Reader: strings.NewReader(tt.body)}
+				out, err := tt.stage.Apply(context.Background(), &transform.Object{
+					Body: src, Header: tt.header.Clone(), Length: int64(len(tt.body)),
+					Request: &transform.Request{Operation: "GetObject", Key: "doc"},
+				})
+				require.NoError(t, err)
+				if readAll {
+					_, err = io.ReadAll(out.Body)
+					require.NoError(t, err)
+				}
+				c, ok := out.Body.(io.Closer)
+				require.True(t, ok, "%T passes Close through", out.Body)
+				require.NoError(t, c.Close())
+				assert.Equal(t, 1, src.closed, "the wrapped body was closed")
+			})
+		}
 	}
 }
