@@ -32,8 +32,8 @@ type WrapRequest struct {
 	// it (AES/GCM AAD, RSA pseudo-key, KMS encryption context).
 	Content ContentAlg
 	// DataKey is the key to wrap. If nil, the keyring generates a fresh one
-	// (KMS: GenerateDataKey).
-	DataKey []byte
+	// (KMS: GenerateDataKey). Its printed forms are redacted.
+	DataKey DataKey
 	// EncryptionContext is the caller's KMS encryption context; raw keyrings
 	// ignore it. It must not contain ReservedContextKey.
 	EncryptionContext map[string]string
@@ -48,9 +48,10 @@ func (r *WrapRequest) rand() io.Reader {
 	return rand.Reader
 }
 
-// WrappedKey is a keyring's answer to WrapRequest.
+// WrappedKey is a keyring's answer to WrapRequest. Its printed forms (and
+// those of its DataKey) never show the plaintext data key.
 type WrappedKey struct {
-	DataKey      []byte // plaintext data key: overwrite after use
+	DataKey      DataKey // plaintext data key: overwrite after use
 	EncryptedKey []byte
 	Wrap         WrapAlg
 	// MatDesc is the raw-keyring material description (x-amz-matdesc / x-amz-m).
@@ -59,9 +60,6 @@ type WrappedKey struct {
 	// (x-amz-matdesc / x-amz-t), reserved key included.
 	EncryptionContext map[string]string
 }
-
-// String hides the key material.
-func (w *WrappedKey) String() string { return fmt.Sprintf("encryption.WrappedKey{Wrap:%s}", w.Wrap) }
 
 // NewDataKey reads a fresh 32-byte data key from r (crypto/rand if nil).
 func NewDataKey(r io.Reader) ([]byte, error) {
@@ -130,9 +128,6 @@ func NewAESKeyring(key []byte, matDesc map[string]string, opts ...AESOption) (*A
 	}
 	return k, nil
 }
-
-// String hides the key.
-func (k *AESKeyring) String() string { return "encryption.AESKeyring{key:redacted}" }
 
 func (k *AESKeyring) keyFor(md map[string]string) []byte {
 	for _, e := range k.extra {
@@ -261,9 +256,6 @@ func cloneOrEmpty(m map[string]string) map[string]string {
 	}
 	return maps.Clone(m)
 }
-
-// String hides the key.
-func (k *RSAKeyring) String() string { return "encryption.RSAKeyring{key:redacted}" }
 
 // UnwrapKey implements Keyring.
 func (k *RSAKeyring) UnwrapKey(_ context.Context, e *Envelope) ([]byte, error) {
