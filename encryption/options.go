@@ -73,6 +73,19 @@ func WithLegacyUnauthenticatedModes() Option { return func(c *config) { c.legacy
 
 // WithLegacyWrapping allows the legacy key wraps (kms, AESWrap, AES, RSA,
 // RSA/ECB/OAEPWithSHA-256AndMGF1Padding) and format V1.
+//
+// None of these wraps binds the data key to the content algorithm, unlike
+// the current ones (the AES/GCM wrap's additional data, the RSA-OAEP
+// pseudo-key, kms+context's aws:x-amz-cek-alg). In particular the legacy
+// kms wrap's encryption context, {"kms_cmk_id": ...}, names no algorithm,
+// and this package, like the official clients, cannot check one: whoever
+// can write an object's metadata can label a data key that encrypted
+// AES-GCM content as AES-CBC (with WithLegacyUnauthenticatedModes) or the
+// reverse, and KMS still unwraps it. Where the format does allow the check
+// it is made: a kms-wrapped key whose context carries aws:x-amz-cek-alg
+// (written by kms+context) must match the content algorithm, and RSA-OAEP
+// pseudo-keys must name it. The legacy RSA (PKCS#1 v1.5) wrap answers every
+// unwrap failure as an authentication failure (see RSAKeyring).
 func WithLegacyWrapping() Option { return func(c *config) { c.legacyWrapping = true } }
 
 // WithRequireCommitment refuses objects without key commitment (formats V1
