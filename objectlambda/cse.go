@@ -316,7 +316,7 @@ func (*cseDecryptor) Properties() transform.Properties { return transform.Proper
 
 // OutputLength implements transform.LengthStater: the plaintext length of an
 // AES-GCM object is the stored length minus the 16-byte tag; plain objects
-// keep their length.
+// (with encryption.WithUnencryptedObjects) keep their length.
 func (d *cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
 	md := encryption.FromHeader(h)
 	if encryption.IsInstructionFile(md) {
@@ -333,7 +333,9 @@ func (d *cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
 			return n - encryption.TagSize, true
 		}
 		return -1, false
-	case env.PlaintextLen >= 0:
+	case env.PlaintextLen >= 0 && n >= 0 && env.PlaintextLen/16*16+16 == n:
+		// Legacy CBC: the unauthenticated hint only where it agrees with the
+		// stored length, as the decryptor would announce it for a GET.
 		return env.PlaintextLen, true
 	}
 	return -1, false

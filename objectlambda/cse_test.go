@@ -506,6 +506,17 @@ func TestCSEOutputLengthForHead(t *testing.T) {
 		}
 		return h
 	}
+	cbcHeader := func(hint string) http.Header {
+		h := header(v2)
+		h.Set("X-Amz-Meta-X-Amz-Cek-Alg", string(encryption.ContentAESCBC))
+		h.Set("X-Amz-Meta-X-Amz-Iv", base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 16)))
+		h.Del("X-Amz-Meta-X-Amz-Tag-Len")
+		h.Del("X-Amz-Meta-X-Amz-Unencrypted-Content-Length")
+		if hint != "" {
+			h.Set("X-Amz-Meta-X-Amz-Unencrypted-Content-Length", hint)
+		}
+		return h
+	}
 	dec := &cseDecryptor{kr: kr}
 	mixed := &cseDecryptor{kr: kr, opts: []encryption.Option{encryption.WithUnencryptedObjects()}}
 	tests := []struct {
@@ -524,6 +535,9 @@ func TestCSEOutputLengthForHead(t *testing.T) {
 		{name: "instruction file", t: dec, hdr: http.Header{"X-Amz-Meta-X-Amz-Crypto-Instr-File": {""}}, in: 5, want: -1},
 		{name: "malformed", t: dec, hdr: http.Header{"X-Amz-Meta-X-Amz-Key-V2": {"!"}, "X-Amz-Meta-X-Amz-Iv": {"!"}}, in: 40, want: -1},
 		{name: "unknown input", t: dec, hdr: header(v2), in: -1, want: -1},
+		{name: "CBC hint agreeing with the stored length", t: dec, hdr: cbcHeader("20"), in: 32, want: 20, wantOK: true},
+		{name: "CBC hint disagreeing with the stored length", t: dec, hdr: cbcHeader("100"), in: 32, want: -1},
+		{name: "CBC without hint", t: dec, hdr: cbcHeader(""), in: 32, want: -1},
 		{name: "encrypt adds tag", t: &cseEncryptor{}, hdr: http.Header{}, in: 3, want: 19, wantOK: true},
 		{name: "decrypt then encrypt", t: transform.Chain(dec, &cseEncryptor{}), hdr: header(v2), in: 19, want: 19, wantOK: true},
 		{name: "rewrap keeps length", t: &cseRewrapper{}, hdr: header(v2), in: 19, want: 19, wantOK: true},
