@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // checkPolicy applies the opt-ins before any key is touched.
@@ -111,26 +110,30 @@ func ctrIV(nonce []byte, j uint64) []byte {
 	return iv
 }
 
-// Decryptor is an io.Reader of plaintext. By default it releases no byte
-// before the whole object is authenticated: the ciphertext is buffered in
-// memory, then in a temporary file, up to the configured limits. Always call
-// Close, which removes the temporary file.
+// Decryptor is an io.ReadCloser of plaintext. By default it releases no
+// byte before the whole object is authenticated: the ciphertext is buffered
+// in memory, then in a temporary file, up to the configured limits. The file
+// is unlinked when it is created and authenticated again, chunk by chunk,
+// when it is read back. Close releases it and closes the ciphertext reader.
 type Decryptor struct {
 	src      io.Reader
 	c        *config
 	env      *Envelope
-	ptLen    int64
+	ptLen    int64 // announced plaintext length, -1 while unknown
+	hinted   bool  // ptLen is the metadata's hint: check it at EOF
+	ptOut    int64 // plaintext bytes released
 	ctr      cipher.Stream
 	cbc      cipher.BlockMode
 	gh       *ghashStream
 	split    *tailSplitter
 	released io.Reader // buffered mode, after the tag verified
 	mem      []byte
-	spill    *os.File
+	spill    *spillFile
 	spilled  int64
 	read     int64 // ciphertext bytes consumed
 	out      []byte
 	cbcDone  bool
+	closed   bool
 	err      error
 }
 
@@ -143,7 +146,7 @@ type Decryptor struct {
 //
 // Policy checks run before the keyring is called. The key commitment of
 // format V3 is checked here; a bad tag surfaces as ErrAuthentication from
-// Read. The ciphertext reader is not closed by the Decryptor.
+// Read. Close closes the ciphertext reader if it is an io.Closer.
 func NewDecryptor(ctx context.Context, ciphertext io.Reader, e *Envelope, kr Keyring, opts ...Option) (*Decryptor, error) {
 	c := newConfig(opts)
 	if err := checkPolicy(e, c); err != nil {
@@ -171,26 +174,30 @@ func NewDecryptor(ctx context.Context, ciphertext io.Reader, e *Envelope, kr Key
 	return d, nil
 }
 
+// computeLength decides the plaintext length announced up front. It comes
+// from the stored (ciphertext) length, which the decryptor checks against
+// the bytes it counts, never from x-amz-unencrypted-content-length alone:
+// that metadata is not authenticated. For CBC, whose padding is only known
+// at the end, the hint is used when it agrees with the stored length, and
+// checked at EOF.
 func (d *Decryptor) computeLength() error {
 	e, c := d.env, d.c
 	if e.Content == ContentAESCBC {
-		d.ptLen = e.PlaintextLen
 		if c.ctLen >= 0 && (c.ctLen%16 != 0 || c.ctLen == 0) {
 			return fmt.Errorf("%w: CBC body length %d is not a positive multiple of 16", ErrMalformedEnvelope, c.ctLen)
 		}
+		if h := e.PlaintextLen; c.ctLen >= 0 && h >= 0 && h/16*16+16 == c.ctLen {
+			d.ptLen, d.hinted = h, true
+		}
 		return nil
 	}
-	if c.ctLen >= 0 {
-		if c.ctLen < TagSize {
-			return fmt.Errorf("%w: body of %d bytes is shorter than the GCM tag", ErrMalformedEnvelope, c.ctLen)
-		}
-		d.ptLen = c.ctLen - TagSize
-		if e.PlaintextLen >= 0 && e.PlaintextLen != d.ptLen {
-			return fmt.Errorf("%w: %s says %d bytes, body holds %d", ErrMalformedEnvelope, KeyPlaintextLen, e.PlaintextLen, d.ptLen)
-		}
-	} else {
-		d.ptLen = e.PlaintextLen
+	if c.ctLen < 0 {
+		return nil // counted while reading
 	}
+	if c.ctLen < TagSize {
+		return fmt.Errorf("%w: body of %d bytes is shorter than the GCM tag", ErrMalformedEnvelope, c.ctLen)
+	}
+	d.ptLen = c.ctLen - TagSize
 	if d.ptLen > maxGCMPlaintext {
 		return fmt.Errorf("%w: larger than the GCM limit", ErrTooLarge)
 	}
@@ -200,9 +207,14 @@ func (d *Decryptor) computeLength() error {
 	return nil
 }
 
-// PlaintextLength returns the plaintext length when it is known up front:
-// from WithCiphertextLength (GCM: minus the 16-byte tag) or from
-// x-amz-unencrypted-content-length.
+// PlaintextLength returns the plaintext length once it is known from data
+// the decryptor checks: up front from WithCiphertextLength (GCM: minus the
+// 16-byte tag; a body of another length then fails with ErrAuthentication),
+// after the first Read in the default authenticated mode (the whole object
+// has been read and authenticated), or at io.EOF (counted). The
+// unauthenticated x-amz-unencrypted-content-length is never enough on its
+// own; for legacy CBC it is used when it agrees with WithCiphertextLength,
+// and a plaintext of another length then fails at the end.
 func (d *Decryptor) PlaintextLength() (int64, bool) { return d.ptLen, d.ptLen >= 0 }
 
 // Read implements io.Reader.
@@ -223,11 +235,25 @@ func (d *Decryptor) Read(p []byte) (int, error) {
 	default:
 		n, err = d.readBuffered(p)
 	}
+	n, err = d.count(n, err)
 	if err != nil {
 		d.err = err
 		if !errors.Is(err, io.EOF) {
 			d.cleanup()
 		}
+	}
+	return n, err
+}
+
+// count tracks the plaintext released, holds a hinted length to its word
+// and makes the length known at EOF.
+func (d *Decryptor) count(n int, err error) (int, error) {
+	if d.hinted && (d.ptOut+int64(n) > d.ptLen || err == io.EOF && d.ptOut+int64(n) != d.ptLen) {
+		return 0, fmt.Errorf("%w: plaintext length differs from %s", ErrAuthentication, KeyPlaintextLen)
+	}
+	d.ptOut += int64(n)
+	if err == io.EOF {
+		d.ptLen = d.ptOut
 	}
 	return n, err
 }
@@ -291,8 +317,6 @@ func (d *Decryptor) readBuffered(p []byte) (int, error) {
 	d.ctr.XORKeyStream(p[:n], p[:n])
 	if err == io.EOF {
 		d.cleanup()
-	} else if err != nil {
-		err = fmt.Errorf("encryption: reading spill file: %w", err)
 	}
 	return n, err
 }
@@ -325,10 +349,11 @@ func (d *Decryptor) ingest() error {
 	if err := d.verifyTag(); err != nil {
 		return err
 	}
+	d.ptLen = d.read - TagSize
 	d.released = bytes.NewReader(d.mem)
 	if d.spill != nil {
-		if _, err := d.spill.Seek(0, io.SeekStart); err != nil {
-			return fmt.Errorf("encryption: rewinding spill file: %w", err)
+		if err := d.spill.rewind(); err != nil {
+			return err
 		}
 		d.released = io.MultiReader(d.released, d.spill)
 	}
@@ -354,14 +379,14 @@ func (d *Decryptor) store(ct []byte) error {
 		return fmt.Errorf("%w: more than %d bytes in memory plus %d in the spill file; raise WithSpillLimit or use WithDelayedAuthentication", ErrTooLarge, d.c.memLimit, d.c.spillLimit)
 	}
 	if d.spill == nil {
-		f, err := os.CreateTemp(d.c.spillDir, "objectlambda-cse-*")
+		f, err := newSpillFile(d.c.spillDir)
 		if err != nil {
-			return fmt.Errorf("encryption: creating spill file: %w", err)
+			return err
 		}
 		d.spill = f
 	}
-	if _, err := d.spill.Write(ct); err != nil {
-		return fmt.Errorf("encryption: writing spill file: %w", err)
+	if err := d.spill.write(ct); err != nil {
+		return err
 	}
 	d.spilled += int64(len(ct))
 	return nil
@@ -417,21 +442,34 @@ func (d *Decryptor) readCBC(p []byte) (int, error) {
 
 func (d *Decryptor) cleanup() {
 	if d.spill != nil {
-		name := d.spill.Name()
-		_ = d.spill.Close()
-		_ = os.Remove(name)
+		_ = d.spill.Close() // unlinked already: closing frees the space
 		d.spill = nil
 	}
 	d.mem = nil
 	d.released = nil
+	clear(d.out)
+	d.out = nil
 }
 
-// Close removes the spill file and drops buffers. It does not close the
-// ciphertext reader. Further Reads fail.
+// Close releases the spill file and buffers and closes the ciphertext
+// reader if it is an io.Closer (only the first Close does). Further Reads
+// fail.
 func (d *Decryptor) Close() error {
 	d.cleanup()
 	if d.err == nil {
 		d.err = errors.New("encryption: read after Close")
+	}
+	return closeOnce(&d.closed, d.src)
+}
+
+// closeOnce closes r if it is an io.Closer and *done is not yet set.
+func closeOnce(done *bool, r io.Reader) error {
+	if *done {
+		return nil
+	}
+	*done = true
+	if c, ok := r.(io.Closer); ok {
+		return c.Close()
 	}
 	return nil
 }

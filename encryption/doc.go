@@ -12,17 +12,33 @@
 // # Reading
 //
 //	md := encryption.FromHeader(resp.Header)       // or FromMap(out.Metadata)
-//	env, err := encryption.ParseEnvelope(md)       // ErrNotEncrypted: serve as is
+//	env, err := encryption.RequireEnvelope(md)     // no envelope: ErrEncryptionRequired
 //	d, err := encryption.NewDecryptor(ctx, resp.Body, env, keyring,
 //		encryption.WithCiphertextLength(resp.ContentLength))
-//	defer d.Close()
+//	defer d.Close()                                // also closes resp.Body
 //	n, _ := d.PlaintextLength()                    // Content-Length to announce
 //	encryption.StripEnvelope(outHeader)            // plaintext must not carry the envelope
+//
+// Objects without an envelope are refused by default. Whoever can write to
+// the bucket can strip an envelope or put plaintext in place of a
+// ciphertext, and a reader that served such objects as they are would hand
+// out forged data as if it had been decrypted and authenticated.
+// RequireEnvelope (and objectlambda.WithDecryption) therefore answer
+// ErrEncryptionRequired; only with the opt-in WithUnencryptedObjects, for
+// buckets that mix plain and encrypted objects, do they answer
+// ErrNotEncrypted, which means "serve it as stored". ParseEnvelope reports
+// ErrNotEncrypted either way and leaves the decision to its caller.
 //
 // The decryptor never releases plaintext that is not authenticated: AES-GCM
 // objects are buffered (8 MiB in memory, then up to 256 MiB of ciphertext in
 // a temporary file under os.TempDir, Lambda's /tmp) and released only after
-// the tag verified. Larger objects fail with ErrTooLarge, unless the caller
+// the tag verified. The file is unlinked as soon as it is created, so nothing
+// is left behind on any path, and each 64 KiB chunk of it carries a GMAC tag
+// under a one-off key, kept in memory: what is read back is exactly what was
+// authenticated, or the read fails with ErrAuthentication. The plaintext
+// length announced (PlaintextLength) comes from the stored length or is
+// counted; x-amz-unencrypted-content-length is not authenticated and is only
+// a hint. Larger objects fail with ErrTooLarge, unless the caller
 // raises the limits or opts in to WithDelayedAuthentication, which streams
 // and reports ErrAuthentication instead of io.EOF at the end; the caller
 // must then abort the response. Ranged reads (AES-CTR, see PlanRange) are
@@ -32,8 +48,11 @@
 // V3 (suite 115: HKDF-SHA512 key derivation with key commitment, written by
 // the v4 clients) are read by default. Legacy formats are read only with
 // opt-ins: WithLegacyUnauthenticatedModes for AES/CBC content,
-// WithLegacyWrapping for V1 and the kms, AESWrap, AES and RSA key wraps.
-// Instruction files ("<key>.instruction") are parsed by ParseInstructionFile;
+// WithLegacyWrapping for V1 and the kms, AESWrap, AES and RSA key wraps
+// (which bind no content algorithm; see WithLegacyWrapping for what that
+// allows and what is checked anyway). Instruction files ("<key>.instruction")
+// are parsed by ParseInstructionFile, which refuses an instruction file of
+// another format generation than the object (no V3-to-V2 downgrade);
 // fetching them needs the function's own credentials and is the caller's
 // job. IsInstructionFile tells the caller not to serve one as data.
 //
@@ -65,8 +84,11 @@
 //
 // # Secrets hygiene
 //
-// Keys, data keys and plaintext never appear in error messages; keyrings,
-// envelopes and SSECKey print redacted forms. Data-key slices are
+// Keys, data keys and plaintext never appear in error messages. Every type
+// that holds key material or plaintext (DataKey, WrappedKey, WrapRequest,
+// AESKeyring, RSAKeyring, Decryptor, Encryptor, SSECKey) prints a redacted
+// form through fmt (every verb, also as a struct field), log/slog (JSON and
+// text) and encoding/json; envelopes hold only wrapped keys. Data-key slices are
 // overwritten as soon as the AES key schedule is built. Go cannot guarantee
 // more: the schedule inside crypto/aes, copies the garbage collector made
 // while moving memory, and strings (such as base64 SSE-C headers) cannot be

@@ -6,25 +6,27 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"strings"
 )
 
-// Encryptor is an io.Reader of ciphertext: it encrypts a plaintext stream
-// with AES-GCM under a fresh data key, as it is read, and appends the tag.
-// Memory use is constant. Set Metadata() on the outgoing object.
+// Encryptor is an io.ReadCloser of ciphertext: it encrypts a plaintext
+// stream with AES-GCM under a fresh data key, as it is read, and appends the
+// tag. Memory use is constant. Set Metadata() on the outgoing object.
 type Encryptor struct {
-	src   io.Reader
-	env   *Envelope
-	ctr   cipher.Stream
-	gh    *ghashStream
-	ptLen int64
-	n     int64
-	tag   []byte
-	done  bool
-	err   error
+	src    io.Reader
+	env    *Envelope
+	ctr    cipher.Stream
+	gh     *ghashStream
+	ptLen  int64
+	n      int64
+	tag    []byte
+	done   bool
+	closed bool
+	err    error
 }
 
 // NewEncryptor wraps a fresh data key with kr and returns the encrypting
@@ -154,6 +156,15 @@ func (x *Encryptor) Length() (int64, bool) {
 		return -1, false
 	}
 	return x.ptLen + TagSize, true
+}
+
+// Close closes the plaintext reader if it is an io.Closer (only the first
+// Close does). Further Reads fail.
+func (x *Encryptor) Close() error {
+	if x.err == nil {
+		x.err = errors.New("encryption: read after Close")
+	}
+	return closeOnce(&x.closed, x.src)
 }
 
 // Read implements io.Reader.

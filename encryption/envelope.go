@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -237,8 +239,11 @@ type Envelope struct {
 	// KMSContext is the V3 KMS encryption context (x-amz-t).
 	KMSContext map[string]string
 
-	TagLenBits   int   // 128 for GCM, 0 for CBC
-	PlaintextLen int64 // from x-amz-unencrypted-content-length, -1 if absent
+	TagLenBits int // 128 for GCM, 0 for CBC
+	// PlaintextLen is x-amz-unencrypted-content-length, -1 if absent. It is
+	// not authenticated (anyone who can change the object's metadata can
+	// change it), so it is a hint: the Decryptor never announces it alone.
+	PlaintextLen int64
 
 	// FromInstructionFile is set when (part of) the envelope was read from an
 	// instruction file.
@@ -309,10 +314,28 @@ func ParseEnvelope(md Metadata, _ ...ParseOption) (*Envelope, error) {
 	return parseNormalized(md, false)
 }
 
+// RequireEnvelope is ParseEnvelope for readers that must not serve what was
+// not encrypted: metadata without an envelope gives ErrEncryptionRequired,
+// or ErrNotEncrypted (serve the object as it is) only when opts contain
+// WithUnencryptedObjects. Every other result is ParseEnvelope's.
+func RequireEnvelope(md Metadata, opts ...Option) (*Envelope, error) {
+	e, err := ParseEnvelope(md)
+	if errors.Is(err, ErrNotEncrypted) && !newConfig(opts).allowPlain {
+		return nil, fmt.Errorf("%w: the object metadata holds no envelope", ErrEncryptionRequired)
+	}
+	return e, err
+}
+
 // ParseInstructionFile builds the envelope of an object whose envelope is
 // stored in an instruction file. objectMD is the metadata of the object
 // itself (format V3 keeps x-amz-c, x-amz-d and x-amz-i there); body is the
 // instruction file's content (a JSON object, at most 64 KiB).
+//
+// Both must be of one format generation, since the instruction file is a
+// separate object that may have been replaced: object metadata with V3
+// entries needs a V3 instruction file (a V2 one would silently drop the key
+// commitment), an instruction file holds exactly one of x-amz-key,
+// x-amz-key-v2 and x-amz-3, and any mix is ErrMalformedEnvelope.
 func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*Envelope, error) {
 	if len(body) > maxInstructionFile {
 		return nil, malformed("instruction file larger than %d bytes", maxInstructionFile)
@@ -339,6 +362,9 @@ func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*En
 		md[strings.ToLower(k)] = s
 	}
 	objectMD = objectMD.normalized()
+	if err := checkGenerations(objectMD, md); err != nil {
+		return nil, err
+	}
 	if md.has(KeyV3Key) {
 		for _, k := range []string{KeyV3Content, KeyV3Commitment, KeyV3MessageID} {
 			if md.has(k) {
@@ -351,13 +377,45 @@ func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*En
 			md[k] = v
 		}
 	}
-	if !md.has(KeyV1Key) && !md.has(KeyV2Key) && !md.has(KeyV3Key) {
-		return nil, malformed("instruction file holds no wrapped key")
-	}
-	if md.has(KeyV1Key) && md.has(KeyV2Key) {
-		return nil, malformed("conflicting format keys in instruction file")
-	}
 	return parseNormalized(md, true)
+}
+
+// checkGenerations refuses an instruction file and object metadata of
+// different format generations. The instruction file is a separate object:
+// if it could pair V3 object metadata (the key commitment) with a V2
+// envelope, whoever can write it would silently drop the commitment.
+func checkGenerations(objectMD, instr Metadata) error {
+	var gen Format
+	for _, g := range []struct {
+		key string
+		f   Format
+	}{{KeyV1Key, FormatV1}, {KeyV2Key, FormatV2}, {KeyV3Key, FormatV3}} {
+		if !instr.has(g.key) {
+			continue
+		}
+		if gen != FormatUnknown {
+			return malformed("instruction file holds wrapped keys of formats %s and %s", gen, g.f)
+		}
+		gen = g.f
+	}
+	if gen == FormatUnknown {
+		return malformed("instruction file holds no wrapped key")
+	}
+	other := slices.Concat([]string{KeyV3Key}, v3OnlyKeys)
+	switch gen {
+	case FormatV1:
+		other = append(other, KeyV2Key)
+	case FormatV2:
+		other = append(other, KeyV1Key)
+	case FormatV3:
+		other = slices.Concat([]string{KeyV1Key, KeyV2Key}, v2OnlyKeys)
+	}
+	for _, k := range other {
+		if objectMD.has(k) {
+			return malformed("%s instruction file for an object whose metadata holds %s", gen, k)
+		}
+	}
+	return nil
 }
 
 func parseNormalized(md Metadata, fromInstr bool) (*Envelope, error) {
@@ -388,7 +446,7 @@ func parseNormalized(md Metadata, fromInstr bool) (*Envelope, error) {
 }
 
 func parseV12(md Metadata, e *Envelope, keyName string) error {
-	for _, k := range v3OnlyKeys {
+	for _, k := range append([]string{KeyV3Key}, v3OnlyKeys...) {
 		if md.has(k) {
 			return malformed("conflicting format keys (%s together with %s)", keyName, k)
 		}
@@ -457,7 +515,7 @@ func parseV12(md Metadata, e *Envelope, keyName string) error {
 }
 
 func parseV3(md Metadata, e *Envelope) error {
-	for _, k := range v2OnlyKeys {
+	for _, k := range append([]string{KeyV1Key, KeyV2Key}, v2OnlyKeys...) {
 		if md.has(k) {
 			return malformed("conflicting format keys (%s together with %s)", KeyV3Key, k)
 		}

@@ -237,3 +237,84 @@ func TestStripEnvelope(t *testing.T) {
 	assert.False(t, IsInstructionFile(Metadata{"owner": "ana"}))
 	assert.False(t, IsEncrypted(Metadata{"owner": "ana"}))
 }
+
+func TestRequireEnvelope(t *testing.T) {
+	tests := []struct {
+		name    string
+		md      Metadata
+		opts    []Option
+		wantErr error
+		notErr  error
+	}{
+		{name: "no envelope is refused by default", md: Metadata{"color": "blue"}, wantErr: ErrEncryptionRequired, notErr: ErrNotEncrypted},
+		{name: "no envelope with the opt-in", md: Metadata{"color": "blue"}, opts: []Option{WithUnencryptedObjects()}, wantErr: ErrNotEncrypted},
+		{name: "envelope", md: v3KMSMeta()},
+		{name: "envelope with the opt-in", md: v3KMSMeta(), opts: []Option{WithUnencryptedObjects()}},
+		{name: "malformed envelope stays malformed", md: Metadata{KeyV2Key: "!"}, wantErr: ErrMalformedEnvelope},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := RequireEnvelope(tt.md, tt.opts...)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				assert.Equal(t, FormatV3, e.Format)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			if tt.notErr != nil {
+				assert.NotErrorIs(t, err, tt.notErr, "must not look like a plain object to serve as is")
+			}
+		})
+	}
+}
+
+// TestInstructionFileNoDowngrade: the instruction file is another object,
+// written separately; it must not turn a V3 object (key commitment) into a
+// V2 one, nor mix format generations.
+func TestInstructionFileNoDowngrade(t *testing.T) {
+	v2Body := `{"x-amz-key-v2":"PsuclPnlo2O0MQoov6kL1TBlaZG6oyNwWuAqmAgq7g8b9ZeeORi3VTMg624FU9jx",
+		"x-amz-iv":"dqqlq2dRVSQ5hFRb","x-amz-matdesc":"{\"aws:x-amz-cek-alg\":\"AES/GCM/NoPadding\"}",
+		"x-amz-wrap-alg":"kms+context","x-amz-cek-alg":"AES/GCM/NoPadding","x-amz-tag-len":"128"}`
+	v3 := v3KMSMeta()
+	v3Body := `{"x-amz-3":"` + v3["x-amz-3"] + `","x-amz-w":"12","x-amz-t":"{\"aws:x-amz-cek-alg\":\"115\"}"}`
+	v3Object := Metadata{"x-amz-c": v3["x-amz-c"], "x-amz-d": v3["x-amz-d"], "x-amz-i": v3["x-amz-i"]}
+	v2Header := FromHeader(v2KMSHeader())
+	tests := []struct {
+		name string
+		obj  Metadata
+		body string
+	}{
+		{name: "V3 object, V2 instruction file", obj: v3Object, body: v2Body},
+		{name: "V3 commitment only, V2 instruction file", obj: Metadata{"x-amz-d": v3["x-amz-d"]}, body: v2Body},
+		{name: "V2 and V3 keys in the instruction file", obj: v3Object,
+			body: `{"x-amz-3":"` + v3["x-amz-3"] + `","x-amz-w":"12","x-amz-key-v2":"AAAA"}`},
+		{name: "V1 and V3 keys in the instruction file", obj: v3Object,
+			body: `{"x-amz-3":"` + v3["x-amz-3"] + `","x-amz-w":"12","x-amz-key":"AAAA"}`},
+		{name: "V2 and V3 keys, V2 object", body: `{"x-amz-3":"AAAA","x-amz-w":"12","x-amz-key-v2":"AAAA","x-amz-iv":"dqqlq2dRVSQ5hFRb"}`},
+		{name: "V2 object metadata, V3 instruction file", obj: mergeMD(v2Header, v3Object), body: v3Body},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := ParseInstructionFile(tt.obj, []byte(tt.body))
+			require.ErrorIs(t, err, ErrMalformedEnvelope, "got %v", e)
+		})
+	}
+	t.Run("the matching generations still parse", func(t *testing.T) {
+		e, err := ParseInstructionFile(v3Object, []byte(v3Body))
+		require.NoError(t, err)
+		assert.Equal(t, FormatV3, e.Format)
+		e, err = ParseInstructionFile(Metadata{"color": "blue", KeyPlaintextLen: "3"}, []byte(v2Body))
+		require.NoError(t, err)
+		assert.Equal(t, FormatV2, e.Format)
+	})
+}
+
+func mergeMD(ms ...Metadata) Metadata {
+	out := Metadata{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -7,8 +7,15 @@ import "errors"
 // material, data keys or plaintext.
 var (
 	// ErrNotEncrypted: the metadata holds no S3 Encryption Client envelope.
-	// Serve the object as it is.
+	// Whoever can write to the bucket can produce such an object, so serve it
+	// as it is only where plain objects are expected (see RequireEnvelope).
 	ErrNotEncrypted = errors.New("encryption: object is not client-side encrypted")
+
+	// ErrEncryptionRequired: the metadata holds no envelope and the reader
+	// requires one (RequireEnvelope and objectlambda.WithDecryption, unless
+	// WithUnencryptedObjects is given). It does not wrap ErrNotEncrypted, so
+	// code that serves ErrNotEncrypted objects as they are refuses these.
+	ErrEncryptionRequired = errors.New("encryption: object is not client-side encrypted and encryption is required")
 
 	// ErrNeedInstructionFile: the object metadata says the envelope (or part of
 	// it) lives in an instruction file ("<key>.instruction"). Fetch it with the

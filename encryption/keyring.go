@@ -32,8 +32,8 @@ type WrapRequest struct {
 	// it (AES/GCM AAD, RSA pseudo-key, KMS encryption context).
 	Content ContentAlg
 	// DataKey is the key to wrap. If nil, the keyring generates a fresh one
-	// (KMS: GenerateDataKey).
-	DataKey []byte
+	// (KMS: GenerateDataKey). Its printed forms are redacted.
+	DataKey DataKey
 	// EncryptionContext is the caller's KMS encryption context; raw keyrings
 	// ignore it. It must not contain ReservedContextKey.
 	EncryptionContext map[string]string
@@ -48,9 +48,10 @@ func (r *WrapRequest) rand() io.Reader {
 	return rand.Reader
 }
 
-// WrappedKey is a keyring's answer to WrapRequest.
+// WrappedKey is a keyring's answer to WrapRequest. Its printed forms (and
+// those of its DataKey) never show the plaintext data key.
 type WrappedKey struct {
-	DataKey      []byte // plaintext data key: overwrite after use
+	DataKey      DataKey // plaintext data key: overwrite after use
 	EncryptedKey []byte
 	Wrap         WrapAlg
 	// MatDesc is the raw-keyring material description (x-amz-matdesc / x-amz-m).
@@ -59,9 +60,6 @@ type WrappedKey struct {
 	// (x-amz-matdesc / x-amz-t), reserved key included.
 	EncryptionContext map[string]string
 }
-
-// String hides the key material.
-func (w *WrappedKey) String() string { return fmt.Sprintf("encryption.WrappedKey{Wrap:%s}", w.Wrap) }
 
 // NewDataKey reads a fresh 32-byte data key from r (crypto/rand if nil).
 func NewDataKey(r io.Reader) ([]byte, error) {
@@ -130,9 +128,6 @@ func NewAESKeyring(key []byte, matDesc map[string]string, opts ...AESOption) (*A
 	}
 	return k, nil
 }
-
-// String hides the key.
-func (k *AESKeyring) String() string { return "encryption.AESKeyring{key:redacted}" }
 
 func (k *AESKeyring) keyFor(md map[string]string) []byte {
 	for _, e := range k.extra {
@@ -221,6 +216,15 @@ func checkDK(dk []byte) ([]byte, error) {
 // wrapped value binds the content algorithm: it is the OAEP encryption of
 // len(DK) || DK || content-algorithm. It can also unwrap the legacy
 // RSA/ECB/OAEPWithSHA-256AndMGF1Padding and RSA (PKCS#1 v1.5) wraps.
+//
+// For the legacy RSA (PKCS#1 v1.5) wrap UnwrapKey never fails: a wrapped key
+// that does not unwrap yields a random data key, as
+// rsa.DecryptPKCS1v15SessionKey intends, and the object then fails
+// authentication (ErrAuthentication) exactly like an altered one. Telling
+// the two apart would make the function a padding oracle that decrypts
+// wrapped keys for whoever can write objects (Bleichenbacher's attack). The
+// cost: a wrong RSA key is reported as an altered object, and a MultiKeyring
+// does not move past an RSA keyring for such objects, so give it only one.
 type RSAKeyring struct {
 	priv    *rsa.PrivateKey
 	pub     *rsa.PublicKey
@@ -253,9 +257,6 @@ func cloneOrEmpty(m map[string]string) map[string]string {
 	return maps.Clone(m)
 }
 
-// String hides the key.
-func (k *RSAKeyring) String() string { return "encryption.RSAKeyring{key:redacted}" }
-
 // UnwrapKey implements Keyring.
 func (k *RSAKeyring) UnwrapKey(_ context.Context, e *Envelope) ([]byte, error) {
 	if k.priv == nil {
@@ -283,14 +284,25 @@ func (k *RSAKeyring) UnwrapKey(_ context.Context, e *Envelope) ([]byte, error) {
 		}
 		return checkDK(pt)
 	case WrapRSAPKCS1:
-		//lint:ignore SA1019 legacy V1 objects only, behind WithLegacyWrapping.
-		pt, err := rsa.DecryptPKCS1v15(nil, k.priv, e.EncryptedKey) //nolint:staticcheck
-		if err != nil {
-			return nil, notMine("RSA unwrap failed (wrong key or altered envelope)")
-		}
-		return checkDK(pt)
+		return k.unwrapPKCS1(e.EncryptedKey)
 	}
 	return nil, notMine("RSA keyring cannot unwrap %q", e.Wrap)
+}
+
+// unwrapPKCS1 unwraps the legacy RSA (PKCS#1 v1.5) wrap without becoming a
+// Bleichenbacher padding oracle: whatever is wrong with the wrapped key (its
+// padding, its length, the key inside), the answer is a 32-byte data key,
+// random when unwrapping failed, chosen in constant time. The content then
+// fails authentication like any altered object, so no caller can tell a
+// conforming padding from a broken one.
+func (k *RSAKeyring) unwrapPKCS1(edk []byte) ([]byte, error) {
+	dk, err := NewDataKey(nil)
+	if err != nil {
+		return nil, err
+	}
+	//lint:ignore SA1019 legacy V1 objects only, behind WithLegacyWrapping.
+	_ = rsa.DecryptPKCS1v15SessionKey(nil, k.priv, edk, dk) //nolint:staticcheck // errors only on public facts (sizes); dk stays random
+	return dk, nil
 }
 
 // WrapKey implements Keyring (wrap algorithm RSA-OAEP-SHA1).

@@ -30,6 +30,7 @@ type config struct {
 	legacyWrapping bool
 	requireCommit  bool
 	unauthRange    bool
+	allowPlain     bool
 	ctLen          int64
 	ptLen          int64
 	format         Format
@@ -72,11 +73,34 @@ func WithLegacyUnauthenticatedModes() Option { return func(c *config) { c.legacy
 
 // WithLegacyWrapping allows the legacy key wraps (kms, AESWrap, AES, RSA,
 // RSA/ECB/OAEPWithSHA-256AndMGF1Padding) and format V1.
+//
+// None of these wraps binds the data key to the content algorithm, unlike
+// the current ones (the AES/GCM wrap's additional data, the RSA-OAEP
+// pseudo-key, kms+context's aws:x-amz-cek-alg). In particular the legacy
+// kms wrap's encryption context, {"kms_cmk_id": ...}, names no algorithm,
+// and this package, like the official clients, cannot check one: whoever
+// can write an object's metadata can label a data key that encrypted
+// AES-GCM content as AES-CBC (with WithLegacyUnauthenticatedModes) or the
+// reverse, and KMS still unwraps it. Where the format does allow the check
+// it is made: a kms-wrapped key whose context carries aws:x-amz-cek-alg
+// (written by kms+context) must match the content algorithm, and RSA-OAEP
+// pseudo-keys must name it. The legacy RSA (PKCS#1 v1.5) wrap answers every
+// unwrap failure as an authentication failure (see RSAKeyring).
 func WithLegacyWrapping() Option { return func(c *config) { c.legacyWrapping = true } }
 
 // WithRequireCommitment refuses objects without key commitment (formats V1
 // and V2), like the v4 clients' REQUIRE_ENCRYPT_REQUIRE_DECRYPT policy.
 func WithRequireCommitment() Option { return func(c *config) { c.requireCommit = true } }
+
+// WithUnencryptedObjects makes RequireEnvelope (and so
+// objectlambda.WithDecryption) pass objects without an envelope through
+// unchanged instead of refusing them with ErrEncryptionRequired. It is for
+// buckets that mix plain and client-side encrypted objects, and it gives up
+// a guarantee: whoever can write to the bucket (PutObject, or CopyObject
+// replacing the metadata) can then strip the envelope or put plaintext of
+// their choosing in place of a ciphertext, and readers receive it as if it
+// had been decrypted and authenticated.
+func WithUnencryptedObjects() Option { return func(c *config) { c.allowPlain = true } }
 
 // WithUnauthenticatedRange allows NewRangeDecryptor. Ranged reads decrypt
 // with AES-CTR and never see the GCM tag, so they are not authenticated.

@@ -47,18 +47,24 @@ func (r RangePlan) ContentRange() string {
 }
 
 type rangeReader struct {
-	r    io.Reader
-	left int64 // ciphertext bytes still expected
-	ctr  cipher.Stream
-	skip int64
+	body   io.Reader
+	r      io.Reader
+	left   int64 // ciphertext bytes still expected
+	ctr    cipher.Stream
+	skip   int64
+	closed bool
 }
+
+// Close closes the ciphertext body if it is an io.Closer.
+func (r *rangeReader) Close() error { return closeOnce(&r.closed, r.body) }
 
 // NewRangeDecryptor decrypts the ciphertext bytes plan.FetchFirst..FetchLast
 // (body) and returns plan.Length() plaintext bytes. The result is NOT
 // authenticated, so it needs WithUnauthenticatedRange. Options read:
 // WithUnauthenticatedRange, WithLegacyWrapping, WithRequireCommitment. The
-// V3 key commitment is still checked.
-func NewRangeDecryptor(ctx context.Context, body io.Reader, e *Envelope, kr Keyring, plan RangePlan, opts ...Option) (io.Reader, error) {
+// V3 key commitment is still checked. Close closes body if it is an
+// io.Closer.
+func NewRangeDecryptor(ctx context.Context, body io.Reader, e *Envelope, kr Keyring, plan RangePlan, opts ...Option) (io.ReadCloser, error) {
 	c := newConfig(opts)
 	if !c.unauthRange {
 		return nil, ErrUnauthenticatedRange
@@ -77,6 +83,7 @@ func NewRangeDecryptor(ctx context.Context, body io.Reader, e *Envelope, kr Keyr
 		return nil, err
 	}
 	rr := &rangeReader{
+		body: body,
 		r:    io.LimitReader(body, plan.FetchLast-plan.FetchFirst+1),
 		left: plan.FetchLast - plan.FetchFirst + 1,
 		ctr:  cipher.NewCTR(block, ctrIV(nonce, uint64(plan.FetchFirst/16))),

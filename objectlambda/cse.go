@@ -32,19 +32,30 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 
 // WithDecryption decrypts objects written by the Amazon S3 Encryption Client
 // (formats V2 and V3, see package encryption) before any other transform
-// sees them. kr unwraps the data keys; opts are passed to
-// encryption.NewDecryptor (for example encryption.WithSpillLimit or, knowingly,
+// sees them, and refuses objects that are not client-side encrypted. kr
+// unwraps the data keys; opts are passed to encryption.RequireEnvelope and
+// encryption.NewDecryptor (for example encryption.WithSpillLimit,
+// encryption.WithUnencryptedObjects or, knowingly,
 // encryption.WithDelayedAuthentication).
 //
 // For each object:
 //
 //   - metadata with an envelope (X-Amz-Meta-X-Amz-Key-V2, X-Amz-Meta-X-Amz-3,
 //     ...): the body is decrypted and authenticated before the first byte is
-//     sent (the ciphertext waits in memory, then in a temporary file; see
+//     sent (the ciphertext waits in memory, then in an unlinked temporary
+//     file whose chunks are authenticated again when read back; see
 //     encryption.DefaultMemoryLimit and DefaultSpillLimit), the envelope
 //     metadata is removed from the response, and Content-Length is the
-//     plaintext length;
-//   - no envelope: the object passes through with its bytes unchanged;
+//     plaintext length, taken from the stored length or counted, never from
+//     the unauthenticated x-amz-unencrypted-content-length;
+//   - no envelope: refused with 403 AccessDenied ("the object is not
+//     client-side encrypted"), GET and HEAD alike. Whoever can write to the
+//     bucket (PutObject, or CopyObject replacing the metadata) could
+//     otherwise strip the envelope or put plaintext in place of a
+//     ciphertext, and the caller would take it for decrypted, authenticated
+//     data. For buckets that mix plain and encrypted objects, opt in with
+//     encryption.WithUnencryptedObjects: such objects then pass through
+//     with their bytes unchanged;
 //   - an instruction file (key ending in ".instruction", or metadata
 //     x-amz-crypto-instr-file): refused with 404 NoSuchKey, so key material
 //     is never served as data. An S3 Encryption Client reading through the
@@ -56,6 +67,7 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 //
 // Errors, all sent before the first byte in the default authenticated mode:
 //
+//	no envelope (without WithUnencryptedObjects)        403 AccessDenied
 //	no keyring can unwrap the data key (wrong key)      403 AccessDenied
 //	altered object, tag or commitment mismatch          500 InternalError
 //	object larger than the authentication buffer        500 InternalError
@@ -65,15 +77,20 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 // A wrong key is 403, like S3 answers for an SSE-KMS object whose key the
 // reader may not use: the function is not allowed to read this object. An
 // altered object is 500: nobody can read it, and the caller did nothing wrong.
-// Messages name the failure, never keys or bytes.
+// One exception: a legacy RSA (PKCS#1 v1.5) wrapped key, readable only with
+// encryption.WithLegacyWrapping, that does not unwrap answers 500 like an
+// altered object, whatever the reason, so that the function is no padding
+// oracle (see encryption.RSAKeyring). Messages name the failure, never keys
+// or bytes.
 //
 // Decryption is neither length-preserving nor range-safe: a Range request
 // fetches the whole object and the plaintext is sliced (206 with a
 // Content-Range over the plaintext). HEAD answers can report the plaintext
 // length without fetching the body (transform.LengthStater).
 //
-// Through WithDecryption, plain objects also lose their ETag and checksums,
-// because the chain as a whole declares that it may change the body.
+// Plain objects served under encryption.WithUnencryptedObjects lose their
+// ETag and checksums, because the chain as a whole declares that it may
+// change the body.
 func WithDecryption(kr encryption.Keyring, opts ...encryption.Option) Option {
 	return func(c *config) error {
 		if kr == nil {
@@ -208,6 +225,16 @@ func cseIsInstruction(r *transform.Request, md encryption.Metadata) bool {
 	return r != nil && strings.HasSuffix(r.Key, encryption.InstructionSuffix)
 }
 
+// cseNotEncrypted is the answer for an object without an envelope where
+// only client-side encrypted objects may be served.
+func cseNotEncrypted(cause error) error {
+	const msg = "Access Denied: the object is not client-side encrypted, and this access point serves client-side encrypted objects only"
+	if cause == nil {
+		return s3err.New(http.StatusForbidden, s3err.CodeAccessDenied, msg)
+	}
+	return s3err.Wrap(cause, http.StatusForbidden, s3err.CodeAccessDenied, msg)
+}
+
 func cseNoSuchKey() error {
 	return s3err.New(http.StatusNotFound, s3err.CodeNoSuchKey, "The specified key does not exist.")
 }
@@ -226,6 +253,8 @@ func cseError(err error) error {
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, s3err.ErrDeadline):
 		return err
+	case errors.Is(err, encryption.ErrEncryptionRequired):
+		return cseNotEncrypted(err)
 	case errors.Is(err, encryption.ErrKeyNotFound), errors.Is(err, encryption.ErrNoKeyring), errors.Is(err, encryption.ErrInvalidKey):
 		return s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied,
 			"Access Denied: the function holds no key for this client-side encrypted object")
@@ -287,13 +316,13 @@ func (*cseDecryptor) Properties() transform.Properties { return transform.Proper
 
 // OutputLength implements transform.LengthStater: the plaintext length of an
 // AES-GCM object is the stored length minus the 16-byte tag; plain objects
-// keep their length.
-func (*cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
+// (with encryption.WithUnencryptedObjects) keep their length.
+func (d *cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
 	md := encryption.FromHeader(h)
 	if encryption.IsInstructionFile(md) {
 		return -1, false
 	}
-	env, err := encryption.ParseEnvelope(md)
+	env, err := encryption.RequireEnvelope(md, d.opts...)
 	switch {
 	case errors.Is(err, encryption.ErrNotEncrypted):
 		return n, n >= 0
@@ -304,7 +333,9 @@ func (*cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
 			return n - encryption.TagSize, true
 		}
 		return -1, false
-	case env.PlaintextLen >= 0:
+	case env.PlaintextLen >= 0 && n >= 0 && env.PlaintextLen/16*16+16 == n:
+		// Legacy CBC: the unauthenticated hint only where it agrees with the
+		// stored length, as the decryptor would announce it for a GET.
 		return env.PlaintextLen, true
 	}
 	return -1, false
@@ -315,9 +346,9 @@ func (d *cseDecryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 	if cseIsInstruction(in.Request, md) {
 		return nil, cseNoSuchKey()
 	}
-	env, err := encryption.ParseEnvelope(md)
+	env, err := encryption.RequireEnvelope(md, d.opts...)
 	if errors.Is(err, encryption.ErrNotEncrypted) {
-		return in, nil
+		return in, nil // only with encryption.WithUnencryptedObjects
 	}
 	if err != nil {
 		return nil, cseError(err)
@@ -332,50 +363,30 @@ func (d *cseDecryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 	if in.Length >= 0 {
 		opts = append(slices.Clone(opts), encryption.WithCiphertextLength(in.Length))
 	}
-	src := &cseCounter{r: in.Body}
-	dec, err := encryption.NewDecryptor(ctx, src, env, d.kr, opts...)
+	dec, err := encryption.NewDecryptor(ctx, in.Body, env, d.kr, opts...)
 	if err != nil {
 		return nil, cseError(err)
 	}
 	body := &csePlainBody{dec: dec}
-	// Read once now. In the authenticated mode this consumes and checks the
-	// whole object, so a wrong key or an altered object becomes an error
-	// reply, and the plaintext length is known even when the stored length
-	// was not passed down.
+	// Read the first bytes now. In the authenticated mode this consumes and
+	// checks the whole object, so a wrong key or an altered object becomes an
+	// error reply, and the plaintext length is known (counted and
+	// authenticated) even when the stored length was not passed down.
 	if err := body.prime(); err != nil {
-		_ = dec.Close()
+		_ = body.Close()
 		return nil, err
-	}
-	n, known := dec.PlaintextLength()
-	if !known && src.eof && env.Content != encryption.ContentAESCBC && src.n >= encryption.TagSize {
-		n, known = src.n-encryption.TagSize, true
 	}
 	in.Body = body
 	in.Length = -1
-	if known {
+	if n, known := dec.PlaintextLength(); known {
 		in.Length = n
 	}
 	return in, nil
 }
 
-// cseCounter counts bytes and remembers whether the end was reached.
-type cseCounter struct {
-	r   io.Reader
-	n   int64
-	eof bool
-}
-
-func (c *cseCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if err == io.EOF {
-		c.eof = true
-	}
-	return n, err
-}
-
 // csePlainBody is the plaintext stream: the bytes read by prime, then the
-// rest of the decryptor. Close removes the decryptor's spill file.
+// rest of the decryptor. Close releases the decryptor's spill file and
+// closes the ciphertext body (the decryptor does both).
 type csePlainBody struct {
 	dec     *encryption.Decryptor
 	pending []byte
@@ -386,12 +397,15 @@ const csePrimeSize = 32 << 10
 
 func (b *csePlainBody) prime() error {
 	buf := make([]byte, csePrimeSize)
-	n, err := b.dec.Read(buf)
+	n, err := io.ReadFull(b.dec, buf)
 	b.pending = buf[:n]
-	if err != nil && err != io.EOF {
+	switch err {
+	case nil:
+	case io.EOF, io.ErrUnexpectedEOF:
+		b.err = io.EOF // the whole plaintext is pending
+	default:
 		return cseError(err)
 	}
-	b.err = err
 	return nil
 }
 
@@ -474,7 +488,10 @@ func (e *cseEncryptor) Apply(ctx context.Context, in *transform.Object) (*transf
 }
 
 // cseCipherBody maps encryption errors mid-stream (they abort the reply).
+// Close closes the plaintext body it encrypts.
 type cseCipherBody struct{ x *encryption.Encryptor }
+
+func (b *cseCipherBody) Close() error { return b.x.Close() }
 
 func (b *cseCipherBody) Read(p []byte) (int, error) {
 	n, err := b.x.Read(p)
@@ -506,8 +523,7 @@ func (r *cseRewrapper) Apply(ctx context.Context, in *transform.Object) (*transf
 		return nil, cseNoSuchKey()
 	}
 	if !encryption.IsEncrypted(md) {
-		return nil, s3err.New(http.StatusForbidden, s3err.CodeAccessDenied,
-			"Access Denied: this access point serves client-side encrypted objects only")
+		return nil, cseNotEncrypted(nil)
 	}
 	to, err := cseKeyring(ctx, r.to, in.Request)
 	if err != nil {

@@ -13,7 +13,8 @@ import (
 )
 
 // Serve client-side encrypted objects decrypted: the function holds the
-// key, the caller receives plaintext. Plain objects pass through.
+// key, the caller receives plaintext. Objects that are not client-side
+// encrypted are refused with 403 AccessDenied.
 func ExampleWithDecryption() {
 	// In production: read the key from Secrets Manager once per cold start.
 	key := bytes.Repeat([]byte{0x42}, 32)
@@ -70,4 +71,20 @@ func ExampleWithRewrap() {
 	// Output:
 	// <nil>
 	// objectlambda: WithDecryption cannot be combined with WithRewrap
+}
+
+// A bucket that mixes plain and client-side encrypted objects: plain
+// objects pass through as stored. Whoever can write to the bucket can then
+// replace a ciphertext with plaintext of their choosing.
+func ExampleWithDecryption_mixedBucket() {
+	kr, err := encryption.NewAESKeyring(bytes.Repeat([]byte{0x42}, 32), nil)
+	if err != nil {
+		panic(err)
+	}
+	h, err := objectlambda.New(
+		objectlambda.WithDecryption(kr, encryption.WithUnencryptedObjects()),
+		objectlambda.WithAWSConfig(aws.Config{Region: "us-east-1"}),
+	)
+	fmt.Println(h != nil, err)
+	// Output: true <nil>
 }

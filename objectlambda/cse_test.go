@@ -8,8 +8,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -136,11 +138,16 @@ func TestCSEDecrypt(t *testing.T) {
 		{name: "V2 with plaintext length stored", kr: aesKeyring(t, 1, "a"), size: 33, opts: []encryption.Option{encryption.WithPlaintextLength(33)}},
 		{name: "V2 empty object", kr: aesKeyring(t, 1, "a"), size: 0},
 		{name: "V2 larger than the prime buffer", kr: aesKeyring(t, 1, "a"), size: 200_000},
-		{name: "plain object passes through", kr: aesKeyring(t, 1, "a"), size: 500, plain: true},
+		{name: "plain object passes through when opted in", kr: aesKeyring(t, 1, "a"), size: 500, plain: true,
+			opts: []encryption.Option{encryption.WithUnencryptedObjects()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hs, h := newHarness(t, WithDecryption(tt.kr))
+			var decOpts []encryption.Option
+			if tt.plain {
+				decOpts = tt.opts
+			}
+			hs, h := newHarness(t, WithDecryption(tt.kr, decOpts...))
 			plain := csePlaintext(tt.size)
 			if tt.plain {
 				hs.put("doc.txt", string(plain), map[string]string{"x-amz-meta-color": "blue"})
@@ -316,13 +323,16 @@ func TestCSEReencrypt(t *testing.T) {
 		{name: "AES to AES V2", out: aesKeyring(t, 9, "caller"), want: plain, format: encryption.FormatV2},
 		{name: "AES to RSA V3", out: rsaKR, opts: []encryption.Option{encryption.WithFormat(encryption.FormatV3)}, want: plain, format: encryption.FormatV3},
 		{name: "AES to KMS", out: kmsKR, opts: []encryption.Option{encryption.WithEncryptionContext(map[string]string{"caller": "alice"})}, want: plain, format: encryption.FormatV2},
-		{name: "plain object encrypted", out: aesKeyring(t, 9, "caller"), plainIn: true, want: plain, format: encryption.FormatV2},
+		{name: "plain object encrypted when opted in", out: aesKeyring(t, 9, "caller"), plainIn: true, want: plain, format: encryption.FormatV2},
 		{name: "transform between decrypt and encrypt", out: aesKeyring(t, 9, "caller"), extra: []transform.Transform{appendSuffix("!!")},
 			want: append(bytes.Clone(plain), "!!"...), format: encryption.FormatV2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := []Option{WithDecryption(stored)}
+			if tt.plainIn {
+				opts = []Option{WithDecryption(stored, encryption.WithUnencryptedObjects())}
+			}
 			if tt.extra != nil {
 				opts = append(opts, WithTransform(tt.extra...)) // WithEncryption comes after every WithTransform
 			}
@@ -496,7 +506,19 @@ func TestCSEOutputLengthForHead(t *testing.T) {
 		}
 		return h
 	}
+	cbcHeader := func(hint string) http.Header {
+		h := header(v2)
+		h.Set("X-Amz-Meta-X-Amz-Cek-Alg", string(encryption.ContentAESCBC))
+		h.Set("X-Amz-Meta-X-Amz-Iv", base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 16)))
+		h.Del("X-Amz-Meta-X-Amz-Tag-Len")
+		h.Del("X-Amz-Meta-X-Amz-Unencrypted-Content-Length")
+		if hint != "" {
+			h.Set("X-Amz-Meta-X-Amz-Unencrypted-Content-Length", hint)
+		}
+		return h
+	}
 	dec := &cseDecryptor{kr: kr}
+	mixed := &cseDecryptor{kr: kr, opts: []encryption.Option{encryption.WithUnencryptedObjects()}}
 	tests := []struct {
 		name   string
 		t      transform.Transform
@@ -507,11 +529,15 @@ func TestCSEOutputLengthForHead(t *testing.T) {
 	}{
 		{name: "V2 minus tag", t: dec, hdr: header(v2), in: 19, want: 3, wantOK: true},
 		{name: "V3 minus tag", t: dec, hdr: header(v3), in: 19, want: 3, wantOK: true},
-		{name: "plain keeps length", t: dec, hdr: http.Header{}, in: 42, want: 42, wantOK: true},
+		{name: "plain is refused", t: dec, hdr: http.Header{}, in: 42, want: -1},
+		{name: "plain keeps length when opted in", t: mixed, hdr: http.Header{}, in: 42, want: 42, wantOK: true},
 		{name: "shorter than a tag", t: dec, hdr: header(v2), in: 5, want: -1},
 		{name: "instruction file", t: dec, hdr: http.Header{"X-Amz-Meta-X-Amz-Crypto-Instr-File": {""}}, in: 5, want: -1},
 		{name: "malformed", t: dec, hdr: http.Header{"X-Amz-Meta-X-Amz-Key-V2": {"!"}, "X-Amz-Meta-X-Amz-Iv": {"!"}}, in: 40, want: -1},
 		{name: "unknown input", t: dec, hdr: header(v2), in: -1, want: -1},
+		{name: "CBC hint agreeing with the stored length", t: dec, hdr: cbcHeader("20"), in: 32, want: 20, wantOK: true},
+		{name: "CBC hint disagreeing with the stored length", t: dec, hdr: cbcHeader("100"), in: 32, want: -1},
+		{name: "CBC without hint", t: dec, hdr: cbcHeader(""), in: 32, want: -1},
 		{name: "encrypt adds tag", t: &cseEncryptor{}, hdr: http.Header{}, in: 3, want: 19, wantOK: true},
 		{name: "decrypt then encrypt", t: transform.Chain(dec, &cseEncryptor{}), hdr: header(v2), in: 19, want: 19, wantOK: true},
 		{name: "rewrap keeps length", t: &cseRewrapper{}, hdr: header(v2), in: 19, want: 19, wantOK: true},
@@ -655,5 +681,170 @@ func TestCSESpans(t *testing.T) {
 			}
 			assert.Equal(t, tt.want, names)
 		})
+	}
+}
+
+// TestCSEDecryptRefusesUnencrypted: whoever can write to the bucket can
+// replace a ciphertext with plaintext of their choosing (or strip the
+// envelope), so under WithDecryption an object without an envelope is
+// refused unless the function opted in to serving plain objects.
+func TestCSEDecryptRefusesUnencrypted(t *testing.T) {
+	kr := aesKeyring(t, 1, "a")
+	hs, h := newHarness(t, WithDecryption(kr))
+	hs.put("doc.txt", "forged plaintext", map[string]string{"x-amz-meta-color": "blue"})
+	_, err := invoke(t, h, hs.event("doc.txt"))
+	require.NoError(t, err)
+	call := hs.onlyCall(t)
+	assert.Equal(t, "403", call.Header.Get("X-Amz-Fwd-Status"))
+	assert.Equal(t, "AccessDenied", call.Header.Get("X-Amz-Fwd-Error-Code"))
+	assert.Contains(t, call.Header.Get("X-Amz-Fwd-Error-Message"), "not client-side encrypted")
+	assert.Empty(t, call.Body)
+
+	_, err = transform.Run(context.Background(), &cseDecryptor{kr: kr}, &transform.Object{
+		Body: transform.HeadersOnly(), Header: http.Header{"X-Amz-Meta-Color": {"blue"}}, Length: 16,
+		Request: &transform.Request{Operation: "HeadObject", Key: "doc.txt"},
+	})
+	e, ok := s3err.As(err)
+	require.True(t, ok, "HEAD is refused too: %v", err)
+	assert.Equal(t, http.StatusForbidden, e.StatusCode)
+}
+
+// TestCSEPlaintextLengthNotFromMetadata: x-amz-unencrypted-content-length is
+// not authenticated. An upstream answer without Content-Length (chunked)
+// must announce the counted, authenticated plaintext length, whatever that
+// metadata says, and an edited value must not break a valid object.
+func TestCSEPlaintextLengthNotFromMetadata(t *testing.T) {
+	kr := aesKeyring(t, 1, "a")
+	plain := csePlaintext(70_000)
+	body, hdr := seal(t, kr, plain, encryption.WithPlaintextLength(int64(len(plain))))
+	for _, tt := range []struct {
+		name    string
+		hint    string
+		chunked bool
+	}{
+		{name: "chunked, hint too small", hint: "10", chunked: true},
+		{name: "chunked, hint too large", hint: "999999999999", chunked: true},
+		{name: "stored length, hint too small", hint: "10"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hs, h := newHarness(t, WithDecryption(kr))
+			forged := maps.Clone(hdr)
+			forged["x-amz-meta-x-amz-unencrypted-content-length"] = tt.hint
+			hs.put("doc", body, forged)
+			if tt.chunked {
+				hs.upstreamFn = func(w http.ResponseWriter, _ *http.Request) {
+					for k, v := range forged {
+						w.Header().Set(k, v)
+					}
+					w.WriteHeader(http.StatusOK)
+					for i := 0; i < len(body); i += 8192 {
+						_, _ = io.WriteString(w, body[i:min(i+8192, len(body))])
+						w.(http.Flusher).Flush()
+					}
+				}
+			}
+			_, err := invoke(t, h, hs.event("doc"))
+			require.NoError(t, err)
+			call := hs.onlyCall(t)
+			require.Equal(t, "200", call.Header.Get("X-Amz-Fwd-Status"), call.Header.Get("X-Amz-Fwd-Error-Message"))
+			require.NoError(t, call.BodyErr)
+			assert.Equal(t, plain, call.Body)
+			assert.Equal(t, int64(len(plain)), call.ContentLn, "Content-Length is the authenticated length")
+		})
+	}
+}
+
+// TestCSELegacyRSAUnwrapIsNoOracle: with the legacy opt-ins on, every
+// wrapped key an attacker substitutes into a legacy RSA (PKCS#1 v1.5) object
+// gets the same answer, so the function cannot serve as a Bleichenbacher
+// padding oracle.
+func TestCSELegacyRSAUnwrapIsNoOracle(t *testing.T) {
+	priv, err := cseRSAKey()
+	require.NoError(t, err)
+	kr := rsaKeyring(t)
+	body, hdr := seal(t, aesKeyring(t, 1, "a"), csePlaintext(1000)) // a GCM body whose key we relabel
+	enc := func(msg []byte) string {
+		//lint:ignore SA1019 builds legacy wrapped keys for the read path.
+		c, err := rsa.EncryptPKCS1v15(rand.Reader, &priv.PublicKey, msg) //nolint:staticcheck
+		require.NoError(t, err)
+		return base64.StdEncoding.EncodeToString(c)
+	}
+	junk := make([]byte, priv.Size())
+	_, _ = rand.Read(junk[1:])
+	type answer struct{ status, code, msg string }
+	answers := map[string]answer{}
+	for name, edk := range map[string]string{
+		"non-conforming padding":        base64.StdEncoding.EncodeToString(junk),
+		"conforming, wrong 32-byte key": enc(bytes.Repeat([]byte{7}, 32)),
+		"conforming, 16-byte key":       enc(bytes.Repeat([]byte{7}, 16)),
+	} {
+		hs, h := newHarness(t, WithDecryption(kr, encryption.WithLegacyWrapping()))
+		forged := maps.Clone(hdr)
+		forged["x-amz-meta-x-amz-wrap-alg"] = "RSA"
+		forged["x-amz-meta-x-amz-key-v2"] = edk
+		hs.put("doc", body, forged)
+		_, err := invoke(t, h, hs.event("doc"))
+		require.NoError(t, err)
+		call := hs.onlyCall(t)
+		assert.Empty(t, call.Body, name)
+		answers[name] = answer{call.Header.Get("X-Amz-Fwd-Status"), call.Header.Get("X-Amz-Fwd-Error-Code"), call.Header.Get("X-Amz-Fwd-Error-Message")}
+	}
+	want := answer{"500", "InternalError", answers["conforming, wrong 32-byte key"].msg}
+	for name, got := range answers {
+		assert.Equal(t, want, got, "%s answers like every other unwrap failure", name)
+	}
+}
+
+// closeRecorder records whether the body it wraps was closed.
+type closeRecorder struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeRecorder) Close() error { c.closed++; return nil }
+
+// TestCSEBodiesCloseWhatTheyWrap: the bodies of the decrypt and encrypt
+// stages pass Close through to the body they wrap (in the end, the upstream
+// response), whether they were read or not.
+func TestCSEBodiesCloseWhatTheyWrap(t *testing.T) {
+	kr := aesKeyring(t, 1, "a")
+	plain := csePlaintext(100_000)
+	sealed, hdr := seal(t, kr, plain)
+	header := func(m map[string]string) http.Header {
+		h := http.Header{}
+		for k, v := range m {
+			h.Set(k, v)
+		}
+		return h
+	}
+	tests := []struct {
+		name   string
+		stage  transform.Transform
+		body   string
+		header http.Header
+	}{
+		{name: "decrypt", stage: &cseDecryptor{kr: kr}, body: sealed, header: header(hdr)},
+		{name: "decrypt, delayed", stage: &cseDecryptor{kr: kr, opts: []encryption.Option{encryption.WithDelayedAuthentication()}}, body: sealed, header: header(hdr)},
+		{name: "encrypt", stage: &cseEncryptor{keyring: cseStatic(kr)}, body: string(plain), header: http.Header{}},
+	}
+	for _, tt := range tests {
+		for _, readAll := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, read to the end %t", tt.name, readAll), func(t *testing.T) {
+				src := &closeRecorder{Reader: strings.NewReader(tt.body)}
+				out, err := tt.stage.Apply(context.Background(), &transform.Object{
+					Body: src, Header: tt.header.Clone(), Length: int64(len(tt.body)),
+					Request: &transform.Request{Operation: "GetObject", Key: "doc"},
+				})
+				require.NoError(t, err)
+				if readAll {
+					_, err = io.ReadAll(out.Body)
+					require.NoError(t, err)
+				}
+				c, ok := out.Body.(io.Closer)
+				require.True(t, ok, "%T passes Close through", out.Body)
+				require.NoError(t, c.Close())
+				assert.Equal(t, 1, src.closed, "the wrapped body was closed")
+			})
+		}
 	}
 }

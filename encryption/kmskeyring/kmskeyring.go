@@ -7,7 +7,10 @@
 // exactly as stored, after checking that its reserved entry
 // "aws:x-amz-cek-alg" names the object's content algorithm (this stops an
 // attacker from swapping a V3 object's key into a V2 envelope or the other
-// way round). The configured key ID is sent with every Decrypt, so KMS
+// way round), also when the envelope relabels such a key as legacy kms. The
+// legacy kms wrap itself binds no content algorithm (its context is
+// {"kms_cmk_id": ...}; see encryption.WithLegacyWrapping). The configured
+// key ID is sent with every Decrypt, so KMS
 // refuses data keys wrapped under other keys; "discovery" mode, in which the
 // object chooses the key, is an explicit opt-in.
 //
@@ -103,11 +106,13 @@ func (k *Keyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) ([]byte
 		return nil, fmt.Errorf("%w: KMS keyring cannot unwrap %q", encryption.ErrKeyNotFound, e.Wrap)
 	}
 	stored := e.EncryptionContext()
-	if e.Wrap == encryption.WrapKMSContext {
-		alg, ok := stored[encryption.ReservedContextKey]
-		if !ok || alg != string(e.Content) {
-			return nil, fmt.Errorf("%w: %s is %q, content algorithm is %q", ErrContextMismatch, encryption.ReservedContextKey, alg, e.Content)
-		}
+	alg, ok := stored[encryption.ReservedContextKey]
+	// kms+context binds the content algorithm through the context. The legacy
+	// kms wrap binds none (the official clients share this gap), but a
+	// context that names one was written by kms+context: holding it to its
+	// word refuses a key relabelled as legacy kms for another algorithm.
+	if (ok || e.Wrap == encryption.WrapKMSContext) && alg != string(e.Content) {
+		return nil, fmt.Errorf("%w: %s is %q, content algorithm is %q", ErrContextMismatch, encryption.ReservedContextKey, alg, e.Content)
 	}
 	if k.expected != nil {
 		rest := maps.Clone(stored)

@@ -177,3 +177,55 @@ func TestNotKMSWrap(t *testing.T) {
 	_, err = kr.UnwrapKey(context.Background(), &encryption.Envelope{Wrap: encryption.WrapAESGCM})
 	require.ErrorIs(t, err, encryption.ErrKeyNotFound)
 }
+
+// TestNoRelabellingAsLegacyKMS: the legacy kms wrap binds no content
+// algorithm, but a kms+context data key carries aws:x-amz-cek-alg in its
+// (KMS-authenticated) encryption context. Relabelling such a key as a legacy
+// kms key for another content algorithm (GCM as unauthenticated CBC, V3 as
+// V2) is refused before KMS is called.
+func TestNoRelabellingAsLegacyKMS(t *testing.T) {
+	srv := kmstest.New()
+	defer srv.Close()
+	kr, err := kmskeyring.New(srv.Client(), srv.CreateKey())
+	require.NoError(t, err)
+	ctx := context.Background()
+	pt := bytes.Repeat([]byte("relabel "), 100)
+	seal := func(f encryption.Format) *encryption.Envelope {
+		x, err := encryption.NewEncryptor(ctx, bytes.NewReader(pt), kr, encryption.WithFormat(f))
+		require.NoError(t, err)
+		_, err = io.ReadAll(x)
+		require.NoError(t, err)
+		e, err := encryption.ParseEnvelope(x.Metadata())
+		require.NoError(t, err)
+		return e
+	}
+	v2, v3 := seal(encryption.FormatV2), seal(encryption.FormatV3)
+	tests := []struct {
+		name    string
+		env     *encryption.Envelope
+		wantErr error
+	}{
+		{name: "V2 GCM key as legacy kms CBC", wantErr: kmskeyring.ErrContextMismatch, env: &encryption.Envelope{
+			Format: encryption.FormatV2, Content: encryption.ContentAESCBC, Wrap: encryption.WrapKMS,
+			EncryptedKey: v2.EncryptedKey, IV: bytes.Repeat([]byte{1}, 16), MatDesc: v2.MatDesc, PlaintextLen: -1}},
+		{name: "V3 key as legacy kms V2 GCM", wantErr: kmskeyring.ErrContextMismatch, env: &encryption.Envelope{
+			Format: encryption.FormatV2, Content: encryption.ContentAESGCM, Wrap: encryption.WrapKMS,
+			EncryptedKey: v3.EncryptedKey, IV: bytes.Repeat([]byte{1}, 12), MatDesc: v3.KMSContext, PlaintextLen: -1}},
+		{name: "V2 GCM key as legacy kms GCM (same algorithm)", env: &encryption.Envelope{
+			Format: encryption.FormatV2, Content: encryption.ContentAESGCM, Wrap: encryption.WrapKMS,
+			EncryptedKey: v2.EncryptedKey, IV: v2.IV, MatDesc: v2.MatDesc, PlaintextLen: -1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := srv.Calls("Decrypt")
+			dk, err := kr.UnwrapKey(ctx, tt.env)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				assert.Len(t, dk, encryption.DataKeySize)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.Equal(t, before, srv.Calls("Decrypt"), "refused before any KMS call")
+		})
+	}
+}

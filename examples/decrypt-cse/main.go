@@ -7,8 +7,9 @@
 //
 // The key is KMS_KEY_ARN; the function's role needs kms:Decrypt on it and
 // nothing else but s3-object-lambda:WriteGetObjectResponse. Every object is
-// authenticated before its first byte is sent; Range requests are answered
-// over the plaintext.
+// authenticated before its first byte is sent; objects that are not
+// client-side encrypted are refused (403); Range requests are answered over
+// the plaintext.
 package main
 
 import (

@@ -81,7 +81,6 @@ func TestDecryptCSE(t *testing.T) {
 		{name: "decrypted", key: "reports/q3.txt", want: plaintext},
 		{name: "range over the plaintext", key: "reports/q3.txt", rng: "bytes=0-10", want: "Q3 results:",
 			contentRange: fmt.Sprintf("bytes 0-10/%d", len(plaintext))},
-		{name: "unencrypted object passes", key: "reports/plain.txt", want: "public notice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,6 +144,7 @@ func TestDecryptCSE(t *testing.T) {
 		{name: "wrapped under another key", key: "reports/other-key.txt", status: http.StatusForbidden, code: "AccessDenied"},
 		{name: "altered ciphertext", key: "reports/tampered.txt", status: http.StatusInternalServerError, code: "InternalError"},
 		{name: "instruction file", key: "reports/q3.txt.instruction", status: http.StatusNotFound, code: "NoSuchKey"},
+		{name: "not encrypted", key: "reports/plain.txt", status: http.StatusForbidden, code: "AccessDenied"},
 	}
 	for _, tt := range objectFailures {
 		t.Run(tt.name, func(t *testing.T) {

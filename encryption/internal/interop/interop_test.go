@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -71,13 +72,36 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for k, vs := range obj.meta {
-			w.Header()[k] = vs
+			for _, v := range vs {
+				w.Header().Add(k, s3MetadataValue(v))
+			}
 		}
 		w.Header().Set("ETag", `"e"`)
 		w.Write(obj.body)
 	default:
 		http.Error(w, "unsupported", http.StatusMethodNotAllowed)
 	}
+}
+
+// s3MetadataValue returns a user metadata value as S3 answers it: values
+// with non-ASCII bytes come back as RFC 2047 encoded-words of their bytes
+// read as ISO-8859-1, that is UTF-8 encoded twice.
+func s3MetadataValue(v string) string {
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return v
+	}
+	var latin1 strings.Builder
+	for i := 0; i < len(v); i++ {
+		latin1.WriteRune(rune(v[i]))
+	}
+	return mime.BEncoding.Encode("UTF-8", latin1.String())
 }
 
 func (f *fakeS3) put(key string, body []byte, meta map[string]string) {
@@ -101,8 +125,10 @@ func (f *fakeS3) get(t *testing.T, key string) ([]byte, http.Header) {
 
 type env struct {
 	s3     *fakeS3
+	url    string // of the S3 stand-in
 	client *s3.Client
 	kms    *kms.Client
+	kmsURL string // of the KMS double
 	keyA   string
 	keyB   string
 }
@@ -122,19 +148,25 @@ func newEnv(t *testing.T) *env {
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	})
-	return &env{s3: fs, client: client, kms: k.Client(), keyA: k.CreateKey(), keyB: k.CreateKey()}
+	return &env{s3: fs, url: srv.URL, client: client, kms: k.Client(), kmsURL: k.URL, keyA: k.CreateKey(), keyB: k.CreateKey()}
 }
 
 // official returns their client with a KMS keyring for keyID.
 func (e *env) official(t *testing.T, keyID string) *s3ec.S3EncryptionClientV3 {
 	t.Helper()
+	return e.officialOver(t, e.client, keyID)
+}
+
+// officialOver returns their client over the S3 client c.
+func (e *env) officialOver(t *testing.T, c *s3.Client, keyID string) *s3ec.S3EncryptionClientV3 {
+	t.Helper()
 	cmm, err := materials.NewCryptographicMaterialsManager(materials.NewKmsKeyring(e.kms, keyID))
 	require.NoError(t, err)
-	c, err := s3ec.New(e.client, cmm, func(o *s3ec.EncryptionClientOptions) {
+	ec, err := s3ec.New(c, cmm, func(o *s3ec.EncryptionClientOptions) {
 		o.Logger = nil
 	})
 	require.NoError(t, err)
-	return c
+	return ec
 }
 
 func (e *env) ours(t *testing.T, keyID string) *kmskeyring.Keyring {
@@ -162,6 +194,7 @@ func TestTheyEncryptWeDecrypt(t *testing.T) {
 		for _, n := range sizes {
 			ctx := context.Background()
 			if ec != nil {
+				//lint:ignore SA1029 the official client defines this context key.
 				ctx = context.WithValue(ctx, s3ec.EncryptionContext, ec)
 			}
 			key := "their-" + itoa(n) + "-" + itoa(len(ec))
