@@ -3,7 +3,8 @@
 # it installs the pinned test peers (versitygw, AWS's Lambda RIE) when they are
 # missing, then runs gofmt, go vet, staticcheck, the race-enabled test suite
 # (the end-to-end tests start and stop their own servers on 127.0.0.1), a short
-# run of every fuzz target, and the separate interop module.
+# run of every fuzz target, the separate interop module, and the release
+# checks (scripts/check-release.sh).
 #
 # Environment:
 #   FUZZTIME   time per fuzz target (default 5s; 0 skips the fuzz pass)
@@ -62,5 +63,8 @@ if [[ -f encryption/internal/interop/go.mod ]]; then
 	step "interop with the official S3 Encryption Client (separate module)"
 	(cd encryption/internal/interop && go test -count=1 ./...)
 fi
+
+step "release checks: workflows, dependabot, example binary sizes"
+bash scripts/check-release.sh
 
 step "all checks passed"

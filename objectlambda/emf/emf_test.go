@@ -407,17 +407,14 @@ func TestLongDimensionValueIsCut(t *testing.T) {
 	assert.Len(t, l.Fields["AccessPoint"], 1024)
 }
 
+// TestXRayRoot covers what XRayRoot adds to internal/xray's parser (whose
+// tests hold the full table): the trace id as written, or "".
 func TestXRayRoot(t *testing.T) {
 	tests := map[string]string{
-		"Root=1-5759e988-bd862e3fe1be46a994272793":                     "1-5759e988-bd862e3fe1be46a994272793",
-		"root=1-5759E988-BD862E3FE1BE46A994272793;Sampled=1":           "1-5759E988-BD862E3FE1BE46A994272793",
-		"Root=1-5759e988-bd862e3fe1be46a99427279":                      "",
-		"Root=2-5759e988-bd862e3fe1be46a994272793":                     "",
-		"Root=1-5759e98g-bd862e3fe1be46a994272793":                     "",
-		"Root=1_5759e988-bd862e3fe1be46a994272793":                     "",
-		"Parent=53995c3f42cd8ad8":                                      "",
-		";;Root=1-5759e988-bd862e3fe1be46a994272793;;":                 "1-5759e988-bd862e3fe1be46a994272793",
-		"Root=1-5759e988-bd862e3fe1be46a994272793;Root=1-00000000-000": "1-5759e988-bd862e3fe1be46a994272793",
+		"Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8": "1-5759e988-bd862e3fe1be46a994272793",
+		"root=1-5759E988-BD862E3FE1BE46A994272793;Sampled=1":               "1-5759E988-BD862E3FE1BE46A994272793",
+		"Root=1-5759e988-bd862e3fe1be46a99427279":                          "",
+		"Parent=53995c3f42cd8ad8":                                          "",
 	}
 	for in, want := range tests {
 		assert.Equal(t, want, emf.XRayRoot(in), in)

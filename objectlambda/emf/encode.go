@@ -2,8 +2,9 @@ package emf
 
 import (
 	"context"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/objectlambda/sdk-go/internal/xray"
 )
 
 const hexDigits = "0123456789abcdef"
@@ -77,35 +78,12 @@ func lambdaTraceID(ctx context.Context) string {
 
 // XRayRoot returns the Root field of an X-Ray trace header
 // ("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
-// or "" when there is none or it does not look like an X-Ray trace id.
+// or "" when there is none or it is not a well-formed, non-zero X-Ray trace
+// id. When the header names Root more than once, the first one counts.
 func XRayRoot(header string) string {
-	for header != "" {
-		var part string
-		part, header, _ = strings.Cut(header, ";")
-		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if ok && strings.EqualFold(k, "Root") {
-			if validXRayID(v) {
-				return v
-			}
-			return ""
-		}
+	h, ok := xray.Parse(header)
+	if !ok {
+		return ""
 	}
-	return ""
-}
-
-// validXRayID reports whether v is "1-" + 8 hex digits + "-" + 24 hex digits.
-func validXRayID(v string) bool {
-	if len(v) != 35 || v[0] != '1' || v[1] != '-' || v[10] != '-' {
-		return false
-	}
-	for i := 2; i < len(v); i++ {
-		if i == 10 {
-			continue
-		}
-		c := v[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
+	return h.Root
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
@@ -46,22 +45,5 @@ func FuzzAppendLine(f *testing.F) {
 		assert.Equal(t, float64(n), l.Fields["BytesIn"])
 		assert.Equal(t, float64(status), l.Fields["StatusCode"])
 		assert.LessOrEqual(t, len(l.Fields["AccessPoint"].(string)), 1024*3)
-	})
-}
-
-// FuzzXRayRoot checks that the trace header parser returns either nothing or
-// a well-formed X-Ray trace id taken from the header.
-func FuzzXRayRoot(f *testing.F) {
-	f.Add("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
-	f.Add("Parent=53995c3f42cd8ad8;Root=1-5759e988-bd862e3fe1be46a99427279")
-	f.Add(";;=;Root=;root=1-00000000-000000000000000000000000")
-	f.Fuzz(func(t *testing.T, header string) {
-		id := emf.XRayRoot(header)
-		if id == "" {
-			return
-		}
-		require.Len(t, id, 35)
-		require.True(t, strings.HasPrefix(id, "1-"))
-		require.Contains(t, header, id)
 	})
 }

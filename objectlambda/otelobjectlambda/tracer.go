@@ -2,7 +2,6 @@ package otelobjectlambda
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/objectlambda/sdk-go/internal/xray"
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/s3err"
 	"go.opentelemetry.io/otel"
@@ -83,13 +83,7 @@ func WithTraceIDFormat(format func(trace.TraceID) string) Option {
 }
 
 // XRayTraceID prints id in X-Ray's form: "1-5759e988-bd862e3fe1be46a994272793".
-func XRayTraceID(id trace.TraceID) string {
-	var b [35]byte
-	b[0], b[1], b[10] = '1', '-', '-'
-	hex.Encode(b[2:10], id[:4])
-	hex.Encode(b[11:], id[4:])
-	return string(b[:])
-}
+func XRayTraceID(id trace.TraceID) string { return xray.FormatTraceID(id) }
 
 // W3CTraceID prints id as 32 hexadecimal digits.
 func W3CTraceID(id trace.TraceID) string { return id.String() }

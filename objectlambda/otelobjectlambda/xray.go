@@ -2,9 +2,8 @@ package otelobjectlambda
 
 import (
 	"context"
-	"encoding/hex"
-	"strings"
 
+	"github.com/objectlambda/sdk-go/internal/xray"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -19,7 +18,13 @@ const XRayHeader = "X-Amzn-Trace-Id"
 // "1-{8 hex epoch}-{24 hex}" is the OpenTelemetry trace id of the same 32 hex
 // digits; Parent is the span id; Sampled=1 sets the sampled flag. Other
 // fields (Lineage, Self) are ignored; a header without a valid Root and
-// Parent is ignored.
+// Parent is ignored. Keys match case-insensitively, and a key given twice
+// counts once, the first time.
+//
+// The package has its own propagator because OpenTelemetry's contributed
+// one (go.opentelemetry.io/contrib/propagators/aws) was deprecated upstream
+// in 2026 and is no longer supported; the header is parsed by the module's
+// one X-Ray parser, which the EMF observer shares.
 type XRayPropagator struct{}
 
 var _ propagation.TextMapPropagator = XRayPropagator{}
@@ -30,12 +35,7 @@ func (XRayPropagator) Inject(ctx context.Context, carrier propagation.TextMapCar
 	if !sc.IsValid() {
 		return
 	}
-	tid := sc.TraceID().String()
-	sampled := "0"
-	if sc.IsSampled() {
-		sampled = "1"
-	}
-	carrier.Set(XRayHeader, "Root=1-"+tid[:8]+"-"+tid[8:]+";Parent="+sc.SpanID().String()+";Sampled="+sampled)
+	carrier.Set(XRayHeader, xray.Format(sc.TraceID(), sc.SpanID(), sc.IsSampled()))
 }
 
 // Extract returns ctx with the remote span context found in carrier.
@@ -50,49 +50,17 @@ func (XRayPropagator) Extract(ctx context.Context, carrier propagation.TextMapCa
 // Fields lists the header the propagator uses.
 func (XRayPropagator) Fields() []string { return []string{XRayHeader} }
 
-// parseXRay parses an X-Ray trace header value.
+// parseXRay turns an X-Ray trace header into a remote span context; it needs
+// both Root and Parent.
 func parseXRay(v string) (trace.SpanContext, bool) {
-	var cfg trace.SpanContextConfig
-	var haveRoot, haveParent bool
-	for rest := v; rest != ""; {
-		var part string
-		part, rest, _ = strings.Cut(rest, ";")
-		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok {
-			continue
-		}
-		val = strings.TrimSpace(val)
-		switch strings.TrimSpace(k) {
-		case "Root":
-			// "1-" + 8 hex digits (epoch seconds) + "-" + 24 hex digits.
-			if len(val) != 35 || val[:2] != "1-" || val[10] != '-' {
-				return trace.SpanContext{}, false
-			}
-			if _, err := hex.Decode(cfg.TraceID[:4], []byte(val[2:10])); err != nil {
-				return trace.SpanContext{}, false
-			}
-			if _, err := hex.Decode(cfg.TraceID[4:], []byte(val[11:])); err != nil {
-				return trace.SpanContext{}, false
-			}
-			haveRoot = true
-		case "Parent":
-			if len(val) != 16 {
-				return trace.SpanContext{}, false
-			}
-			if _, err := hex.Decode(cfg.SpanID[:], []byte(val)); err != nil {
-				return trace.SpanContext{}, false
-			}
-			haveParent = true
-		case "Sampled":
-			if val == "1" {
-				cfg.TraceFlags = trace.FlagsSampled
-			}
-		}
-	}
-	if !haveRoot || !haveParent {
+	h, ok := xray.Parse(v)
+	if !ok || !h.HasParent {
 		return trace.SpanContext{}, false
 	}
-	cfg.Remote = true
+	cfg := trace.SpanContextConfig{TraceID: h.TraceID, SpanID: h.Parent, Remote: true}
+	if h.Sampled {
+		cfg.TraceFlags = trace.FlagsSampled
+	}
 	sc := trace.NewSpanContext(cfg)
 	return sc, sc.IsValid()
 }

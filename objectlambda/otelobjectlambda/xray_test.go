@@ -58,14 +58,3 @@ func TestXRayPropagator(t *testing.T) {
 	XRayPropagator{}.Inject(context.Background(), empty)
 	assert.Empty(t, empty)
 }
-
-func FuzzXRayHeader(f *testing.F) {
-	f.Add("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
-	f.Add("Root=1-;Parent=;")
-	f.Fuzz(func(t *testing.T, h string) {
-		sc, ok := parseXRay(h)
-		if ok && !sc.IsValid() {
-			t.Fatalf("accepted an invalid span context from %q", h)
-		}
-	})
-}
