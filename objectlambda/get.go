@@ -139,6 +139,11 @@ func (g *getRun) deliver(rep *reply) {
 func (g *getRun) end() (*GetResult, error) {
 	g.stop()
 	g.p.done()
+	// The pump or the stages may still be finishing a read; everything is
+	// closed when they return, normally at once. Wait for it within the
+	// reply deadline, so that what the request opened is released (and
+	// logged) before the invocation returns.
+	g.p.wait(g.replyBy)
 	status, code, wgorErr := g.rs.result()
 	res := &GetResult{StatusCode: status, ErrorCode: code, BytesOut: g.rs.bytesOut.Load()}
 	cause, replyErr := g.h.logRequest(g.ctx, g.ev, requestEnd{

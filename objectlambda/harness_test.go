@@ -58,6 +58,7 @@ type harness struct {
 	upstream *httptest.Server
 	wgor     *httptest.Server
 	logs     *bytes.Buffer
+	logw     *syncWriter // writes to logs
 	awsCfg   aws.Config
 
 	mu          sync.Mutex
@@ -92,6 +93,7 @@ func (l *slowListener) Accept() (net.Conn, error) {
 
 func newHarness(t testing.TB, opts ...Option) (*harness, *Handler) {
 	h := &harness{t: t, objects: map[string]storedObject{}, logs: &bytes.Buffer{}, verifySig: true}
+	h.logw = &syncWriter{w: h.logs}
 	h.upstream = httptest.NewTLSServer(http.HandlerFunc(h.serveUpstream))
 	t.Cleanup(h.upstream.Close)
 	h.wgor = httptest.NewUnstartedServer(http.HandlerFunc(h.serveWGOR))
@@ -113,7 +115,7 @@ func newHarness(t testing.TB, opts ...Option) (*harness, *Handler) {
 		WithAWSConfig(cfg),
 		WithTrustedEndpoints(h.upstream.URL),
 		WithFetchOptions(presign.WithTLSConfig(&tls.Config{RootCAs: pool}), presign.WithRetries(3, time.Millisecond)),
-		WithLogger(slog.New(slog.NewJSONHandler(&syncWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		WithLogger(slog.New(slog.NewJSONHandler(h.logw, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 		withLookupEnv(func(string) (string, bool) { return "", false }),
 	}
 	h.baseOpts = base
@@ -125,6 +127,13 @@ func newHarness(t testing.TB, opts ...Option) (*harness, *Handler) {
 type syncWriter struct {
 	mu sync.Mutex
 	w  io.Writer
+}
+
+// logText is the function's log so far, read under the writer's lock.
+func (h *harness) logText() string {
+	h.logw.mu.Lock()
+	defer h.logw.mu.Unlock()
+	return h.logs.String()
 }
 
 func (s *syncWriter) Write(p []byte) (int, error) {

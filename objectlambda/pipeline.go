@@ -3,6 +3,7 @@ package objectlambda
 import (
 	"io"
 	"sync"
+	"time"
 )
 
 // pipeline owns the resources of one GetObject request: the upstream body,
@@ -19,14 +20,26 @@ import (
 // Temporary files are unlinked at creation (internal/spool, package
 // encryption), so an abandoned pipeline cannot fill /tmp either.
 type pipeline struct {
-	mu      sync.Mutex
-	closers []*owned
-	users   int
-	closed  bool
+	mu       sync.Mutex
+	closers  []*owned
+	users    int
+	closed   bool
+	released chan struct{} // closed once everything is closed
 }
 
 // newPipeline returns a pipeline with one user: the invocation.
-func newPipeline() *pipeline { return &pipeline{users: 1} }
+func newPipeline() *pipeline { return &pipeline{users: 1, released: make(chan struct{})} }
+
+// wait waits until everything is closed, or until the deadline: a user
+// stuck in a transform's Read releases the rest when it returns.
+func (p *pipeline) wait(deadline time.Time) {
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case <-p.released:
+	case <-t.C:
+	}
+}
 
 // join adds a user.
 func (p *pipeline) join() {
@@ -47,6 +60,7 @@ func (p *pipeline) done() {
 	p.mu.Unlock()
 	if last {
 		closeAll(list)
+		close(p.released)
 	}
 }
 
