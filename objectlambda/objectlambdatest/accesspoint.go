@@ -148,7 +148,11 @@ func newAccessPoint(t tb, opts ...Option) *AccessPoint {
 		},
 	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := cfg.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("objectlambdatest: listen: %v", err)
 	}

@@ -52,6 +52,7 @@ type config struct {
 	functionEnv             []string
 	functionOut             io.Writer
 	logger                  *slog.Logger
+	addr                    string // listen address; "" for a free 127.0.0.1 port
 }
 
 func defaultConfig() config {
@@ -187,6 +188,10 @@ func WithFunctionOutput(w io.Writer) Option { return func(c *config) { c.functio
 func WithBootstrap(path string) Option {
 	return func(c *config) { c.function, c.factory, c.bootstrap = nil, nil, path }
 }
+
+// WithAddress makes the access point listen on addr (host:port) instead of
+// a free 127.0.0.1 port, for programs that print a fixed endpoint.
+func WithAddress(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithLogger receives the access point's own log lines (requests, failure
 // modes). They never contain tokens, presigned URLs or bodies.
