@@ -365,7 +365,9 @@ func (c *suiteCase) s3cmd(t *testing.T, tl tool) {
 	require.NoError(t, os.WriteFile(conf, []byte("[default]\naccess_key = "+c.d.key+"\nsecret_key = "+c.d.secret+
 		"\nhost_base = "+host+"\nhost_bucket = "+host+"\nuse_https = False\nbucket_location = "+c.d.region+"\nsignature_v2 = False\n"), 0o600))
 	env := clientEnv(c.d, dir)
-	s3cmd := func(args ...string) result { return runClient(t, dir, env, tl.path, append([]string{"-c", conf}, args...)...) }
+	s3cmd := func(args ...string) result {
+		return runClient(t, dir, env, tl.path, append([]string{"-c", conf}, args...)...)
+	}
 	if c.first() {
 		t.Run("ls (ListBuckets)", func(t *testing.T) {
 			r := s3cmd("ls")
@@ -398,7 +400,9 @@ func (c *suiteCase) s3cmd(t *testing.T, tl tool) {
 func (c *suiteCase) goSDK(t *testing.T) {
 	ctx := context.Background()
 	client := c.d.goClient()
-	in := func() *s3.GetObjectInput { return &s3.GetObjectInput{Bucket: aws.String(suiteBucket), Key: aws.String("big.txt")} }
+	in := func() *s3.GetObjectInput {
+		return &s3.GetObjectInput{Bucket: aws.String(suiteBucket), Key: aws.String("big.txt")}
+	}
 	t.Run("GetObject small has ContentLength", func(t *testing.T) {
 		out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(suiteBucket), Key: aws.String("small.txt")})
 		require.NoError(t, err)
