@@ -47,7 +47,7 @@ type kind struct {
 	gzChanging     bool     // for the gzip fixtures
 	headRouted     bool     // HeadObject goes through the function
 	partNumber     bool     // AllowedFeatures has GetObject-PartNumber
-	expect         func(t *testing.T, f fixture) []byte
+	expect         func(t testing.TB, f fixture) []byte
 }
 
 const sameLengthPayload = `{"detectors": ["email", "card", "phone", "ssn"], "mask": "same_length"}`
@@ -105,9 +105,9 @@ func gzipped(b []byte) []byte {
 	return buf.Bytes()
 }
 
-func unchanged(_ *testing.T, f fixture) []byte { return f.body }
+func unchanged(_ testing.TB, f fixture) []byte { return f.body }
 
-func decompressed(_ *testing.T, f fixture) []byte {
+func decompressed(_ testing.TB, f fixture) []byte {
 	if f.gz {
 		return f.plain
 	}
@@ -116,8 +116,8 @@ func decompressed(_ *testing.T, f fixture) []byte {
 
 // redacted returns what the redact example serves with payload: computed
 // here with package redact directly, not through the access point.
-func redacted(payload string) func(t *testing.T, f fixture) []byte {
-	return func(t *testing.T, f fixture) []byte {
+func redacted(payload string) func(t testing.TB, f fixture) []byte {
+	return func(t testing.TB, f fixture) []byte {
 		t.Helper()
 		cfg := redact.Config{}
 		require.NoError(t, json.Unmarshal([]byte(payload), &cfg))
@@ -143,7 +143,7 @@ type suiteStore struct {
 	fixtures map[string]fixture
 }
 
-func newSuiteStore(t *testing.T) *suiteStore {
+func newSuiteStore(t testing.TB) *suiteStore {
 	t.Helper()
 	st := objectlambdatest.NewStore(t, "us-east-1")
 	st.CreateBucket(t, suiteBucket)
@@ -191,13 +191,20 @@ var (
 )
 
 // startDemo runs the demo over st with args, and stops it when t ends.
-func startDemo(t *testing.T, st *suiteStore, args ...string) *demo {
+func startDemo(t testing.TB, st *suiteStore, args ...string) *demo {
+	t.Helper()
+	return startDemoEnv(t, st, nil, args...)
+}
+
+// startDemoEnv is startDemo with more environment variables.
+func startDemoEnv(t testing.TB, st *suiteStore, env []string, args ...string) *demo {
 	t.Helper()
 	bin, err := demoBinary()
 	require.NoError(t, err)
 	args = append([]string{"-endpoint", st.URL, "-access-key", st.AccessKeyID, "-secret-key", st.SecretAccessKey,
 		"-bucket", suiteBucket, "-v"}, args...)
 	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	d := &demo{cmd: cmd, log: &objectlambdatest.Buffer{}}
