@@ -109,6 +109,7 @@ func measureRangedDownload(tb testing.TB, st *suiteStore, k kind, f fixture, n i
 	start()
 	for range n {
 		buf = manager.NewWriteAtBuffer(buf.Bytes()[:0])
+		//lint:ignore SA1019 deprecated, and still what most Go programs download with
 		_, err := manager.NewDownloader(client).Download(context.Background(), buf,
 			&s3.GetObjectInput{Bucket: aws.String(suiteBucket), Key: aws.String(f.key)})
 		require.NoError(tb, err)

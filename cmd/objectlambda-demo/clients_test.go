@@ -411,6 +411,7 @@ func (c *suiteCase) goSDK(t *testing.T) {
 	})
 	t.Run("manager.Downloader", func(t *testing.T) {
 		buf := manager.NewWriteAtBuffer(nil)
+		//lint:ignore SA1019 deprecated, and still what most Go programs download with
 		_, err := manager.NewDownloader(client).Download(ctx, buf, in())
 		require.NoError(t, err)
 		assertBytes(t, c.want["big.txt"], buf.Bytes(), "manager.Download")

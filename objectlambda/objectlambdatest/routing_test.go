@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
@@ -218,10 +218,10 @@ func TestPassThroughWrites(t *testing.T) {
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: ap.Bucket(), Key: aws.String("put.txt"), Body: strings.NewReader("written through")})
 	require.NoError(t, err)
 
-	// Multipart, with parts signed with their payload hash (plain HTTP).
+	// Multipart, as the transfer manager uploads (parts with checksums).
 	big := bytes.Repeat([]byte("0123456789abcdef"), (11<<20)/16)
-	_, err = manager.NewUploader(c, func(u *manager.Uploader) { u.PartSize = 5 << 20 }).Upload(ctx,
-		&s3.PutObjectInput{Bucket: ap.Bucket(), Key: aws.String("big.txt"), Body: bytes.NewReader(big)})
+	_, err = transfermanager.New(c, func(o *transfermanager.Options) { o.PartSizeBytes = 5 << 20 }).UploadObject(ctx,
+		&transfermanager.UploadObjectInput{Bucket: ap.Bucket(), Key: aws.String("big.txt"), Body: bytes.NewReader(big)})
 	require.NoError(t, err)
 	head, err := ap.Store().HeadObject(ctx, &s3.HeadObjectInput{Bucket: ap.Bucket(), Key: aws.String("big.txt")})
 	require.NoError(t, err)
