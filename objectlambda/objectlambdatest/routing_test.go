@@ -344,3 +344,32 @@ func TestOperationOf(t *testing.T) {
 		assert.Equal(t, tc.want, operationOf(r, targetOf(r)), "%s %s", tc.method, tc.target)
 	}
 }
+
+// FuzzRequestClassification: any method, path, query and Host classify
+// without panicking, and consistently.
+func FuzzRequestClassification(f *testing.F) {
+	f.Add("GET", "/b/k?acl", "127.0.0.1:9000", "")
+	f.Add("PUT", "/k?partNumber=1&uploadId=x", "b.localhost:9000", "b/src")
+	f.Add("POST", "/?delete", "B.LocalHost.", "")
+	f.Add("GET", "/", "localhost", "")
+	f.Fuzz(func(t *testing.T, method, target, host, copySource string) {
+		r, err := http.NewRequest(method, "http://127.0.0.1"+target, nil)
+		if err != nil || !strings.HasPrefix(target, "/") {
+			return
+		}
+		r.Host = host
+		r.Header.Set("X-Amz-Copy-Source", copySource)
+		tg := targetOf(r)
+		op := operationOf(r, tg)
+		if tg.virtual && tg.bucket == "" {
+			t.Fatalf("virtual-hosted target without a bucket: %q", host)
+		}
+		if tg.bucket == "" && op != "" && op != "ListBuckets" {
+			t.Fatalf("%s %s: service-level request classified as %s", method, target, op)
+		}
+		if tg.bucket != "" && op == "ListBuckets" {
+			t.Fatalf("%s %s: ListBuckets with bucket %q", method, target, tg.bucket)
+		}
+		_ = dispositionOf(op)
+	})
+}
