@@ -54,12 +54,12 @@ func BenchmarkRangedDownload(b *testing.B) {
 }
 
 // TestRangedDownloadOfLengthChangingOutput: a ranged download of a redacted
-// 64 MiB object keeps the access point under 40 MiB of memory and writes
+// 48 MiB object keeps the access point under 40 MiB of memory and writes
 // nothing to disk (each range keeps only its slice and counts the rest).
 func TestRangedDownloadOfLengthChangingOutput(t *testing.T) {
-	st, f := rangedStore(t, 64)
+	st, f := rangedStore(t, 48)
 	m := measureRangedDownload(t, st, kinds[1], f, 1, func() {}, func() {})
-	t.Logf("redact, 64 MiB in 5 MiB ranges: peak RSS %.1f MiB (idle %.1f), %.0f MiB written to storage, %d temp files at once, %d requests, %.0f MiB read from the store",
+	t.Logf("redact, 48 MiB in 5 MiB ranges: peak RSS %.1f MiB (idle %.1f), %.0f MiB written to storage, %d temp files at once, %d requests, %.0f MiB read from the store",
 		m.peakRSS, m.idleRSS, m.diskWrite, m.tmpFiles, m.requests, m.storeRead)
 	assert.Zero(t, m.tmpFiles, "no spool file")
 	assert.Less(t, m.diskWrite, 1.0, "MiB written to storage")
