@@ -11,9 +11,17 @@ import (
 	"github.com/objectlambda/sdk-go/transform"
 )
 
-// errUnknownLength is HEAD's answer when the transformed length cannot be known.
-var errUnknownLength = s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
-	"the function cannot tell the transformed object's length without reading it, so it cannot answer HEAD")
+// errUnknownLength is HEAD's answer when the transformed length cannot be
+// known. 405 MethodNotAllowed is final for every client: the AWS CLI, boto3,
+// the Go and JavaScript SDKs, rclone and s3cmd retry 500 (for seconds to
+// minutes) but not 405, and none of them reads 405 as a missing object (404),
+// a permission problem (403) or a wrong region (a HEAD 400 makes botocore
+// probe the bucket's region). HEAD carries no body, so clients show only the
+// status; the message reaches the function's log line and the
+// errorMessage of its reply.
+var errUnknownLength = s3err.New(http.StatusMethodNotAllowed, "MethodNotAllowed",
+	"HeadObject cannot report this object's length: the transform changes it and cannot tell the new length without reading the object; "+
+		"route HeadObject to the supporting access point (leave it out of the access point's actions) or read the object with GetObject")
 
 // headLength returns the headers and the length a GET of the object would
 // serve. The chain's headers-only run tells them when it can; otherwise the

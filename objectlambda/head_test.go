@@ -116,7 +116,11 @@ func TestHeadObjectUnknownLength(t *testing.T) {
 		wantStatus int
 		wantLength float64
 	}{
-		{name: "default: a clear error", wantStatus: 500},
+		// 405 MethodNotAllowed: no client retries it (500 made the AWS CLI,
+		// boto3, rclone and s3cmd retry for seconds to minutes), and none
+		// mistakes it for a missing object (404), a permission problem (403)
+		// or a wrong region (botocore answers a HEAD 400 with a region probe).
+		{name: "default: a clear, non-retryable error", wantStatus: 405},
 		{name: "original length on request", opts: []Option{WithHeadOriginalLength()}, wantStatus: 200, wantLength: 36},
 		{name: "last option wins", opts: []Option{WithHeadMeasure(0), WithHeadOriginalLength()}, wantStatus: 200, wantLength: 36},
 	}
@@ -128,8 +132,9 @@ func TestHeadObjectUnknownLength(t *testing.T) {
 			require.Equal(t, tt.wantStatus, r.StatusCode)
 			assert.Equal(t, 1, hs.upstreamHits(), "only the HEAD: the URL is presigned for HEAD")
 			if tt.wantStatus != 200 {
-				assert.Equal(t, "InternalError", r.ErrorCode)
+				assert.Equal(t, "MethodNotAllowed", r.ErrorCode)
 				assert.Contains(t, r.ErrorMessage, "length")
+				assert.Contains(t, r.ErrorMessage, "HeadObject", "the message says how to fix the configuration")
 				return
 			}
 			assert.Equal(t, tt.wantLength, r.Headers["Content-Length"])

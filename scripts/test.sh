@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh runs every check and test of the repository, on a fresh machine too:
-# it installs the pinned test peers (versitygw, AWS's Lambda RIE) when they are
-# missing, then runs gofmt, go vet, staticcheck, the race-enabled test suite
+# it installs the pinned test peers (versitygw, AWS's Lambda RIE) and the S3
+# clients of the real-client suite when they are missing, then runs gofmt, go vet, staticcheck, the race-enabled test suite
 # (the end-to-end tests start and stop their own servers on 127.0.0.1), a short
 # run of every fuzz target, the separate interop module, and the release
 # checks (scripts/check-release.sh).
@@ -22,6 +22,9 @@ step "installing test peers (pinned)"
 bash scripts/install-peers.sh
 export OBJECTLAMBDATEST_VERSITYGW="${repo}/.peers/bin/versitygw"
 export OBJECTLAMBDATEST_RIE="${repo}/.peers/bin/aws-lambda-rie"
+
+step "installing the real-client suite's S3 clients (Debian packages)"
+bash scripts/install-clients.sh
 
 step "gofmt"
 unformatted="$(gofmt -l $(git ls-files '*.go'))"

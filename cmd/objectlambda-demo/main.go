@@ -1,14 +1,21 @@
 // Command objectlambda-demo runs an S3 Object Lambda access point on this
-// machine, with no AWS account: an in-process S3 store seeded with sample
-// objects, the local access point from package objectlambdatest, and one of
-// the example functions. It fetches a sample through the access point with
-// the real AWS SDK, prints the original and the transformed object, then keeps
-// serving on a printed localhost endpoint until Ctrl-C, so any S3 client can
-// be pointed at it:
+// machine, with no AWS account: the local access point from package
+// objectlambdatest in front of an S3 store, and one of the example functions,
+// configured as its SAM template deploys it (the same Actions,
+// AllowedFeatures and FunctionPayload). It keeps serving on a printed
+// localhost endpoint until Ctrl-C, so any S3 client can be pointed at it:
 //
 //	go run ./cmd/objectlambda-demo
 //	go run ./cmd/objectlambda-demo -function decompress
+//	go run ./cmd/objectlambda-demo -payload '{"detectors": ["email"], "mask": "same_length"}'
 //	go run ./cmd/objectlambda-demo -endpoint http://127.0.0.1:7070 -access-key K -secret-key S -bucket b
+//
+// Without -endpoint the store is in-process and seeded with two sample
+// objects; the demo fetches one through the access point and prints it
+// before and after the function. With -endpoint the store is yours: the
+// demo writes nothing into your bucket unless -seed says so, and then it
+// removes the samples again when it stops (and refuses to overwrite keys
+// that exist).
 package main
 
 import (
@@ -28,9 +35,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/klauspost/compress/gzip"
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
+	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/compress"
 	"github.com/objectlambda/sdk-go/transform/redact"
 )
@@ -53,32 +62,66 @@ func samples() []sample {
 	}
 }
 
-// functions are the example functions the demo can run.
-var functions = map[string]struct {
-	about   string
-	options func() ([]objectlambda.Option, error)
-	sample  string
-}{
+// function is an example function with the access point configuration of
+// its SAM template (examples/<dir>/template.yaml; main_test.go checks that
+// they agree).
+type function struct {
+	about    string
+	dir      string   // the example's directory under examples/
+	actions  []string // TransformationConfigurations Actions
+	features []string // AllowedFeatures
+	payload  string   // FunctionPayload
+	sample   string
+	options  func() []objectlambda.Option // as the example's main.go builds them
+}
+
+var functions = map[string]function{
 	"redact": {
-		about:  "masks e-mail addresses, card numbers and phone numbers",
-		sample: "invoices/2026-118.txt",
-		options: func() ([]objectlambda.Option, error) {
-			r, err := redact.New(redact.Emails(), redact.CardNumbers(), redact.PhoneNumbers())
-			return []objectlambda.Option{objectlambda.WithTransform(r)}, err
+		about:    "masks e-mail addresses, card numbers, phone numbers and SSNs (examples/redact-pii)",
+		dir:      "redact-pii",
+		actions:  []string{"GetObject"},
+		features: []string{"GetObject-Range"},
+		payload:  `{"detectors": ["email", "card", "phone", "ssn"], "mask": "fixed"}`,
+		sample:   "invoices/2026-118.txt",
+		options: func() []objectlambda.Option {
+			return []objectlambda.Option{
+				objectlambda.WithPayloadType[redact.Config](),
+				objectlambda.WithTransform(transform.Configure("", func(cfg redact.Config) (transform.Transform, error) {
+					if len(cfg.ContentTypes) == 0 {
+						cfg.ContentTypes = []string{"text/*", "application/json", "+json", "application/x-ndjson", "application/csv"}
+					}
+					return redact.FromConfig(cfg)
+				})),
+			}
 		},
 	},
 	"decompress": {
-		about:  "serves gzip and zstd objects decompressed",
-		sample: "logs/app.csv.gz",
-		options: func() ([]objectlambda.Option, error) {
-			d, err := compress.Decompress()
-			return []objectlambda.Option{objectlambda.WithTransform(d)}, err
+		about:    "serves gzip and zstd objects decompressed (examples/decompress)",
+		dir:      "decompress",
+		actions:  []string{"GetObject"},
+		features: []string{"GetObject-Range"},
+		payload:  `{"maxOutputBytes": 1073741824, "maxRatio": 200, "passthrough": true}`,
+		sample:   "logs/app.csv.gz",
+		options: func() []objectlambda.Option {
+			return []objectlambda.Option{
+				objectlambda.WithPayloadType[compress.Config](),
+				objectlambda.WithTransform(transform.Configure("", func(cfg compress.Config) (transform.Transform, error) {
+					if cfg.Mode != "" && cfg.Mode != compress.ModeDecompress {
+						return nil, errors.New(`this function only decompresses: mode must be "decompress"`)
+					}
+					return compress.New(cfg)
+				})),
+			}
 		},
 	},
 	"passthrough": {
-		about:   "serves objects unchanged",
-		sample:  "invoices/2026-118.txt",
-		options: func() ([]objectlambda.Option, error) { return nil, nil },
+		about:    "serves objects unchanged (examples/passthrough)",
+		dir:      "passthrough",
+		actions:  []string{"GetObject", "HeadObject"},
+		features: []string{"GetObject-Range", "GetObject-PartNumber", "HeadObject-Range", "HeadObject-PartNumber"},
+		payload:  "{}",
+		sample:   "invoices/2026-118.txt",
+		options:  func() []objectlambda.Option { return nil },
 	},
 }
 
@@ -91,70 +134,163 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, w io.Writer) error {
+// settings are the command line.
+type settings struct {
+	function, payload, actions, addr string
+	endpoint, accessKey, secretKey   string
+	bucket                           string
+	seed, once, verbose              bool
+}
+
+func parse(args []string) (settings, error) {
 	var names []string
 	for n := range functions {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	var s settings
 	fs := flag.NewFlagSet("objectlambda-demo", flag.ContinueOnError)
-	fn := fs.String("function", "redact", "example function: "+strings.Join(names, ", "))
-	endpoint := fs.String("endpoint", "", "use this S3 endpoint as the store instead of the in-process one")
-	accessKey := fs.String("access-key", "", "access key for -endpoint")
-	secretKey := fs.String("secret-key", "", "secret key for -endpoint")
-	bucket := fs.String("bucket", "demo", "bucket for -endpoint")
-	once := fs.Bool("once", false, "exit after the demo request instead of serving until Ctrl-C")
-	verbose := fs.Bool("v", false, "log every request")
+	fs.StringVar(&s.function, "function", "redact", "example function: "+strings.Join(names, ", "))
+	fs.StringVar(&s.payload, "payload", "", "FunctionPayload instead of the example template's")
+	fs.StringVar(&s.actions, "actions", "", "comma-separated actions routed to the function instead of the template's (GetObject, HeadObject, ListObjects, ListObjectsV2)")
+	fs.StringVar(&s.addr, "addr", "127.0.0.1:0", "listen address of the access point")
+	fs.StringVar(&s.endpoint, "endpoint", "", "use this S3 endpoint as the store instead of the in-process one")
+	fs.StringVar(&s.accessKey, "access-key", "", "access key for -endpoint")
+	fs.StringVar(&s.secretKey, "secret-key", "", "secret key for -endpoint")
+	fs.StringVar(&s.bucket, "bucket", "demo", "bucket behind the access point")
+	fs.BoolVar(&s.seed, "seed", false, "with -endpoint: put the two sample objects into the bucket (removed again on exit)")
+	fs.BoolVar(&s.once, "once", false, "exit after the demo request instead of serving until Ctrl-C")
+	fs.BoolVar(&s.verbose, "v", false, "log every request")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return s, err
 	}
+	if _, ok := functions[s.function]; !ok {
+		return s, fmt.Errorf("unknown -function %q (choose one of %s)", s.function, strings.Join(names, ", "))
+	}
+	if s.seed && s.endpoint == "" {
+		return s, errors.New("-seed writes into the bucket of -endpoint; without -endpoint the in-process store is always seeded")
+	}
+	return s, nil
+}
 
-	f, ok := functions[*fn]
-	if !ok {
-		return fmt.Errorf("unknown -function %q (choose one of %s)", *fn, strings.Join(names, ", "))
-	}
-	opts, err := f.options()
+func run(ctx context.Context, args []string, w io.Writer) error {
+	s, err := parse(args)
 	if err != nil {
 		return err
 	}
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelInfo
-	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	opts = append(opts, objectlambda.WithLogger(logger))
-
-	apOpts := []objectlambdatest.Option{
-		objectlambdatest.WithHandler(opts...),
-		objectlambdatest.WithLogger(logger),
-		objectlambdatest.WithAllowedFeatures("GetObject-Range", "GetObject-PartNumber", "HeadObject-Range", "HeadObject-PartNumber"),
-	}
-	if *endpoint != "" {
-		apOpts = append(apOpts, objectlambdatest.WithExternalStore(*endpoint, *accessKey, *secretKey, *bucket))
-	} else {
-		apOpts = append(apOpts, objectlambdatest.WithMemoryStore())
-	}
-	ap, err := objectlambdatest.Start(apOpts...)
+	f := functions[s.function]
+	ap, err := start(s, f)
 	if err != nil {
 		return err
 	}
 	defer ap.Close()
 
-	reqCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-
-	for _, s := range samples() {
-		in := &s3.PutObjectInput{Bucket: ap.Bucket(), Key: aws.String(s.key), Body: bytes.NewReader(s.body), ContentType: aws.String(s.contentType)}
-		if s.encoding != "" {
-			in.ContentEncoding = aws.String(s.encoding)
+	seeded := s.endpoint == "" || s.seed
+	if seeded {
+		cleanup, err := seed(ctx, ap, s.endpoint != "")
+		if err != nil {
+			return err
 		}
-		if _, err := ap.Store().PutObject(reqCtx, in); err != nil {
-			return fmt.Errorf("seeding %s: %w", s.key, err)
+		defer cleanup()
+	}
+	fmt.Fprintf(w, "S3 Object Lambda demo: function %q (%s)\n\n", s.function, f.about)
+	if seeded {
+		if err := show(ctx, w, ap, f.sample); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(w, "The store is yours: the demo wrote nothing into bucket %q (add -seed to put two sample objects there).\n\n", s.bucket)
+	}
+	if s.once {
+		return nil
+	}
+	printUsage(w, ap, f.sample)
+	<-ctx.Done()
+	if errors.Is(ctx.Err(), context.Canceled) {
+		fmt.Fprintln(w, "stopped")
+	}
+	return nil
+}
+
+// start starts the access point configured as the example's template.
+func start(s settings, f function) (*objectlambdatest.AccessPoint, error) {
+	level := slog.LevelWarn
+	if s.verbose {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	actions, payload := f.actions, f.payload
+	if s.actions != "" {
+		actions = strings.Split(s.actions, ",")
+	}
+	if s.payload != "" {
+		payload = s.payload
+	}
+	opts := []objectlambdatest.Option{
+		objectlambdatest.WithHandler(append(f.options(), objectlambda.WithLogger(logger))...),
+		objectlambdatest.WithLogger(logger),
+		objectlambdatest.WithActions(actions...),
+		objectlambdatest.WithAllowedFeatures(f.features...),
+		objectlambdatest.WithPayload(payload),
+		objectlambdatest.WithAddress(s.addr),
+	}
+	if s.endpoint != "" {
+		opts = append(opts, objectlambdatest.WithExternalStore(s.endpoint, s.accessKey, s.secretKey, s.bucket))
+	} else {
+		opts = append(opts, objectlambdatest.WithMemoryStore(), objectlambdatest.WithBucket(s.bucket))
+	}
+	return objectlambdatest.Start(opts...)
+}
+
+// seed puts the samples into the store. In a store that is not the demo's
+// own (mine), it refuses to overwrite an existing key, and the returned
+// cleanup removes what it put.
+func seed(ctx context.Context, ap *objectlambdatest.AccessPoint, mine bool) (cleanup func(), err error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var put []string
+	cleanup = func() {
+		if !mine {
+			return
+		}
+		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for _, k := range put {
+			if _, err := ap.Store().DeleteObject(dctx, &s3.DeleteObjectInput{Bucket: ap.Bucket(), Key: aws.String(k)}); err != nil {
+				fmt.Fprintf(os.Stderr, "objectlambda-demo: removing sample %s: %v\n", k, err)
+			}
 		}
 	}
+	for _, smp := range samples() {
+		if mine {
+			_, err := ap.Store().HeadObject(ctx, &s3.HeadObjectInput{Bucket: ap.Bucket(), Key: aws.String(smp.key)})
+			var nf *types.NotFound
+			if !errors.As(err, &nf) {
+				cleanup()
+				if err == nil {
+					return nil, fmt.Errorf("-seed: %s already exists in bucket %s; the demo does not overwrite it", smp.key, aws.ToString(ap.Bucket()))
+				}
+				return nil, fmt.Errorf("-seed: checking %s: %w", smp.key, err)
+			}
+		}
+		in := &s3.PutObjectInput{Bucket: ap.Bucket(), Key: aws.String(smp.key), Body: bytes.NewReader(smp.body), ContentType: aws.String(smp.contentType)}
+		if smp.encoding != "" {
+			in.ContentEncoding = aws.String(smp.encoding)
+		}
+		if _, err := ap.Store().PutObject(ctx, in); err != nil {
+			cleanup()
+			return nil, fmt.Errorf("seeding %s: %w", smp.key, err)
+		}
+		put = append(put, smp.key)
+	}
+	return cleanup, nil
+}
 
-	fmt.Fprintf(w, "S3 Object Lambda demo: function %q (%s)\n\n", *fn, f.about)
-	orig, err := ap.Store().GetObject(reqCtx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String(f.sample)})
+// show prints a sample as stored and as the access point serves it.
+func show(ctx context.Context, w io.Writer, ap *objectlambdatest.AccessPoint, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	orig, err := ap.Store().GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String(key)})
 	if err != nil {
 		return fmt.Errorf("reading the original: %w", err)
 	}
@@ -163,7 +299,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out, err := ap.Client().GetObject(reqCtx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String(f.sample)})
+	out, err := ap.Client().GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String(key)})
 	if err != nil {
 		return fmt.Errorf("GetObject through the access point: %w", err)
 	}
@@ -172,22 +308,18 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("reading the transformed object: %w", err)
 	}
-	fmt.Fprintf(w, "original  s3://%s/%s (%d bytes):\n%s\n", aws.ToString(ap.Bucket()), f.sample, len(origBody), printable(origBody))
+	fmt.Fprintf(w, "original  s3://%s/%s (%d bytes):\n%s\n", aws.ToString(ap.Bucket()), key, len(origBody), printable(origBody))
 	fmt.Fprintf(w, "through the access point (%d bytes, Content-Type %s):\n%s\n", len(body), aws.ToString(out.ContentType), printable(body))
-
-	if *once {
-		return nil
-	}
-	caller := ap.DefaultCaller()
-	fmt.Fprintf(w, "Serving until Ctrl-C. Point any S3 client at the access point:\n\n")
-	fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s\n", caller.AccessKeyID, caller.SecretAccessKey, ap.Region())
-	fmt.Fprintf(w, "  aws s3api get-object --endpoint-url %s --bucket %s --key %s /dev/stdout\n", ap.URL(), aws.ToString(ap.Bucket()), f.sample)
-	fmt.Fprintf(w, "  aws s3api list-objects-v2 --endpoint-url %s --bucket %s\n\n", ap.URL(), aws.ToString(ap.Bucket()))
-	<-ctx.Done()
-	if errors.Is(ctx.Err(), context.Canceled) {
-		fmt.Fprintln(w, "stopped")
-	}
 	return nil
+}
+
+func printUsage(w io.Writer, ap *objectlambdatest.AccessPoint, key string) {
+	c := ap.DefaultCaller()
+	b := aws.ToString(ap.Bucket())
+	fmt.Fprintf(w, "Serving until Ctrl-C. Point any S3 client at the access point (docs/clients.md has the details):\n\n")
+	fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s\n", c.AccessKeyID, c.SecretAccessKey, ap.Region())
+	fmt.Fprintf(w, "  aws s3 cp --endpoint-url %s s3://%s/%s -\n", ap.URL(), b, key)
+	fmt.Fprintf(w, "  aws s3 ls --endpoint-url %s s3://%s/ --recursive\n\n", ap.URL(), b)
 }
 
 // printable shows text as is and binary data as a hex summary.

@@ -72,11 +72,13 @@ type AccessPoint struct {
 	tr     *http.Transport
 	hc     *http.Client
 	proxy  *httputil.ReverseProxy
-	fn     invoker
+	fn     invoker              // the access point's function
+	routes map[operation]*route // the functions of the routed actions
 	fnKey  string
 	fnSec  string
 	log    *slog.Logger
 
+	started  time.Time
 	ctx      context.Context
 	cancel   context.CancelFunc
 	inflight activity // invocations and requests
@@ -107,13 +109,13 @@ func newAccessPoint(t tb, opts ...Option) *AccessPoint {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.function == nil && cfg.factory == nil && cfg.bootstrap == "" {
-		t.Fatal("objectlambdatest: no function: use WithFunction, WithFunctionFactory or WithBootstrap")
+	if cfg.function == nil && cfg.factory == nil && cfg.bootstrap == "" && len(cfg.transformations) == 0 {
+		t.Fatal("objectlambdatest: no function: use WithFunction, WithHandler, WithFunctionFactory, WithBootstrap or WithTransformationConfiguration")
 	}
 	ap := &AccessPoint{
 		cfg: cfg, t: t, fnKey: "FN" + strings.ToUpper(randomHex(9)), fnSec: randomHex(20),
 		callers: map[string]*Caller{}, tokens: map[string]*pending{},
-		log: cfg.logger,
+		log: cfg.logger, started: time.Now(),
 	}
 	if ap.log == nil {
 		ap.log = slog.New(slog.DiscardHandler)
@@ -146,7 +148,11 @@ func newAccessPoint(t tb, opts ...Option) *AccessPoint {
 		},
 	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := cfg.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("objectlambdatest: listen: %v", err)
 	}
@@ -180,9 +186,14 @@ func newAccessPoint(t tb, opts ...Option) *AccessPoint {
 			}
 		}
 		ap.fn = inProcess{f}
-	default:
+	case cfg.function != nil:
 		ap.fn = inProcess{cfg.function}
 	}
+	routes, err := ap.buildRoutes()
+	if err != nil {
+		t.Fatalf("objectlambdatest: %v", err)
+	}
+	ap.routes = routes
 	return ap
 }
 
@@ -394,8 +405,8 @@ func (ap *AccessPoint) record(c WGORCall) { ap.finish(ap.startRecord(c), c) }
 // errClosed reports a request that arrived while the access point shut down.
 var errClosed = errors.New("objectlambdatest: access point closed")
 
-func (ap *AccessPoint) functionARN() string {
-	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", ap.cfg.region, ap.cfg.account, functionName)
+func (ap *AccessPoint) functionARN(name string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", ap.cfg.region, ap.cfg.account, name)
 }
 
 // activity counts requests and invocations in flight. Unlike a bare

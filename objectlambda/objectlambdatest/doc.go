@@ -15,10 +15,8 @@
 //     signatures; the default), an in-process gofakes3 store
 //     (WithMemoryStore), or an endpoint you run (WithExternalStore);
 //   - one front end that is, at the same time, the Object Lambda access
-//     point for S3 clients (path-style GetObject, HeadObject, ListObjects,
-//     ListObjectsV2, authenticated with SigV4), the WriteGetObjectResponse
-//     endpoint, and the host of every inputS3Url (a proxy to the store that
-//     keeps the signed Host);
+//     point for S3 clients, the WriteGetObjectResponse endpoint, and the host
+//     of every inputS3Url (a proxy to the store that keeps the signed Host);
 //   - the function: in-process (WithFunction, WithFunctionFactory) or a
 //     bootstrap binary under AWS's Lambda Runtime Interface Emulator
 //     (WithBootstrap, BuildBootstrap).
@@ -27,13 +25,38 @@
 // asserts on what the client sees, on the events the function got (Events)
 // and on its WriteGetObjectResponse calls (WGORCalls).
 //
-// Like the real access point, it answers 403 AccessDenied to unsigned or
-// wrongly signed clients, 501 to Range and partNumber unless
-// WithAllowedFeatures enables them, 500 LambdaResponseNotReceived,
-// LambdaRuntimeError or LambdaTimeout when the function does not answer,
-// 400 LambdaInvalidResponse when its WriteGetObjectResponse is invalid, and
-// it aborts the client's connection when the function's body breaks
-// mid-stream, so the client sees a broken transfer rather than a short body.
+// The access point is configured as AWS configures one
+// (AWS::S3ObjectLambda::AccessPoint): AllowedFeatures (WithAllowedFeatures),
+// and TransformationConfigurations, which route GetObject, HeadObject,
+// ListObjects and ListObjectsV2 to a function with a payload (WithActions,
+// WithPayload, WithTransformationConfiguration). Like the real one:
+//
+//   - it accepts callers signed with SigV4 in the Authorization header or in
+//     the query string (presigned URLs), for the service "s3" or
+//     "s3-object-lambda", and answers S3's errors otherwise: 403 AccessDenied
+//     (unsigned, expired), SignatureDoesNotMatch, InvalidAccessKeyId,
+//     RequestTimeTooSkewed, and 400 AuthorizationHeaderMalformed naming the
+//     expected region, which SDKs use to correct themselves;
+//   - it takes path-style requests (http://127.0.0.1:port/bucket/key) and
+//     virtual-hosted ones (http://bucket.localhost:port/key);
+//   - routed actions invoke the function; actions that are not routed, and
+//     the other object operations (PutObject, DeleteObject, multipart
+//     uploads, ?acl, ?tagging, ?attributes, ?retention, ?legal-hold, ...), go
+//     to the store unchanged, as Object Lambda sends them to the supporting
+//     access point; bucket management, CopyObject, POST Object and
+//     SelectObjectContent are refused with 501 NotImplemented;
+//   - it answers 501 to Range and partNumber unless WithAllowedFeatures
+//     enables them, 500 LambdaResponseNotReceived, LambdaRuntimeError or
+//     LambdaTimeout when the function does not answer, 400
+//     LambdaInvalidResponse when its WriteGetObjectResponse is invalid, and
+//     it aborts the client's connection when the function's body breaks
+//     mid-stream, so the client sees a broken transfer rather than a short
+//     body.
+//
+// ListBuckets lists the one bucket the access point serves, and
+// GetBucketLocation names its region, so that tools that start with them
+// (aws s3 ls, s3cmd, rclone) work. docs/clients.md says which S3 clients work
+// through it, and which of AWS's behaviours are not documented.
 //
 // A function needs one endpoint: set AWS_ENDPOINT_URL_S3 to URL (Env does).
 // That endpoint speaks plain HTTP, so a function's WriteGetObjectResponse

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
-	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest/internal/sigv4"
 )
 
 // serveHTTP routes the single front end: WriteGetObjectResponse, presigned
@@ -50,46 +49,48 @@ func (ap *AccessPoint) secretOfCaller(ak string) (string, bool) {
 	return "", false
 }
 
+// serveAccessPoint serves a caller: authentication, then the operation as
+// an Object Lambda access point handles it (see dispositionOf).
 func (ap *AccessPoint) serveAccessPoint(w http.ResponseWriter, r *http.Request) {
 	reqID := strings.ToUpper(randomHex(8))
 	w.Header().Set("X-Amz-Request-Id", reqID)
-	if r.URL.Query().Has("X-Amz-Signature") {
-		writeError(w, r, http.StatusForbidden, "AccessDenied", "Access Denied (objectlambdatest supports header authentication only)", reqID)
+	caller, aerr := ap.authenticate(r, time.Now())
+	if aerr != nil {
+		writeS3Reply(w, r, aerr, reqID)
 		return
 	}
-	auth, err := sigv4.Verify(r, ap.secretOfCaller, "s3", ap.cfg.region, time.Now())
-	if err != nil {
-		ap.log.Info("objectlambdatest: client request denied", "err", err, "method", r.Method)
-		writeError(w, r, http.StatusForbidden, "AccessDenied", "Access Denied", reqID)
-		return
-	}
-	ap.mu.Lock()
-	caller := *ap.callers[auth.AccessKeyID]
-	ap.mu.Unlock()
-
-	bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	if bucket != ap.cfg.bucket {
-		writeError(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", reqID)
-		return
-	}
-	q := r.URL.Query()
-	var op operation
+	t := targetOf(r)
+	op := operationOf(r, t)
 	switch {
-	case r.Method == http.MethodGet && key != "":
-		op = opGetObject
-	case r.Method == http.MethodHead && key != "":
-		op = opHeadObject
-	case r.Method == http.MethodGet && key == "" && onlyListParams(q):
-		op = opListObjects
-		if q.Get("list-type") == "2" {
-			op = opListObjectsV2
-		}
-	default:
-		writeError(w, r, http.StatusNotImplemented, "NotImplemented",
-			"objectlambdatest serves GetObject, HeadObject, ListObjects and ListObjectsV2 only", reqID)
+	case op == "":
+		writeError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", reqID)
+		return
+	case op == "ListBuckets":
+		ap.serveListBuckets(w, r, reqID)
+		return
+	case t.bucket != ap.cfg.bucket:
+		writeS3Reply(w, r, newS3Reply(http.StatusNotFound, "NoSuchBucket",
+			"The specified bucket does not exist (this access point serves bucket "+ap.cfg.bucket+")", xmlElem{"BucketName", t.bucket}), reqID)
 		return
 	}
+	switch dispositionOf(op) {
+	case answered: // GetBucketLocation
+		ap.serveLocation(w, r, reqID)
+	case passThrough:
+		ap.passThrough(w, r, t, reqID)
+	case transformed:
+		ap.serveTransformed(w, r, caller, t, actionOps[op], reqID)
+	default:
+		writeError(w, r, http.StatusNotImplemented, "NotImplemented", op+" is not supported through an Object Lambda access point", reqID)
+	}
+}
+
+// serveTransformed serves GetObject, HeadObject and the listings: through
+// the function the action is routed to, else from the store unchanged.
+func (ap *AccessPoint) serveTransformed(w http.ResponseWriter, r *http.Request, caller *Caller, t target, op operation, reqID string) {
+	q := r.URL.Query()
 	if op == opGetObject || op == opHeadObject {
+		// Object Lambda checks these before it looks at the routing.
 		hasRange := r.Header.Get("Range") != "" || queryHasFold(q, "range")
 		hasPart := queryHasFold(q, "partNumber")
 		if hasRange && !ap.cfg.features[op.String()+"-Range"] || hasPart && !ap.cfg.features[op.String()+"-PartNumber"] {
@@ -103,20 +104,23 @@ func (ap *AccessPoint) serveAccessPoint(w http.ResponseWriter, r *http.Request) 
 			return
 		}
 	}
-
+	rt := ap.routes[op]
+	if rt == nil {
+		ap.passThrough(w, r, t, reqID)
+		return
+	}
 	ev := objectlambda.Event{
 		XAmzRequestID: reqID,
 		Configuration: objectlambda.Configuration{
 			AccessPointARN:           "arn:aws:s3-object-lambda:" + ap.cfg.region + ":" + ap.cfg.account + ":accesspoint/" + ap.cfg.apName,
 			SupportingAccessPointARN: "arn:aws:s3:" + ap.cfg.region + ":" + ap.cfg.account + ":accesspoint/" + ap.cfg.apName + "-supporting",
-			Payload:                  objectlambda.Payload(ap.cfg.payload),
+			Payload:                  objectlambda.Payload(rt.payload),
 		},
-		UserRequest:     objectlambda.UserRequest{URL: ap.userRequestURL(r, op, key), Headers: objectlambda.Headers(ap.userRequestHeaders(r))},
+		UserRequest:     objectlambda.UserRequest{URL: ap.userRequestURL(r, op, t.key), Headers: objectlambda.Headers(ap.userRequestHeaders(r))},
 		UserIdentity:    caller.identity(),
 		ProtocolVersion: ProtocolVersion,
 	}
-	ev.UserIdentity.AccessKeyID = auth.AccessKeyID
-	input, err := ap.presign(r.Context(), r, op, key)
+	input, err := ap.presign(r.Context(), r, op, t.key)
 	if err != nil {
 		writeError(w, r, http.StatusInternalServerError, "InternalError", "objectlambdatest: cannot presign inputS3Url", reqID)
 		return
@@ -125,31 +129,17 @@ func (ap *AccessPoint) serveAccessPoint(w http.ResponseWriter, r *http.Request) 
 	case opGetObject:
 		route, token := "io-"+regionCode(ap.cfg.region)+"-"+randomHex(2), randomToken()
 		ev.GetObjectContext = &objectlambda.GetObjectContext{InputS3URL: input, OutputRoute: route, OutputToken: token}
-		ap.serveGet(w, r, ev, reqID)
+		ap.serveGet(w, r, rt, ev, reqID)
 	case opHeadObject:
 		ev.HeadObjectContext = &objectlambda.InputContext{InputS3URL: input}
-		ap.serveReply(w, r, ev, op, reqID)
+		ap.serveReply(w, r, rt, ev, op, reqID)
 	case opListObjects:
 		ev.ListObjectsContext = &objectlambda.InputContext{InputS3URL: input}
-		ap.serveReply(w, r, ev, op, reqID)
+		ap.serveReply(w, r, rt, ev, op, reqID)
 	case opListObjectsV2:
 		ev.ListObjectsV2Context = &objectlambda.InputContext{InputS3URL: input}
-		ap.serveReply(w, r, ev, op, reqID)
+		ap.serveReply(w, r, rt, ev, op, reqID)
 	}
-}
-
-// onlyListParams reports a bucket GET that is a listing, not a sub-resource
-// such as ?acl, ?location or ?versions.
-func onlyListParams(q map[string][]string) bool {
-	for k := range q {
-		switch k {
-		case "list-type", "prefix", "delimiter", "marker", "max-keys", "encoding-type", "continuation-token",
-			"start-after", "fetch-owner", "x-id":
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 func queryHasFold(q map[string][]string, name string) bool {
@@ -194,14 +184,14 @@ func (ap *AccessPoint) encodeEvent(ev objectlambda.Event) ([]byte, error) {
 }
 
 // serveReply handles HEAD and LIST: the function's return value is the answer.
-func (ap *AccessPoint) serveReply(w http.ResponseWriter, r *http.Request, ev objectlambda.Event, op operation, reqID string) {
+func (ap *AccessPoint) serveReply(w http.ResponseWriter, r *http.Request, rt *route, ev objectlambda.Event, op operation, reqID string) {
 	payload, err := ap.encodeEvent(ev)
 	if err != nil {
 		writeError(w, r, http.StatusInternalServerError, "InternalError", err.Error(), reqID)
 		return
 	}
 	deadline := time.Now().Add(ap.cfg.timeLimit)
-	ctx, res := ap.invoke(payload, reqID, deadline)
+	ctx, res := ap.invoke(rt, payload, reqID, deadline)
 	var ir invokeResult
 	select {
 	case ir = <-res:

@@ -322,7 +322,7 @@ func TestHeadObjectUnknownLengthE2E(t *testing.T) {
 		wantStatus int
 		wantLength int64
 	}{
-		{name: "default: 500", wantStatus: 500},
+		{name: "default: 405 MethodNotAllowed, not retried by clients", wantStatus: 405},
 		{name: "measuring: S3 refuses GET on a HEAD URL", opts: []objectlambda.Option{objectlambda.WithHeadMeasure(0)}, wantStatus: 403},
 		{name: "original length", opts: []objectlambda.Option{objectlambda.WithHeadOriginalLength()}, wantLength: 5},
 	}

@@ -39,11 +39,11 @@ type invokeResult struct {
 // The function's context ends at deadline (its time limit), or when the
 // function returns, never when the client's request ends: as on Lambda, the
 // function may go on after its WriteGetObjectResponse.
-func (ap *AccessPoint) invoke(payload []byte, reqID string, deadline time.Time) (context.Context, <-chan invokeResult) {
+func (ap *AccessPoint) invoke(rt *route, payload []byte, reqID string, deadline time.Time) (context.Context, <-chan invokeResult) {
 	res := make(chan invokeResult, 1)
 	ap.inflight.enter(true) // started by a request that is already counted
 	ctx, cancel := context.WithDeadline(ap.ctx, deadline)
-	fctx := lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: reqID, InvokedFunctionArn: ap.functionARN()})
+	fctx := lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: reqID, InvokedFunctionArn: ap.functionARN(rt.name)})
 	go func() {
 		defer ap.inflight.leave()
 		defer cancel()
@@ -54,7 +54,7 @@ func (ap *AccessPoint) invoke(payload []byte, reqID string, deadline time.Time) 
 					ir = invokeResult{err: &FunctionError{Type: "Runtime.Panic", Message: fmt.Sprint(v)}}
 				}
 			}()
-			ir.out, ir.err = ap.fn.invoke(fctx, payload)
+			ir.out, ir.err = rt.fn.invoke(fctx, payload)
 		}()
 		res <- ir
 	}()

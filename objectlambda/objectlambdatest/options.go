@@ -42,6 +42,8 @@ type config struct {
 	region, account, apName string
 	payload                 string
 	features                map[string]bool
+	actions                 []string // the function's actions; nil: all four
+	transformations         []TransformationConfiguration
 	timeLimit               time.Duration
 	function                Function
 	factory                 func(aws.Config) Function
@@ -50,6 +52,7 @@ type config struct {
 	functionEnv             []string
 	functionOut             io.Writer
 	logger                  *slog.Logger
+	addr                    string // listen address; "" for a free 127.0.0.1 port
 }
 
 func defaultConfig() config {
@@ -109,6 +112,42 @@ func WithAllowedFeatures(features ...string) Option {
 	}
 }
 
+// TransformationConfiguration routes actions to a function, as one entry of
+// an Object Lambda access point's TransformationConfigurations does on AWS:
+// the actions, and the function with its FunctionPayload.
+type TransformationConfiguration struct {
+	// Actions are some of "GetObject", "HeadObject", "ListObjects" and
+	// "ListObjectsV2". Each may be routed once per access point.
+	Actions []string
+	// Function is invoked in-process for those actions.
+	Function Function
+	// Payload is delivered as configuration.payload in its events.
+	Payload string
+}
+
+// WithActions routes only these actions to the access point's function (set
+// with WithFunction, WithHandler, WithBootstrap, ...), as the Actions of its
+// TransformationConfiguration do on AWS: "GetObject", "HeadObject",
+// "ListObjects", "ListObjectsV2". Requests for the other actions go to the
+// store underneath unchanged, as Object Lambda sends them to the supporting
+// access point: a length-changing function usually leaves HeadObject and
+// the listings out, so that HEAD reports the stored object.
+//
+// Without WithActions the function gets all four, which suits tests of a
+// function's HEAD and LIST answers; a deployed access point names its
+// actions (the examples' SAM templates do).
+func WithActions(actions ...string) Option {
+	return func(c *config) { c.actions = append([]string{}, actions...) }
+}
+
+// WithTransformationConfiguration routes tc.Actions to another in-process
+// function with its own payload, as a second entry of
+// TransformationConfigurations does. The actions must not be routed to the
+// access point's function too (see WithActions).
+func WithTransformationConfiguration(tc TransformationConfiguration) Option {
+	return func(c *config) { c.transformations = append(c.transformations, tc) }
+}
+
 // WithTimeLimit sets how long the function has to answer a request (60 s on
 // AWS). It is also the deadline of the context the function is invoked with.
 func WithTimeLimit(d time.Duration) Option { return func(c *config) { c.timeLimit = d } }
@@ -149,6 +188,10 @@ func WithFunctionOutput(w io.Writer) Option { return func(c *config) { c.functio
 func WithBootstrap(path string) Option {
 	return func(c *config) { c.function, c.factory, c.bootstrap = nil, nil, path }
 }
+
+// WithAddress makes the access point listen on addr (host:port) instead of
+// a free 127.0.0.1 port, for programs that print a fixed endpoint.
+func WithAddress(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithLogger receives the access point's own log lines (requests, failure
 // modes). They never contain tokens, presigned URLs or bodies.

@@ -213,23 +213,37 @@ func listXML(raw json.RawMessage, v2 bool) ([]byte, error) {
 
 // s3Error is S3's XML error document.
 type s3Error struct {
-	XMLName   xml.Name `xml:"Error"`
-	Code      string   `xml:"Code"`
-	Message   string   `xml:"Message"`
-	RequestID string   `xml:"RequestId,omitempty"`
+	XMLName   xml.Name  `xml:"Error"`
+	Code      string    `xml:"Code"`
+	Message   string    `xml:"Message"`
+	Extra     []xmlElem // code-specific elements: Region, BucketName, AWSAccessKeyId, ...
+	RequestID string    `xml:"RequestId,omitempty"`
+}
+
+// xmlElem is one <name>value</name> element.
+type xmlElem struct{ name, value string }
+
+func (e xmlElem) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
+	return enc.EncodeElement(e.value, xml.StartElement{Name: xml.Name{Local: e.name}})
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, message, requestID string) {
+	writeS3Reply(w, r, &s3Reply{status: status, code: code, message: message}, requestID)
+}
+
+// writeS3Reply answers e as S3 does: the XML error document, or for HEAD,
+// which has no body, the status alone.
+func writeS3Reply(w http.ResponseWriter, r *http.Request, e *s3Reply, requestID string) {
 	w.Header().Set("Content-Type", "application/xml")
 	w.Header().Del("Content-Length")
 	if requestID != "" {
 		w.Header().Set("X-Amz-Request-Id", requestID)
 	}
-	w.WriteHeader(status)
+	w.WriteHeader(e.status)
 	if r.Method == http.MethodHead {
 		return
 	}
-	b, _ := xml.Marshal(s3Error{Code: code, Message: message, RequestID: requestID})
+	b, _ := xml.Marshal(s3Error{Code: e.code, Message: e.message, Extra: e.extra, RequestID: requestID})
 	_, _ = w.Write(append([]byte(xml.Header), b...))
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -99,4 +100,42 @@ func (s *store) ensureBucket(ctx context.Context, c *s3.Client, bucket string) e
 		return nil
 	}
 	return fmt.Errorf("create bucket %q on the store: %w", bucket, err)
+}
+
+// Store is an S3 server on loopback for tests that need one without an
+// access point in front: versitygw, stopped when the test ends.
+type Store struct {
+	URL             string // e.g. http://127.0.0.1:7070
+	AccessKeyID     string // the root user's keys
+	SecretAccessKey string
+	Region          string
+}
+
+// NewStore starts versitygw on a free 127.0.0.1 port for the test (skipped,
+// or failed under CI, when versitygw is not installed; see New).
+func NewStore(t testing.TB, region string) *Store {
+	t.Helper()
+	c := defaultConfig()
+	c.region = region
+	st, err := startStore(t, &c)
+	if err != nil {
+		t.Fatalf("objectlambdatest: store: %v", err)
+	}
+	t.Cleanup(st.stop)
+	return &Store{URL: st.url, AccessKeyID: st.accessKey, SecretAccessKey: st.secretKey, Region: region}
+}
+
+// Client is an S3 client of the store's root user (path-style).
+func (s *Store) Client() *s3.Client {
+	return (&store{url: s.URL, accessKey: s.AccessKeyID, secretKey: s.SecretAccessKey}).client(s.Region, &http.Client{})
+}
+
+// CreateBucket creates a bucket unless it exists.
+func (s *Store) CreateBucket(t testing.TB, name string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := (&store{}).ensureBucket(ctx, s.Client(), name); err != nil {
+		t.Fatalf("objectlambdatest: %v", err)
+	}
 }

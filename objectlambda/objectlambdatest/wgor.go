@@ -59,7 +59,7 @@ func (ap *AccessPoint) take(token string) (*pending, bool) {
 }
 
 // serveGet invokes the function for a GetObject and relays its WGOR.
-func (ap *AccessPoint) serveGet(w http.ResponseWriter, r *http.Request, ev objectlambda.Event, reqID string) {
+func (ap *AccessPoint) serveGet(w http.ResponseWriter, r *http.Request, rt *route, ev objectlambda.Event, reqID string) {
 	token := ev.GetObjectContext.OutputToken
 	deadline := time.Now().Add(ap.cfg.timeLimit)
 	p := &pending{route: ev.GetObjectContext.OutputRoute, deadline: deadline, deliver: make(chan *delivery)}
@@ -70,7 +70,7 @@ func (ap *AccessPoint) serveGet(w http.ResponseWriter, r *http.Request, ev objec
 		writeError(w, r, http.StatusInternalServerError, "InternalError", err.Error(), reqID)
 		return
 	}
-	ctx, res := ap.invoke(payload, reqID, deadline)
+	ctx, res := ap.invoke(rt, payload, reqID, deadline)
 
 	var fnErr error
 	select {

@@ -7,9 +7,15 @@ import (
 )
 
 // AccessPointOptions configures a local access point as the template
-// configures the deployed one: the same AllowedFeatures and FunctionPayload.
+// configures the deployed one: the same AllowedFeatures, Actions and
+// FunctionPayload. Actions the template does not route reach the store
+// unchanged, as on AWS.
 func (t *Template) AccessPointOptions() ([]objectlambdatest.Option, error) {
 	features, err := t.AllowedFeatures()
+	if err != nil {
+		return nil, err
+	}
+	actions, _, err := t.Transformation()
 	if err != nil {
 		return nil, err
 	}
@@ -19,6 +25,7 @@ func (t *Template) AccessPointOptions() ([]objectlambdatest.Option, error) {
 	}
 	return []objectlambdatest.Option{
 		objectlambdatest.WithAllowedFeatures(features...),
+		objectlambdatest.WithActions(actions...),
 		objectlambdatest.WithPayload(payload),
 	}, nil
 }

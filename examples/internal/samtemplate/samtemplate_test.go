@@ -76,7 +76,7 @@ func TestParse(t *testing.T) {
 
 	opts, err := tp.AccessPointOptions()
 	require.NoError(t, err)
-	assert.Len(t, opts, 2)
+	assert.Len(t, opts, 3, "AllowedFeatures, Actions and FunctionPayload")
 }
 
 func TestParseErrors(t *testing.T) {

@@ -1,5 +1,6 @@
-// Package sigv4 verifies AWS Signature Version 4 header authentication on
-// incoming requests, the way S3 and the S3 Object Lambda endpoint do.
+// Package sigv4 verifies AWS Signature Version 4 authentication on incoming
+// requests, in the Authorization header or in the query string (presigned
+// URLs), the way S3 and the S3 Object Lambda endpoint do.
 //
 // It recomputes the signature with aws-sdk-go-v2's own signer over exactly the
 // headers the client declared as signed, so a request passes only if a real
@@ -38,7 +39,24 @@ var (
 	ErrMissingSHA256   = errors.New("sigv4: missing x-amz-content-sha256")
 	ErrHostNotSigned   = errors.New("sigv4: host header not signed")
 	ErrDateNotProvided = errors.New("sigv4: x-amz-date not signed")
+	ErrExpired         = errors.New("sigv4: presigned request has expired")
+	ErrNotYetValid     = errors.New("sigv4: presigned request is not valid yet")
 )
+
+// ScopeError is a credential scope that names another region or service
+// than the endpoint's. It wraps ErrScope; S3 tells the client the expected
+// region (AuthorizationHeaderMalformed), and SDKs correct themselves with it.
+type ScopeError struct {
+	Part string // "region" or "service"
+	Got  string
+	Want string
+}
+
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("sigv4: wrong credential scope: the %s %q is wrong; expecting %q", e.Part, e.Got, e.Want)
+}
+
+func (e *ScopeError) Unwrap() error { return ErrScope }
 
 // Authorization is a parsed SigV4 Authorization header.
 type Authorization struct {
@@ -125,8 +143,8 @@ func Verify(r *http.Request, secretFor func(accessKeyID string) (string, bool), 
 	if err != nil {
 		return a, err
 	}
-	if a.Service != service || a.Region != region {
-		return a, fmt.Errorf("%w: got %s/%s, want %s/%s", ErrScope, a.Region, a.Service, region, service)
+	if err := checkScope(a, service, region); err != nil {
+		return a, err
 	}
 	secret, ok := secretFor(a.AccessKeyID)
 	if !ok {
@@ -158,26 +176,10 @@ func Verify(r *http.Request, secretFor func(accessKeyID string) (string, bool), 
 	}
 
 	// Rebuild the request from the signed headers only, with the path exactly
-	// as it came on the wire (Opaque), and let the SDK's signer sign it.
-	path, _, _ := strings.Cut(r.RequestURI, "?")
-	if path == "" || path[0] != '/' {
-		path = r.URL.EscapedPath()
-	}
-	re, err := http.NewRequest(r.Method, "http://"+r.Host+"/", nil)
+	// as it came on the wire, and let the SDK's signer sign it.
+	re, err := rebuild(r, a.SignedHeaders, r.URL.RawQuery)
 	if err != nil {
-		return a, fmt.Errorf("%w: bad host", ErrMalformed)
-	}
-	re.URL.Opaque = "//" + r.Host + path
-	re.URL.RawQuery = r.URL.RawQuery
-	re.Host = r.Host
-	for _, name := range a.SignedHeaders {
-		switch name {
-		case "host":
-		case "content-length":
-			re.ContentLength = r.ContentLength
-		default:
-			re.Header[http.CanonicalHeaderKey(name)] = r.Header.Values(name)
-		}
+		return a, err
 	}
 	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	creds := aws.Credentials{AccessKeyID: a.AccessKeyID, SecretAccessKey: secret, SessionToken: r.Header.Get("X-Amz-Security-Token")}
@@ -196,4 +198,14 @@ func Verify(r *http.Request, secretFor func(accessKeyID string) (string, bool), 
 		return a, ErrSignature
 	}
 	return a, nil
+}
+
+func checkScope(a Authorization, service, region string) error {
+	if a.Region != region {
+		return &ScopeError{Part: "region", Got: a.Region, Want: region}
+	}
+	if a.Service != service {
+		return &ScopeError{Part: "service", Got: a.Service, Want: service}
+	}
+	return nil
 }
