@@ -98,8 +98,9 @@
 // served with 200. When every transform declares itself RangeSafe, the range
 // is fetched from S3 ("pushed down"); otherwise the whole object is
 // transformed and the result sliced. When the transformed length is unknown
-// it is spooled (memory, then an unlinked temporary file, WithSpool) to learn
-// it. partNumber addresses fixed-size parts of the transformed object
+// the output is read to its end to learn it, keeping only the requested
+// bytes in memory (up to WithRangeMemory; a larger range is read a second
+// time and checked against the first; nothing goes to disk). partNumber addresses fixed-size parts of the transformed object
 // (WithPartSize, 8 MiB by default) and the reply carries PartsCount. The
 // access point must list GetObject-Range / GetObject-PartNumber in its
 // AllowedFeatures, or S3 answers 501 before the function runs.

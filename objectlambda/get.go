@@ -179,7 +179,7 @@ func (h *Handler) getReply(ctx context.Context, g *getRun) *reply {
 	if err != nil {
 		return errorReply(err)
 	}
-	rep, err := h.shape(g, req, up, obj)
+	rep, err := h.shape(ctx, g, req, up, obj)
 	if err != nil {
 		return errorReply(err)
 	}

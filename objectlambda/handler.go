@@ -48,8 +48,7 @@ func New(opts ...Option) (*Handler, error) {
 		margin:         time.Second,
 		timeLimit:      60 * time.Second,
 		partSize:       8 << 20,
-		spoolMem:       8 << 20,
-		spoolMax:       512 << 20,
+		rangeMem:       8 << 20,
 		pushdownRanges: true,
 		lookupEnv:      os.LookupEnv,
 	}

@@ -57,19 +57,10 @@ func (h *Handler) headLength(ctx context.Context, ev *Event, req *Request, resp 
 // pinned to the ETag the HEAD saw, so a concurrent overwrite cannot mix the
 // headers of one version with the length of another.
 func (h *Handler) measure(ctx context.Context, ev *Event, req *Request, etag string, st *headStats) (http.Header, int64, error) {
-	fr := presignedRequest(http.MethodGet, ev.HeadObjectContext.InputS3URL, req)
-	pinned := false
-	if etag != "" && fr.Header.Get("If-Match") == "" {
-		fr.Header.Set("If-Match", etag)
-		pinned = true
-	}
+	fr, pinned := pinnedRequest(ev.HeadObjectContext.InputS3URL, req, etag)
 	resp, err := h.fetchObject(ctx, fr)
 	if err != nil {
-		if e, ok := s3err.As(err); ok && pinned && e.StatusCode == http.StatusPreconditionFailed {
-			return nil, 0, s3err.Wrap(err, http.StatusServiceUnavailable, s3err.CodeServiceUnavailable,
-				"the object changed while its transformed length was measured; retry")
-		}
-		return nil, 0, err
+		return nil, 0, changedError(err, pinned)
 	}
 	p := newPipeline()
 	defer p.done()

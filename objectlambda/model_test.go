@@ -341,7 +341,7 @@ func runSchedule(t *testing.T, s *schedule) {
 	var obsMu sync.Mutex
 	opts := []Option{
 		WithDeadlineMargin(s.margin),
-		WithSpool(m.spool, 16<<10, 64<<20),
+		WithRangeMemory(16 << 10),
 		WithPartSize(64 << 10),
 		WithTracer(m.tracer),
 		WithObserver(ObserverFunc(func(_ context.Context, mt *Metrics) {

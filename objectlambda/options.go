@@ -34,9 +34,7 @@ type config struct {
 	margin         time.Duration
 	timeLimit      time.Duration
 	partSize       int64
-	spoolDir       string
-	spoolMem       int64
-	spoolMax       int64
+	rangeMem       int64
 	payloadChecks  []func(*Request) error
 	lookupEnv      func(string) (string, bool)
 	headHook       HeadHook
@@ -183,16 +181,26 @@ func WithPartSize(n int64) Option {
 	}
 }
 
-// WithSpool configures how Range requests on transformed output of unknown
-// length are served: the output is held in memory up to mem bytes, then in an
-// unlinked file in dir (Lambda: /tmp) up to max bytes; beyond that the
-// request fails with 500 InternalError. Defaults: os.TempDir(), 8 MiB, 512 MiB.
-func WithSpool(dir string, mem, max int64) Option {
+// WithRangeMemory sets how many bytes a Range (or partNumber) request on
+// transformed output of unknown length may keep in memory. The output is
+// read to its end to learn its length, keeping only the requested bytes;
+// a range larger than n is not kept but read a second time: the object is
+// fetched again (pinned to the same ETag) and transformed again, and the
+// requested bytes are streamed to the caller, checked against a digest of
+// the first reading (a transform whose output differs between readings
+// fails the reply, never serves a mixed object). Nothing is written to disk.
+//
+// Default 8 MiB, which keeps the parts of the usual transfer managers (5 MiB
+// for Go's, 8 MiB for the AWS CLI's and boto3's) in one reading. Each Lambda
+// invocation has its process to itself; where one process serves many
+// requests at once (a gateway, the demo), a smaller n bounds memory at the
+// cost of a second reading for larger ranges.
+func WithRangeMemory(n int64) Option {
 	return func(c *config) error {
-		if mem < 0 || max <= 0 {
-			return errors.New("objectlambda: WithSpool: limits must be positive")
+		if n < 0 {
+			return fmt.Errorf("objectlambda: WithRangeMemory: negative size %d", n)
 		}
-		c.spoolDir, c.spoolMem, c.spoolMax = dir, mem, max
+		c.rangeMem = n
 		return nil
 	}
 }

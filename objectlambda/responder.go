@@ -191,7 +191,7 @@ type chunk struct {
 	err error
 }
 
-// pumpChunk is the size of the pump's reads; two are in flight at most.
+// pumpChunk is the size of the pump's reads and of its two buffers.
 const pumpChunk = 32 << 10
 
 func newReplyBody(ctx context.Context, src io.Reader, rs *responder, p *pipeline) *replyBody {
@@ -199,15 +199,18 @@ func newReplyBody(ctx context.Context, src io.Reader, rs *responder, p *pipeline
 		chunks: make(chan chunk, 1), free: make(chan []byte, 2)}
 }
 
-// pump reads src until it fails or ends, or the reply is over.
+// pump reads src until it fails or ends, or the reply is over. It owns two
+// buffers: one being filled while the SDK reads the other.
 func (b *replyBody) pump() {
 	defer b.p.done()
+	b.free <- make([]byte, pumpChunk)
+	b.free <- make([]byte, pumpChunk)
 	for {
 		var buf []byte
 		select {
 		case buf = <-b.free:
-		default:
-			buf = make([]byte, pumpChunk)
+		case <-b.quit:
+			return
 		}
 		n, err := b.src.Read(buf)
 		if err != nil && err != io.EOF {
@@ -234,10 +237,7 @@ func (b *replyBody) Read(p []byte) (int, error) {
 			return 0, b.err
 		}
 		if b.buf != nil {
-			select {
-			case b.free <- b.buf[:cap(b.buf)]:
-			default:
-			}
+			b.free <- b.buf[:cap(b.buf)] // never blocks: two buffers, two slots
 			b.buf = nil
 		}
 		select {

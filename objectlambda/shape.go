@@ -2,6 +2,7 @@ package objectlambda
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +24,7 @@ const firstChunk = 32 << 10
 // shape turns the transformed object into the reply: 304, or 200/206 with
 // the Range or part applied, and the first chunk read so that an immediate
 // failure still becomes an error reply.
-func (h *Handler) shape(g *getRun, req *Request, up *upstream, obj *transform.Object) (*reply, error) {
+func (h *Handler) shape(ctx context.Context, g *getRun, req *Request, up *upstream, obj *transform.Object) (*reply, error) {
 	if up.status == http.StatusNotModified {
 		return &reply{status: http.StatusNotModified, header: obj.Header, length: -1}, nil
 	}
@@ -33,7 +34,7 @@ func (h *Handler) shape(g *getRun, req *Request, up *upstream, obj *transform.Ob
 	case up.pushdown:
 		err = pushedDown(req, up, rep, h.cfg.partSize)
 	case req.rangeSpec != nil || req.PartNumber > 0:
-		err = h.slice(g.p, req, rep)
+		err = h.slice(ctx, g, req, up, rep)
 	}
 	if err != nil {
 		return nil, err
@@ -117,75 +118,119 @@ func (h *Handler) resolve(req *Request, size int64) (r httprange.Resolved, parts
 
 // slice applies the Range or part to the transformed output. When its
 // length is known the body is skipped to the range and cut; when it is not,
-// the output is read to its end keeping only the requested bytes (in memory
-// up to the spool's limit, on disk beyond), so the cost is the range, not
-// the object.
-func (h *Handler) slice(p *pipeline, req *Request, rep *reply) error {
-	size := rep.length
-	if size < 0 {
-		kept, total, err := h.keepRange(req, rep.body)
-		if err != nil {
-			return err
-		}
-		rep.body, size = p.own(kept), total
+// see sliceUnknown.
+func (h *Handler) slice(ctx context.Context, g *getRun, req *Request, up *upstream, rep *reply) error {
+	if rep.length < 0 {
+		return h.sliceUnknown(ctx, g, req, up, rep)
 	}
-	r, parts, err := h.resolve(req, size)
+	r, parts, err := h.resolve(req, rep.length)
 	if err != nil {
 		return err
 	}
 	rep.parts = parts
 	if r.Length() <= 0 {
 		// Part 1 of an empty object: the whole (empty) object, 200.
-		rep.length = size
 		return nil
 	}
-	if rep.length >= 0 {
-		// Known length: skip to the range and cut it out of the stream.
-		if _, err := io.CopyN(io.Discard, rep.body, r.Start); err != nil {
-			return fmt.Errorf("skipping to the range start: %w", err)
+	if _, err := io.CopyN(io.Discard, rep.body, r.Start); err != nil {
+		return fmt.Errorf("skipping to the range start: %w", err)
+	}
+	rep.body = io.LimitReader(rep.body, r.Length())
+	rep.partial(r, r.ContentRange())
+	return nil
+}
+
+// sliceUnknown serves a Range or part of output whose length is unknown: the
+// output is read to its end, counting it and keeping only the requested
+// bytes, in memory up to WithRangeMemory. A larger range is read a second
+// time (reread). Memory is bounded by the budget, whatever the object's
+// size; nothing goes to disk.
+func (h *Handler) sliceUnknown(ctx context.Context, g *getRun, req *Request, up *upstream, rep *reply) error {
+	k, err := h.keep(req, rep.body)
+	if err != nil {
+		return err
+	}
+	r, parts, err := h.resolve(req, k.Total)
+	if err != nil {
+		return err
+	}
+	rep.parts = parts
+	if r.Length() <= 0 {
+		rep.length, rep.body = k.Total, bytes.NewReader(nil)
+		return nil
+	}
+	rep.body = k.Reader()
+	if !k.Fit() {
+		if rep.body, err = h.reread(ctx, g, req, up, r, k); err != nil {
+			return err
 		}
-		rep.body = io.LimitReader(rep.body, r.Length())
 	}
 	rep.partial(r, r.ContentRange())
 	return nil
 }
 
-// keepRange reads body to its end and returns the bytes the request's Range
-// or part selects (whatever the total turns out to be) and the total.
-func (h *Handler) keepRange(req *Request, body io.Reader) (io.ReadCloser, int64, error) {
-	o := spool.Options{Dir: h.cfg.spoolDir, MemLimit: h.cfg.spoolMem, MaxBytes: h.cfg.spoolMax}
-	var (
-		rc    io.ReadCloser
-		total int64
-		err   error
-	)
+// keep reads body to its end for the request's Range or part.
+func (h *Handler) keep(req *Request, body io.Reader) (*spool.Kept, error) {
 	switch s := req.rangeSpec; {
 	case req.PartNumber > 0:
-		rc, total, err = spool.Window(body, int64(req.PartNumber-1)*h.cfg.partSize, h.cfg.partSize, o)
-	case s.IsSuffix && s.Suffix <= o.MemLimit:
-		rc, total, err = spool.Tail(body, s.Suffix, o)
+		return spool.KeepRange(body, int64(req.PartNumber-1)*h.cfg.partSize, h.cfg.partSize, h.cfg.rangeMem)
 	case s.IsSuffix:
-		// A suffix longer than memory: keep all (on disk), skip to the tail.
-		rc, total, err = spool.Window(body, 0, -1, o)
-		if err == nil {
-			_, err = io.CopyN(io.Discard, rc, max(total-s.Suffix, 0))
-		}
+		return spool.KeepTail(body, s.Suffix, h.cfg.rangeMem)
 	case s.HasLast:
-		rc, total, err = spool.Window(body, s.First, s.Last-s.First+1, o)
+		return spool.KeepRange(body, s.First, s.Last-s.First+1, h.cfg.rangeMem)
 	default:
-		rc, total, err = spool.Window(body, s.First, -1, o)
+		return spool.KeepRange(body, s.First, -1, h.cfg.rangeMem)
 	}
+}
+
+// reread streams bytes r.Start..r.End of a second reading of the object:
+// fetched again through the presigned URL (pinned to the ETag of the first,
+// so a concurrent overwrite cannot mix two versions) and transformed again.
+// The first reading checks it: its digest of the range, or for a suffix
+// range too large to keep, its length. A chain whose output is not the same
+// twice (a random IV, a clock) fails the reply instead of serving bytes the
+// rest of the object does not match.
+func (h *Handler) reread(ctx context.Context, g *getRun, req *Request, up *upstream, r httprange.Resolved, k *spool.Kept) (io.Reader, error) {
+	fr, pinned := pinnedRequest(g.ev.GetObjectContext.InputS3URL, req, up.header.Get("Etag"))
+	resp, err := h.fetchObject(ctx, fr)
 	if err != nil {
-		if rc != nil {
-			rc.Close()
-		}
-		if errors.Is(err, spool.ErrTooLarge) {
-			return nil, 0, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError,
-				"the requested range of the transformed object is too large to serve")
-		}
-		return nil, 0, err
+		return nil, changedError(err, pinned)
 	}
-	return rc, total, nil
+	body := &countingBody{r: g.p.own(resp.Body), n: &g.bytesIn}
+	if resp.StatusCode != http.StatusOK {
+		return nil, s3err.New(http.StatusServiceUnavailable, s3err.CodeServiceUnavailable, "the object changed while it was read; retry")
+	}
+	out, err := h.runChain(ctx, g.p, &transform.Object{Body: body, Header: objectHeaders(resp.Header), Length: resp.ContentLength, Request: &req.Request})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.CopyN(io.Discard, out.Body, r.Start); err != nil {
+		return nil, fmt.Errorf("skipping to the range start: %w", err)
+	}
+	if d, ok := k.Digest(); ok {
+		return d.Verify(out.Body), nil
+	}
+	return spool.EndsAt(out.Body, r.Length()), nil
+}
+
+// pinnedRequest is a GET of the presigned URL that S3 answers only while the
+// object still has the given ETag (unless the caller set If-Match already).
+func pinnedRequest(url string, req *Request, etag string) (*presign.Request, bool) {
+	fr := presignedRequest(http.MethodGet, url, req)
+	if etag == "" || fr.Header.Get("If-Match") != "" {
+		return fr, false
+	}
+	fr.Header.Set("If-Match", etag)
+	return fr, true
+}
+
+// changedError turns the 412 of a pinned fetch into a retryable 503: the
+// object changed between two readings.
+func changedError(err error, pinned bool) error {
+	if e, ok := s3err.As(err); ok && pinned && e.StatusCode == http.StatusPreconditionFailed {
+		return s3err.Wrap(err, http.StatusServiceUnavailable, s3err.CodeServiceUnavailable, "the object changed while it was read; retry")
+	}
+	return err
 }
 
 // readFirstChunk reads the start of the body before the reply is sent, so

@@ -136,12 +136,46 @@ func dropBodyDependent(h http.Header) {
 	}
 }
 
+// delegate is implemented by transforms that only choose which transforms
+// to apply (Chain, Configured) and apply them through Run: Run leaves the
+// length and the headers to those.
+type delegate interface{ delegates() }
+
+func (chain) delegates()       {}
+func (*configured) delegates() {}
+
+// Unchanged marks the body a transform returns as exactly the bytes of its
+// input: for an object the transform decided to leave alone, after it had to
+// wrap the input to decide (to peek at its first bytes, say). Run then keeps
+// the input's length and the headers that describe its bytes (ETag,
+// Content-MD5, checksums), which it would otherwise drop. The caller sees
+// the object as if the transform were not there.
+func Unchanged(r io.Reader) io.Reader { return unchanged{r} }
+
+type unchanged struct{ io.Reader }
+
+// restoreBodyDependent copies ETag, Content-MD5 and checksums back from the
+// input's headers, unless the transform set them itself.
+func restoreBodyDependent(out, in http.Header) {
+	for k, vs := range in {
+		lk := strings.ToLower(k)
+		if lk == "etag" || lk == "content-md5" || strings.HasPrefix(lk, "x-amz-checksum-") {
+			if _, set := out[k]; !set {
+				out[k] = append([]string(nil), vs...)
+			}
+		}
+	}
+}
+
 // Run applies t to in with the pipeline's rules: body-dependent headers
 // (ETag, Content-MD5, X-Amz-Checksum-*) are removed before Apply unless t
 // declares BodyUnchanged; Length becomes -1 unless t is LengthPreserving or
-// a LengthStater (whose OutputLength then sets the output length);
-// panics in Apply and in the returned body's Read become errors wrapping
-// ErrPanic. in.Header is cloned, so the caller's map is never changed.
+// a LengthStater (whose OutputLength then sets the output length); a body
+// marked Unchanged keeps the input's length and body-dependent headers;
+// Chain and Configured leave all of this to the Run of the transforms they
+// apply; panics in Apply and in the returned body's Read become errors
+// wrapping ErrPanic. in.Header is cloned, so the caller's map is never
+// changed.
 func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) {
 	if in == nil {
 		return nil, errors.New("transform: nil object")
@@ -153,12 +187,12 @@ func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) 
 		obj.Header = http.Header{}
 	}
 	obj.Header.Del("Content-Length")
-	if !p.BodyUnchanged {
+	_, delegates := t.(delegate) // the transforms it applies go through Run themselves
+	if !p.BodyUnchanged && !delegates {
 		dropBodyDependent(obj.Header)
 	}
 	_, stater := asLengthStater(t)
-	_, isChain := t.(chain) // each member of a chain goes through Run itself
-	if !p.LengthPreserving && !stater && !isChain {
+	if !p.LengthPreserving && !stater && !delegates {
 		obj.Length = -1
 	}
 	defer func() {
@@ -185,6 +219,12 @@ func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) 
 	}
 	if out.Request == nil {
 		out.Request = in.Request
+	}
+	if u, ok := out.Body.(unchanged); ok {
+		// The transform passed this object's bytes through as they came:
+		// their length and the headers that describe them still hold.
+		out.Body, out.Length = u.Reader, in.Length
+		restoreBodyDependent(out.Header, in.Header)
 	}
 	if _, ok := out.Body.(*guardedReader); !ok {
 		out.Body = &guardedReader{r: out.Body}

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -141,4 +142,45 @@ func TestOneByteReaderEquivalence(t *testing.T) {
 func TestRequestQuery(t *testing.T) {
 	var r *Request
 	assert.Equal(t, "", r.Query("x"))
+}
+
+// TestRunUnchangedAndDelegates: a body marked Unchanged keeps the input's
+// length and body-dependent headers; Configured and Chain leave the length
+// and the headers to the transforms they apply.
+func TestRunUnchangedAndDelegates(t *testing.T) {
+	peek := Func(func(_ context.Context, o *Object) (*Object, error) {
+		o.Body = Unchanged(bufio.NewReader(o.Body))
+		return o, nil
+	})
+	sameLength := Declare(Func(func(_ context.Context, o *Object) (*Object, error) {
+		o.Body = io.MultiReader(o.Body)
+		return o, nil
+	}), Properties{LengthPreserving: true})
+	configured := func(inner Transform) Transform {
+		return Configured("", func([]byte) (Transform, error) { return inner, nil })
+	}
+	tests := []struct {
+		name   string
+		t      Transform
+		length int64
+		etag   string
+	}{
+		{name: "Unchanged", t: peek, length: 5, etag: `"e"`},
+		{name: "Unchanged inside Configured", t: configured(peek), length: 5, etag: `"e"`},
+		{name: "length-preserving inside Configured", t: configured(sameLength), length: 5},
+		{name: "Configured inside a Chain", t: Chain(configured(sameLength), configured(peek)), length: 5},
+		{name: "a plain Func", t: Func(func(_ context.Context, o *Object) (*Object, error) { return o, nil }), length: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &Object{Body: strings.NewReader("hello"), Header: http.Header{"Etag": {`"e"`}, "X-Amz-Checksum-Crc32": {"c"}}, Length: 5, Request: &Request{}}
+			out, err := Run(context.Background(), tt.t, in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.length, out.Length)
+			assert.Equal(t, tt.etag, out.Header.Get("Etag"))
+			b, err := io.ReadAll(out.Body)
+			require.NoError(t, err)
+			assert.Equal(t, "hello", string(b))
+		})
+	}
 }

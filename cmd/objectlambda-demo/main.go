@@ -226,8 +226,13 @@ func start(s settings, f function) (*objectlambdatest.AccessPoint, error) {
 	if s.payload != "" {
 		payload = s.payload
 	}
+	// On Lambda each invocation has its process to itself; the demo serves
+	// every request in one process, as a gateway does, so a Range over
+	// transformed output keeps at most 1 MiB in memory (a larger range is
+	// read twice) instead of the 8 MiB a Lambda function may.
+	fopts := append(f.options(), objectlambda.WithLogger(logger), objectlambda.WithRangeMemory(1<<20))
 	opts := []objectlambdatest.Option{
-		objectlambdatest.WithHandler(append(f.options(), objectlambda.WithLogger(logger))...),
+		objectlambdatest.WithHandler(fopts...),
 		objectlambdatest.WithLogger(logger),
 		objectlambdatest.WithActions(actions...),
 		objectlambdatest.WithAllowedFeatures(f.features...),

@@ -1,180 +1,80 @@
-// Package spool holds a stream, or the part of it that is needed, until its
-// length is known: in memory up to a limit, then in an unlinked temporary
-// file up to a cap. The pipeline uses it to answer Range requests on
-// transformed output whose length a transform could not state in advance:
-// [Window] keeps only the requested bytes and counts the rest, so a ranged
-// read costs memory (and disk) in proportion to the range, not the object.
-//
-// Memory never exceeds the limit: bytes are kept in fixed-size chunks, not in
-// a buffer that doubles.
+// Package spool finds a byte range in a stream whose length is not known in
+// advance, for Range requests on transformed output: it reads the stream to
+// its end, counting it, and keeps only the requested bytes, in memory, up to
+// a budget. When the range is larger than the budget it keeps a digest of
+// the range instead, so that a second reading of the stream can be streamed
+// to the caller and checked against the first ([Digest.Verify]). Nothing is
+// ever written to disk, and memory never exceeds the budget: bytes are kept
+// in fixed-size chunks, not in a buffer that doubles.
 package spool
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
-	"os"
 )
 
-// ErrTooLarge is returned when the kept bytes exceed the spool's cap.
-var ErrTooLarge = errors.New("spool: stream exceeds the size cap")
-
-// Options configure a Spool.
-type Options struct {
-	Dir      string // temporary directory; "" means os.TempDir()
-	MemLimit int64  // bytes kept in memory before spilling to disk
-	MaxBytes int64  // total cap; beyond it writes fail with ErrTooLarge
-}
-
-// chunkSize is the unit of memory a Spool allocates.
+// chunkSize is the unit of memory kept bytes are held in.
 const chunkSize = 64 << 10
 
-// Spool keeps the bytes written to it: the first MemLimit in memory, the rest
-// in a temporary file that is unlinked at creation, so that nothing is left
-// on disk whatever happens to the process. Close releases both.
-type Spool struct {
-	o      Options
+// Kept is the outcome of reading a stream for a range: its total length and
+// either the range's bytes (Fit) or a digest of them.
+type Kept struct {
+	// Total is the number of bytes the stream yielded in all.
+	Total  int64
 	chunks [][]byte
-	mem    int64 // bytes held in chunks
-	f      *os.File
-	n      int64 // bytes written in all
-	closed bool
+	held   int64
+	fit    bool
+	digest Digest
 }
 
-// New returns an empty Spool.
-func New(o Options) (*Spool, error) {
-	if o.MaxBytes <= 0 {
-		return nil, errors.New("spool: MaxBytes must be positive")
+// Fit reports whether the range's bytes were kept.
+func (k *Kept) Fit() bool { return k.fit }
+
+// Reader returns the kept bytes (empty unless Fit).
+func (k *Kept) Reader() io.Reader {
+	rs := make([]io.Reader, len(k.chunks))
+	for i, c := range k.chunks {
+		rs[i] = bytes.NewReader(c)
 	}
-	o.MemLimit = max(min(o.MemLimit, o.MaxBytes), 0)
-	return &Spool{o: o}, nil
+	return io.MultiReader(rs...)
 }
 
-// Len is the number of bytes written.
-func (s *Spool) Len() int64 { return s.n }
+// Digest returns the digest of the range's bytes, when they did not fit
+// (KeepRange only; a tail too large to keep is only counted).
+func (k *Kept) Digest() (Digest, bool) { return k.digest, !k.fit && k.digest.valid }
 
-// Write keeps p. It fails with ErrTooLarge when the cap would be passed.
-func (s *Spool) Write(p []byte) (int, error) {
-	if s.closed {
-		return 0, errors.New("spool: write after Close")
-	}
-	if s.n+int64(len(p)) > s.o.MaxBytes {
-		return 0, fmt.Errorf("%w (%d bytes)", ErrTooLarge, s.o.MaxBytes)
-	}
-	written := 0
-	for len(p) > 0 && s.mem < s.o.MemLimit {
-		if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == cap(s.chunks[len(s.chunks)-1]) {
-			s.chunks = append(s.chunks, make([]byte, 0, min(chunkSize, s.o.MemLimit-s.mem)))
-		}
-		last := &s.chunks[len(s.chunks)-1]
-		k := min(len(p), cap(*last)-len(*last))
-		*last = append(*last, p[:k]...)
-		p = p[k:]
-		s.mem += int64(k)
-		s.n += int64(k)
-		written += k
-	}
-	if len(p) == 0 {
-		return written, nil
-	}
-	if s.f == nil {
-		f, err := os.CreateTemp(s.o.Dir, "objectlambda-spool-*")
-		if err != nil {
-			return written, fmt.Errorf("spool: %w", err)
-		}
-		// Unlink at once: the open descriptor keeps the data until Close,
-		// and a crash leaves nothing on disk.
-		_ = os.Remove(f.Name())
-		s.f = f
-	}
-	k, err := s.f.Write(p)
-	s.n += int64(k)
+// KeepRange reads r to EOF and keeps bytes from..from+limit-1 of it (limit <
+// 0: from to the end), in memory if they fit in budget bytes; otherwise it
+// keeps their digest.
+func KeepRange(r io.Reader, from, limit, budget int64) (*Kept, error) {
+	k := &Kept{fit: true}
+	w := &rangeWriter{k: k, skip: from, keep: limit, budget: budget}
+	w.k.digest = newDigest()
+	n, err := io.Copy(w, r)
 	if err != nil {
-		err = fmt.Errorf("spool: %w", err)
+		return nil, err
 	}
-	return written + k, err
+	k.Total = n
+	if k.fit {
+		k.digest = Digest{}
+	} else {
+		k.digest.valid = true
+	}
+	return k, nil
 }
 
-// Reader returns a reader over the bytes written, starting skip bytes in.
-// Closing the reader closes the Spool.
-func (s *Spool) Reader(skip int64) (io.ReadCloser, error) {
-	skip = max(min(skip, s.n), 0)
-	var parts []io.Reader
-	for _, c := range s.chunks {
-		if skip >= int64(len(c)) {
-			skip -= int64(len(c))
-			continue
-		}
-		parts = append(parts, bytes.NewReader(c[skip:]))
-		skip = 0
-	}
-	if s.f != nil {
-		size := s.n - s.mem
-		parts = append(parts, io.NewSectionReader(s.f, skip, size-skip))
-	}
-	return &spoolReader{Reader: io.MultiReader(parts...), s: s}, nil
+// rangeWriter passes the bytes of its range to the Kept and drops the rest.
+type rangeWriter struct {
+	k      *Kept
+	skip   int64 // bytes still to drop before the range
+	keep   int64 // bytes of the range still to come; < 0: no limit
+	budget int64
 }
 
-// Close releases the memory and the temporary file.
-func (s *Spool) Close() error {
-	if s.closed {
-		return nil
-	}
-	s.closed = true
-	s.chunks = nil
-	if s.f != nil {
-		return s.f.Close()
-	}
-	return nil
-}
-
-type spoolReader struct {
-	io.Reader
-	s *Spool
-}
-
-func (r *spoolReader) Close() error { return r.s.Close() }
-
-// Buffer reads r to EOF and returns a reader over the same bytes and their
-// count. Close the reader to release the temporary file. On error nothing is
-// left behind.
-func Buffer(r io.Reader, o Options) (io.ReadCloser, int64, error) {
-	return Window(r, 0, -1, o)
-}
-
-// Window reads r to EOF, keeping only the bytes from offset from, at most
-// limit of them (limit < 0: all to the end), and returns a reader over those
-// bytes and the number of bytes r yielded in all. The bytes outside the
-// window are counted and dropped. On error nothing is kept.
-func Window(r io.Reader, from, limit int64, o Options) (io.ReadCloser, int64, error) {
-	s, err := New(o)
-	if err != nil {
-		return nil, 0, err
-	}
-	w := &windowWriter{s: s, skip: from, keep: limit}
-	total, err := io.Copy(w, r)
-	if err != nil {
-		s.Close()
-		return nil, 0, err
-	}
-	rc, err := s.Reader(0)
-	if err != nil {
-		s.Close()
-		return nil, 0, err
-	}
-	return rc, total, nil
-}
-
-// windowWriter passes the bytes inside its window to a Spool and drops the
-// rest.
-type windowWriter struct {
-	s    *Spool
-	skip int64 // bytes still to drop before the window
-	keep int64 // bytes still to keep; < 0 means no limit
-}
-
-func (w *windowWriter) Write(p []byte) (int, error) {
+func (w *rangeWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	if w.skip > 0 {
 		k := min(int64(len(p)), w.skip)
@@ -185,27 +85,55 @@ func (w *windowWriter) Write(p []byte) (int, error) {
 		p = p[:min(int64(len(p)), w.keep)]
 		w.keep -= int64(len(p))
 	}
-	if len(p) > 0 {
-		if _, err := w.s.Write(p); err != nil {
-			return 0, err
-		}
+	if len(p) == 0 {
+		return n, nil
 	}
+	w.k.digest.write(p)
+	if !w.k.fit {
+		return n, nil
+	}
+	if w.k.held+int64(len(p)) > w.budget {
+		// The range does not fit: drop what was kept, the digest stays.
+		w.k.fit, w.k.chunks, w.k.held = false, nil, 0
+		return n, nil
+	}
+	w.k.hold(p)
 	return n, nil
 }
 
-// Tail reads r to EOF, keeping only its last n bytes (n must not exceed
-// o.MemLimit: they are held in memory), and returns a reader over them and
-// the number of bytes r yielded in all.
-func Tail(r io.Reader, n int64, o Options) (io.ReadCloser, int64, error) {
-	if n < 0 || n > o.MemLimit {
-		return nil, 0, fmt.Errorf("spool: tail of %d bytes exceeds the memory limit", n)
+// hold appends p to the kept chunks.
+func (k *Kept) hold(p []byte) {
+	for len(p) > 0 {
+		if len(k.chunks) == 0 || len(k.chunks[len(k.chunks)-1]) == cap(k.chunks[len(k.chunks)-1]) {
+			k.chunks = append(k.chunks, make([]byte, 0, chunkSize))
+		}
+		last := &k.chunks[len(k.chunks)-1]
+		m := min(len(p), cap(*last)-len(*last))
+		*last = append(*last, p[:m]...)
+		p = p[m:]
+		k.held += int64(m)
+	}
+}
+
+// KeepTail reads r to EOF and keeps its last n bytes in memory if n fits in
+// budget; otherwise it only counts r (the tail of a second reading cannot be
+// checked against a digest it never had, only its length can).
+func KeepTail(r io.Reader, n, budget int64) (*Kept, error) {
+	if n > budget {
+		total, err := io.Copy(io.Discard, r)
+		if err != nil {
+			return nil, err
+		}
+		return &Kept{Total: total}, nil
 	}
 	t := &tailWriter{n: int(n)}
 	total, err := io.Copy(t, r)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return io.NopCloser(bytes.NewReader(t.bytes())), total, nil
+	k := &Kept{Total: total, fit: true}
+	k.hold(t.bytes())
+	return k, nil
 }
 
 // tailWriter keeps the last n bytes written in a ring that grows to n only as
@@ -251,4 +179,118 @@ func (t *tailWriter) bytes() []byte {
 	out := make([]byte, 0, t.n)
 	out = append(out, t.ring[t.start:]...)
 	return append(out, t.ring[:t.start]...)
+}
+
+// Digest identifies a range's bytes as a first reading saw them.
+type Digest struct {
+	h     *maphash.Hash
+	n     int64
+	sum   uint64
+	valid bool
+}
+
+func newDigest() Digest { return Digest{h: new(maphash.Hash)} }
+
+func (d *Digest) write(p []byte) {
+	d.h.Write(p)
+	d.n += int64(len(p))
+}
+
+// Len is the number of bytes the digest covers.
+func (d Digest) Len() int64 { return d.n }
+
+// ErrChanged is returned when a second reading differs from the first.
+var ErrChanged = errors.New("spool: the stream differs from its first reading")
+
+// Verify returns a reader that yields the first d.Len() bytes of r and
+// fails, instead of yielding the last of them, when they are not the bytes
+// the digest saw (or r ends early). So a range streamed from a second reading
+// never reaches the caller complete unless it is exactly the first.
+func (d Digest) Verify(r io.Reader) io.Reader {
+	v := &verifier{r: io.LimitReader(r, d.n), want: d.h.Sum64(), left: d.n}
+	v.h.SetSeed(d.h.Seed())
+	return v
+}
+
+type verifier struct {
+	r    io.Reader
+	h    maphash.Hash
+	want uint64
+	left int64
+	err  error
+}
+
+func (v *verifier) Read(p []byte) (int, error) {
+	if v.err != nil {
+		return 0, v.err
+	}
+	n, err := v.r.Read(p)
+	v.h.Write(p[:n])
+	v.left -= int64(n)
+	switch {
+	case v.left == 0 && v.h.Sum64() != v.want:
+		v.err = ErrChanged
+		return 0, v.err
+	case err == io.EOF && v.left > 0:
+		v.err = fmt.Errorf("%w: it ended %d bytes early", ErrChanged, v.left)
+		return 0, v.err
+	case err != nil && err != io.EOF:
+		v.err = err
+		return 0, err
+	}
+	return n, err
+}
+
+// EndsAt returns a reader that yields the first n bytes of r and fails,
+// instead of yielding the last of them, unless r ends right after them: a
+// second reading whose length differs from the first never arrives whole.
+func EndsAt(r io.Reader, n int64) io.Reader { return &endsAt{r: r, left: n} }
+
+type endsAt struct {
+	r    io.Reader
+	left int64
+	err  error
+}
+
+func (e *endsAt) Read(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	if e.left == 0 {
+		e.err = io.EOF
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	switch {
+	case err == io.EOF && e.left > 0:
+		e.err = fmt.Errorf("%w: it ended %d bytes early", ErrChanged, e.left)
+		return 0, e.err
+	case err != nil && err != io.EOF:
+		e.err = err
+		return 0, err
+	case e.left == 0:
+		// The last bytes: release them only if nothing follows.
+		var one [1]byte
+		for i := 0; i < 100; i++ {
+			m, perr := e.r.Read(one[:])
+			if m > 0 {
+				e.err = fmt.Errorf("%w: it is longer", ErrChanged)
+				return 0, e.err
+			}
+			if perr == io.EOF {
+				return n, nil
+			}
+			if perr != nil {
+				e.err = perr
+				return 0, perr
+			}
+		}
+		e.err = io.ErrNoProgress
+		return 0, e.err
+	}
+	return n, nil
 }

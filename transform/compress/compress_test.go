@@ -461,3 +461,16 @@ func TestCloseReachesTheInput(t *testing.T) {
 		})
 	}
 }
+
+// TestPassthroughKeepsLengthAndETag: an object that is not compressed passes
+// as it is, so the caller gets its length (Content-Length) and ETag.
+func TestPassthroughKeepsLengthAndETag(t *testing.T) {
+	d, err := compress.Decompress(compress.WithPassthrough(true))
+	require.NoError(t, err)
+	obj := object([]byte("plain text, not compressed"), "notes.txt", hdr("ETag", `"abc"`, "Content-Type", "text/plain"))
+	out, body, err := run(t, d, obj)
+	require.NoError(t, err)
+	assert.Equal(t, "plain text, not compressed", string(body))
+	assert.EqualValues(t, len(body), out.Length)
+	assert.Equal(t, `"abc"`, out.Header.Get("ETag"))
+}

@@ -153,10 +153,12 @@ func (d *Decompressor) Apply(ctx context.Context, obj *transform.Object) (*trans
 		case bytes.HasPrefix(magic, zstdMagic):
 			enc = Zstd
 		}
-		body = br
+		body = &peeked{Reader: br, src: obj.Body}
 		if enc == "" {
 			if d.passthru {
-				obj.Body = body
+				// Not compressed: the bytes pass as they are, so the
+				// length and ETag still hold.
+				obj.Body = transform.Unchanged(body)
 				return obj, nil
 			}
 			return nil, s3err.Wrap(ErrUnsupported, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
@@ -169,6 +171,15 @@ func (d *Decompressor) Apply(ctx context.Context, obj *transform.Object) (*trans
 	obj.Length = -1
 	return obj, nil
 }
+
+// peeked is the input after its first bytes were looked at; closing it
+// closes the input.
+type peeked struct {
+	*bufio.Reader
+	src io.Reader
+}
+
+func (p *peeked) Close() error { return closeSource(p.src) }
 
 // encodingOf picks the encoding from the Content-Encoding header, else from
 // the key suffix. It returns "" when neither says anything.
