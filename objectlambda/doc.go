@@ -35,14 +35,50 @@
 // # Exactly one reply
 //
 // Every GetObject invocation ends in exactly one WriteGetObjectResponse call:
-// the object, or an error. An error before the first body byte becomes an
-// S3 error reply; the handler reads the first 32 KiB of output before it
-// answers, so transforms that fail at once, and short objects whose upstream
-// breaks, still get a clean error. An error after the first byte aborts the
-// body upload, so the caller sees a broken transfer, never a short body
-// reported as complete; the invocation then fails too. A body whose length
-// differs from the Content-Length that was announced is treated the same way.
-// Panics in transforms, authorizers and hooks are recovered.
+// the object, or an error. The GET path is built so that this cannot be
+// broken by a new branch: named stages (request, authorize, fetch, transform,
+// shape) compute a reply and never send it; one function builds the WGOR
+// request for every reply, 200, 206, 304 or error; the responder sends it and
+// is the only code that calls WGOR. Values that cannot travel in an HTTP
+// header (a CR or LF a transform copied from a query parameter, a newline
+// in an error message) are dropped or made single-line before the call, and
+// a call that never reached a connection (so the token is unused) falls back
+// to an error reply.
+//
+// An error before the first body byte becomes an S3 error reply; the handler
+// reads the first 32 KiB of output before it answers, so transforms that fail
+// at once, short objects whose upstream breaks, and output that is shorter or
+// longer than announced still get a clean error (and output that ends within
+// those 32 KiB goes out with its Content-Length). An error after the first
+// byte aborts the body upload, so the caller sees a broken transfer, never a
+// short body reported as complete; the invocation then fails too. Panics in
+// transforms, authorizers and hooks are recovered.
+//
+// # The header pipeline
+//
+// What a caller sees of an object is what the transform chain makes of it,
+// however it is asked for: a 304 (If-None-Match, If-Modified-Since) and a
+// HEAD run the chain over the object's headers alone (transform.HeadersOnly),
+// so metadata a transform removes stays removed, a transform's denial holds,
+// decryption strips its envelope and refuses instruction files. When a
+// transform cannot work without the body, no object header is shown.
+//
+// # Resources
+//
+// Every body a request opens (the upstream body, the body each transform
+// returns, the range kept for a Range) belongs to the request's pipeline,
+// which closes each exactly once, newest first, when the last reader is
+// done: on success, error, panic or deadline alike. Temporary files are
+// unlinked when they are created; a Range uses memory only. So a warm
+// Lambda's /tmp and file descriptors do not fill up, whatever fails.
+//
+// # Secrets
+//
+// Logs, the error Invoke returns (which the Lambda runtime prints), the
+// Metrics observers receive, span errors and error messages sent to callers
+// carry no presigned query string, credential, token, Authorization header
+// or object byte: errors are scrubbed in one place on their way out, and the
+// WGOR client's SDK request and signing logs are always off.
 //
 // # Deadline
 //
@@ -50,7 +86,10 @@
 // the Object Lambda time limit (60 s from the invocation, WithTimeLimit), less
 // a margin (1 s, WithDeadlineMargin). If the work is not done by then, the
 // caller gets 500 LambdaTimeout while there is still time to send it, and a
-// stream in flight is aborted.
+// stream in flight is aborted. A reply has until three quarters of the margin
+// after the work deadline to reach S3, and the invocation returns by then
+// even when a transform ignores its context: its reads run on a goroutine of
+// their own, and what it holds is released when it returns.
 //
 // # Errors and status codes
 //
@@ -66,10 +105,13 @@
 //	                                                          first byte; aborted stream after)
 //	inputS3Url not https / untrusted host / redirect  500     InternalError
 //	event malformed (but route and token usable)      500     InternalError
+//	reply not sendable (never reached a connection)   500     InternalError
 //	authorizer denies                                 403     AccessDenied (or its own error)
 //	payload does not decode (WithPayloadType)         500     InvalidPayload
 //	Range not satisfiable                             416     InvalidRange
 //	partNumber beyond the last part                   416     InvalidPartNumber
+//	object changed between the two readings of a      503     ServiceUnavailable
+//	  Range over output of unknown length
 //	partNumber not 1..10000                           400     InvalidArgument
 //	Range and partNumber together                     400     InvalidRequest
 //	SSE-C headers in the request or on the object     400     InvalidRequest
