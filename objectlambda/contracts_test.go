@@ -434,9 +434,11 @@ func TestInvokeReturnsSoonAfterTheGuard(t *testing.T) {
 	})
 	for name, tr := range map[string]transform.Transform{"stuck in Apply": stuckApply, "stuck in Read mid-stream": stuckRead} {
 		t.Run(name, func(t *testing.T) {
-			hs, h := newHarness(t, WithTransform(tr), WithDeadlineMargin(400*time.Millisecond))
+			// The margin leaves a quarter of it, 300 ms, between the end of
+			// the grace and the Lambda deadline: room for a loaded machine.
+			hs, h := newHarness(t, WithTransform(tr), WithDeadlineMargin(1200*time.Millisecond))
 			hs.put("doc.txt", alphabet, nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 			defer cancel()
 			_, _ = h.Invoke(ctx, hs.event("doc.txt"))
 			assert.NoError(t, ctx.Err(), "Invoke returned within the margin, before the Lambda deadline")

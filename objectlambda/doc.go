@@ -179,8 +179,11 @@
 //
 // # Configuration
 //
-// New loads the default AWS configuration, so AWS_REGION, AWS_ENDPOINT_URL_S3
-// / AWS_ENDPOINT_URL and the usual credential chain apply to the WGOR call.
+// New takes the AWS configuration of the WGOR call from the environment
+// Lambda gives every function (AWS_REGION, the role's credentials,
+// AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL); elsewhere pass one with
+// WithAWSConfig. It does not link config.LoadDefaultConfig, whose profile,
+// SSO and STS machinery would add 1.8 MB to every function for nothing.
 // A custom endpoint configured that way is also trusted for inputS3Url, and
 // the WGOR host prefix ("{route}.") is not added for it. The function's role
 // needs only s3-object-lambda:WriteGetObjectResponse.

@@ -416,7 +416,7 @@ func TestGetObjectAuthorizerAndPayload(t *testing.T) {
 
 func TestGetObjectDeadline(t *testing.T) {
 	t.Run("upstream stalls before headers", func(t *testing.T) {
-		hs, h := newHarness(t, WithDeadlineMargin(200*time.Millisecond))
+		hs, h := newHarness(t, WithDeadlineMargin(time.Second))
 		release := make(chan struct{})
 		defer close(release)
 		hs.upstreamFn = func(w http.ResponseWriter, r *http.Request) {
@@ -425,7 +425,7 @@ func TestGetObjectDeadline(t *testing.T) {
 			case <-r.Context().Done():
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_, err := h.Invoke(ctx, hs.event("doc.txt"))
 		require.NoError(t, err)
@@ -434,7 +434,7 @@ func TestGetObjectDeadline(t *testing.T) {
 		assert.Equal(t, "LambdaTimeout", call.Header.Get("X-Amz-Fwd-Error-Code"))
 	})
 	t.Run("upstream stalls mid-stream", func(t *testing.T) {
-		hs, h := newHarness(t, WithDeadlineMargin(200*time.Millisecond))
+		hs, h := newHarness(t, WithDeadlineMargin(time.Second))
 		release := make(chan struct{})
 		defer close(release)
 		hs.upstreamFn = func(w http.ResponseWriter, r *http.Request) {
@@ -446,7 +446,7 @@ func TestGetObjectDeadline(t *testing.T) {
 			case <-r.Context().Done():
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 		defer cancel()
 		_, err := h.Invoke(ctx, hs.event("doc.txt"))
 		require.Error(t, err)
@@ -461,9 +461,9 @@ func TestGetObjectDeadline(t *testing.T) {
 			<-block
 			return nil, errors.New("unreachable")
 		})
-		hs, h := newHarness(t, WithTransform(stuck), WithDeadlineMargin(200*time.Millisecond))
+		hs, h := newHarness(t, WithTransform(stuck), WithDeadlineMargin(time.Second))
 		hs.put("doc.txt", alphabet, nil)
-		ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_, err := h.Invoke(ctx, hs.event("doc.txt"))
 		require.NoError(t, err)

@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -41,8 +40,10 @@ type Handler struct {
 
 var _ lambda.Handler = (*Handler)(nil)
 
-// New builds a Handler. Without WithAWSConfig or WithS3Client it loads the
-// default AWS configuration (environment, shared files, the Lambda role).
+// New builds a Handler. Without WithAWSConfig or WithS3Client it takes the
+// AWS configuration from the environment Lambda gives every function:
+// AWS_REGION, the role's credentials, and AWS_ENDPOINT_URL_S3 /
+// AWS_ENDPOINT_URL for a local or private endpoint (see WithAWSConfig).
 func New(opts ...Option) (*Handler, error) {
 	c := config{
 		margin:         time.Second,
@@ -75,19 +76,20 @@ func New(opts ...Option) (*Handler, error) {
 		h.wgor = c.wgor
 	} else {
 		var awsCfg aws.Config
+		variants := func(*s3.Options) {}
 		if c.awsConfig != nil {
 			awsCfg = *c.awsConfig
 		} else {
-			loaded, err := awsconfig.LoadDefaultConfig(context.Background())
+			loaded, err := lambdaConfig(c.lookupEnv)
 			if err != nil {
-				return nil, fmt.Errorf("objectlambda: loading AWS configuration: %w", err)
+				return nil, err
 			}
-			awsCfg = loaded
+			awsCfg, variants = loaded, endpointVariants(c.lookupEnv)
 		}
 		// The SDK's request and signing logs would print the WGOR token,
 		// the canonical request and the object's bytes: never on.
 		awsCfg.ClientLogMode = 0
-		client := s3.NewFromConfig(awsCfg, wgorClientOptions)
+		client := s3.NewFromConfig(awsCfg, wgorClientOptions, variants)
 		if ep := client.Options().BaseEndpoint; ep != nil {
 			baseEndpoint = *ep
 		}

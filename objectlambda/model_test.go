@@ -390,20 +390,24 @@ func runSchedule(t *testing.T, s *schedule) {
 	start := time.Now()
 	_, invokeErr := handler.Invoke(ctx, ev)
 	elapsed := time.Since(start)
-	require.Less(t, elapsed, s.timeout, "Invoke returned after the Lambda deadline")
-	if !s.tight() {
-		require.Less(t, elapsed, 10*time.Second, "Invoke hung")
-	}
+	// Stuck user code is released only after Invoke returns: an Invoke that
+	// waited for it would never return. The bound leaves room for a loaded
+	// test machine; TestInvokeReturnsSoonAfterTheGuard checks the grace
+	// itself.
+	require.Less(t, elapsed, s.timeout+5*time.Second, "Invoke waited past the Lambda deadline")
 
 	// Let everything that was held go, and wait for the pipeline to settle.
 	releaseAll()
 	settle(t, m)
 
 	arrived := hs.arrivals.Load()
-	if arrived == 0 && abortedStream(m, invokeErr) {
-		// The one reply started streaming and broke: the transport closed
-		// the connection before the endpoint had read the request. The
-		// caller sees an aborted transfer, as it should.
+	require.LessOrEqual(t, arrived, int32(1), "never two WriteGetObjectResponse calls")
+	if arrived == 0 && (abortedStream(m, invokeErr) || (s.tight() && replyTimedOut(m))) {
+		// The one reply started streaming and broke, and the transport
+		// closed the connection before the endpoint had read the request;
+		// or, with a deadline this short on a loaded machine, the reply
+		// could not reach the endpoint in time. Either way it was the one
+		// attempt.
 		return
 	}
 	require.EqualValues(t, 1, arrived, "exactly one WriteGetObjectResponse")
@@ -470,6 +474,13 @@ func abortedStream(m *run, invokeErr error) bool {
 		}
 	}
 	return false
+}
+
+// replyTimedOut reports whether the request's one reply ran out of time
+// before it reached the endpoint.
+func replyTimedOut(m *run) bool {
+	return strings.Contains(m.hs.logText(), `"wgorError":"operation error S3: WriteGetObjectResponse, https response error StatusCode: 0`) &&
+		strings.Contains(m.hs.logText(), "context deadline exceeded")
 }
 
 // settle waits until every body the chain returned has been closed, then

@@ -73,10 +73,15 @@ func WithAuthorizer(a Authorizer) Option {
 }
 
 // WithAWSConfig sets the AWS configuration used for WriteGetObjectResponse
-// (region, credentials, endpoint). Without it the handler loads the default
-// configuration, so AWS_REGION, AWS_ENDPOINT_URL_S3 and the usual credential
-// chain apply. A custom S3 endpoint in cfg (BaseEndpoint) is also trusted for
-// inputS3Url.
+// (region, credentials, endpoint). Without it the handler reads what Lambda
+// gives every function from the environment: AWS_REGION, the execution
+// role's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN,
+// AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_CA_BUNDLE,
+// AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT. It does not read
+// shared configuration files, profiles or SSO: that machinery would add
+// 1.8 MB to every function for nothing on Lambda. Elsewhere, load a
+// configuration (config.LoadDefaultConfig) and pass it here. A custom S3
+// endpoint in cfg (BaseEndpoint) is also trusted for inputS3Url.
 func WithAWSConfig(cfg aws.Config) Option {
 	return func(c *config) error {
 		c.awsConfig = &cfg
