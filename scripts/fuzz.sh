@@ -14,9 +14,14 @@
 #   scripts/fuzz.sh 10m              # every target, 10 minutes each
 #   scripts/fuzz.sh 30s ./presign/...  # only the targets of some packages
 #
+# It also runs the model-based test of the GetObject contracts
+# (objectlambda TestModelGetObject) over MODEL_SCHEDULES generated schedules;
+# scripts/test.sh runs 200.
+#
 # Environment:
-#   FUZZ_PARALLEL  fuzzing workers per target (default: GOMAXPROCS). Set it to 1
-#                  on a shared machine.
+#   FUZZ_PARALLEL    fuzzing workers per target (default: GOMAXPROCS). Set it to 1
+#                    on a shared machine.
+#   MODEL_SCHEDULES  schedules of the model-based test (default 5000; 0 skips it)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,6 +52,20 @@ for pkg in $(go list "${patterns[@]}"); do
 		fi
 	done
 done
+
+model="${MODEL_SCHEDULES:-5000}"
+if [[ "${model}" != "0" ]]; then
+	printf '\n==> objectlambda TestModelGetObject, %s schedules\n' "${model}"
+	# The test prints the base seed; a failing schedule prints the seed that replays it.
+	log="$(mktemp)"
+	status=0
+	OBJECTLAMBDA_MODEL_SCHEDULES="${model}" go test -run '^TestModelGetObject$' -count 1 -timeout 60m -v ./objectlambda >"${log}" 2>&1 || status=$?
+	grep -Ev '^[[:space:]]*(=== |--- PASS|[{])' "${log}" | tail -n 100 || true
+	rm -f "${log}"
+	if [[ "${status}" != "0" ]]; then
+		failed+=("objectlambda TestModelGetObject")
+	fi
+fi
 
 printf '\n==> %d fuzz targets in %ds\n' "${ran}" "$(($(date +%s) - start))"
 new_seeds="$(git status --porcelain --untracked-files=all -- '*testdata/fuzz/*' | sed 's/^...//' || true)"
