@@ -318,7 +318,7 @@ func (b *blockingBody) Read(p []byte) (int, error) {
 func TestWrapCountsAStartedReplyAsAnswered(t *testing.T) {
 	hs, _ := newHarness(t)
 	hs.put("doc.txt", alphabet, nil)
-	client := s3.NewFromConfig(hs.awsCfg, wgorClientOptions, TrackResponses)
+	var client *s3.Client
 	release := make(chan struct{})
 	legacy := func(ctx context.Context, ev events.S3ObjectLambdaEvent) (any, error) {
 		go func() { <-ctx.Done(); time.Sleep(50 * time.Millisecond); close(release) }()
@@ -331,6 +331,7 @@ func TestWrapCountsAStartedReplyAsAnswered(t *testing.T) {
 	w, err := Wrap(legacy, WithAWSConfig(hs.awsCfg), WithTrustedEndpoints(hs.upstream.URL), WithDeadlineMargin(300*time.Millisecond),
 		withLookupEnv(func(string) (string, bool) { return "", false }))
 	require.NoError(t, err)
+	client = s3.NewFromConfig(hs.awsCfg, wgorClientOptions, w.TrackResponses)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	_, _ = w.Invoke(ctx, hs.event("doc.txt"))

@@ -73,12 +73,12 @@ func ExampleParseEvent() {
 func ExampleWrap() {
 	legacy := func(ctx context.Context, ev events.S3ObjectLambdaEvent) (any, error) {
 		// ... fetch ev.GetObjectContext.InputS3URL, call WriteGetObjectResponse
-		// with a client built as s3.NewFromConfig(cfg, objectlambda.TrackResponses) ...
+		// with a client built as s3.NewFromConfig(cfg, w.TrackResponses) ...
 		return nil, nil
 	}
-	h, err := objectlambda.Wrap(legacy)
+	w, err := objectlambda.Wrap(legacy)
 	if err != nil {
 		return
 	}
-	_ = h // lambda.Start(h)
+	_ = w // lambda.Start(w)
 }

@@ -61,12 +61,12 @@ func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResul
 
 func (h *Handler) newGetRun(ctx context.Context, ev *Event) *getRun {
 	start := time.Now()
-	work, stop := h.workContext(ctx, start)
-	deadline, _ := work.Deadline()
+	deadline, margin := h.deadlines(ctx, start)
+	work, stop := context.WithDeadlineCause(ctx, deadline, s3err.ErrDeadline)
 	c := ev.GetObjectContext
 	return &getRun{
 		h: h, ev: ev, ctx: ctx, work: work, stop: stop,
-		replyBy: deadline.Add(h.grace()),
+		replyBy: deadline.Add(grace(margin)),
 		rs:      newResponder(h.wgor, c.OutputRoute, c.OutputToken),
 		p:       newPipeline(),
 		start:   start,
@@ -77,7 +77,7 @@ func (h *Handler) newGetRun(ctx context.Context, ev *Event) *getRun {
 // S3, and so how long after it the invocation returns at the latest: three
 // quarters of the margin, which leaves the last quarter before Lambda's own
 // deadline for the invocation to return.
-func (h *Handler) grace() time.Duration { return h.cfg.margin * 3 / 4 }
+func grace(margin time.Duration) time.Duration { return margin * 3 / 4 }
 
 // compute runs the stages under the deadline guard. When the work deadline
 // passes first, it answers LambdaTimeout at once; the stages, if they are
@@ -88,7 +88,7 @@ func (g *getRun) compute(pre error) *reply {
 		return errorReply(pre)
 	}
 	done := make(chan *reply, 1)
-	g.p.join()
+	g.p.join() // never released yet: the invocation is a user
 	go func() {
 		defer g.p.done()
 		defer func() {
@@ -208,11 +208,18 @@ func (h *Handler) fetchForGet(ctx context.Context, g *getRun, req *Request) (*up
 		fr.Header.Set("Range", h.pushdownRange(req))
 	}
 	resp, err := h.fetchObject(ctx, fr)
+	if err != nil && pushdown && emptyFirstPart(err, req) {
+		// Part 1 of an empty object is the whole, empty object, but S3
+		// cannot satisfy any Range on it: fetch it whole, as slicing would.
+		fr.Header.Del("Range")
+		pushdown = false
+		resp, err = h.fetchObject(ctx, fr)
+	}
 	if err != nil {
 		if pushdown {
-			return nil, pushdownError(err, req)
+			err = pushdownError(err, req)
 		}
-		return nil, err
+		return nil, h.preconditionFailed(ctx, http.MethodGet, g.ev.GetObjectContext.InputS3URL, req, err)
 	}
 	body := &countingBody{r: g.p.own(resp.Body), n: &g.bytesIn}
 	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
@@ -232,6 +239,27 @@ func presignedRequest(method, url string, req *Request) *presign.Request {
 		}
 	}
 	return fr
+}
+
+// preconditionFailed answers a 412 of the upstream. S3 evaluated the
+// caller's conditions on the stored object before any transform could have
+// its say, so a 412 would tell a caller the transform denies whether a
+// guessed ETag or date is right. The object's headers are fetched again
+// without the conditions and run through the header pipeline: a
+// transform's denial wins over the 412.
+func (h *Handler) preconditionFailed(ctx context.Context, method, url string, req *Request, err error) error {
+	if e, ok := s3err.As(err); !ok || e.StatusCode != http.StatusPreconditionFailed {
+		return err
+	}
+	resp, ferr := h.fetchObject(ctx, &presign.Request{Method: method, URL: url, UserHeaders: req.Header, Header: http.Header{}})
+	if ferr != nil {
+		return err
+	}
+	resp.Body.Close()
+	if _, derr := h.describe(ctx, req, objectHeaders(resp.Header), resp.ContentLength); derr != nil {
+		return derr
+	}
+	return err
 }
 
 // conditionalHeaders are forwarded to the presigned request.

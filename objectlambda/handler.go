@@ -234,15 +234,24 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) (any, error) {
 	return nil, errors.New("objectlambda: unreachable operation")
 }
 
-// workContext bounds the work of one request: the earlier of the Lambda
-// deadline and the Object Lambda time limit, less the margin kept for
-// answering.
+// workContext bounds the work of one request (see deadlines).
 func (h *Handler) workContext(ctx context.Context, start time.Time) (context.Context, context.CancelFunc) {
-	deadline := start.Add(h.cfg.timeLimit)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+	work, _ := h.deadlines(ctx, start)
+	return context.WithDeadlineCause(ctx, work, s3err.ErrDeadline)
+}
+
+// deadlines returns when the work of a request must stop, and the margin
+// kept after it for answering: the earlier of the Lambda deadline and the
+// Object Lambda time limit, less the margin. The margin never takes more
+// than half of the time the invocation has, so a function whose timeout is
+// shorter than its margin still gets its work time and its reply.
+func (h *Handler) deadlines(ctx context.Context, start time.Time) (work time.Time, margin time.Duration) {
+	end := start.Add(h.cfg.timeLimit)
+	if d, ok := ctx.Deadline(); ok && d.Before(end) {
+		end = d
 	}
-	return context.WithDeadlineCause(ctx, deadline.Add(-h.cfg.margin), s3err.ErrDeadline)
+	margin = min(h.cfg.margin, max(end.Sub(start)/2, 0))
+	return end.Add(-margin), margin
 }
 
 // authorize runs the payload checks and authorizers.

@@ -100,7 +100,7 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 	}
 	resp, err := h.fetchObject(ctx, presignedRequest(http.MethodHead, ev.HeadObjectContext.InputS3URL, req))
 	if err != nil {
-		return nil, err
+		return nil, h.preconditionFailed(ctx, http.MethodHead, ev.HeadObjectContext.InputS3URL, req, err)
 	}
 	resp.Body.Close()
 	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
@@ -156,6 +156,12 @@ func (h *Handler) hooked(ctx context.Context, req *Request, reply *HeadReply, le
 	}
 	if _, ok := reply.Headers["Content-Length"]; !ok && length >= 0 {
 		reply.Headers["Content-Length"] = length
+	}
+	// What a hook wrote goes to S3 as headers too: keep what HTTP can carry.
+	for k, v := range reply.Headers {
+		if s, ok := v.(string); !validHeaderName(k) || (ok && !validHeaderValue(s)) {
+			delete(reply.Headers, k)
+		}
 	}
 	return reply, nil
 }

@@ -65,7 +65,7 @@ func (h *Handler) logRequest(ctx context.Context, ev *Event, e requestEnd) (err,
 		}
 	}
 	for _, o := range h.cfg.observers {
-		o.ObserveRequest(ctx, m)
+		observe(ctx, o, m)
 	}
 
 	level := slog.LevelInfo
@@ -104,6 +104,13 @@ func (h *Handler) logRequest(ctx context.Context, ev *Event, e requestEnd) (err,
 		h.logPanic(ctx, m.RequestID, e.err)
 	}
 	return err, replyErr
+}
+
+// observe gives m to an observer. An observer is user code: one that panics
+// loses this request's figures, nothing else.
+func observe(ctx context.Context, o Observer, m *Metrics) {
+	defer func() { _ = recover() }()
+	o.ObserveRequest(ctx, m)
 }
 
 // scrubbedError is an error on its way out of the library: its text is

@@ -125,8 +125,8 @@ func generate(seed uint64) *schedule {
 		s.part = 1 + r.IntN(3)
 	}
 	if r.IntN(8) == 0 {
-		s.legacy = pick(r, "answer", "stream", "fail", "panic", "hang")
-		if (s.legacy == "stream" || s.legacy == "hang") && !s.tight() {
+		s.legacy = pick(r, "answer", "stream", "detached", "fail", "panic", "hang")
+		if (s.legacy == "stream" || s.legacy == "detached" || s.legacy == "hang") && !s.tight() {
 			s.legacy = "answer"
 		}
 		s.cond, s.rangeH, s.part = "", "", 0
@@ -457,7 +457,7 @@ func warmUp(t *testing.T, hs *harness) {
 // abortedStream reports whether the request's one reply was a stream that
 // broke after its first bytes were handed to the transport.
 func abortedStream(m *run, invokeErr error) bool {
-	if m.s.legacy == "stream" {
+	if m.s.legacy == "stream" || m.s.legacy == "detached" {
 		return true
 	}
 	if invokeErr == nil {
@@ -654,10 +654,14 @@ const legacyBody = "legacy handler body"
 // legacyHandler is a Wrap'd handler that answers (or not) on its own.
 func legacyHandler(t *testing.T, m *run, opts []Option) invoker {
 	hs := m.hs
-	client := s3.NewFromConfig(hs.awsCfg, wgorClientOptions, TrackResponses)
+	var client *s3.Client
 	fn := func(ctx context.Context, ev events.S3ObjectLambdaEvent) (any, error) {
+		callCtx := ctx
+		if m.s.legacy == "detached" {
+			callCtx = context.Background() // as much legacy code does
+		}
 		send := func(body io.Reader) error {
-			_, err := client.WriteGetObjectResponse(ctx, &s3.WriteGetObjectResponseInput{
+			_, err := client.WriteGetObjectResponse(callCtx, &s3.WriteGetObjectResponseInput{
 				RequestRoute: aws.String(ev.GetObjectContext.OutputRoute), RequestToken: aws.String(ev.GetObjectContext.OutputToken),
 				StatusCode: aws.Int32(200), Body: body,
 			})
@@ -666,7 +670,7 @@ func legacyHandler(t *testing.T, m *run, opts []Option) invoker {
 		switch m.s.legacy {
 		case "answer":
 			return nil, send(strings.NewReader(legacyBody))
-		case "stream":
+		case "stream", "detached":
 			return nil, send(io.MultiReader(strings.NewReader(legacyBody), &blockingBody{release: m.release}))
 		case "fail":
 			return nil, errors.New("legacy failure at " + ev.GetObjectContext.InputS3URL)
@@ -678,6 +682,7 @@ func legacyHandler(t *testing.T, m *run, opts []Option) invoker {
 	}
 	w, err := Wrap(fn, append(hs.baseOpts, opts...)...)
 	require.NoError(t, err)
+	client = s3.NewFromConfig(hs.awsCfg, wgorClientOptions, w.TrackResponses)
 	return w
 }
 

@@ -149,17 +149,50 @@ func (noopSpan) TraceID() string               { return "" }
 // allocated whether or not the method uses it).
 func (h *Handler) tracing() bool { return h.cfg.tracer != nil }
 
-// startSpan starts a span whose End scrubs the error it is given: the one
-// place where errors reach spans.
-func (h *Handler) startSpan(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, Span) {
-	ctx, sp := h.cfg.tracer.Start(ctx, name, attrs...)
-	return ctx, scrubbingSpan{sp}
+// startSpan starts a span through the user's Tracer: the one place where
+// the handler calls it. The span's End gets scrubbed errors, and a Tracer or
+// Span that panics loses its span, never the request (a panic here would
+// escape before the reply, or from a goroutine).
+func (h *Handler) startSpan(ctx context.Context, name string, attrs ...slog.Attr) (rctx context.Context, sp Span) {
+	defer func() {
+		if recover() != nil {
+			rctx, sp = ctx, noopSpan{}
+		}
+	}()
+	sctx, inner := h.cfg.tracer.Start(ctx, name, attrs...)
+	if inner == nil {
+		return ctx, noopSpan{}
+	}
+	return sctx, guardedSpan{inner}
 }
 
-// scrubbingSpan ends its span with a scrubbed error.
-type scrubbingSpan struct{ Span }
+// guardedSpan scrubs the errors it ends with and recovers panics of the
+// span it wraps.
+type guardedSpan struct{ s Span }
 
-func (s scrubbingSpan) End(err error) { s.Span.End(scrubError(err)) }
+func (g guardedSpan) AddEvent(name string, attrs ...slog.Attr) {
+	defer func() { _ = recover() }()
+	g.s.AddEvent(name, attrs...)
+}
+
+func (g guardedSpan) SetAttributes(attrs ...slog.Attr) {
+	defer func() { _ = recover() }()
+	g.s.SetAttributes(attrs...)
+}
+
+func (g guardedSpan) End(err error) {
+	defer func() { _ = recover() }()
+	g.s.End(scrubError(err))
+}
+
+func (g guardedSpan) TraceID() (id string) {
+	defer func() {
+		if recover() != nil {
+			id = ""
+		}
+	}()
+	return g.s.TraceID()
+}
 
 // beginRequest starts the measurements and the request span of one
 // invocation.
@@ -168,11 +201,7 @@ func (h *Handler) beginRequest(ctx context.Context, ev *Event) context.Context {
 		return ctx
 	}
 	st := &reqStats{start: time.Now()}
-	st.deadline = st.start.Add(h.cfg.timeLimit)
-	if d, ok := ctx.Deadline(); ok && d.Before(st.deadline) {
-		st.deadline = d
-	}
-	st.deadline = st.deadline.Add(-h.cfg.margin)
+	st.deadline, _ = h.deadlines(ctx, st.start)
 	if h.tracing() {
 		op := ev.Operation()
 		ctx, st.span = h.startSpan(ctx, "objectlambda."+string(op),

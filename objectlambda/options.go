@@ -143,6 +143,9 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// minMargin is the shortest deadline margin: the time an error reply needs.
+const minMargin = 50 * time.Millisecond
+
 // WithDeadlineMargin sets how long before the deadline the handler stops
 // work to answer with an error instead. Default 1s.
 //
@@ -150,11 +153,12 @@ func WithLogger(l *slog.Logger) Option {
 // just before the work deadline) has until the work deadline plus three
 // quarters of the margin to reach S3, and the invocation returns by then, even when a transform ignores its context and is still
 // running: Lambda then bills no more than that, and whatever the transform
-// holds is released when it returns.
+// holds is released when it returns. The margin is at least 50 ms, and
+// never more than half of the time an invocation has.
 func WithDeadlineMargin(d time.Duration) Option {
 	return func(c *config) error {
-		if d < 0 {
-			return fmt.Errorf("objectlambda: WithDeadlineMargin: negative duration %v", d)
+		if d < minMargin {
+			return fmt.Errorf("objectlambda: WithDeadlineMargin: %v is less than %v, too short to send the deadline's error reply", d, minMargin)
 		}
 		c.margin = d
 		return nil

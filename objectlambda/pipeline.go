@@ -41,11 +41,15 @@ func (p *pipeline) wait(deadline time.Time) {
 	}
 }
 
-// join adds a user.
-func (p *pipeline) join() {
+// join adds a user, unless the pipeline is already released.
+func (p *pipeline) join() bool {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
 	p.users++
-	p.mu.Unlock()
+	return true
 }
 
 // done removes a user; the last one closes everything.
@@ -64,10 +68,18 @@ func (p *pipeline) done() {
 	}
 }
 
+// closeAll closes every resource, newest first. A Close is user code (a
+// transform's body, a span's End): one that panics must neither keep the
+// others open nor escape from whichever goroutine happens to be last.
 func closeAll(list []*owned) {
 	for i := len(list) - 1; i >= 0; i-- {
-		_ = list[i].Close()
+		closeQuietly(list[i])
 	}
+}
+
+func closeQuietly(c io.Closer) {
+	defer func() { _ = recover() }()
+	_ = c.Close()
 }
 
 // own takes r into the pipeline's care. If r is an io.Closer, own returns a
@@ -89,7 +101,7 @@ func (p *pipeline) own(r io.Reader) io.Reader {
 	if closed {
 		// Only a user can own, and users keep the pipeline open; this is
 		// belt and braces.
-		_ = o.Close()
+		closeQuietly(o)
 	}
 	return o
 }

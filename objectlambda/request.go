@@ -1,7 +1,6 @@
 package objectlambda
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -168,8 +167,10 @@ func callerOf(id UserIdentity) transform.Caller {
 func DecodePayload[T any](r *transform.Request) (T, error) {
 	var v T
 	if err := strictjson.Decode(r.Payload, &v); err != nil {
+		// The decoder's text (field names, values, Go types) is the
+		// operator's configuration: it stays in the cause, for the log.
 		return v, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInvalidPayload,
-			fmt.Sprintf("the access point payload is not valid for this function: %v", err))
+			"the access point payload is not valid for this function")
 	}
 	return v, nil
 }

@@ -228,10 +228,7 @@ func (b *replyBody) pump() {
 }
 
 func (b *replyBody) Read(p []byte) (int, error) {
-	b.once.Do(func() {
-		b.p.join()
-		go b.pump()
-	})
+	b.once.Do(b.start)
 	for len(b.cur) == 0 {
 		if b.err != nil {
 			return 0, b.err
@@ -255,6 +252,21 @@ func (b *replyBody) Read(p []byte) (int, error) {
 	b.rs.streaming.Store(true)
 	b.rs.bytesOut.Add(int64(n))
 	return n, nil
+}
+
+// start starts the pump at the first Read, unless the reply is already over
+// (a transport may make its first Read after the call returned): then no
+// goroutine starts and the pipeline, released or not, is left alone.
+func (b *replyBody) start() {
+	select {
+	case <-b.quit:
+		return
+	default:
+	}
+	if !b.p.join() {
+		return
+	}
+	go b.pump()
 }
 
 // finish ends the reply: a Read still waiting returns, and the pump stops

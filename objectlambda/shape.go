@@ -60,7 +60,8 @@ func pushdownError(err error, req *Request) error {
 		return err
 	}
 	if req.PartNumber > 0 {
-		e = s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
+		// The same answer as when the part is cut after the transform.
+		return errInvalidPart(err)
 	}
 	var ue *presign.UpstreamError
 	if errors.As(err, &ue) {
@@ -69,6 +70,22 @@ func pushdownError(err error, req *Request) error {
 		}
 	}
 	return e
+}
+
+// errInvalidPart is the answer to a partNumber beyond the last part.
+func errInvalidPart(err error) error {
+	return s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
+}
+
+// emptyFirstPart reports whether err is S3's 416 for part 1 of an empty
+// object.
+func emptyFirstPart(err error, req *Request) bool {
+	var ue *presign.UpstreamError
+	if req.PartNumber != 1 || !errors.As(err, &ue) || ue.StatusCode != http.StatusRequestedRangeNotSatisfiable {
+		return false
+	}
+	size, ok := unsatisfiedSize(ue.ContentRange)
+	return ok && size == 0
 }
 
 // pushedDown shapes the answer to a range S3 already applied.
@@ -104,7 +121,7 @@ func (h *Handler) resolve(req *Request, size int64) (r httprange.Resolved, parts
 	if req.PartNumber > 0 {
 		r, parts, err = httprange.Part(req.PartNumber, h.cfg.partSize, size)
 		if err != nil {
-			return r, 0, s3err.Wrap(err, http.StatusRequestedRangeNotSatisfiable, s3err.CodeInvalidPartNumber, "The requested partnumber is not satisfiable")
+			return r, 0, errInvalidPart(err)
 		}
 		return r, parts, nil
 	}
@@ -135,7 +152,13 @@ func (h *Handler) slice(ctx context.Context, g *getRun, req *Request, up *upstre
 	if _, err := io.CopyN(io.Discard, rep.body, r.Start); err != nil {
 		return fmt.Errorf("skipping to the range start: %w", err)
 	}
-	rep.body = io.LimitReader(rep.body, r.Length())
+	if r.End == rep.length-1 {
+		// The range reaches the announced end: the output must end there
+		// too, or the Content-Range total would be a lie.
+		rep.body = &exactReader{r: rep.body, remaining: r.Length()}
+	} else {
+		rep.body = io.LimitReader(rep.body, r.Length())
+	}
 	rep.partial(r, r.ContentRange())
 	return nil
 }
@@ -210,7 +233,7 @@ func (h *Handler) reread(ctx context.Context, g *getRun, req *Request, up *upstr
 	if d, ok := k.Digest(); ok {
 		return d.Verify(out.Body), nil
 	}
-	return spool.EndsAt(out.Body, r.Length()), nil
+	return &exactReader{r: out.Body, remaining: r.Length()}, nil
 }
 
 // pinnedRequest is a GET of the presigned URL that S3 answers only while the

@@ -138,31 +138,19 @@ func wgorInput(status int, h http.Header, length int64) *s3.WriteGetObjectRespon
 	return in
 }
 
-// validHeaders returns h without the values that cannot travel in an HTTP
-// header, and without x-amz-meta-* headers whose key is not a token.
+// validHeaders returns h with canonical names (a transform may have set
+// o.Header["x-amz-meta-k"] directly), without the values that cannot travel
+// in an HTTP header, and without headers whose name is not a token.
 func validHeaders(h http.Header) http.Header {
-	clean := true
-	for k, vs := range h {
-		for _, v := range vs {
-			if !validHeaderValue(v) {
-				clean = false
-			}
-		}
-		if name, ok := strings.CutPrefix(k, "X-Amz-Meta-"); ok && !validHeaderName(name) {
-			clean = false
-		}
-	}
-	if clean {
-		return h
-	}
 	out := make(http.Header, len(h))
 	for k, vs := range h {
-		if name, ok := strings.CutPrefix(k, "X-Amz-Meta-"); ok && !validHeaderName(name) {
+		if !validHeaderName(k) {
 			continue
 		}
+		ck := http.CanonicalHeaderKey(k)
 		for _, v := range vs {
 			if validHeaderValue(v) {
-				out[k] = append(out[k], v)
+				out[ck] = append(out[ck], v)
 			}
 		}
 	}

@@ -43,12 +43,7 @@ func TestWrapLegacyHandler(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			hs, _ := newHarness(t)
 			hs.put("doc.txt", alphabet, nil)
-			var optFns []func(*s3.Options)
-			optFns = append(optFns, wgorClientOptions)
-			if tt.track {
-				optFns = append(optFns, TrackResponses)
-			}
-			client := s3.NewFromConfig(hs.awsCfg, optFns...)
+			var client *s3.Client
 			legacy := func(ctx context.Context, ev events.S3ObjectLambdaEvent) (any, error) {
 				switch tt.b {
 				case panicWithoutAnswer:
@@ -73,6 +68,11 @@ func TestWrapLegacyHandler(t *testing.T) {
 			w, err := Wrap(legacy, WithAWSConfig(hs.awsCfg), WithTrustedEndpoints(hs.upstream.URL), WithDeadlineMargin(200*time.Millisecond),
 				withLookupEnv(func(string) (string, bool) { return "", false }))
 			require.NoError(t, err)
+			optFns := []func(*s3.Options){wgorClientOptions}
+			if tt.track {
+				optFns = append(optFns, w.TrackResponses)
+			}
+			client = s3.NewFromConfig(hs.awsCfg, optFns...)
 			ctx, cancel := context.WithTimeout(context.Background(), 800*time.Millisecond)
 			defer cancel()
 			_, err = w.Invoke(ctx, hs.event("doc.txt"))

@@ -12,7 +12,13 @@
 //     X-Amz-Request-Token (the WriteGetObjectResponse token), outputToken,
 //     the SSE-C key header, Signature and Credential (the parts of a SigV4
 //     Authorization header);
+//   - the function's own AWS credentials: the secret access key and the
+//     session token, in the forms of aws.Credentials printed with %+v, the
+//     environment variables and the shared credentials file;
 //   - an Authorization header, whose whole value is cut.
+//
+// A value may be a list, as Go prints an http.Header ("[v1 v2]") and JSON
+// writes one ("[\"v1\",\"v2\"]"): the whole list is cut.
 //
 // Every secret value becomes "REDACTED". Over-redaction is preferred to a
 // leak: a harmless word after "signature=" is cut too.
@@ -40,6 +46,13 @@ var secrets = []secret{
 	{name: "outputtoken"},
 	{name: "credential"},
 	{name: "signature"},
+	// AWS credentials: aws.Credentials printed with %+v (SecretAccessKey:,
+	// SessionToken:), the environment (AWS_SECRET_ACCESS_KEY=,
+	// AWS_SESSION_TOKEN=) and the shared files (aws_secret_access_key =).
+	{name: "secretaccesskey"},
+	{name: "secret_access_key"},
+	{name: "sessiontoken"},
+	{name: "session_token"},
 }
 
 // separators join a name to its value, in the encodings error texts use.
@@ -129,6 +142,10 @@ func cutNamed(s string) string {
 		}
 		b.WriteString(s[i:valStart])
 		b.WriteString(Redacted)
+		if n, ok := listEnd(s[valStart:]); ok {
+			i = valStart + n
+			continue
+		}
 		i = valStart + valueEnd(s[valStart:], sec.toLineEnd)
 	}
 	return b.String()
@@ -174,6 +191,23 @@ func skipQuoteAndSpace(s string) int {
 	return i
 }
 
+// listEnd is the length of the list that starts s ("[...]", up to the first
+// "]", or the end of the line when there is none), if s starts with one.
+func listEnd(s string) (int, bool) {
+	if !strings.HasPrefix(s, "[") {
+		return 0, false
+	}
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case ']':
+			return i + 1, true
+		case '\n', '\r':
+			return i, true
+		}
+	}
+	return len(s), true
+}
+
 // urlEnd is the length of the URL that starts s (after its scheme).
 func urlEnd(s string) int {
 	for i := 0; i < len(s); i++ {
@@ -191,7 +225,7 @@ func valueEnd(s string, toLineEnd bool) int {
 		switch s[i] {
 		case '\n', '\r', '"', '\'', '`', '<', '>', '\\':
 			return i
-		case ' ', '\t', '&', ';', ',':
+		case ' ', '\t', '&', ';', ',', ']', '}', ')':
 			if !toLineEnd {
 				return i
 			}

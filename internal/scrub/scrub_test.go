@@ -76,7 +76,7 @@ func TestStringURLForms(t *testing.T) {
 }
 
 // leftover finds a secret name and separator not followed by REDACTED.
-var leftover = regexp.MustCompile(`(?i)(x-amz-signature|x-amz-credential|x-amz-security-token|x-amz-request-token|outputtoken|signature|credential)(\\?")?[ \t]*(%253d|%3d|=|:)[ \t]*(\\?")?`)
+var leftover = regexp.MustCompile(`(?i)(x-amz-signature|x-amz-credential|x-amz-security-token|x-amz-request-token|outputtoken|signature|credential|secretaccesskey|secret_access_key|sessiontoken|session_token)(\\?")?[ \t]*(%253d|%3d|=|:)[ \t]*(\\?")?`)
 
 func FuzzString(f *testing.F) {
 	f.Add("https://h/k?X-Amz-Signature=s")

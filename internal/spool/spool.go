@@ -185,7 +185,6 @@ func (t *tailWriter) bytes() []byte {
 type Digest struct {
 	h     *maphash.Hash
 	n     int64
-	sum   uint64
 	valid bool
 }
 
@@ -239,58 +238,4 @@ func (v *verifier) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return n, err
-}
-
-// EndsAt returns a reader that yields the first n bytes of r and fails,
-// instead of yielding the last of them, unless r ends right after them: a
-// second reading whose length differs from the first never arrives whole.
-func EndsAt(r io.Reader, n int64) io.Reader { return &endsAt{r: r, left: n} }
-
-type endsAt struct {
-	r    io.Reader
-	left int64
-	err  error
-}
-
-func (e *endsAt) Read(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	if e.left == 0 {
-		e.err = io.EOF
-		return 0, io.EOF
-	}
-	if int64(len(p)) > e.left {
-		p = p[:e.left]
-	}
-	n, err := e.r.Read(p)
-	e.left -= int64(n)
-	switch {
-	case err == io.EOF && e.left > 0:
-		e.err = fmt.Errorf("%w: it ended %d bytes early", ErrChanged, e.left)
-		return 0, e.err
-	case err != nil && err != io.EOF:
-		e.err = err
-		return 0, err
-	case e.left == 0:
-		// The last bytes: release them only if nothing follows.
-		var one [1]byte
-		for i := 0; i < 100; i++ {
-			m, perr := e.r.Read(one[:])
-			if m > 0 {
-				e.err = fmt.Errorf("%w: it is longer", ErrChanged)
-				return 0, e.err
-			}
-			if perr == io.EOF {
-				return n, nil
-			}
-			if perr != nil {
-				e.err = perr
-				return 0, perr
-			}
-		}
-		e.err = io.ErrNoProgress
-		return 0, e.err
-	}
-	return n, nil
 }
