@@ -99,6 +99,7 @@ func BenchmarkGetObject(b *testing.B) {
 
 			// Baseline: the same two transfers with plain net/http.
 			var baseline time.Duration
+			baseCPU := processCPU()
 			for i := 0; i < b.N; i++ {
 				start := time.Now()
 				resp, err := raw.Get(hs.upstream.URL + "/big.bin")
@@ -115,11 +116,13 @@ func BenchmarkGetObject(b *testing.B) {
 				resp.Body.Close()
 				baseline += time.Since(start)
 			}
+			baseCPU = processCPU() - baseCPU
 
 			peak := startHeapPeak()
 			b.SetBytes(size)
 			b.ResetTimer()
 			var ours time.Duration
+			oursCPU := processCPU()
 			for i := 0; i < b.N; i++ {
 				start := time.Now()
 				if _, err := h.Invoke(ctx, ev); err != nil {
@@ -128,6 +131,7 @@ func BenchmarkGetObject(b *testing.B) {
 				ours += time.Since(start)
 			}
 			b.StopTimer()
+			oursCPU = processCPU() - oursCPU
 			growth := peak.growthMiB()
 			calls := hs.wgorCalls()
 			if got := calls[len(calls)-1].ContentLn; got != size {
@@ -138,6 +142,11 @@ func BenchmarkGetObject(b *testing.B) {
 			b.ReportMetric(mbps(baseline), "MB/s-baseline")
 			b.ReportMetric(baseline.Seconds()/ours.Seconds(), "ratio")
 			b.ReportMetric(growth, "peak-heap-MiB")
+			if baseCPU > 0 {
+				// CPU per byte, both sides (upstream and WGOR servers run in
+				// this process for both): stable on a busy machine.
+				b.ReportMetric(float64(oursCPU)/float64(baseCPU), "cpu-ratio")
+			}
 		})
 	}
 }
