@@ -108,8 +108,9 @@ func (g *getRun) compute(pre error) *reply {
 
 // deliver sends the reply through the responder, the only exit. The call is
 // bound to the reply deadline, not the work deadline: a reply that started
-// just before the work deadline still reaches S3. Its body is read under the
-// work deadline, so a stream that runs past it is aborted.
+// just before the work deadline still reaches S3. The upstream reads and
+// the transforms under the body run on the work deadline, so a stream that
+// runs past it fails; one stuck in user code is cut at the reply deadline.
 func (g *getRun) deliver(rep *reply) {
 	ctx, cancel := context.WithDeadline(g.ctx, g.replyBy)
 	defer cancel()
@@ -128,7 +129,7 @@ func (g *getRun) deliver(rep *reply) {
 			slog.Int64("objectlambda.bytes_out", g.rs.bytesOut.Load()))
 	}
 	sp.End(err)
-	if err != nil && g.cause == nil {
+	if g.cause == nil {
 		g.cause = g.rs.failure()
 	}
 }
@@ -219,7 +220,7 @@ func (h *Handler) fetchForGet(ctx context.Context, g *getRun, req *Request) (*up
 		if pushdown {
 			err = pushdownError(err, req)
 		}
-		return nil, h.preconditionFailed(ctx, http.MethodGet, g.ev.GetObjectContext.InputS3URL, req, err)
+		return nil, err
 	}
 	body := &countingBody{r: g.p.own(resp.Body), n: &g.bytesIn}
 	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
@@ -228,42 +229,12 @@ func (h *Handler) fetchForGet(ctx context.Context, g *getRun, req *Request) (*up
 	return &upstream{status: resp.StatusCode, header: resp.Header, length: resp.ContentLength, body: body, pushdown: pushdown}, nil
 }
 
-// presignedRequest is the request for inputS3Url with the caller's headers
-// (for the signed-header replay) and conditional headers, which S3 then
-// evaluates against the stored object.
+// presignedRequest is the request for inputS3Url with the caller's headers,
+// for the signed-header replay. The caller's conditional headers are not
+// sent: the handler evaluates them on the served object (conditional.go).
 func presignedRequest(method, url string, req *Request) *presign.Request {
-	fr := &presign.Request{Method: method, URL: url, UserHeaders: req.Header, Header: http.Header{}}
-	for _, name := range conditionalHeaders {
-		if v := req.Header.Get(name); v != "" {
-			fr.Header.Set(name, v)
-		}
-	}
-	return fr
+	return &presign.Request{Method: method, URL: url, UserHeaders: req.Header, Header: http.Header{}}
 }
-
-// preconditionFailed answers a 412 of the upstream. S3 evaluated the
-// caller's conditions on the stored object before any transform could have
-// its say, so a 412 would tell a caller the transform denies whether a
-// guessed ETag or date is right. The object's headers are fetched again
-// without the conditions and run through the header pipeline: a
-// transform's denial wins over the 412.
-func (h *Handler) preconditionFailed(ctx context.Context, method, url string, req *Request, err error) error {
-	if e, ok := s3err.As(err); !ok || e.StatusCode != http.StatusPreconditionFailed {
-		return err
-	}
-	resp, ferr := h.fetchObject(ctx, &presign.Request{Method: method, URL: url, UserHeaders: req.Header, Header: http.Header{}})
-	if ferr != nil {
-		return err
-	}
-	resp.Body.Close()
-	if _, derr := h.describe(ctx, req, objectHeaders(resp.Header), resp.ContentLength); derr != nil {
-		return derr
-	}
-	return err
-}
-
-// conditionalHeaders are forwarded to the presigned request.
-var conditionalHeaders = []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"}
 
 // transformObject runs the chain. A 304 has no body: the chain then runs
 // over the headers alone, so the 304 shows what a 200 would show and a
@@ -292,10 +263,8 @@ func (c *countingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Unwrap returns the body it counts.
+func (c *countingBody) Unwrap() io.Reader { return c.r }
+
 // Close closes the body it counts (owned: at most once).
-func (c *countingBody) Close() error {
-	if cl, ok := c.r.(io.Closer); ok {
-		return cl.Close()
-	}
-	return nil
-}
+func (c *countingBody) Close() error { return closeReader(c.r) }

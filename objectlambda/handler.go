@@ -30,7 +30,6 @@ import (
 // A Handler is safe for concurrent use.
 type Handler struct {
 	cfg    config
-	chain  transform.Transform
 	props  transform.Properties
 	wgor   WGORAPI
 	fetch  *presign.Client
@@ -65,8 +64,7 @@ func New(opts ...Option) (*Handler, error) {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	h.chain = transform.Chain(c.chainMembers()...)
-	h.props = transform.Describe(h.chain)
+	h.props = transform.Describe(transform.Chain(c.chainMembers()...))
 
 	var baseEndpoint string
 	if c.wgor != nil {

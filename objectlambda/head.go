@@ -100,20 +100,33 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 	}
 	resp, err := h.fetchObject(ctx, presignedRequest(http.MethodHead, ev.HeadObjectContext.InputS3URL, req))
 	if err != nil {
-		return nil, h.preconditionFailed(ctx, http.MethodHead, ev.HeadObjectContext.InputS3URL, req, err)
+		return nil, err
 	}
 	resp.Body.Close()
 	if resp.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
 		return nil, errSSEC
 	}
+	stored := objectHeaders(resp.Header)
 	if resp.StatusCode == http.StatusNotModified {
-		view, err := h.describe(ctx, req, objectHeaders(resp.Header), -1)
+		// S3 evaluated signed conditional headers: the 304 still shows
+		// only what the chain shows.
+		view, err := h.describe(ctx, req, stored, -1)
 		if err != nil {
 			return nil, err
 		}
-		return h.hooked(ctx, req, &HeadReply{StatusCode: http.StatusNotModified, Headers: headHeaders(view.header)}, -1)
+		return h.notModified(ctx, req, view.header)
 	}
-	hdr, length, err := h.headLength(ctx, ev, req, resp, st)
+	view, err := h.describe(ctx, req, stored, resp.ContentLength)
+	if err != nil {
+		return nil, err
+	}
+	switch precondition(req.Header, view.header, stored, time.Now()) {
+	case http.StatusPreconditionFailed:
+		return nil, errPreconditionFailed
+	case http.StatusNotModified:
+		return h.notModified(ctx, req, view.header)
+	}
+	hdr, length, err := h.headLength(ctx, ev, req, resp, view, st)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +152,11 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 		headers["x-amz-mp-parts-count"] = parts
 	}
 	return h.hooked(ctx, req, &HeadReply{StatusCode: status, Headers: headers}, length)
+}
+
+// notModified is the 304 reply to a HEAD, with the chain's headers.
+func (h *Handler) notModified(ctx context.Context, req *Request, hdr http.Header) (*HeadReply, error) {
+	return h.hooked(ctx, req, &HeadReply{StatusCode: http.StatusNotModified, Headers: headHeaders(hdr)}, -1)
 }
 
 // hooked passes a reply through the HEAD hooks. A hook's error denies the

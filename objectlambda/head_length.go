@@ -24,14 +24,10 @@ var errUnknownLength = s3err.New(http.StatusMethodNotAllowed, "MethodNotAllowed"
 		"route HeadObject to the supporting access point (leave it out of the access point's actions) or read the object with GetObject")
 
 // headLength returns the headers and the length a GET of the object would
-// serve. The chain's headers-only run tells them when it can; otherwise the
+// serve. The chain's headers-only run (view) tells them when it can; otherwise the
 // configured policy decides: measure (a full read), the original length, or
 // errUnknownLength.
-func (h *Handler) headLength(ctx context.Context, ev *Event, req *Request, resp *presign.Response, st *headStats) (http.Header, int64, error) {
-	view, err := h.describe(ctx, req, objectHeaders(resp.Header), resp.ContentLength)
-	if err != nil {
-		return nil, 0, err
-	}
+func (h *Handler) headLength(ctx context.Context, ev *Event, req *Request, resp *presign.Response, view headerView, st *headStats) (http.Header, int64, error) {
 	if view.header != nil && view.length >= 0 {
 		return view.header, view.length, nil
 	}

@@ -39,19 +39,11 @@ func (h *Handler) describe(ctx context.Context, req *Request, hdr http.Header, l
 			}
 			return headerView{length: -1}, nil
 		}
-		closeBody(out.Body)
+		_ = closeReader(out.Body)
 		obj = &transform.Object{Body: transform.HeadersOnly(), Header: out.Header, Length: out.Length, Request: &req.Request}
 	}
 	if obj.Header == nil {
 		obj.Header = http.Header{}
 	}
 	return headerView{header: obj.Header, length: obj.Length}, nil
-}
-
-// closeBody closes r if it is an io.Closer: a headers-only run opens nothing
-// worth a pipeline, but a transform's wrapper may still hold something.
-func closeBody(r any) {
-	if c, ok := r.(interface{ Close() error }); ok {
-		_ = c.Close()
-	}
 }

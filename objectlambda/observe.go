@@ -42,8 +42,9 @@ type Metrics struct {
 	// the request ended (negative if it was missed).
 	DeadlineLeft time.Duration
 	// Err is the error that ended the request, if any (the caller was then
-	// answered with an error, or the stream was aborted). Its text may be
-	// long; scrub it before exporting (package otelobjectlambda does).
+	// answered with an error, or the stream was aborted). Its text is
+	// already scrubbed of credentials; errors.Is sees the original's
+	// sentinels, errors.As its *s3err.Error.
 	Err error
 	// ReplyErr is set when the reply itself could not be delivered (the
 	// WriteGetObjectResponse call failed).

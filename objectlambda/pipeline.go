@@ -2,6 +2,7 @@ package objectlambda
 
 import (
 	"io"
+	"reflect"
 	"sync"
 	"time"
 )
@@ -22,6 +23,7 @@ import (
 type pipeline struct {
 	mu       sync.Mutex
 	closers  []*owned
+	seen     map[io.Reader]bool // the innermost bodies owned, by identity
 	users    int
 	closed   bool
 	released chan struct{} // closed once everything is closed
@@ -92,9 +94,22 @@ func (p *pipeline) own(r io.Reader) io.Reader {
 		return r
 	}
 	o := &owned{Reader: r, c: c}
+	base := innermost(r)
 	p.mu.Lock()
+	if p.seen == nil {
+		p.seen = map[io.Reader]bool{}
+	}
+	if reflect.TypeOf(base).Comparable() {
+		if p.seen[base] {
+			// The same body handed back again (a transform returning its
+			// input, or another stage's body): it is closed through the
+			// wrapper that owned it first.
+			o.c = nil
+		}
+		p.seen[base] = true
+	}
 	closed := p.closed
-	if !closed {
+	if !closed && o.c != nil {
 		p.closers = append(p.closers, o)
 	}
 	p.mu.Unlock()
@@ -117,6 +132,15 @@ type closerOnly struct{ io.Closer }
 
 func (closerOnly) Read([]byte) (int, error) { return 0, io.EOF }
 
+// closeReader closes r if it is an io.Closer: how every wrapper of the
+// pipeline passes Close through to what it wraps.
+func closeReader(r io.Reader) error {
+	if c, ok := r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
 // owned is a body the pipeline will close; its Close is idempotent.
 type owned struct {
 	io.Reader
@@ -126,6 +150,30 @@ type owned struct {
 }
 
 func (o *owned) Close() error {
-	o.once.Do(func() { o.err = o.c.Close() })
+	o.once.Do(func() {
+		if o.c != nil {
+			o.err = o.c.Close()
+		}
+	})
 	return o.err
+}
+
+// Unwrap returns the body it owns.
+func (o *owned) Unwrap() io.Reader { return o.Reader }
+
+// innermost follows the Unwrap methods of the pipeline's own wrappers (and
+// transform.Run's) down to the body they wrap.
+func innermost(r io.Reader) io.Reader {
+	for i := 0; i < 100; i++ {
+		u, ok := r.(interface{ Unwrap() io.Reader })
+		if !ok {
+			return r
+		}
+		next := u.Unwrap()
+		if next == nil {
+			return r
+		}
+		r = next
+	}
+	return r
 }

@@ -51,7 +51,8 @@ var wgorStatuses = map[int]bool{200: true, 206: true, 304: true, 400: true, 401:
 	405: true, 409: true, 411: true, 412: true, 416: true, 500: true, 503: true}
 
 // replyStatus maps a status WGOR does not accept onto the nearest one it
-// does: 502 and 504 (gateway trouble) become 503, other 5xx 500, other 4xx 400.
+// does: 502, 504 (gateway trouble) and 429 (throttling) become 503, other
+// 5xx 500, other 4xx 400.
 func replyStatus(status int) int {
 	switch {
 	case wgorStatuses[status]:

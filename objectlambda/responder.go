@@ -31,12 +31,13 @@ type responder struct {
 	client       WGORAPI
 	route, token string
 
-	mu      sync.Mutex
-	claimed bool
-	status  int    // what the caller was answered
-	code    string // its S3 error code, if any
-	err     error  // the WGOR call's error
-	bodyErr error  // why the reply body failed, if it did
+	mu       sync.Mutex
+	claimed  bool
+	status   int    // what the caller was answered
+	code     string // its S3 error code, if any
+	err      error  // the WGOR call's error
+	bodyErr  error  // why the reply body failed, if it did
+	replaced error  // why the computed reply gave way to an error reply
 
 	bytesOut  atomic.Int64
 	streaming atomic.Bool // body bytes were handed to the SDK
@@ -63,13 +64,17 @@ func (r *responder) result() (status int, code string, err error) {
 	return r.status, r.code, r.err
 }
 
-// failure is what ended a reply that did not complete: the body's own error
-// when the body broke (the root cause), else the call's.
+// failure is what ended a reply that did not go out as computed: the
+// body's own error when the body broke (the root cause), the reason an error
+// reply replaced it, else the call's error.
 func (r *responder) failure() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.bodyErr != nil {
+	switch {
+	case r.bodyErr != nil:
 		return r.bodyErr
+	case r.replaced != nil:
+		return r.replaced
 	}
 	return r.err
 }
@@ -95,11 +100,13 @@ func (r *responder) deliver(ctx context.Context, rep *reply, p *pipeline) error 
 	// The request was never handed to the network: the token is unused.
 	// Tell the caller something went wrong instead of leaving them waiting.
 	fallback := s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the function could not send its reply")
-	_, ferr := r.call(ctx, errorReply(fallback).input(), nil)
-	if ferr != nil {
+	r.mu.Lock()
+	r.replaced = err
+	r.mu.Unlock()
+	if _, ferr := r.call(ctx, errorReply(fallback).input(), nil); ferr != nil {
 		return fmt.Errorf("%w (and the error reply failed too: %w)", err, ferr)
 	}
-	return err
+	return nil
 }
 
 // call makes one WGOR call. left reports whether the request was handed to

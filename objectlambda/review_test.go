@@ -6,6 +6,7 @@ package objectlambda
 // Helpers are prefixed rv so that they cannot collide with other tests.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -578,6 +579,250 @@ func TestReviewObserverAndTracerPanicsDoNotEscape(t *testing.T) {
 			hs.put("doc.txt", alphabet, nil)
 			assert.NotPanics(t, func() { _, _ = invoke(t, h, hs.event("doc.txt")) })
 			assert.EqualValues(t, 1, hs.arrivals.Load(), "exactly one WriteGetObjectResponse")
+		})
+	}
+}
+
+// TestReviewABodyHandedBackTwiceIsClosedOnce: the pipeline's Close-once
+// guarantee is per owned wrapper (pipeline.own), not per body. When two
+// stages hand back the same reader (a later transform returning the body an
+// earlier one produced, as a pass-through that caches its wrapper does),
+// runChain owns it twice and closeAll closes it twice. A body whose Close is
+// not idempotent (a pooled buffer put back into a sync.Pool on Close) is
+// then returned to its pool twice and handed to two later requests at once.
+func TestReviewABodyHandedBackTwiceIsClosedOnce(t *testing.T) {
+	tests := []struct {
+		name  string
+		chain func(shared *closeCount) []transform.Transform
+	}{
+		{name: "a later stage returns an earlier stage's body", chain: func(shared *closeCount) []transform.Transform {
+			first := transform.Func(func(_ context.Context, o *transform.Object) (*transform.Object, error) {
+				shared.Reader = o.Body
+				o.Body = shared
+				return o, nil
+			})
+			again := transform.Func(func(_ context.Context, o *transform.Object) (*transform.Object, error) {
+				o.Body = shared
+				return o, nil
+			})
+			return []transform.Transform{first, again}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			shared := &closeCount{}
+			hs, h := newHarness(t, WithTransform(tt.chain(shared)...))
+			hs.put("doc.txt", alphabet, nil)
+			_, err := invoke(t, h, hs.event("doc.txt"))
+			require.NoError(t, err)
+			assert.Equal(t, alphabet, string(hs.onlyCall(t).Body))
+			assert.EqualValues(t, 1, shared.n.Load(), "closed exactly once")
+		})
+	}
+}
+
+// rvFailsFirst fails its first request before anything is written, as a
+// refused dial does, and sends the others.
+type rvFailsFirst struct {
+	n    atomic.Int32
+	next s3.HTTPClient
+}
+
+func (f *rvFailsFirst) Do(r *http.Request) (*http.Response, error) {
+	if f.n.Add(1) == 1 {
+		return nil, errors.New("dial tcp 192.0.2.1:443: connect: connection refused")
+	}
+	return f.next.Do(r)
+}
+
+// TestReviewFallbackReplyKeepsTheCause: when the computed reply cannot be
+// sent and the fallback error reply can, responder.call overwrites r.err
+// with the fallback's nil, so getRun.deliver finds no failure() and end()
+// no WGOR error: the summary line reports a 500 InternalError at INFO level
+// with no error at all, and the observers get Err == ReplyErr == nil. The
+// operator sees a function answering 500 for no reason.
+func TestReviewFallbackReplyKeepsTheCause(t *testing.T) {
+	tests := []struct {
+		name  string
+		cause string
+	}{
+		{name: "the reply's connection is refused", cause: "connection refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs, _ := newHarness(t)
+			hs.put("doc.txt", alphabet, nil)
+			client := s3.NewFromConfig(hs.awsCfg, wgorClientOptions, func(o *s3.Options) { o.HTTPClient = &rvFailsFirst{next: o.HTTPClient} })
+			var m *Metrics
+			h, err := New(append(hs.baseOpts, WithS3Client(client), WithObserver(ObserverFunc(func(_ context.Context, got *Metrics) { m = got })))...)
+			require.NoError(t, err)
+			_, _ = invoke(t, h, hs.event("doc.txt"))
+			call := hs.onlyCall(t)
+			require.Equal(t, "500", call.Header.Get("X-Amz-Fwd-Status"), "the fallback error reply")
+			require.NotNil(t, m)
+			reported := errors.Join(m.Err, m.ReplyErr)
+			require.Error(t, reported, "the observers learn why the reply is an error")
+			assert.Contains(t, reported.Error(), tt.cause)
+			assert.Contains(t, hs.logText(), tt.cause, "so does the log")
+			assert.Contains(t, hs.logText(), `"level":"ERROR"`)
+		})
+	}
+}
+
+// TestReviewConditionalsUseTheServedETag: a transform may set the ETag of
+// its output (transform.Transform's documentation invites it), and the
+// caller then holds that ETag. fetchForGet forwards If-Match and
+// If-None-Match to S3 (presignedRequest), which compares them with the
+// stored object's ETag, never with the one the caller was given: If-Match
+// with the served ETag always fails with 412 (a resuming download can never
+// resume), and If-None-Match with it never yields 304. Conditionals on an
+// ETag must be evaluated against the ETag the reply carries.
+func TestReviewConditionalsUseTheServedETag(t *testing.T) {
+	const served = `"transformed-v1"`
+	retag := transform.Func(func(_ context.Context, o *transform.Object) (*transform.Object, error) {
+		o.Header.Set("ETag", served)
+		o.Body = mapReader{o.Body, bytes.ToUpper}
+		return o, nil
+	})
+	tests := []struct {
+		name, header, status string
+	}{
+		{name: "If-Match with the served ETag", header: "If-Match", status: "200"},
+		{name: "If-None-Match with the served ETag", header: "If-None-Match", status: "304"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs, h := newHarness(t, WithTransform(retag))
+			hs.put("doc.txt", alphabet, map[string]string{"ETag": `"stored"`})
+			_, err := invoke(t, h, hs.event("doc.txt"))
+			require.NoError(t, err)
+			require.Equal(t, served, hs.onlyCall(t).Header.Get("X-Amz-Fwd-Header-Etag"), "the caller is given the transform's ETag")
+
+			hs.mu.Lock()
+			hs.calls = nil
+			hs.mu.Unlock()
+			_, err = invoke(t, h, hs.event("doc.txt", withHeaders(tt.header, served)))
+			require.NoError(t, err)
+			assert.Equal(t, tt.status, hs.onlyCall(t).Header.Get("X-Amz-Fwd-Status"))
+		})
+	}
+}
+
+// TestReviewWrapEndsEveryRequest: wrapped.Invoke (wrap.go) starts the
+// request's measurements and span (beginRequest) for every operation, but
+// only the GetObject path ends them (logRequest). A wrapped HEAD or LIST
+// leaves its request span open (a tracer never exports it), calls no
+// observer and writes no summary line, whether the legacy handler succeeds
+// or fails: the operator sees nothing of those requests.
+func TestReviewWrapEndsEveryRequest(t *testing.T) {
+	tests := []struct {
+		name string
+		op   Operation
+		fail bool
+	}{
+		{name: "HEAD", op: OpHeadObject},
+		{name: "HEAD that fails", op: OpHeadObject, fail: true},
+		{name: "ListObjectsV2", op: OpListObjectsV2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs, _ := newHarness(t)
+			hs.put("doc.txt", alphabet, nil)
+			tr := &recordingTracer{}
+			var observed atomic.Int32
+			legacy := func(context.Context, events.S3ObjectLambdaEvent) (any, error) {
+				if tt.fail {
+					return nil, errors.New("legacy failure")
+				}
+				return map[string]any{"statusCode": 200}, nil
+			}
+			w, err := Wrap(legacy, append(hs.baseOpts, WithTracer(tr),
+				WithObserver(ObserverFunc(func(context.Context, *Metrics) { observed.Add(1) })))...)
+			require.NoError(t, err)
+			target := "doc.txt"
+			if tt.op != OpHeadObject {
+				target = "prefix=d"
+			}
+			_, _ = w.Invoke(context.Background(), eventFor(hs, tt.op, target))
+			spans := tr.recorded()
+			require.NotEmpty(t, spans)
+			assert.Equal(t, "objectlambda."+string(tt.op), spans[0].name)
+			assert.True(t, spans[0].ended, "the request span ends")
+			assert.EqualValues(t, 1, observed.Load(), "the observers see the request")
+			assert.Contains(t, hs.logText(), `"msg":"objectlambda request"`, "the summary line is written")
+		})
+	}
+}
+
+// rvReadsAll is a WGOR client that reads the whole body inside the call, as
+// a transport does, without a network in between.
+type rvReadsAll struct{}
+
+func (rvReadsAll) WriteGetObjectResponse(_ context.Context, in *s3.WriteGetObjectResponseInput, _ ...func(*s3.Options)) (*s3.WriteGetObjectResponseOutput, error) {
+	_, err := io.Copy(io.Discard, in.Body)
+	return &s3.WriteGetObjectResponseOutput{}, err
+}
+
+// TestReviewPipelineIsReleasedBeforeInvokeReturns: after a complete reply
+// the pump goroutine (responder.go) hands over the last chunk and only then
+// leaves the pipeline (defer b.p.done()). Nothing waits for it: deliver
+// returns as soon as the SDK has read the end, and end() (get.go) drops the
+// invocation's share, logs, calls the observers and ends the request span
+// while the pump may still hold its share. The pipeline then closes in the
+// pump's goroutine after Invoke returned: the bodies (upstream connection,
+// spool file) stay open into Lambda's freeze, contrary to contract 10; the
+// transform spans end after the request span, or after the flush (stages
+// Close), and Metrics.TransformTime and UpstreamReadTime are still zero when
+// the observers run. This race is what makes TestSpanTreeOfAGet
+// (otelobjectlambda) and TestContinuesLambdaTrace (examples/observability)
+// fail now and then under load. Here the call reads the body in process, so
+// the race is lost almost every time; 20 invocations make it certain.
+func TestReviewPipelineIsReleasedBeforeInvokeReturns(t *testing.T) {
+	tests := []struct {
+		name string
+		size int
+	}{
+		{name: "64 KiB of output", size: 64 << 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var out *closeCount
+			produce := transform.Func(func(_ context.Context, o *transform.Object) (*transform.Object, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				out = &closeCount{Reader: strings.NewReader(strings.Repeat("m", tt.size))}
+				o.Body = out
+				return o, nil
+			})
+			tr := &recordingTracer{}
+			var spanOpenAtObserve atomic.Int32
+			observe := ObserverFunc(func(context.Context, *Metrics) {
+				for _, s := range tr.recorded() {
+					if s.name == "objectlambda.transform" && !s.ended {
+						spanOpenAtObserve.Add(1)
+					}
+				}
+			})
+			hs, _ := newHarness(t)
+			hs.put("doc.txt", alphabet, nil)
+			h, err := New(append(hs.baseOpts, WithS3Client(rvReadsAll{}), WithTransform(produce), WithTracer(tr), WithObserver(observe))...)
+			require.NoError(t, err)
+			openAtReturn := 0
+			for range 20 {
+				tr.mu.Lock()
+				tr.spans = nil
+				tr.mu.Unlock()
+				_, err := h.Invoke(context.Background(), hs.event("doc.txt"))
+				require.NoError(t, err)
+				mu.Lock()
+				if out.n.Load() != 1 {
+					openAtReturn++
+				}
+				mu.Unlock()
+			}
+			assert.Zero(t, openAtReturn, "invocations that returned with the transform's output still open")
+			assert.Zero(t, spanOpenAtObserve.Load(), "transform spans still open when the request was reported")
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/objectlambda/sdk-go/internal/httprange"
 	"github.com/objectlambda/sdk-go/internal/spool"
@@ -26,6 +27,14 @@ const firstChunk = 32 << 10
 // failure still becomes an error reply.
 func (h *Handler) shape(ctx context.Context, g *getRun, req *Request, up *upstream, obj *transform.Object) (*reply, error) {
 	if up.status == http.StatusNotModified {
+		// S3 evaluated signed conditional headers: the 304 carries the
+		// chain's headers-only view.
+		return &reply{status: http.StatusNotModified, header: obj.Header, length: -1}, nil
+	}
+	switch precondition(req.Header, obj.Header, up.header, time.Now()) {
+	case http.StatusPreconditionFailed:
+		return nil, errPreconditionFailed
+	case http.StatusNotModified:
 		return &reply{status: http.StatusNotModified, header: obj.Header, length: -1}, nil
 	}
 	rep := &reply{status: http.StatusOK, header: obj.Header, length: obj.Length, body: obj.Body}

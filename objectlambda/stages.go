@@ -28,12 +28,10 @@ func (t *timedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (t *timedBody) Close() error {
-	if c, ok := t.r.(io.Closer); ok {
-		return c.Close()
-	}
-	return nil
-}
+func (t *timedBody) Close() error { return closeReader(t.r) }
+
+// Unwrap returns the body it times.
+func (t *timedBody) Unwrap() io.Reader { return t.r }
 
 // own is the time spent in this stage's Reads, not counting the stage below.
 func (t *timedBody) own() time.Duration {

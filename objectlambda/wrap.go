@@ -221,13 +221,30 @@ func (w *Wrapper) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 		return nil, err
 	}
 	if ev.Operation() != OpGetObject {
-		v, err := h.guarded(ctx, time.Now(), func(ctx context.Context) (any, error) { return w.fn(ctx, ev.LambdaEvent()) })
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(v)
+		return w.reply(ctx, ev)
 	}
 	return w.get(ctx, ev)
+}
+
+// reply runs the legacy handler for a HEAD or a listing, whose reply is the
+// document it returns, and ends the request like every other.
+func (w *Wrapper) reply(ctx context.Context, ev *Event) ([]byte, error) {
+	start := time.Now()
+	v, err := w.h.guarded(ctx, start, func(ctx context.Context) (any, error) { return w.fn(ctx, ev.LambdaEvent()) })
+	var out []byte
+	if err == nil {
+		out, err = json.Marshal(v)
+	}
+	var doc struct {
+		StatusCode int    `json:"statusCode"`
+		ErrorCode  string `json:"errorCode"`
+	}
+	_ = json.Unmarshal(out, &doc) // a reply without them is reported as status 0
+	cause, _ := w.h.logRequest(ctx, ev, requestEnd{op: ev.Operation(), start: start, status: doc.StatusCode, code: doc.ErrorCode, err: err})
+	if err != nil {
+		return nil, cause
+	}
+	return out, nil
 }
 
 // checkURL refuses an inputS3Url the trust policy refuses, before fn sees it.

@@ -273,6 +273,10 @@ func (g *guardedReader) Read(p []byte) (n int, err error) {
 	return n, err
 }
 
+// Unwrap returns the reader it guards, so that a pipeline can tell when two
+// stages hand back the same body.
+func (g *guardedReader) Unwrap() io.Reader { return g.r }
+
 // Close closes the underlying reader if it is an io.Closer.
 func (g *guardedReader) Close() error {
 	if c, ok := g.r.(io.Closer); ok {
