@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/objectlambda/sdk-go/gateway"
+	"github.com/objectlambda/sdk-go/gateway/builtin"
 	"github.com/objectlambda/sdk-go/gateway/config"
 	"github.com/objectlambda/sdk-go/gateway/server"
 )
@@ -89,7 +90,7 @@ func run(args []string, stdout, stderr io.Writer, signals <-chan os.Signal) int 
 
 // checkConfig builds everything serving would build, without listening.
 func checkConfig(cfg *config.Config, path string, stdout, stderr io.Writer) int {
-	g, err := gateway.New(context.Background(), cfg, builtins()...)
+	g, err := gateway.New(context.Background(), cfg, builtin.Functions()...)
 	if err == nil {
 		defer g.Close()
 		_, err = server.New(cfg.Listener, http.NotFoundHandler(), nil) // loads the TLS files
@@ -116,7 +117,7 @@ func serve(cfg *config.Config, log *slog.Logger, signals <-chan os.Signal) error
 	}
 	defer adminL.Close()
 
-	opts := append(builtins(), gateway.WithLogger(log), gateway.WithPublicURL(gateway.PublicURL(cfg.Listener, api.Addr())))
+	opts := append(builtin.Functions(), gateway.WithLogger(log), gateway.WithPublicURL(gateway.PublicURL(cfg.Listener, api.Addr())))
 	g, err := gateway.New(context.Background(), cfg, opts...)
 	if err != nil {
 		return err

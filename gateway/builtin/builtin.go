@@ -1,4 +1,14 @@
-package main
+// Package builtin registers the example functions as in-process functions
+// of a gateway, configured by the access point's FunctionPayload as their
+// deployed counterparts in examples/ are:
+//
+//	passthrough  objects unchanged
+//	redact       personal data masked; the payload is a redact.Config
+//	decompress   gzip and zstd objects decompressed; the payload is a compress.Config
+//
+// cmd/objectlambda-gateway registers them all. A gateway binary of your own
+// adds its functions with gateway.WithHandler or gateway.WithFunction.
+package builtin
 
 import (
 	"errors"
@@ -10,11 +20,11 @@ import (
 	"github.com/objectlambda/sdk-go/transform/redact"
 )
 
-// builtins are the in-process functions of this binary, for InProcess in
-// the configuration: the example functions, configured by the access
-// point's FunctionPayload as their deployed counterparts are. Build your
-// own binary with gateway.WithHandler for others.
-func builtins() []gateway.Option {
+// Names returns the names Functions registers.
+func Names() []string { return []string{"passthrough", "redact", "decompress"} }
+
+// Functions returns the options that register the built-in functions.
+func Functions() []gateway.Option {
 	return []gateway.Option{
 		// passthrough serves objects unchanged.
 		gateway.WithHandler("passthrough"),
