@@ -64,7 +64,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Gateway, err
 	}
 	var errs []error
 	if strings.HasSuffix(g.publicURL, ":0") {
-		errs = append(errs, errors.New("Listener: with port 0 the gateway's URL is known only once it listens: set Listener.PublicURL, or pass WithPublicURL"))
+		errs = append(errs, errors.New("listener: with port 0 the gateway's URL is known only once it listens: set Listener.PublicURL, or pass WithPublicURL"))
 	}
 	g.callers = o.callers
 	if g.callers == nil {
