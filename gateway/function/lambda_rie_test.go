@@ -1,0 +1,140 @@
+//go:build unix
+
+package function
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/objectlambda/sdk-go/gateway/internal/rietest"
+	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rieConfig is the SDK configuration for the emulator at endpoint: it
+// ignores signatures, but the SDK signs anyway.
+func rieConfig(endpoint string) aws.Config {
+	return aws.Config{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIARIETEST", "rie-secret", ""),
+	}
+}
+
+// TestLambdaUnderRIE invokes a real bootstrap (aws-lambda-go's runtime)
+// through the Invoke API served by AWS's Lambda Runtime Interface Emulator.
+func TestLambdaUnderRIE(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a bootstrap and runs the RIE")
+	}
+	bootstrap := objectlambdatest.BuildBootstrap(t, "./testdata/fn")
+	rie := rietest.Start(t, bootstrap, "AWS_LAMBDA_FUNCTION_TIMEOUT=2")
+	fn := NewLambda(rieConfig(rie.Endpoint), LambdaFunction{FunctionName: "function", MaxConcurrency: 1})
+
+	tests := []struct {
+		name  string
+		event string
+		reply string // JSON
+		err   *Error
+	}{
+		{name: "reply", event: `{"reply": {"statusCode": 200, "headers": {"Content-Length": "3"}}}`, reply: `{"statusCode": 200, "headers": {"Content-Length": "3"}}`},
+		{name: "an Object Lambda error reply is a reply", event: `{"reply": {"statusCode": 404, "errorCode": "NoSuchKey", "errorMessage": "gone"}}`, reply: `{"statusCode": 404, "errorCode": "NoSuchKey", "errorMessage": "gone"}`},
+		{name: "returned error", event: `{"fail": "cannot read https://b.s3.amazonaws.com/k?X-Amz-Signature=feedface"}`, err: &Error{Kind: Unhandled, Type: "errorString", Message: "cannot read https://b.s3.amazonaws.com/k?REDACTED"}},
+		{name: "panic", event: `{"panic": "nil map"}`, err: &Error{Kind: Unhandled, Type: "string", Message: "nil map"}},
+		{name: "after a failure the function still serves", event: `{"reply": {"ok": true}}`, reply: `{"ok": true}`},
+		{name: "a reply near the 6 MB limit", event: `{"repeat": 6000000}`},
+		{name: "time out", event: `{"sleep": "5s"}`, err: &Error{Kind: Unhandled, Type: "Sandbox.Timedout", Message: "Task timed out after 2.00 seconds"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			out, err := fn.Invoke(ctx, []byte(tt.event))
+			if tt.err != nil {
+				var fe *Error
+				require.ErrorAs(t, err, &fe, "output: %s", rie.Output())
+				assert.Equal(t, tt.err, fe)
+				assert.Equal(t, "LambdaRuntimeError", S3Error(err).Code)
+				return
+			}
+			require.NoError(t, err, "output: %s", rie.Output())
+			if tt.reply != "" {
+				assert.JSONEq(t, tt.reply, string(out))
+			} else {
+				assert.Greater(t, len(out), 6000000)
+			}
+		})
+	}
+}
+
+// TestLambdaUnderRIEConcurrency: the emulator runs one invocation at a
+// time; MaxConcurrency 1 queues the others instead of failing them.
+func TestLambdaUnderRIEConcurrency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a bootstrap and runs the RIE")
+	}
+	rie := rietest.Start(t, objectlambdatest.BuildBootstrap(t, "./testdata/fn"))
+	fn := NewLambda(rieConfig(rie.Endpoint), LambdaFunction{FunctionName: "function", MaxConcurrency: 1})
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			out, err := fn.Invoke(ctx, []byte(`{"sleep": "100ms"}`))
+			if err == nil && !strings.Contains(string(out), "slept") {
+				err = assert.AnError
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		assert.NoError(t, err, "invocation %d", i)
+	}
+
+	// A caller whose context ends while waiting for the slot gives up.
+	hold := make(chan struct{})
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		close(hold)
+		_, _ = fn.Invoke(ctx, []byte(`{"sleep": "1s"}`))
+	}()
+	<-hold
+	require.Eventually(t, func() bool { return len(fn.slots) == 1 }, 5*time.Second, time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := fn.Invoke(ctx, []byte(`{}`))
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, "LambdaTimeout", S3Error(err).Code)
+}
+
+// TestLambdaUnderRIEProcessExit: a function process that dies mid-invocation.
+func TestLambdaUnderRIEProcessExit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a bootstrap and runs the RIE")
+	}
+	rie := rietest.Start(t, objectlambdatest.BuildBootstrap(t, "./testdata/fn"))
+	fn := NewLambda(rieConfig(rie.Endpoint), LambdaFunction{FunctionName: "function", MaxConcurrency: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := fn.Invoke(ctx, []byte(`{"exit": true}`))
+	var fe *Error
+	require.ErrorAs(t, err, &fe, "the RIE answers 502 with the error document; Lambda answers 200 with X-Amz-Function-Error")
+	assert.Equal(t, Unhandled, fe.Kind)
+	assert.Equal(t, "Runtime.ExitError", fe.Type)
+	assert.Contains(t, fe.Message, "exit status 3")
+	assert.Equal(t, "LambdaRuntimeError", S3Error(err).Code)
+
+	// The emulator starts the function again for the next invocation.
+	out, err := fn.Invoke(ctx, []byte(`{"reply": {"again": true}}`))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"again": true}`, string(out))
+}

@@ -1,0 +1,49 @@
+// Command fn is a Lambda bootstrap for the Invoke runner's tests: what it
+// does is chosen by the event.
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+type event struct {
+	Reply  map[string]any `json:"reply"`  // returned as is
+	Fail   string         `json:"fail"`   // returned as an error
+	Panic  string         `json:"panic"`  // panicked
+	Sleep  string         `json:"sleep"`  // slept, then {"slept": true}
+	Exit   bool           `json:"exit"`   // the process exits mid-invocation
+	Repeat int            `json:"repeat"` // a reply of this many bytes
+}
+
+func handle(ctx context.Context, ev event) (any, error) {
+	switch {
+	case ev.Fail != "":
+		return nil, errors.New(ev.Fail)
+	case ev.Panic != "":
+		panic(ev.Panic)
+	case ev.Exit:
+		os.Exit(3)
+	case ev.Sleep != "":
+		d, err := time.ParseDuration(ev.Sleep)
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return map[string]bool{"slept": true}, nil
+	case ev.Repeat > 0:
+		return map[string]string{"data": strings.Repeat("x", ev.Repeat)}, nil
+	}
+	return ev.Reply, nil
+}
+
+func main() { lambda.Start(handle) }
