@@ -30,6 +30,7 @@ type reader struct {
 
 	buf    []byte // buf[:n] holds data; buf[cur:n] is undecided
 	n, cur int
+	text   text // buf[:n] and its bitmaps, for the matchers
 	eof    bool
 	err    error // sticky upstream or internal error
 
@@ -47,7 +48,14 @@ func newReader(src io.Reader, ms []matcher, mk *masker, block int) *reader {
 		look = max(look, m.lookahead())
 	}
 	look++
+	var want kinds
+	for _, m := range ms {
+		if ix, ok := m.(indexed); ok {
+			want |= 1 << ix.kind()
+		}
+	}
 	return &reader{
+		text:     text{want: want},
 		src:      src,
 		matchers: ms,
 		masker:   mk,
@@ -115,6 +123,7 @@ func (r *reader) step() {
 		return
 	}
 	text := r.buf[:r.n]
+	r.text.reset(text)
 	safe := r.n // positions < safe are decided
 	if !r.eof {
 		safe = runeStart(text, r.n-r.look)
@@ -138,7 +147,7 @@ func (r *reader) step() {
 				r.state[i] = 0
 			}
 			if r.state[i] == 0 {
-				if sp, ok := m.find(text, from); ok {
+				if sp, ok := m.find(&r.text, from); ok {
 					r.next[i], r.state[i] = sp, 1
 				} else {
 					r.state[i] = 2
