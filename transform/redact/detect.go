@@ -577,10 +577,10 @@ func allKeyChars(b []byte) bool {
 
 // ---- AWS secret access keys (keyword anchored) ----
 
-// awsSecretMatcher finds secret keys from the 'k' of their "key", which
-// every match has 6 to 14 bytes after its start: the separator of the
-// value (':' or '=') is common in logs and JSON, and "secret" starts with
-// the most common consonant of English, but 'k' is rare.
+// awsSecretMatcher finds secret keys from the 'k' or 'K' of their "key",
+// which every match has 6 to 14 bytes after its start: the separator of
+// the value (':' or '=') is common in logs and JSON, and "secret" starts
+// with the most common consonant of English, but 'k' is rare.
 type awsSecretMatcher struct{}
 
 const (
@@ -608,13 +608,21 @@ func lowerIs(t []byte, i int, w string) bool {
 	return true
 }
 
-func (awsSecretMatcher) kind() kind { return kindKey }
-
 func (awsSecretMatcher) find(tx *text, from int) (best span, found bool) {
-	t, keys := tx.b, tx.cand(kindKey)
-	for i := next(keys, from+keyMin); i >= 0; i = next(keys, i+1) {
-		if found && i-keyMax > best.start {
-			break // later anchors only allow later starts
+	t := tx.b
+	lower, upper := tx.indexByte(slotKeyLower, 'k', from+keyMin), tx.indexByte(slotKeyUpper, 'K', from+keyMin)
+	for {
+		i := min(lower, upper)
+		if i < 0 {
+			i = max(lower, upper)
+		}
+		if i < 0 || (found && i-keyMax > best.start) {
+			break // no more anchors, or only ones that allow later starts
+		}
+		if i == lower {
+			lower = tx.indexByte(slotKeyLower, 'k', i+1)
+		} else {
+			upper = tx.indexByte(slotKeyUpper, 'K', i+1)
 		}
 		if i+2 >= len(t) || t[i+1]|0x20 != 'e' || t[i+2]|0x20 != 'y' {
 			continue

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
@@ -25,7 +26,8 @@ type text struct {
 	built bool
 
 	digits []uint64           // bit i%64 of word i/64: b[i] is an ASCII digit
-	cands  [numKinds][]uint64 // kindKey: b[i] is 'k' or 'K'; others: see shapes
+	cands  [numKinds][]uint64 // see shapes
+	found  [numSlots]found    // answers of indexByte
 }
 
 // kind names a candidate bitmap of the index.
@@ -36,7 +38,6 @@ const (
 	kindSSN               // an SSN may start at the bit
 	kindPhone             // a North American number starts at the bit, or one before it at a '('
 	kindIBAN              // the check digits of an IBAN start at the bit
-	kindKey               // a 'k' or 'K' (of "key")
 	numKinds
 )
 
@@ -51,6 +52,40 @@ type indexed interface{ kind() kind }
 func (tx *text) reset(b []byte) {
 	tx.b = b
 	tx.built = false
+	tx.found = [numSlots]found{}
+}
+
+// Slots of indexByte, one per byte a matcher searches with it.
+const (
+	slotKeyLower = iota
+	slotKeyUpper
+	numSlots
+)
+
+// found is the last answer of indexByte for a slot: no searched byte in
+// b[from:at], and b[at] is one (or at is -1: none up to the end).
+type found struct {
+	from, at int
+	ok       bool
+}
+
+// indexByte returns the position of the first c at or after i, or -1. A
+// matcher that merges two bytes' positions searches again from where it
+// stopped, and the slot's memory keeps such searches from scanning the
+// same bytes twice in a step.
+func (tx *text) indexByte(slot int, c byte, i int) int {
+	f := &tx.found[slot]
+	if f.ok && f.from <= i && (i <= f.at || f.at < 0) {
+		return f.at
+	}
+	at := -1
+	if i < len(tx.b) {
+		if k := bytes.IndexByte(tx.b[i:], c); k >= 0 {
+			at = i + k
+		}
+	}
+	*f = found{from: i, at: at, ok: true}
+	return at
 }
 
 // cand returns the candidate bitmap of k, building the index if needed.
@@ -91,26 +126,14 @@ func (tx *text) build() {
 		}
 	}
 	words := len(b) / 64
-	if tx.want.has(kindKey) {
-		keys := tx.cands[kindKey]
-		for w := 0; w < words; w++ {
-			tx.digits[w], keys[w] = digitKeyWord(b[w*64:])
-		}
-	} else {
-		for w := 0; w < words; w++ {
-			tx.digits[w] = digitWord(b[w*64:])
-		}
+	for w := 0; w < words; w++ {
+		tx.digits[w] = digitWord(b[w*64:])
 	}
 	clear(tx.digits[words:])
 	if rest := b[words*64:]; len(rest) > 0 {
 		var pad [64]byte
 		copy(pad[:], rest)
-		valid := uint64(1)<<uint(len(rest)) - 1
-		d, k := digitKeyWord(pad[:])
-		tx.digits[words] = d & valid
-		if tx.want.has(kindKey) {
-			tx.cands[kindKey][words] = k & valid
-		}
+		tx.digits[words] = digitWord(pad[:]) & (1<<uint(len(rest)) - 1)
 	}
 	// Separators only matter next to digits; sepAt computes them for the
 	// words that need them.
@@ -226,7 +249,6 @@ func resize(s []uint64, n int) []uint64 {
 const (
 	lsbs = 0x0101010101010101
 	msbs = 0x8080808080808080
-	lo7s = 0x7f7f7f7f7f7f7f7f
 	// gatherMSB moves the top bit of each byte of x&msbs into the top byte,
 	// in order: bit k of the result's top byte is the top bit of byte k.
 	gatherMSB = 0x0002040810204081
@@ -239,14 +261,6 @@ func digitMask(x uint64) uint64 {
 	// (y|0x80) - 10 keeps the top bit exactly when y&0x7f >= 10; no byte
 	// borrows from its neighbour because every byte starts at >= 0x80.
 	return ^((y | msbs) - 10*lsbs) &^ y & msbs
-}
-
-// keyMask sets the top bit of every byte of x that is 'k' or 'K', exactly.
-func keyMask(x uint64) uint64 {
-	y := (x | 0x20*lsbs) ^ ('k' * lsbs) // 'k' and 'K' become 0, nothing else does
-	// A byte is 0 when adding 0x7f to its low seven bits leaves the top
-	// bit clear and its own top bit is clear; no carry crosses bytes.
-	return ^(((y & lo7s) + lo7s) | y) & msbs
 }
 
 // gather packs the top bits of the bytes of m (a mask with only those bits
@@ -266,16 +280,4 @@ func digitWord(c []byte) uint64 {
 		gather(digitMask(binary.LittleEndian.Uint64(c[40:])), 40) |
 		gather(digitMask(binary.LittleEndian.Uint64(c[48:])), 48) |
 		gather(digitMask(binary.LittleEndian.Uint64(c[56:])), 56)
-}
-
-// digitKeyWord returns the digit bits and the 'k'/'K' bits of the 64 bytes
-// of c, loading each byte once.
-func digitKeyWord(c []byte) (digits, keys uint64) {
-	_ = c[63]
-	for k := 0; k < 64; k += 8 {
-		x := binary.LittleEndian.Uint64(c[k:])
-		digits |= gather(digitMask(x), uint(k))
-		keys |= gather(keyMask(x), uint(k))
-	}
-	return digits, keys
 }
