@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -328,5 +330,17 @@ func TestGlob(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, csvfilter.Glob(tt.pattern, tt.s), "%q ~ %q", tt.pattern, tt.s)
+	}
+}
+
+func TestParseNumberMatchesStrconv(t *testing.T) {
+	for _, s := range []string{"0", "-0", "+1", "12.50", "0.1", "1.", ".5", "-.5", "+.", ".", "", "-", "1e3", " 7 ", "007",
+		"123456789012345", "1234567890123456", "0.000000000000001", "99999999999999.9", "1_0", "inf", "NaN", "0x10", "1..2", "\u00a012"} {
+		want, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		got, ok := csvfilter.ParseNumber([]byte(s))
+		assert.Equal(t, err == nil, ok, "%q", s)
+		if err == nil && !math.IsNaN(want) {
+			assert.Equal(t, math.Float64bits(want), math.Float64bits(got), "%q", s)
+		}
 	}
 }
