@@ -20,6 +20,7 @@ import (
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/csvfilter"
+	"github.com/objectlambda/sdk-go/transform/internal/transformtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -342,5 +343,17 @@ func TestParseNumberMatchesStrconv(t *testing.T) {
 		if err == nil && !math.IsNaN(want) {
 			assert.Equal(t, math.Float64bits(want), math.Float64bits(got), "%q", s)
 		}
+	}
+}
+
+// TestClosePassesThrough: closing the filtered body closes the upstream
+// body, whether it was read to the end or not.
+func TestClosePassesThrough(t *testing.T) {
+	f, err := csvfilter.New(csvfilter.Config{Drop: []string{"ssn"}})
+	require.NoError(t, err)
+	for _, n := range []int64{0, 10, 1 << 20} {
+		closes, err := transformtest.CloseOutput(f, transformtest.Input{Body: []byte(people), ContentType: "text/csv"}, n)
+		require.NoError(t, err)
+		assert.Equal(t, 1, closes, "after reading %d bytes", n)
 	}
 }

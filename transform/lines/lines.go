@@ -226,6 +226,7 @@ type reader struct {
 	cut        bool   // the current line was truncated; skip to its end
 	eof        bool
 	done       bool
+	closed     bool // the upstream body is closed
 	err        error
 
 	out     []byte
@@ -250,8 +251,13 @@ func (r *reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Close closes the upstream body when it is an io.Closer.
+// Close closes the upstream body when it is an io.Closer, once: after
+// Head's last line it is closed already.
 func (r *reader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
 	if c, ok := r.src.(io.Closer); ok {
 		return c.Close()
 	}

@@ -240,3 +240,40 @@ func (r *repeat) Read(p []byte) (int, error) {
 	r.off = (r.off + n) % len(r.b)
 	return n, nil
 }
+
+// CloseRecorder is an upstream body that counts its Close calls, for the
+// tests that a transform's body passes Close through to the body it wraps.
+type CloseRecorder struct {
+	io.Reader
+	Closes int
+}
+
+// Close counts the call.
+func (c *CloseRecorder) Close() error {
+	c.Closes++
+	return nil
+}
+
+// CloseOutput runs t on body (through transform.Run, with in's headers and
+// request), reads n bytes of the output, closes it and reports how often
+// the upstream was closed.
+func CloseOutput(t transform.Transform, in Input, n int64) (closes int, err error) {
+	src := &CloseRecorder{Reader: bytes.NewReader(in.Body)}
+	obj := in.Object(nil)
+	obj.Body = src
+	out, err := transform.Run(context.Background(), t, obj)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := io.CopyN(io.Discard, out.Body, n); err != nil && err != io.EOF {
+		return 0, err
+	}
+	c, ok := out.Body.(io.Closer)
+	if !ok {
+		return 0, nil
+	}
+	if err := c.Close(); err != nil {
+		return 0, err
+	}
+	return src.Closes, nil
+}
