@@ -158,20 +158,10 @@ func (tx *text) shapes(w int, lo, hi, last uint64) {
 	prev := lo<<1 | last>>63 // bit j: the byte before w*64+j is a digit
 	starts := lo &^ prev     // digit runs start here
 	x1, x2, x3, x4 := runLengths(starts, lo, hi)
-	// The same for the next word, whose first bits the shapes reach into
-	// (its bits past the first 16 are not exact, and not used).
-	_, h2, h3, h4 := runLengths(hi&^(hi<<1|lo>>63), hi, 0)
-	if tx.want.has(kindSSN) {
-		// ddd-dd-dddd
-		tx.cands[kindSSN][w] = x3 & shr(x2, h2, 4) & shr(x4, h4, 7)
-	}
-	if tx.want.has(kindPhone) {
-		// 415-555-2671 with any single non-digits between the groups, or
-		// 415) 555-2671 after the '(' of "(415) 555-2671"; here or after a
-		// "1" and a separator ("1 415-555-2671", "1 (415) 555-2671").
-		nanp := func(k uint) uint64 { return shr(x3, h3, k) & shr(x3, h3, k+4) & shr(x4, h4, k+8) }
-		paren := func(k uint) uint64 { return shr(x3, h3, k) & shr(x3, h3, k+5) & shr(x4, h4, k+9) }
-		tx.cands[kindPhone][w] = nanp(0) | paren(0) | x1&(nanp(2)|nanp(3)|paren(3))
+	// Every SSN and North American number starts with a run of exactly
+	// three digits, or of one ("1 415-555-2671").
+	if x3|x1 != 0 && tx.want&(1<<kindSSN|1<<kindPhone) != 0 {
+		tx.numberShapes(w, x1, x2, x3, x4, lo, hi)
 	}
 	if tx.want.has(kindIBAN) {
 		// Two or more check digits, after two non-digits (then checked
@@ -185,7 +175,8 @@ func (tx *text) shapes(w int, lo, hi, last uint64) {
 		}
 		tx.cands[kindIBAN][w] = m
 	}
-	if tx.want.has(kindCard) {
+	// A card number has at least seven digits in its first thirteen bytes.
+	if tx.want.has(kindCard) && bits.OnesCount64(lo)+bits.OnesCount64(hi&(1<<13-1)) >= 7 {
 		// Thirteen bytes in a row that are digits, or separators (' ' or
 		// '-') between two digits: every card number starts with them.
 		d := dpair{lo, hi}
@@ -196,6 +187,27 @@ func (tx *text) shapes(w int, lo, hi, last uint64) {
 		in4 := in2.and(in2.shr(2))
 		in8 := in4.and(in4.shr(4))
 		tx.cands[kindCard][w] = starts & in8.lo & in4.shr(8).lo & in.shr(12).lo
+	}
+}
+
+// numberShapes computes the candidates of SSNs and North American numbers
+// in word w from the starts of its runs of one to four digits (x1 to x4)
+// and the digit bits of the word (lo) and the next (hi).
+func (tx *text) numberShapes(w int, x1, x2, x3, x4, lo, hi uint64) {
+	// The same run starts in the next word, whose first bits the shapes
+	// reach into (its bits past the first 16 are not exact, and not used).
+	_, h2, h3, h4 := runLengths(hi&^(hi<<1|lo>>63), hi, 0)
+	if tx.want.has(kindSSN) {
+		// ddd-dd-dddd
+		tx.cands[kindSSN][w] = x3 & shr(x2, h2, 4) & shr(x4, h4, 7)
+	}
+	if tx.want.has(kindPhone) {
+		// 415-555-2671 with any single non-digits between the groups, or
+		// 415) 555-2671 after the '(' of "(415) 555-2671"; here or after a
+		// "1" and a separator ("1 415-555-2671", "1 (415) 555-2671").
+		nanp := func(k uint) uint64 { return shr(x3, h3, k) & shr(x3, h3, k+4) & shr(x4, h4, k+8) }
+		paren := func(k uint) uint64 { return shr(x3, h3, k) & shr(x3, h3, k+5) & shr(x4, h4, k+9) }
+		tx.cands[kindPhone][w] = nanp(0) | paren(0) | x1&(nanp(2)|nanp(3)|paren(3))
 	}
 }
 
@@ -272,12 +284,17 @@ func gather(m uint64, shift uint) uint64 {
 // digitWord returns the digit bits of the 64 bytes of c.
 func digitWord(c []byte) uint64 {
 	_ = c[63]
-	return gather(digitMask(binary.LittleEndian.Uint64(c[0:])), 0) |
-		gather(digitMask(binary.LittleEndian.Uint64(c[8:])), 8) |
-		gather(digitMask(binary.LittleEndian.Uint64(c[16:])), 16) |
-		gather(digitMask(binary.LittleEndian.Uint64(c[24:])), 24) |
-		gather(digitMask(binary.LittleEndian.Uint64(c[32:])), 32) |
-		gather(digitMask(binary.LittleEndian.Uint64(c[40:])), 40) |
-		gather(digitMask(binary.LittleEndian.Uint64(c[48:])), 48) |
-		gather(digitMask(binary.LittleEndian.Uint64(c[56:])), 56)
+	m0 := digitMask(binary.LittleEndian.Uint64(c[0:]))
+	m1 := digitMask(binary.LittleEndian.Uint64(c[8:]))
+	m2 := digitMask(binary.LittleEndian.Uint64(c[16:]))
+	m3 := digitMask(binary.LittleEndian.Uint64(c[24:]))
+	m4 := digitMask(binary.LittleEndian.Uint64(c[32:]))
+	m5 := digitMask(binary.LittleEndian.Uint64(c[40:]))
+	m6 := digitMask(binary.LittleEndian.Uint64(c[48:]))
+	m7 := digitMask(binary.LittleEndian.Uint64(c[56:]))
+	if m0|m1|m2|m3|m4|m5|m6|m7 == 0 {
+		return 0 // no digit: skip the gathering
+	}
+	return gather(m0, 0) | gather(m1, 8) | gather(m2, 16) | gather(m3, 24) |
+		gather(m4, 32) | gather(m5, 40) | gather(m6, 48) | gather(m7, 56)
 }

@@ -34,8 +34,12 @@ type reader struct {
 	eof    bool
 	err    error // sticky upstream or internal error
 
-	out    []byte // masked output waiting to be read
-	outPos int
+	// Output waiting to be read: pieces[pi:], slices of buf (the text
+	// between matches, handed out without another copy) and of masks (the
+	// replacements). buf changes only in the next step, once they are read.
+	pieces [][]byte
+	pi     int
+	masks  []byte
 
 	// per-block scratch, one entry per matcher
 	next  []span
@@ -67,19 +71,32 @@ func newReader(src io.Reader, ms []matcher, mk *masker, block int) *reader {
 }
 
 func (r *reader) Read(p []byte) (int, error) {
-	for r.outPos == len(r.out) {
+	for r.pi == len(r.pieces) {
 		if r.err != nil {
 			return 0, r.err
 		}
 		if r.eof && r.cur == r.n {
 			return 0, io.EOF
 		}
-		r.out, r.outPos = r.out[:0], 0
+		r.pieces, r.pi, r.masks = r.pieces[:0], 0, r.masks[:0]
 		r.step()
 	}
-	k := copy(p, r.out[r.outPos:])
-	r.outPos += k
-	return k, nil
+	n := 0
+	for n < len(p) && r.pi < len(r.pieces) {
+		k := copy(p[n:], r.pieces[r.pi])
+		n += k
+		if r.pieces[r.pi] = r.pieces[r.pi][k:]; len(r.pieces[r.pi]) == 0 {
+			r.pi++
+		}
+	}
+	return n, nil
+}
+
+// emit queues b for output.
+func (r *reader) emit(b []byte) {
+	if len(b) > 0 {
+		r.pieces = append(r.pieces, b)
+	}
 }
 
 // Close closes the upstream body when it is an io.Closer.
@@ -165,12 +182,14 @@ func (r *reader) step() {
 			break
 		}
 		sp := r.next[best]
-		r.out = append(r.out, text[from:sp.maskStart]...)
-		r.out = r.masker.mask(r.out, text[sp.maskStart:sp.end])
+		r.emit(text[from:sp.maskStart])
+		k := len(r.masks)
+		r.masks = r.masker.mask(r.masks, text[sp.maskStart:sp.end])
+		r.emit(r.masks[k:])
 		from = sp.end
 	}
 	if from < safe {
-		r.out = append(r.out, text[from:safe]...)
+		r.emit(text[from:safe])
 		from = safe
 	}
 	r.cur = from
