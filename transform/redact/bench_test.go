@@ -96,6 +96,11 @@ func BenchmarkRedactVsLegacy(b *testing.B) {
 	for _, corpus := range benchCorpora() {
 		data := corpus.data[:1<<20]
 		for _, c := range benchCases() {
+			switch c.name {
+			case "default", "example", "default/same-length":
+			default:
+				continue // the others show the same
+			}
 			r := MustNew(c.opts...)
 			run := func(t transform.Transform) func() error {
 				return func() error {
