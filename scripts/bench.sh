@@ -114,7 +114,7 @@ for p in compress image; do
 done
 # End to end, redact-pii against passthrough over the same 100 MiB, with
 # the CPU profile of the run.
-bench redact-pii ./examples/redact-pii '^BenchmarkRedactPII$' 9x 1 -cpuprofile "${raw}/redact-pii.prof"
+bench redact-pii ./examples/redact-pii '^BenchmarkRedactPII$' 9x 1 -cpuprofile "${raw}/redact-pii.prof" -o "${raw}/redact-pii.test"
 bench encryption ./encryption '^Benchmark(Encrypt|Decrypt)$' 1s
 bench encryption-memory ./encryption '^BenchmarkMemory256MiB$' 1x
 bench cse-get ./objectlambda '^BenchmarkCSEGet$' 1s
