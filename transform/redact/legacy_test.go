@@ -70,7 +70,7 @@ func legacyMatchers(ms []matcher) []legacyMatcher {
 		case awsSecretMatcher:
 			out = append(out, legacyAwsSecretMatcher{})
 		case entropyMatcher:
-			out = append(out, legacyEntropyMatcher{minLen: m.minLen, minBits: m.minBits})
+			out = append(out, legacyEntropyMatcher(m))
 		case *regexMatcher:
 			out = append(out, legacyRegex{m})
 		default:
@@ -750,10 +750,6 @@ func (m legacyEntropyMatcher) looksRandom(b []byte) bool {
 	}
 	return h >= m.minBits
 }
-
-// legacyDefaultBlock is how many bytes past the cursor the legacyReader gathers before
-// it searches. Larger blocks amortise the re-scan of the look-ahead tail.
-const legacyDefaultBlock = 32 << 10
 
 // legacyReader streams src with matches masked.
 //
