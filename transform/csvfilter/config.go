@@ -1,6 +1,7 @@
 package csvfilter
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -241,15 +242,16 @@ func FromPayload(payload []byte, opts ...Option) (*Filter, error) {
 }
 
 type predicate struct {
-	col   string
-	op    string
-	value string
-	num   float64
-	re    *regexp.Regexp
+	col    string
+	op     string
+	value  string
+	bvalue []byte // value, for the bytes functions
+	num    float64
+	re     *regexp.Regexp
 }
 
 func compilePredicate(p Predicate) (predicate, error) {
-	cp := predicate{col: p.Column, op: strings.ToLower(p.Op), value: p.Value}
+	cp := predicate{col: p.Column, op: strings.ToLower(p.Op), value: p.Value, bvalue: []byte(p.Value)}
 	if cp.col == "" {
 		return cp, fmt.Errorf("%w: predicate without a column", ErrConfig)
 	}
@@ -273,21 +275,22 @@ func compilePredicate(p Predicate) (predicate, error) {
 	return cp, nil
 }
 
-func (p *predicate) match(field string) bool {
+// matchBytes reports whether the field's value satisfies the predicate.
+func (p *predicate) matchBytes(field []byte) bool {
 	switch p.op {
 	case OpEq:
-		return field == p.value
+		return string(field) == p.value
 	case OpNe:
-		return field != p.value
+		return string(field) != p.value
 	case OpContains:
-		return strings.Contains(field, p.value)
+		return bytes.Contains(field, p.bvalue)
 	case OpPrefix:
-		return strings.HasPrefix(field, p.value)
+		return bytes.HasPrefix(field, p.bvalue)
 	case OpRegex:
-		return p.re.MatchString(field)
+		return p.re.Match(field)
 	case OpLt, OpGt:
-		n, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
-		if err != nil {
+		n, ok := parseNumber(field)
+		if !ok {
 			return false
 		}
 		if p.op == OpLt {
@@ -384,4 +387,46 @@ func glob(pattern, s string) bool {
 		p++
 	}
 	return p == len(pattern)
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseNumber is strconv.ParseFloat(strings.TrimSpace(field), 64) with a
+// fast path for plain decimals ("-12.50"): up to 15 digits make an exact
+// integer, and dividing it by an exact power of ten rounds correctly
+// (Clinger's fast path, as strconv itself takes after its general parse).
+func parseNumber(field []byte) (float64, bool) {
+	b := field
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	var m uint64
+	digits, frac, dot := 0, 0, false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			digits = 16 // anything else: the general parse decides
+		}
+	}
+	if digits == 0 || digits > 15 {
+		n, err := strconv.ParseFloat(string(bytes.TrimSpace(field)), 64)
+		return n, err == nil
+	}
+	n := float64(m) / pow10[frac]
+	if neg {
+		n = -n
+	}
+	return n, true
 }

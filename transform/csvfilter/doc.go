@@ -21,12 +21,20 @@
 //     columns, including hidden ones; they come from the operator's payload,
 //     never from the request.
 //
-// Parsing and writing use encoding/csv, so RFC 4180 quoting round-trips:
-// fields containing the delimiter, quotes or line breaks are quoted, and
-// embedded quotes are doubled. Byte-for-byte fidelity is not kept:
-// unnecessary quotes are dropped ("a" becomes a), a quoted CRLF inside a
-// field becomes LF, and rows end in \n unless Config.CRLF is set. Every row
-// must have as many fields as the header.
+// Parsing and writing follow encoding/csv exactly (a fuzz target,
+// FuzzLegacy, compares the output with the encoding/csv version this
+// package used before), so RFC 4180 quoting round-trips: fields containing
+// the delimiter, quotes or line breaks are quoted, and embedded quotes are
+// doubled. Byte-for-byte fidelity is not kept: unnecessary quotes are
+// dropped ("a" becomes a), a quoted CRLF inside a field becomes LF, and
+// rows end in \n unless Config.CRLF is set. Every row must have as many
+// fields as the header.
+//
+// The filter parses with its own scanner, not encoding/csv's Reader: a
+// record is a list of offsets into the read buffer (no string per field,
+// no allocation per row), the scanner finds the next delimiter, quote or
+// line break eight bytes at a time, and runs of adjacent kept columns whose
+// output equals their input are copied in one piece.
 //
 // Memory is bounded by MaxRowBytes (default 4 MiB), enforced on the bytes
 // handed to the parser, not after the fact; MaxFieldBytes (default 1 MiB)

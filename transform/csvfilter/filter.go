@@ -1,9 +1,7 @@
 package csvfilter
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +12,6 @@ import (
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 )
-
-// bufioSlack is how far encoding/csv's internal bufio.Reader may read ahead
-// of the record it is parsing (its default buffer size).
-const bufioSlack = 4096
 
 // Filter is a transform that removes CSV columns and rows as the object
 // streams. Build one with New or FromPayload; it is safe for concurrent use.
@@ -84,57 +78,32 @@ func (f *Filter) Apply(ctx context.Context, obj *transform.Object) (*transform.O
 			obj.Header.Set("Content-Type", "text/csv")
 		}
 	}
-	g := &rowGuard{r: obj.Body, max: int64(f.maxRow) + bufioSlack}
-	cr := csv.NewReader(g)
-	cr.Comma = f.comma
-	cr.LazyQuotes = f.lazyQuotes
-	cr.ReuseRecord = true
-	r := &reader{ctx: ctx, f: f, guard: g, in: cr, allowed: allowed, requested: requested}
-	r.w = csv.NewWriter(&r.out)
-	r.w.Comma = f.comma
-	r.w.UseCRLF = f.crlf
+	comma := byte(f.comma)
+	r := &reader{ctx: ctx, f: f, src: obj.Body, allowed: allowed, requested: requested,
+		sc: newScanner(obj.Body, comma, f.lazyQuotes, f.maxRow)}
+	r.w = writer{comma: comma, crlf: f.crlf}
 	obj.Body = r
 	obj.Length = -1
 	return obj, nil
 }
 
-// rowGuard refuses to hand encoding/csv more than max bytes past the end of
-// the last complete record, so one endless row cannot exhaust memory.
-type rowGuard struct {
-	r         io.Reader
-	delivered int64
-	mark      int64 // input offset after the last record
-	max       int64
-}
-
-func (g *rowGuard) Read(p []byte) (int, error) {
-	room := g.mark + g.max - g.delivered
-	if room <= 0 {
-		return 0, fmt.Errorf("%w: a row exceeds %d bytes", ErrTooLarge, g.max-bufioSlack)
-	}
-	if int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := g.r.Read(p)
-	g.delivered += int64(n)
-	return n, err
-}
-
+// reader parses the upstream body and writes the kept rows and columns.
 type reader struct {
 	ctx       context.Context
 	f         *Filter
-	guard     *rowGuard
-	in        *csv.Reader
-	w         *csv.Writer
-	out       bytes.Buffer
+	src       io.Reader
+	sc        *scanner
+	w         writer
 	allowed   map[string]bool
 	requested []string
 
+	out    []byte // output not handed out yet: out[outPos:]
+	outPos int
+
 	started bool
-	sent    bool  // some output byte was returned
-	cols    []int // output column indexes
+	sent    bool     // some output byte was returned
+	runs    []colRun // the output columns
 	where   []boundPredicate
-	row     []string // output row scratch
 	rows    int
 	err     error
 }
@@ -148,22 +117,32 @@ func (r *reader) Read(p []byte) (int, error) {
 	for {
 		if r.err != nil && r.err != io.EOF && !r.sent {
 			// Nothing was sent yet: drop the pending rows and fail cleanly.
-			r.out.Reset()
+			r.out, r.outPos = r.out[:0], 0
 			return 0, r.s3(r.err)
 		}
-		if r.out.Len() > 0 {
+		if r.outPos < len(r.out) {
 			break
 		}
 		if r.err != nil {
 			return 0, r.err
 		}
+		r.out, r.outPos = r.out[:0], 0
 		r.err = r.fill(max(len(p), 512))
 	}
-	n, _ := r.out.Read(p)
+	n := copy(p, r.out[r.outPos:])
+	r.outPos += n
 	if n > 0 {
 		r.sent = true
 	}
 	return n, nil
+}
+
+// Close closes the upstream body when it is an io.Closer.
+func (r *reader) Close() error {
+	if c, ok := r.src.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }
 
 // fill produces at least want bytes of output, or all that is left.
@@ -174,54 +153,31 @@ func (r *reader) fill(want int) error {
 			return err
 		}
 	}
-	for r.out.Len() < want {
+	for len(r.out) < want {
 		if r.rows++; r.rows%256 == 0 {
 			if err := r.ctx.Err(); err != nil {
 				return err
 			}
 		}
 		rec, err := r.next()
-		if err == io.EOF {
-			r.w.Flush()
-			if err := r.w.Error(); err != nil {
-				return err
-			}
-			return io.EOF
-		}
 		if err != nil {
-			r.w.Flush() // hand out the rows before the error
-			return err
+			return err // io.EOF at the end; rows before an error are kept
 		}
-		if !r.keepRow(rec) {
-			continue
-		}
-		if err := r.write(rec); err != nil {
-			return err
+		if r.keepRow(rec) {
+			r.write(rec)
 		}
 	}
-	r.w.Flush()
-	return r.w.Error()
+	return nil
 }
 
-// next reads one record and enforces the size limits.
-func (r *reader) next() ([]string, error) {
-	rec, err := r.in.Read()
+// next reads one record and enforces the field size limit.
+func (r *reader) next() ([]field, error) {
+	rec, err := r.sc.next()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, io.EOF
-		}
-		if errors.Is(err, ErrTooLarge) {
-			return nil, err
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%w: line %d: %w", ErrMalformed, pe.StartLine, pe.Err)
-		}
-		return nil, fmt.Errorf("csvfilter: reading object: %w", err)
+		return nil, err
 	}
-	r.guard.mark = r.in.InputOffset()
-	for _, field := range rec {
-		if len(field) > r.f.maxField {
+	for i := range rec {
+		if rec[i].ve-rec[i].vs > r.f.maxField {
 			return nil, fmt.Errorf("%w: a field exceeds %d bytes", ErrTooLarge, r.f.maxField)
 		}
 	}
@@ -239,13 +195,30 @@ func (r *reader) start() error {
 		return err
 	}
 	names := make([]string, len(first))
-	if r.f.header {
-		copy(names, first)
-	} else {
-		for i := range names {
+	for i := range names {
+		if r.f.header {
+			names[i] = string(r.sc.value(&first[i]))
+		} else {
 			names[i] = strconv.Itoa(i + 1)
 		}
 	}
+	if err := r.selectColumns(names); err != nil {
+		return err
+	}
+	if !r.f.header {
+		if r.keepRow(first) {
+			r.write(first)
+		}
+		return nil
+	}
+	if r.f.writeHead {
+		r.write(first)
+	}
+	return nil
+}
+
+// selectColumns decides the output columns and binds the predicates.
+func (r *reader) selectColumns(names []string) error {
 	index := make(map[string][]int, len(names))
 	for i, n := range names {
 		index[n] = append(index[n], i)
@@ -306,11 +279,15 @@ func (r *reader) start() error {
 		}
 	}
 	for i, s := range selected {
-		if s {
-			r.cols = append(r.cols, i)
+		switch {
+		case !s:
+		case len(r.runs) > 0 && r.runs[len(r.runs)-1].last == i-1:
+			r.runs[len(r.runs)-1].last = i
+		default:
+			r.runs = append(r.runs, colRun{i, i})
 		}
 	}
-	if len(r.cols) == 0 {
+	if len(r.runs) == 0 {
 		if picked {
 			return fmt.Errorf("%w: no visible columns", ErrAccessDenied)
 		}
@@ -324,34 +301,44 @@ func (r *reader) start() error {
 		}
 		r.where = append(r.where, boundPredicate{idx: idx[0], p: p})
 	}
-	r.row = make([]string, len(r.cols))
-	if !r.f.header {
-		if r.keepRow(first) {
-			return r.write(first)
-		}
-		return nil
-	}
-	if r.f.writeHead {
-		return r.write(first)
-	}
 	return nil
 }
 
-func (r *reader) keepRow(rec []string) bool {
+func (r *reader) keepRow(rec []field) bool {
 	for _, bp := range r.where {
-		if !bp.p.match(rec[bp.idx]) {
+		if !bp.p.matchBytes(r.sc.value(&rec[bp.idx])) {
 			return false
 		}
 	}
 	return true
 }
 
-func (r *reader) write(rec []string) error {
-	for j, i := range r.cols {
-		r.row[j] = rec[i]
+// write appends the output columns of rec. Runs of adjacent output
+// columns whose output is their raw input (the common case) are copied in
+// one piece, delimiters included.
+func (r *reader) write(rec []field) {
+	out := r.out
+	for g, run := range r.runs {
+		if g > 0 {
+			out = append(out, r.w.comma)
+		}
+		fields := rec[run.first : run.last+1]
+		if r.w.allVerbatim(r.sc, fields) {
+			out = append(out, r.sc.buf[fields[0].rs:fields[len(fields)-1].re]...)
+			continue
+		}
+		for k := range fields {
+			if k > 0 {
+				out = append(out, r.w.comma)
+			}
+			out = r.w.appendField(out, &fields[k], r.sc.value(&fields[k]))
+		}
 	}
-	return r.w.Write(r.row)
+	r.out = r.w.appendEnd(out)
 }
+
+// colRun is a run of adjacent output columns, first to last.
+type colRun struct{ first, last int }
 
 // s3 maps err to an S3 error while no byte has been sent; after that,
 // errors stay plain and the pipeline aborts the stream.

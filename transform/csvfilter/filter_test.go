@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -18,6 +20,7 @@ import (
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/csvfilter"
+	"github.com/objectlambda/sdk-go/transform/internal/transformtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -328,5 +331,29 @@ func TestGlob(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, csvfilter.Glob(tt.pattern, tt.s), "%q ~ %q", tt.pattern, tt.s)
+	}
+}
+
+func TestParseNumberMatchesStrconv(t *testing.T) {
+	for _, s := range []string{"0", "-0", "+1", "12.50", "0.1", "1.", ".5", "-.5", "+.", ".", "", "-", "1e3", " 7 ", "007",
+		"123456789012345", "1234567890123456", "0.000000000000001", "99999999999999.9", "1_0", "inf", "NaN", "0x10", "1..2", "\u00a012"} {
+		want, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		got, ok := csvfilter.ParseNumber([]byte(s))
+		assert.Equal(t, err == nil, ok, "%q", s)
+		if err == nil && !math.IsNaN(want) {
+			assert.Equal(t, math.Float64bits(want), math.Float64bits(got), "%q", s)
+		}
+	}
+}
+
+// TestClosePassesThrough: closing the filtered body closes the upstream
+// body, whether it was read to the end or not.
+func TestClosePassesThrough(t *testing.T) {
+	f, err := csvfilter.New(csvfilter.Config{Drop: []string{"ssn"}})
+	require.NoError(t, err)
+	for _, n := range []int64{0, 10, 1 << 20} {
+		closes, err := transformtest.CloseOutput(f, transformtest.Input{Body: []byte(people), ContentType: "text/csv"}, n)
+		require.NoError(t, err)
+		assert.Equal(t, 1, closes, "after reading %d bytes", n)
 	}
 }

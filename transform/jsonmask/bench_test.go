@@ -89,18 +89,14 @@ func BenchmarkMask(b *testing.B) {
 		})
 		m := MustNew(append(c.paths, WithFormat(c.format))...)
 		b.Run(c.name+"/mask", func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
+			transformtest.Measure(b, len(data), base, func() error {
 				out, err := transform.Run(b.Context(), m, transformtest.Input{Body: data}.Object(nil))
 				if err != nil {
-					b.Fatal(err)
+					return err
 				}
-				if _, err := io.Copy(io.Discard, out.Body); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(base), "x-copy")
+				_, err = io.Copy(io.Discard, out.Body)
+				return err
+			})
 		})
 	}
 }

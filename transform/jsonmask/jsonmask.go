@@ -460,17 +460,16 @@ func (r *reader) maskLine(line []byte) error {
 // machine rewrites the token stream: it follows the path of every value,
 // drops removed members and elements, and writes masks.
 type machine struct {
-	ps      *pathSet
-	mask    []byte
-	rootSet []state
+	dfa  *dfa
+	mask []byte
+	root *dstate
 
 	stack    []frame
-	next     []state // path states of the value about to start
+	next     *dstate // path state of the value about to start
 	skipNext bool    // the next value is dropped (or already masked)
 	skip     int     // depth inside a skipped container
 	values   int     // complete top-level values
 	out      []byte
-	pool     [][]state
 	scratch  []byte // decoded keys and strings
 }
 
@@ -479,38 +478,21 @@ type frame struct {
 	wantKey bool
 	n       int // members written
 	idx     int // next array index
-	set     []state
+	d       *dstate
 }
 
 func (mc *machine) init(m *Masker) {
-	mc.ps = &m.paths
+	mc.dfa = newDFA(&m.paths)
 	mc.mask = m.maskValue
-	mc.rootSet = mc.ps.root()
+	mc.root = mc.dfa.root()
 }
 
 func (mc *machine) reset() {
-	for len(mc.stack) > 0 {
-		mc.pop()
-	}
+	mc.stack = mc.stack[:0]
 	mc.next, mc.skipNext, mc.skip, mc.values = nil, false, 0, 0
 }
 
-func (mc *machine) newSet() []state {
-	if n := len(mc.pool); n > 0 {
-		s := mc.pool[n-1]
-		mc.pool = mc.pool[:n-1]
-		return s[:0]
-	}
-	return make([]state, 0, 8)
-}
-
-func (mc *machine) pop() {
-	f := mc.stack[len(mc.stack)-1]
-	mc.stack = mc.stack[:len(mc.stack)-1]
-	if f.set != nil && (len(mc.stack) > 0) {
-		mc.pool = append(mc.pool, f.set)
-	}
-}
+func (mc *machine) pop() { mc.stack = mc.stack[:len(mc.stack)-1] }
 
 func (mc *machine) comma(f *frame) {
 	if f.n > 0 {
@@ -538,9 +520,9 @@ func (mc *machine) key(top *frame, sc *scanner) {
 		mc.scratch = unquote(mc.scratch[:0], raw)
 		name = mc.scratch
 	}
-	child := mc.ps.stepKey(mc.newSet(), top.set, true, name, 0)
+	child := mc.dfa.key(top.d, name)
 	top.wantKey = false
-	act := mc.ps.action(child)
+	act := child.act
 	if act != actRemove {
 		mc.comma(top)
 		if sc.plain {
@@ -558,9 +540,7 @@ func (mc *machine) key(top *frame, sc *scanner) {
 		mc.skipNext = true
 	default:
 		mc.next = child
-		return
 	}
-	mc.pool = append(mc.pool, child)
 }
 
 // token consumes one token of the scanner.
@@ -598,9 +578,9 @@ func (mc *machine) token(kind tokKind, sc *scanner) {
 			mc.valueDone()
 			return
 		}
-		child := mc.ps.stepKey(mc.newSet(), top.set, false, nil, top.idx)
+		child := mc.dfa.index(top.d, top.idx)
 		top.idx++
-		switch mc.ps.action(child) {
+		switch child.act {
 		case actRemove:
 			mc.skipNext = true
 		case actMask:
@@ -610,9 +590,6 @@ func (mc *machine) token(kind tokKind, sc *scanner) {
 		default:
 			mc.comma(top)
 			mc.next = child
-		}
-		if mc.skipNext {
-			mc.pool = append(mc.pool, child)
 		}
 	}
 	if mc.skipNext {
@@ -624,13 +601,13 @@ func (mc *machine) token(kind tokKind, sc *scanner) {
 		}
 		return
 	}
-	set := mc.next
+	d := mc.next
 	mc.next = nil
 	if top == nil {
 		if mc.values > 0 {
 			mc.out = append(mc.out, '\n')
 		}
-		set = mc.rootSet
+		d = mc.root
 	}
 	if open {
 		c := byte('{')
@@ -638,16 +615,13 @@ func (mc *machine) token(kind tokKind, sc *scanner) {
 			c = '['
 		}
 		mc.out = append(mc.out, c)
-		mc.stack = append(mc.stack, frame{array: c == '[', wantKey: c == '{', set: set})
+		mc.stack = append(mc.stack, frame{array: c == '[', wantKey: c == '{', d: d})
 		return
 	}
 	if kind == tokString {
 		mc.out = appendRawString(mc.out, sc.token(), sc.plain, &mc.scratch)
 	} else {
 		mc.out = append(mc.out, sc.token()...)
-	}
-	if top != nil && set != nil {
-		mc.pool = append(mc.pool, set)
 	}
 	mc.valueDone()
 }

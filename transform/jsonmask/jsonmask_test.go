@@ -267,3 +267,16 @@ func TestStuckUpstream(t *testing.T) {
 		})
 	}
 }
+
+// TestClosePassesThrough: closing the masked body closes the upstream
+// body, whether it was read to the end or not.
+func TestClosePassesThrough(t *testing.T) {
+	for _, format := range []Format{FormatJSON, FormatNDJSON} {
+		m := MustNew(Remove("**.password"), WithFormat(format))
+		for _, n := range []int64{0, 10, 1 << 20} {
+			closes, err := transformtest.CloseOutput(m, transformtest.Input{Body: []byte("{\"a\":1,\"password\":2}\n")}, n)
+			require.NoError(t, err)
+			assert.Equal(t, 1, closes, "%s, after reading %d bytes", format, n)
+		}
+	}
+}

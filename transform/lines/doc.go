@@ -23,6 +23,16 @@
 // happens before the first output byte, and a plain error wrapping
 // ErrLineTooLong, which aborts the stream, after it.
 //
+// # Speed
+//
+// Kept lines are handed out as slices of the read buffer, not copied, and
+// the buffer is cut into lines with bytes.IndexByte and
+// bytes.LastIndexByte. When every pattern is a literal string ("healthcheck",
+// not "^health") and no ?grep= is given, the filter searches each read
+// for the literals with bytes.Index instead of testing line by line: the
+// lines between two occurrences are kept (Drop) or skipped (Keep) as a
+// whole. Regular expressions still see every line.
+//
 // # Per-request options
 //
 // With query overrides enabled, a request may add ?head=N (never above the

@@ -2,11 +2,13 @@ package lines
 
 import (
 	"bytes"
+	"io"
 	"testing"
 	"testing/iotest"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform/internal/transformtest"
 )
 
@@ -63,4 +65,51 @@ func model(data []byte, maxLine, head int) string {
 		}
 	}
 	return out.String()
+}
+
+// FuzzLegacy runs the filter and the line-at-a-time version it replaced
+// (legacy_test.go) on the same input and configuration, with uneven reads,
+// and requires the same output bytes and the same error, early (an S3
+// error) or late. Bits of sel pick literal and regular-expression
+// patterns, Head, the maximum line length and truncation.
+func FuzzLegacy(f *testing.F) {
+	f.Add([]byte("INFO a\nERROR b\r\n\nx 2024 y\nhealthcheck\n"), uint16(0x0013), uint8(3))
+	f.Add([]byte("aaaaaaaaaa\nb\n2024\r\n"), uint16(0x00c4), uint8(1))
+	f.Add(transformtest.Logs(2<<10, 4), uint16(0x0102), uint8(7))
+	f.Fuzz(func(t *testing.T, data []byte, sel uint16, seed uint8) {
+		keeps := []string{"2024", "ERROR", `^x`, ""}
+		drops := []string{"health", "a", `\d{3}`, "é"}
+		var opts []Option
+		for i, p := range keeps {
+			if sel&(1<<i) != 0 {
+				opts = append(opts, Keep(p))
+			}
+		}
+		for i, p := range drops {
+			if sel&(1<<(4+i)) != 0 {
+				opts = append(opts, Drop(p))
+			}
+		}
+		opts = append(opts, Head(int(sel>>8&3)))
+		if sel&(1<<10) != 0 {
+			opts = append(opts, MaxLineLength(1+int(seed)%16))
+		}
+		if sel&(1<<11) != 0 {
+			opts = append(opts, TruncateLongLines())
+		}
+		fl := MustNew(opts...)
+		in := transformtest.Input{Body: data}
+		for _, wrap := range []func(io.Reader) io.Reader{nil, iotest.OneByteReader, transformtest.Chunky(uint64(seed))} {
+			got := transformtest.Apply(fl, in, wrap, nil)
+			want := transformtest.Apply(legacyFilter{fl}, in, wrap, nil)
+			require.Equal(t, want.Err == nil, got.Err == nil, "legacy: %v; new: %v", want.Err, got.Err)
+			if want.Err != nil {
+				require.Equal(t, want.Err.Error(), got.Err.Error())
+				_, wantS3 := s3err.As(want.Err)
+				_, gotS3 := s3err.As(got.Err)
+				require.Equal(t, wantS3, gotS3, "early (S3) or late failure")
+			}
+			require.Equal(t, string(want.Body), string(got.Body))
+		}
+	})
 }

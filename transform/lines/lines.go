@@ -3,11 +3,14 @@ package lines
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"net/http"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 
 	"github.com/objectlambda/sdk-go/s3err"
@@ -42,12 +45,16 @@ const (
 // Create it with New, FromConfig or FromPayload; it is safe for concurrent
 // use.
 type Filter struct {
-	keep, drop   []*regexp.Regexp
-	head         int
-	maxLine      int
-	truncate     bool
-	query        bool
-	contentTypes []string
+	keep, drop []*regexp.Regexp
+	// keepLits and dropLits are keep and drop when every pattern is a
+	// literal string (see literal); notLiteral counts those that are not.
+	keepLits, dropLits [][]byte
+	notLiteral         int
+	head               int
+	maxLine            int
+	truncate           bool
+	query              bool
+	contentTypes       []string
 }
 
 // Option configures a Filter.
@@ -77,35 +84,56 @@ func MustNew(opts ...Option) *Filter {
 	return f
 }
 
-func compileAll(patterns []string) ([]*regexp.Regexp, error) {
-	out := make([]*regexp.Regexp, 0, len(patterns))
+// compileAll compiles patterns, appending them to res and, when they are
+// literal strings, to lits.
+func (f *Filter) compileAll(patterns []string, res *[]*regexp.Regexp, lits *[][]byte) error {
 	for _, p := range patterns {
 		re, err := regexp.Compile(p)
 		if err != nil {
-			return nil, fmt.Errorf("%w: pattern %q: %w", ErrConfig, p, err)
+			return fmt.Errorf("%w: pattern %q: %w", ErrConfig, p, err)
 		}
-		out = append(out, re)
+		*res = append(*res, re)
+		if lit, ok := literal(p); ok {
+			*lits = append(*lits, lit)
+		} else {
+			f.notLiteral++
+		}
 	}
-	return out, nil
+	return nil
+}
+
+// literal returns the string pattern matches when it matches exactly one
+// string, and a line holds a match exactly when bytes.Contains finds that
+// string in it: no case folding, no line break (a line has none), no
+// U+FFFD (which the regexp also matches for invalid UTF-8).
+func literal(pattern string) ([]byte, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, false
+	}
+	re = re.Simplify()
+	switch {
+	case re.Op == syntax.OpEmptyMatch:
+		return []byte{}, true
+	case re.Op != syntax.OpLiteral || re.Flags&syntax.FoldCase != 0:
+		return nil, false
+	}
+	lit := []byte(string(re.Rune))
+	if bytes.ContainsAny(lit, "\r\n\uFFFD") {
+		return nil, false
+	}
+	return lit, true
 }
 
 // Keep keeps only lines matching at least one of patterns (Go RE2 syntax,
 // matched against the line without its "\n" or "\r\n").
 func Keep(patterns ...string) Option {
-	return func(f *Filter) error {
-		res, err := compileAll(patterns)
-		f.keep = append(f.keep, res...)
-		return err
-	}
+	return func(f *Filter) error { return f.compileAll(patterns, &f.keep, &f.keepLits) }
 }
 
 // Drop removes lines matching any of patterns. Drop wins over Keep.
 func Drop(patterns ...string) Option {
-	return func(f *Filter) error {
-		res, err := compileAll(patterns)
-		f.drop = append(f.drop, res...)
-		return err
-	}
+	return func(f *Filter) error { return f.compileAll(patterns, &f.drop, &f.dropLits) }
 }
 
 // Head stops after n output lines (0 means no limit). Reading upstream
@@ -205,7 +233,8 @@ func (f *Filter) Apply(_ context.Context, in *transform.Object) (*transform.Obje
 			grep = re
 		}
 	}
-	in.Body = &reader{f: f, src: in.Body, head: head, grep: grep, chunk: make([]byte, readChunk)}
+	in.Body = &reader{f: f, src: in.Body, head: head, grep: grep, chunk: make([]byte, readChunk),
+		fast: grep == nil && f.notLiteral == 0}
 	if !f.passthrough() {
 		in.Length = -1
 	}
@@ -213,12 +242,23 @@ func (f *Filter) Apply(_ context.Context, in *transform.Object) (*transform.Obje
 }
 
 // reader splits src into lines and emits the kept ones.
+//
+// Output is handed out as pieces: runs of whole input lines, which are
+// kept as they are, point into the read buffer, so that the bytes of most
+// lines are copied once, from the buffer to the caller. Only lines that
+// change (truncated, or assembled across reads) are copied to out first.
+// A run of lines is found with bytes.IndexByte and bytes.LastIndexByte,
+// and literal patterns with bytes.Index over the whole run, which look at
+// many bytes per instruction; lines are looked at one by one only when a
+// regular expression must see each of them, or when a line may be longer
+// than the maximum.
 type reader struct {
 	f     *Filter
 	src   io.Reader
 	head  int
 	grep  *regexp.Regexp
-	count int // lines emitted
+	count int  // lines emitted
+	fast  bool // whole runs of lines are decided at once (see lines)
 
 	chunk      []byte // read buffer; chunk[cpos:cend] unconsumed
 	cpos, cend int
@@ -226,32 +266,48 @@ type reader struct {
 	cut        bool   // the current line was truncated; skip to its end
 	eof        bool
 	done       bool
+	closed     bool // the upstream body is closed
 	err        error
 
-	out     []byte
-	outPos  int
+	out     []byte   // output of changed lines; out[:flushed] is in pieces
+	flushed int      // see out
+	pieces  [][]byte // output waiting to be read: pieces[pi:]
+	pi      int
+	next    []int // per literal: its next occurrence in the run, see lines
 	emitted int64
 }
 
 func (r *reader) Read(p []byte) (int, error) {
-	for r.outPos == len(r.out) {
+	for r.pi == len(r.pieces) {
 		if r.err != nil {
 			return 0, r.err
 		}
 		if r.done {
 			return 0, io.EOF
 		}
-		r.out, r.outPos = r.out[:0], 0
+		r.pieces, r.pi, r.out, r.flushed = r.pieces[:0], 0, r.out[:0], 0
 		r.step()
+		r.flush()
 	}
-	n := copy(p, r.out[r.outPos:])
-	r.outPos += n
+	n := 0
+	for n < len(p) && r.pi < len(r.pieces) {
+		k := copy(p[n:], r.pieces[r.pi])
+		n += k
+		if r.pieces[r.pi] = r.pieces[r.pi][k:]; len(r.pieces[r.pi]) == 0 {
+			r.pi++
+		}
+	}
 	r.emitted += int64(n)
 	return n, nil
 }
 
-// Close closes the upstream body when it is an io.Closer.
+// Close closes the upstream body when it is an io.Closer, once: after
+// Head's last line it is closed already.
 func (r *reader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
 	if c, ok := r.src.(io.Closer); ok {
 		return c.Close()
 	}
@@ -265,8 +321,24 @@ func (r *reader) finish() {
 	}
 }
 
-// step processes buffered input into r.out, reading upstream once when the
-// buffer is empty.
+// flush makes the output of changed lines written so far a piece.
+func (r *reader) flush() {
+	if len(r.out) > r.flushed {
+		r.pieces = append(r.pieces, r.out[r.flushed:])
+		r.flushed = len(r.out)
+	}
+}
+
+// emit hands out b, whole lines of the read buffer kept as they are.
+func (r *reader) emit(b []byte) {
+	if len(b) > 0 {
+		r.flush()
+		r.pieces = append(r.pieces, b)
+	}
+}
+
+// step processes one read of input, reading upstream when the buffer is
+// empty.
 func (r *reader) step() {
 	if r.cpos == r.cend {
 		if r.eof {
@@ -286,8 +358,9 @@ func (r *reader) step() {
 			return
 		}
 	}
-	for r.cpos < r.cend && !r.done && r.err == nil && len(r.out) < readChunk {
-		rest := r.chunk[r.cpos:r.cend]
+	rest := r.chunk[r.cpos:r.cend]
+	if len(r.line) > 0 || r.cut {
+		// Finish the line carried from the previous read.
 		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
 			r.appendPartial(rest)
@@ -295,17 +368,145 @@ func (r *reader) step() {
 			return
 		}
 		r.cpos += i + 1
-		if len(r.line) == 0 && !r.cut {
-			r.lineDone(rest[:i], true) // fast path: the whole line is in the chunk
-			continue
-		}
-		r.appendPartial(rest[:i])
-		if r.err != nil {
+		if r.appendPartial(rest[:i]); r.err != nil {
 			return
 		}
 		r.lineDone(r.line, true)
 		r.line = r.line[:0]
+		rest = rest[i+1:]
 	}
+	end := bytes.LastIndexByte(rest, '\n') + 1
+	if !r.done && r.err == nil {
+		r.lines(rest[:end])
+	}
+	r.cpos += end
+	if !r.done && r.err == nil {
+		r.appendPartial(rest[end:])
+		r.cpos = r.cend
+	}
+}
+
+// lines decides about run, whole lines of the read buffer. When the filter
+// allows it (r.fast: no pattern but literal ones, no ?grep=) and no line of
+// run can be longer than the maximum, it searches the whole run for the
+// literals: the lines between two occurrences are all kept (drop patterns)
+// or all dropped (keep patterns), and handed out or skipped in one piece.
+func (r *reader) lines(run []byte) {
+	if !r.fast || len(run) > r.f.maxLine {
+		for len(run) > 0 && !r.done && r.err == nil {
+			i := bytes.IndexByte(run, '\n')
+			r.lineDone(run[:i], true)
+			run = run[i+1:]
+		}
+		return
+	}
+	f := r.f
+	r.next = r.next[:0]
+	for range f.keepLits {
+		r.next = append(r.next, -1)
+	}
+	for range f.dropLits {
+		r.next = append(r.next, -1)
+	}
+	if len(f.keepLits) == 0 {
+		// Drop patterns only: keep everything up to the next line that
+		// holds one of them.
+		for a := 0; a < len(run) && !r.done; {
+			at := r.nextLiteral(run, a, f.dropLits, r.next)
+			if at < 0 {
+				r.emitLines(run[a:])
+				return
+			}
+			start := a + lastNewline(run[a:at]) + 1
+			r.emitLines(run[a:start])
+			a = at + bytes.IndexByte(run[at:], '\n') + 1
+		}
+		return
+	}
+	// Keep patterns: only the lines that hold one of them may be kept.
+	for a := 0; a < len(run) && !r.done; {
+		at := r.nextLiteral(run, a, f.keepLits, r.next[:len(f.keepLits)])
+		if at < 0 {
+			return
+		}
+		start := a + lastNewline(run[a:at]) + 1
+		a = at + bytes.IndexByte(run[at:], '\n') + 1
+		content := run[start : a-1]
+		if n := len(content); n > 0 && content[n-1] == '\r' {
+			content = content[:n-1]
+		}
+		if !containsAny(content, f.dropLits) {
+			r.emitLines(run[start:a])
+		}
+	}
+}
+
+// nextLiteral returns the first occurrence at or after a of any of lits in
+// run, or -1. next remembers each literal's next occurrence from earlier
+// calls on the same run (-1: not searched yet), so that a literal is not
+// searched for again before the run reaches it.
+func (r *reader) nextLiteral(run []byte, a int, lits [][]byte, next []int) int {
+	best := -1
+	for k, lit := range lits {
+		if next[k] < a && next[k] != len(run) {
+			next[k] = len(run)
+			if i := bytes.Index(run[a:], lit); i >= 0 {
+				next[k] = a + i
+			}
+		}
+		if next[k] < len(run) && (best < 0 || next[k] < best) {
+			best = next[k]
+		}
+	}
+	return best
+}
+
+// lastNewline is bytes.LastIndexByte(b, '\n'), eight bytes at a time
+// (bytes.LastIndexByte looks at one byte at a time): a byte is LF when it
+// is a zero byte of x^0x0a.., which ^(((y&0x7f..)+0x7f..)|y)&0x80.. flags
+// exactly.
+func lastNewline(b []byte) int {
+	i := len(b)
+	for ; i >= 8; i -= 8 {
+		y := binary.LittleEndian.Uint64(b[i-8:]) ^ (lsbs * '\n')
+		if m := ^(((y & lo7s) + lo7s) | y) & msbs; m != 0 {
+			return i - 8 + (bits.Len64(m)-1)/8
+		}
+	}
+	return bytes.LastIndexByte(b[:i], '\n')
+}
+
+const (
+	lsbs = 0x0101010101010101
+	msbs = 0x8080808080808080
+	lo7s = 0x7f7f7f7f7f7f7f7f
+)
+
+func containsAny(b []byte, lits [][]byte) bool {
+	for _, lit := range lits {
+		if bytes.Contains(b, lit) {
+			return true
+		}
+	}
+	return false
+}
+
+// emitLines hands out run, whole lines kept as they are, up to Head.
+func (r *reader) emitLines(run []byte) {
+	if r.head > 0 {
+		n := bytes.Count(run, []byte{'\n'})
+		if r.count+n >= r.head {
+			for ; r.count < r.head; r.count++ {
+				i := bytes.IndexByte(run, '\n')
+				r.emit(run[:i+1])
+				run = run[i+1:]
+			}
+			r.finish()
+			return
+		}
+		r.count += n
+	}
+	r.emit(run)
 }
 
 // appendPartial adds b to the line being assembled, enforcing the limit.
@@ -326,7 +527,7 @@ func (r *reader) appendPartial(b []byte) {
 
 func (r *reader) fail() {
 	msg := fmt.Sprintf("a line is longer than %d bytes", r.f.maxLine)
-	if r.emitted == 0 && len(r.out) == 0 {
+	if r.emitted == 0 && len(r.pieces) == 0 && len(r.out) == 0 {
 		// Nothing sent yet: the caller gets a proper S3 error.
 		r.err = s3err.Wrap(ErrLineTooLong, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
 			"the object is not line-oriented text: "+msg)

@@ -209,3 +209,15 @@ func TestLargeLinesAcrossChunks(t *testing.T) {
 	require.NoError(t, res.Err)
 	assert.Equal(t, 2+len(long)-1+1+2, len(res.Body))
 }
+
+// TestClosePassesThrough: closing the filtered body closes the upstream
+// body, whether it was read to the end or not.
+func TestClosePassesThrough(t *testing.T) {
+	for _, f := range []*Filter{MustNew(Drop("x")), MustNew(Head(1))} {
+		for _, n := range []int64{0, 3, 1 << 20} {
+			closes, err := transformtest.CloseOutput(f, transformtest.Input{Body: []byte("a\nx\nb\nc\n")}, n)
+			require.NoError(t, err)
+			assert.Equal(t, 1, closes, "after reading %d bytes", n)
+		}
+	}
+}

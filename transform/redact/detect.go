@@ -7,17 +7,24 @@ import (
 
 // A matcher finds sensitive spans in text.
 //
-// find returns the first match whose start is >= from. text[:from] is left
+// find returns the first match whose start is >= from. tx.b[:from] is left
 // context (already processed bytes, at least ctxBytes of them when
 // available); matchers may look at it but never return a match starting in
-// it. text may end before the object does.
+// it. tx.b may end before the object does.
 //
 // Contract that makes streaming exact (see reader.go): whether a match
-// starts at s, and where it ends, depends only on text[s-ctxBytes : s+lookahead()].
-// And find is monotone: if find(text, c0) finds nothing starting before x,
-// then find(text, c1) finds nothing starting before x for c0 <= c1 <= x.
+// starts at s, and where it ends, depends only on b[s-ctxBytes : s+lookahead()].
+// And find is monotone: if find(tx, c0) finds nothing starting before x,
+// then find(tx, c1) finds nothing starting before x for c0 <= c1 <= x.
+//
+// The built-in matchers look only at candidate positions: bytes that every
+// match must contain at a known distance from its start (an '@', a 'k' of
+// "key", a digit run of the right shape in the text's bitmaps), and run
+// their exact test there. The exact tests are the byte-at-a-time matchers
+// this package used before (legacy_test.go keeps them, and FuzzLegacy
+// checks that the output is the same, byte for byte).
 type matcher interface {
-	find(text []byte, from int) (span, bool)
+	find(tx *text, from int) (span, bool)
 	// lookahead bounds the bytes a decision at s may read past s.
 	lookahead() int
 }
@@ -56,7 +63,8 @@ func isEmailLocal(c byte) bool {
 	return false
 }
 
-func (emailMatcher) find(t []byte, from int) (span, bool) {
+func (emailMatcher) find(tx *text, from int) (span, bool) {
+	t := tx.b
 	i := from
 	for i < len(t) {
 		k := bytes.IndexByte(t[i:], '@')
@@ -140,30 +148,40 @@ func numberStart(t []byte, i int, sep func(byte) bool) bool {
 	return !(sep(p) && i >= 2 && isDigit(t[i-2]))
 }
 
-func (cardMatcher) find(t []byte, from int) (span, bool) {
-	for i := from; i < len(t); i++ {
-		if !isDigit(t[i]) || !numberStart(t, i, isCardSep) {
-			continue
+func (cardMatcher) kind() kind { return kindCard }
+
+func (cardMatcher) find(tx *text, from int) (span, bool) {
+	bm := tx.cand(kindCard)
+	for p := next(bm, from); p >= 0; p = next(bm, p+1) {
+		if sp, ok := cardAt(tx.b, p); ok {
+			return sp, true
 		}
-		j, digits := i, 0
-		for {
-			for j < len(t) && isDigit(t[j]) && digits <= cardMaxDigits {
-				j++
-				digits++
-			}
-			if digits > cardMaxDigits {
-				break
-			}
-			if j+1 < len(t) && isCardSep(t[j]) && isDigit(t[j+1]) {
-				j++
-				continue
-			}
+	}
+	return span{}, false
+}
+
+// cardAt is the exact test for a card number starting at i.
+func cardAt(t []byte, i int) (span, bool) {
+	if !isDigit(t[i]) || !numberStart(t, i, isCardSep) {
+		return span{}, false
+	}
+	j, digits := i, 0
+	for {
+		for j < len(t) && isDigit(t[j]) && digits <= cardMaxDigits {
+			j++
+			digits++
+		}
+		if digits > cardMaxDigits {
 			break
 		}
-		if digits >= 13 && digits <= cardMaxDigits && luhn(t[i:j]) {
-			return span{i, i, j}, true
+		if j+1 < len(t) && isCardSep(t[j]) && isDigit(t[j+1]) {
+			j++
+			continue
 		}
-		i = j // positions inside the run cannot start a number
+		break
+	}
+	if digits >= 13 && digits <= cardMaxDigits && luhn(t[i:j]) {
+		return span{i, i, j}, true
 	}
 	return span{}, false
 }
@@ -197,57 +215,100 @@ func (ssnMatcher) lookahead() int { return 16 }
 
 func isDash(c byte) bool { return c == '-' }
 
-func (ssnMatcher) find(t []byte, from int) (span, bool) {
-	for i := from; i+11 <= len(t); i++ {
-		if !isDigit(t[i]) || !numberStart(t, i, isDash) {
-			continue
+func (ssnMatcher) kind() kind { return kindSSN }
+
+func (ssnMatcher) find(tx *text, from int) (span, bool) {
+	bm := tx.cand(kindSSN)
+	for p := next(bm, from); p >= 0; p = next(bm, p+1) {
+		if sp, ok := ssnAt(tx.b, p); ok {
+			return sp, true
 		}
-		b := t[i : i+11]
-		if !(isDigit(b[1]) && isDigit(b[2]) && b[3] == '-' && isDigit(b[4]) && isDigit(b[5]) && b[6] == '-' &&
-			isDigit(b[7]) && isDigit(b[8]) && isDigit(b[9]) && isDigit(b[10])) {
-			continue
+	}
+	return span{}, false
+}
+
+// ssnAt is the exact test for a social security number starting at i.
+func ssnAt(t []byte, i int) (span, bool) {
+	if i+11 > len(t) || !isDigit(t[i]) || !numberStart(t, i, isDash) {
+		return span{}, false
+	}
+	b := t[i : i+11]
+	if !(isDigit(b[1]) && isDigit(b[2]) && b[3] == '-' && isDigit(b[4]) && isDigit(b[5]) && b[6] == '-' &&
+		isDigit(b[7]) && isDigit(b[8]) && isDigit(b[9]) && isDigit(b[10])) {
+		return span{}, false
+	}
+	e := i + 11
+	if e < len(t) && (isDigit(t[e]) || (t[e] == '-' && e+1 < len(t) && isDigit(t[e+1]))) {
+		return span{}, false
+	}
+	area := string(b[0:3])
+	if area == "000" || area == "666" || b[0] == '9' || string(b[4:6]) == "00" || string(b[7:11]) == "0000" {
+		return span{}, false
+	}
+	return span{i, i, e}, true
+}
+
+// ---- phone numbers ----
+
+// The phone detector is two matchers: numbers that start with '+' and
+// North American ones, which start with a digit or '('. A start position
+// is one or the other, so the reader picks the same matches as it would
+// from one matcher.
+type (
+	phoneNANPMatcher struct{}
+	phoneIntlMatcher struct{}
+)
+
+const phoneLookahead = 48
+
+func (phoneNANPMatcher) lookahead() int { return phoneLookahead }
+func (phoneIntlMatcher) lookahead() int { return phoneLookahead }
+
+func isPhoneSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
+
+func (phoneNANPMatcher) kind() kind { return kindPhone }
+
+func (phoneNANPMatcher) find(tx *text, from int) (span, bool) {
+	t, bm := tx.b, tx.cand(kindPhone)
+	for p := next(bm, from); p >= 0; p = next(bm, p+1) {
+		if p > from && t[p-1] == '(' {
+			if sp, ok := phoneNANPAt(t, p-1); ok {
+				return sp, true
+			}
 		}
-		e := i + 11
-		if e < len(t) && (isDigit(t[e]) || (t[e] == '-' && e+1 < len(t) && isDigit(t[e+1]))) {
-			continue
+		if sp, ok := phoneNANPAt(t, p); ok {
+			return sp, true
 		}
-		area := string(b[0:3])
-		if area == "000" || area == "666" || b[0] == '9' || string(b[4:6]) == "00" || string(b[7:11]) == "0000" {
-			continue
-		}
+	}
+	return span{}, false
+}
+
+// phoneNANPAt is the exact test for a North American number starting at i.
+func phoneNANPAt(t []byte, i int) (span, bool) {
+	if c := t[i]; c != '(' && !isDigit(c) {
+		return span{}, false
+	}
+	if !numberStart(t, i, isPhoneSep) || (i > 0 && (t[i-1] == '+' || t[i-1] == '(')) {
+		return span{}, false
+	}
+	if e, ok := phoneNANP(t, i); ok && phoneEnd(t, e) {
 		return span{i, i, e}, true
 	}
 	return span{}, false
 }
 
-// ---- phone numbers ----
-
-type phoneMatcher struct{}
-
-func (phoneMatcher) lookahead() int { return 48 }
-
-func isPhoneSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
-
-func (phoneMatcher) find(t []byte, from int) (span, bool) {
+func (phoneIntlMatcher) find(tx *text, from int) (span, bool) {
+	t := tx.b
 	for i := from; i < len(t); i++ {
-		c := t[i]
-		var e int
-		var ok bool
-		switch {
-		case c == '+':
-			if i > 0 && (isAlnum(t[i-1]) || t[i-1] == '+') {
-				continue
-			}
-			e, ok = phoneIntl(t, i)
-		case c == '(' || isDigit(c):
-			if !numberStart(t, i, isPhoneSep) || (i > 0 && (t[i-1] == '+' || t[i-1] == '(')) {
-				continue
-			}
-			e, ok = phoneNANP(t, i)
-		default:
+		k := bytes.IndexByte(t[i:], '+')
+		if k < 0 {
+			break
+		}
+		i += k
+		if i > 0 && (isAlnum(t[i-1]) || t[i-1] == '+') {
 			continue
 		}
-		if ok && phoneEnd(t, e) {
+		if e, ok := phoneIntl(t, i); ok && phoneEnd(t, e) {
 			return span{i, i, e}, true
 		}
 	}
@@ -368,20 +429,31 @@ func ibanCountry(a, b byte) bool {
 
 func isIBANChar(c byte) bool { return isUpper(c) || isDigit(c) }
 
-func (ibanMatcher) find(t []byte, from int) (span, bool) {
-	for i := from; i+4 < len(t); i++ {
-		if !isUpper(t[i]) || !isUpper(t[i+1]) || !isDigit(t[i+2]) || !isDigit(t[i+3]) {
-			continue
+func (ibanMatcher) kind() kind { return kindIBAN }
+
+func (ibanMatcher) find(tx *text, from int) (span, bool) {
+	bm := tx.cand(kindIBAN)
+	for p := next(bm, from+2); p >= 0; p = next(bm, p+1) {
+		if sp, ok := ibanStart(tx.b, p-2); ok {
+			return sp, true
 		}
-		if i > 0 && isAlnum(t[i-1]) {
-			continue
-		}
-		if !ibanCountry(t[i], t[i+1]) {
-			continue
-		}
-		if e, ok := ibanAt(t, i); ok {
-			return span{i, i, e}, true
-		}
+	}
+	return span{}, false
+}
+
+// ibanStart is the exact test for an IBAN starting at i.
+func ibanStart(t []byte, i int) (span, bool) {
+	if i+4 >= len(t) || !isUpper(t[i]) || !isUpper(t[i+1]) || !isDigit(t[i+2]) || !isDigit(t[i+3]) {
+		return span{}, false
+	}
+	if i > 0 && isAlnum(t[i-1]) {
+		return span{}, false
+	}
+	if !ibanCountry(t[i], t[i+1]) {
+		return span{}, false
+	}
+	if e, ok := ibanAt(t, i); ok {
+		return span{i, i, e}, true
 	}
 	return span{}, false
 }
@@ -465,7 +537,8 @@ type awsKeyIDMatcher struct{}
 
 func (awsKeyIDMatcher) lookahead() int { return 24 }
 
-func (awsKeyIDMatcher) find(t []byte, from int) (span, bool) {
+func (awsKeyIDMatcher) find(tx *text, from int) (span, bool) {
+	t := tx.b
 	i := from
 	for i+20 <= len(t) {
 		k := bytes.IndexByte(t[i:len(t)-19], 'A')
@@ -504,9 +577,19 @@ func allKeyChars(b []byte) bool {
 
 // ---- AWS secret access keys (keyword anchored) ----
 
+// awsSecretMatcher finds secret keys from the 'k' or 'K' of their "key",
+// which every match has 6 to 14 bytes after its start: the separator of
+// the value (':' or '=') is common in logs and JSON, and "secret" starts
+// with the most common consonant of English, but 'k' is rare.
 type awsSecretMatcher struct{}
 
-const awsSecretLen = 40
+const (
+	awsSecretLen = 40
+	// The "key" of a match is keyMin to keyMax bytes after its start:
+	// "secret", then an optional separator, "access" and separator.
+	keyMin = len("secret")
+	keyMax = len("secret_access_")
+)
 
 func (awsSecretMatcher) lookahead() int { return 96 }
 
@@ -525,19 +608,44 @@ func lowerIs(t []byte, i int, w string) bool {
 	return true
 }
 
-func (awsSecretMatcher) find(t []byte, from int) (span, bool) {
-	for i := from; i+6 < len(t); i++ {
-		if t[i]|0x20 != 's' || !lowerIs(t, i, "secret") {
+func (awsSecretMatcher) find(tx *text, from int) (best span, found bool) {
+	t := tx.b
+	lower, upper := tx.indexByte(slotKeyLower, 'k', from+keyMin), tx.indexByte(slotKeyUpper, 'K', from+keyMin)
+	for {
+		i := min(lower, upper)
+		if i < 0 {
+			i = max(lower, upper)
+		}
+		if i < 0 || (found && i-keyMax > best.start) {
+			break // no more anchors, or only ones that allow later starts
+		}
+		if i == lower {
+			lower = tx.indexByte(slotKeyLower, 'k', i+1)
+		} else {
+			upper = tx.indexByte(slotKeyUpper, 'K', i+1)
+		}
+		if i+2 >= len(t) || t[i+1]|0x20 != 'e' || t[i+2]|0x20 != 'y' {
 			continue
 		}
-		if i > 0 && isAlnum(t[i-1]) {
-			continue
-		}
-		if sp, ok := awsSecretAt(t, i); ok {
-			return sp, true
+		for s := max(from, i-keyMax); s <= i-keyMin && (!found || s < best.start); s++ {
+			if sp, ok := awsSecretStart(t, s); ok {
+				best, found = sp, true
+				break
+			}
 		}
 	}
-	return span{}, false
+	return best, found
+}
+
+// awsSecretStart is the exact test for a secret key assignment starting at i.
+func awsSecretStart(t []byte, i int) (span, bool) {
+	if i+6 >= len(t) || t[i]|0x20 != 's' || !lowerIs(t, i, "secret") {
+		return span{}, false
+	}
+	if i > 0 && isAlnum(t[i-1]) {
+		return span{}, false
+	}
+	return awsSecretAt(t, i)
 }
 
 // awsSecretAt parses `secret[_-]?(access[_-]?)?key` then optional quote,
@@ -607,7 +715,8 @@ func (entropyMatcher) lookahead() int { return entropyMaxLen + 4 }
 
 func isTokenChar(c byte) bool { return isAlnum(c) || c == '+' || c == '/' || c == '_' || c == '-' }
 
-func (m entropyMatcher) find(t []byte, from int) (span, bool) {
+func (m entropyMatcher) find(tx *text, from int) (span, bool) {
+	t := tx.b
 	i := from
 	for i < len(t) {
 		if !isTokenChar(t[i]) {

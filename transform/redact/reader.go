@@ -30,11 +30,16 @@ type reader struct {
 
 	buf    []byte // buf[:n] holds data; buf[cur:n] is undecided
 	n, cur int
+	text   text // buf[:n] and its bitmaps, for the matchers
 	eof    bool
 	err    error // sticky upstream or internal error
 
-	out    []byte // masked output waiting to be read
-	outPos int
+	// Output waiting to be read: pieces[pi:], slices of buf (the text
+	// between matches, handed out without another copy) and of masks (the
+	// replacements). buf changes only in the next step, once they are read.
+	pieces [][]byte
+	pi     int
+	masks  []byte
 
 	// per-block scratch, one entry per matcher
 	next  []span
@@ -47,7 +52,14 @@ func newReader(src io.Reader, ms []matcher, mk *masker, block int) *reader {
 		look = max(look, m.lookahead())
 	}
 	look++
+	var want kinds
+	for _, m := range ms {
+		if ix, ok := m.(indexed); ok {
+			want |= 1 << ix.kind()
+		}
+	}
 	return &reader{
+		text:     text{want: want},
 		src:      src,
 		matchers: ms,
 		masker:   mk,
@@ -59,19 +71,32 @@ func newReader(src io.Reader, ms []matcher, mk *masker, block int) *reader {
 }
 
 func (r *reader) Read(p []byte) (int, error) {
-	for r.outPos == len(r.out) {
+	for r.pi == len(r.pieces) {
 		if r.err != nil {
 			return 0, r.err
 		}
 		if r.eof && r.cur == r.n {
 			return 0, io.EOF
 		}
-		r.out, r.outPos = r.out[:0], 0
+		r.pieces, r.pi, r.masks = r.pieces[:0], 0, r.masks[:0]
 		r.step()
 	}
-	k := copy(p, r.out[r.outPos:])
-	r.outPos += k
-	return k, nil
+	n := 0
+	for n < len(p) && r.pi < len(r.pieces) {
+		k := copy(p[n:], r.pieces[r.pi])
+		n += k
+		if r.pieces[r.pi] = r.pieces[r.pi][k:]; len(r.pieces[r.pi]) == 0 {
+			r.pi++
+		}
+	}
+	return n, nil
+}
+
+// emit queues b for output.
+func (r *reader) emit(b []byte) {
+	if len(b) > 0 {
+		r.pieces = append(r.pieces, b)
+	}
 }
 
 // Close closes the upstream body when it is an io.Closer.
@@ -115,6 +140,7 @@ func (r *reader) step() {
 		return
 	}
 	text := r.buf[:r.n]
+	r.text.reset(text)
 	safe := r.n // positions < safe are decided
 	if !r.eof {
 		safe = runeStart(text, r.n-r.look)
@@ -138,7 +164,7 @@ func (r *reader) step() {
 				r.state[i] = 0
 			}
 			if r.state[i] == 0 {
-				if sp, ok := m.find(text, from); ok {
+				if sp, ok := m.find(&r.text, from); ok {
 					r.next[i], r.state[i] = sp, 1
 				} else {
 					r.state[i] = 2
@@ -156,12 +182,14 @@ func (r *reader) step() {
 			break
 		}
 		sp := r.next[best]
-		r.out = append(r.out, text[from:sp.maskStart]...)
-		r.out = r.masker.mask(r.out, text[sp.maskStart:sp.end])
+		r.emit(text[from:sp.maskStart])
+		k := len(r.masks)
+		r.masks = r.masker.mask(r.masks, text[sp.maskStart:sp.end])
+		r.emit(r.masks[k:])
 		from = sp.end
 	}
 	if from < safe {
-		r.out = append(r.out, text[from:safe]...)
+		r.emit(text[from:safe])
 		from = safe
 	}
 	r.cur = from

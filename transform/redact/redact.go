@@ -189,24 +189,26 @@ func DefaultDetectors() []string {
 	return []string{DetectorEmail, DetectorCard, DetectorSSN, DetectorPhone, DetectorIBAN, DetectorAWSAccessKeyID, DetectorAWSSecretKey}
 }
 
-func detector(name string) (matcher, bool) {
+// detector returns the matchers of a built-in detector (some detectors are
+// two matchers; see phoneNANPMatcher).
+func detector(name string) ([]matcher, bool) {
 	switch name {
 	case DetectorEmail:
-		return emailMatcher{}, true
+		return []matcher{emailMatcher{}}, true
 	case DetectorCard:
-		return cardMatcher{}, true
+		return []matcher{cardMatcher{}}, true
 	case DetectorSSN:
-		return ssnMatcher{}, true
+		return []matcher{ssnMatcher{}}, true
 	case DetectorPhone:
-		return phoneMatcher{}, true
+		return []matcher{phoneNANPMatcher{}, phoneIntlMatcher{}}, true
 	case DetectorIBAN:
-		return ibanMatcher{}, true
+		return []matcher{ibanMatcher{}}, true
 	case DetectorAWSAccessKeyID:
-		return awsKeyIDMatcher{}, true
+		return []matcher{awsKeyIDMatcher{}}, true
 	case DetectorAWSSecretKey:
-		return awsSecretMatcher{}, true
+		return []matcher{awsSecretMatcher{}}, true
 	case DetectorHighEntropyToken:
-		return entropyMatcher{minLen: 32, minBits: 4.0}, true
+		return []matcher{entropyMatcher{minLen: 32, minBits: 4.0}}, true
 	}
 	return nil, false
 }
@@ -226,12 +228,12 @@ func addDetector(name string) Option {
 				return nil
 			}
 		}
-		m, ok := detector(name)
+		ms, ok := detector(name)
 		if !ok {
 			return fmt.Errorf("%w: unknown detector %q", ErrConfig, name)
 		}
 		s.names = append(s.names, name)
-		s.matchers = append(s.matchers, m)
+		s.matchers = append(s.matchers, ms...)
 		return nil
 	}
 }

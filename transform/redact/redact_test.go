@@ -397,3 +397,14 @@ func TestSameLengthIsNotRangeSafe(t *testing.T) {
 	}
 	assert.False(t, transform.Describe(r).RangeSafe)
 }
+
+// TestClosePassesThrough: closing the redacted body closes the upstream
+// body, whether it was read to the end or not.
+func TestClosePassesThrough(t *testing.T) {
+	r := MustNew(WithDetectors("default"))
+	for _, n := range []int64{0, 10, 1 << 20} {
+		closes, err := transformtest.CloseOutput(r, transformtest.Input{Body: transformtest.Text(64<<10, true)}, n)
+		require.NoError(t, err)
+		assert.Equal(t, 1, closes, "after reading %d bytes", n)
+	}
+}

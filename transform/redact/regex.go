@@ -20,7 +20,10 @@ type regexMatcher struct {
 
 func (m *regexMatcher) lookahead() int { return m.maxLen + utf8.UTFMax }
 
-func (m *regexMatcher) find(t []byte, from int) (span, bool) {
+func (m *regexMatcher) find(tx *text, from int) (span, bool) { return m.search(tx.b, from) }
+
+// search returns the first match starting at or after from.
+func (m *regexMatcher) search(t []byte, from int) (span, bool) {
 	if from == 0 || m.withLC == nil {
 		for off := from; off <= len(t); {
 			loc := m.re.FindIndex(t[off:])

@@ -3,6 +3,7 @@ package transformtest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -166,6 +167,46 @@ func Text(n int, withPII bool) []byte {
 	return b.Bytes()
 }
 
+// LogPII lists the sensitive values Logs plants, one per kind the redact
+// package's default detectors find.
+var LogPII = []string{
+	"user=ana.silva@example.com", "card=4111 1111 1111 1111", "ssn=078-05-1120", "phone=(212) 555-0100",
+	"key=AKIAIOSFODNN7EXAMPLE", "iban=DE89 3704 0044 0532 0130 00", "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	"phone=+44 20 7946 0958",
+}
+
+// Logs returns about n bytes of application log lines (deterministic):
+// timestamps, levels, request ids, paths, status codes, durations, IP
+// addresses and user agents, digits everywhere, as real logs have them.
+// When matchEvery > 0, one line in matchEvery carries one of LogPII.
+func Logs(n, matchEvery int) []byte {
+	rng := rand.New(rand.NewPCG(uint64(n), uint64(matchEvery)))
+	levels := []string{"INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"}
+	methods := []string{"GET", "GET", "GET", "POST", "PUT", "DELETE"}
+	paths := []string{"/v1/users/%d/orders", "/v1/items/%d", "/healthz", "/v2/search?q=shoes&page=%d", "/static/app.%d.js", "/v1/accounts/%d/balance"}
+	agents := []string{`"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"`,
+		`"aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux"`, `"curl/8.5.0"`, `"kube-probe/1.29"`}
+	var b bytes.Buffer
+	for line := 0; b.Len() < n; line++ {
+		ts := time.Date(2024, 11, 28, 10, 0, 0, 0, time.UTC).Add(time.Duration(line) * 137 * time.Millisecond)
+		b.WriteString(ts.Format("2006-01-02T15:04:05.000Z"))
+		fmt.Fprintf(&b, " %-5s [%s] req=%08x %s ", levels[rng.IntN(len(levels))], []string{"api", "worker", "auth"}[rng.IntN(3)],
+			rng.Uint32(), methods[rng.IntN(len(methods))])
+		p := paths[rng.IntN(len(paths))]
+		if strings.Contains(p, "%d") {
+			p = fmt.Sprintf(p, rng.IntN(100000))
+		}
+		fmt.Fprintf(&b, "%s status=%d bytes=%d dur=%d.%dms ip=10.%d.%d.%d ua=%s", p, []int{200, 200, 200, 201, 304, 404, 500}[rng.IntN(7)],
+			rng.IntN(50000), rng.IntN(300), rng.IntN(10), rng.IntN(256), rng.IntN(256), rng.IntN(256), agents[rng.IntN(len(agents))])
+		if matchEvery > 0 && line%matchEvery == matchEvery-1 {
+			b.WriteByte(' ')
+			b.WriteString(LogPII[rng.IntN(len(LogPII))])
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
 // StreamAlloc streams n bytes of repeated text through t (via transform.Run
 // and io.Copy to io.Discard) and returns the bytes allocated meanwhile. Tests
 // compare two sizes to show that memory does not grow with the object.
@@ -198,4 +239,41 @@ func (r *repeat) Read(p []byte) (int, error) {
 	n := copy(p, r.b[r.off:])
 	r.off = (r.off + n) % len(r.b)
 	return n, nil
+}
+
+// CloseRecorder is an upstream body that counts its Close calls, for the
+// tests that a transform's body passes Close through to the body it wraps.
+type CloseRecorder struct {
+	io.Reader
+	Closes int
+}
+
+// Close counts the call.
+func (c *CloseRecorder) Close() error {
+	c.Closes++
+	return nil
+}
+
+// CloseOutput runs t on body (through transform.Run, with in's headers and
+// request), reads n bytes of the output, closes it and reports how often
+// the upstream was closed.
+func CloseOutput(t transform.Transform, in Input, n int64) (closes int, err error) {
+	src := &CloseRecorder{Reader: bytes.NewReader(in.Body)}
+	obj := in.Object(nil)
+	obj.Body = src
+	out, err := transform.Run(context.Background(), t, obj)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := io.CopyN(io.Discard, out.Body, n); err != nil && err != io.EOF {
+		return 0, err
+	}
+	c, ok := out.Body.(io.Closer)
+	if !ok {
+		return 0, nil
+	}
+	if err := c.Close(); err != nil {
+		return 0, err
+	}
+	return src.Closes, nil
 }

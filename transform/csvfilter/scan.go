@@ -1,0 +1,540 @@
+package csvfilter
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+)
+
+// scanner splits CSV records exactly as encoding/csv's Reader does with
+// FieldsPerRecord 0, no comment character and TrimLeadingSpace off (the
+// configuration this package used it with, and still tests against in
+// FuzzLegacy), but without allocating per record: a record is a list of
+// offsets into the scanner's buffer. Only a quoted field whose value is
+// not its raw bytes (an escaped quote, a CRLF inside it that encoding/csv
+// turns into LF) is copied, to a scratch buffer reused for every record.
+//
+// Rules of encoding/csv that the scanner follows, byte for byte:
+//   - a line ends at LF; CRLF counts as LF, and a CR just before the end
+//     of the input is dropped; other CRs are data;
+//   - empty lines are skipped (and counted in line numbers);
+//   - a field starting with '"' is quoted: it ends at a '"' followed by
+//     the delimiter or the end of the line, "" is a quote, and it may span
+//     lines; any other '"' in it is an error (ErrQuote), or data with
+//     LazyQuotes, as is a missing closing quote at the end of the input;
+//   - a '"' in an unquoted field is an error (ErrBareQuote), or data with
+//     LazyQuotes;
+//   - every record has as many fields as the first (ErrFieldCount).
+type scanner struct {
+	src    io.Reader
+	comma  byte
+	lazy   bool
+	maxRow int
+
+	buf      []byte
+	pos, end int // buf[pos:end] is not consumed yet
+	eof      bool
+	srcErr   error // an upstream error, returned once buf runs out
+	line     int   // lines consumed before pos
+
+	nfields int // fields per record, from the first record
+	fields  []field
+	scratch []byte
+	class   [256]uint8 // classDelim, classQuote, classCR, classLF, or 0
+	low     uint64     // see special
+}
+
+// field is one field of the current record.
+type field struct {
+	vs, ve int // the value: buf[vs:ve], or scratch[vs:ve] when copied
+	rs, re int // the raw bytes in buf, quotes included
+	flags  uint8
+}
+
+// Field flags.
+const (
+	fQuoted  = 1 << iota
+	fSpecial // the value holds the delimiter, '"', CR or LF (a writer quotes it)
+	fLine    // the value holds CR or LF
+	fCopied  // the value is in scratch
+	fBare    // a quoted field with a bare '"' kept by LazyQuotes
+	fOpen    // a quoted field without its closing quote (LazyQuotes)
+)
+
+const (
+	classDelim = 1 + iota
+	classQuote
+	classCR
+	classLF
+)
+
+// readChunk is how much the scanner asks the upstream for at a time.
+const readChunk = 64 << 10
+
+// maxEmptyReads is how many reads in a row may return no bytes and no
+// error before the upstream is declared stuck (as bufio does).
+const maxEmptyReads = 100
+
+// errNeedMore asks next for more input; it never leaves the scanner.
+var errNeedMore = errors.New("csvfilter: need more input")
+
+func newScanner(src io.Reader, comma byte, lazy bool, maxRow int) *scanner {
+	s := &scanner{src: src, comma: comma, lazy: lazy, maxRow: maxRow, buf: make([]byte, readChunk)}
+	s.class[comma] = classDelim
+	s.class['"'] = classQuote
+	s.class['\r'] = classCR
+	s.class['\n'] = classLF
+	if comma < 0x2d {
+		s.low = lsbs * 0x2d
+	}
+	return s
+}
+
+const (
+	lsbs = 0x0101010101010101
+	msbs = 0x8080808080808080
+)
+
+// special returns the position of the first byte of b[i:] that is the
+// delimiter, '"', CR or LF, testing eight bytes at a time, or false when
+// fewer than eight bytes are left before it (skip finishes the job).
+//
+// For the delimiters ',' and tab, every special byte is below 0x2d:
+// (x-0x2d..)&^x&0x80.. flags the first byte of x below it exactly (the
+// bytes after it may be flagged too, but only the first flag counts), and
+// the class table tells the special ones from the others (mostly spaces).
+// For ';' and '|', a byte equal to c is a zero byte of x^c, flagged the
+// same way.
+func (s *scanner) special(b []byte, i int) (int, bool) {
+	if low := s.low; low != 0 {
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			m := (x - low) &^ x & msbs
+			if m == 0 {
+				i += 8
+				continue
+			}
+			k := bits.TrailingZeros64(m)
+			i += k / 8
+			if s.class[byte(x>>(k&^7))] != 0 {
+				return i, true
+			}
+			i++
+		}
+		return i, false
+	}
+	delim := lsbs * uint64(s.comma)
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if m := zeros(x^delim) | zeros(x^(lsbs*'"')) | zeros(x^(lsbs*'\r')) | zeros(x^(lsbs*'\n')); m != 0 {
+			return i + bits.TrailingZeros64(m)/8, true
+		}
+	}
+	return i, false
+}
+
+// skip returns the position of the first byte of b[i:] that is the
+// delimiter, '"', CR or LF, or len(b).
+func (s *scanner) skip(b []byte, i int) int {
+	i, ok := s.special(b, i)
+	if ok {
+		return i
+	}
+	for i < len(b) && s.class[b[i]] == 0 {
+		i++
+	}
+	return i
+}
+
+func zeros(y uint64) uint64 { return (y - lsbs) &^ y & msbs }
+
+// value returns the bytes of f.
+func (s *scanner) value(f *field) []byte {
+	if f.flags&fCopied != 0 {
+		return s.scratch[f.vs:f.ve]
+	}
+	return s.buf[f.vs:f.ve]
+}
+
+// next returns the fields of the next record, valid until the next call,
+// or io.EOF after the last. Malformed records fail with an error wrapping
+// ErrMalformed, a record longer than maxRow bytes with ErrTooLarge.
+func (s *scanner) next() ([]field, error) {
+	for {
+		n, err := s.parse()
+		if err == nil {
+			s.pos = n
+			return s.fields, nil
+		}
+		if err != errNeedMore {
+			return nil, err
+		}
+		if err := s.fill(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// fill keeps the unconsumed bytes (the record being parsed) and reads
+// more, growing the buffer up to maxRow plus a read.
+func (s *scanner) fill() error {
+	if s.srcErr != nil {
+		return fmt.Errorf("csvfilter: reading object: %w", s.srcErr)
+	}
+	if s.end-s.pos > s.maxRow {
+		return s.tooLarge()
+	}
+	if s.pos > 0 {
+		s.end = copy(s.buf, s.buf[s.pos:s.end])
+		s.pos = 0
+	}
+	if len(s.buf)-s.end < readChunk/2 {
+		grown := make([]byte, min(2*len(s.buf), s.maxRow+readChunk))
+		s.end = copy(grown, s.buf[:s.end])
+		s.buf = grown
+	}
+	for empty := 0; ; empty++ {
+		if empty == maxEmptyReads {
+			return fmt.Errorf("csvfilter: reading object: %w", io.ErrNoProgress)
+		}
+		k, err := s.src.Read(s.buf[s.end:])
+		s.end += k
+		switch {
+		case errors.Is(err, io.EOF):
+			s.eof = true
+			return nil
+		case err != nil:
+			// Parse what came with the error first, as bufio did.
+			s.srcErr = err
+			return nil
+		case k > 0:
+			return nil
+		}
+	}
+}
+
+// more reports errNeedMore when the input may continue, nil at its end.
+func (s *scanner) more() error {
+	if s.eof || s.srcErr != nil {
+		if s.srcErr != nil {
+			return errNeedMore // fill reports the upstream error
+		}
+		return nil
+	}
+	return errNeedMore
+}
+
+func (s *scanner) tooLarge() error {
+	return fmt.Errorf("%w: a row exceeds %d bytes", ErrTooLarge, s.maxRow)
+}
+
+func (s *scanner) malformed(line int, err error) error {
+	return fmt.Errorf("%w: line %d: %w", ErrMalformed, line, err)
+}
+
+// parse parses the record at s.pos and returns the offset after it, or
+// errNeedMore when the buffer ends before the record does.
+func (s *scanner) parse() (int, error) {
+	b := s.buf[:s.end]
+	i := s.pos
+	// Skip empty lines; they are consumed at once, so they never count
+	// toward the size of a record.
+	for i < len(b) {
+		if b[i] == '\n' {
+			i++
+		} else if b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
+			i += 2
+		} else if b[i] == '\r' && i+1 == len(b) && s.eof {
+			i++ // a CR at the very end is dropped
+			continue
+		} else {
+			break
+		}
+		s.pos = i
+		s.line++
+	}
+	if i == len(b) {
+		if err := s.more(); err != nil {
+			return 0, err
+		}
+		return 0, io.EOF
+	}
+	start, recLine, line := i, s.line+1, s.line
+	s.scratch = s.scratch[:0]
+	fields := s.fields[:0]
+	for end := false; !end; {
+		fields = append(fields, field{})
+		f := &fields[len(fields)-1]
+		if i < len(b) && b[i] == '"' {
+			if j, e, ok := s.quotedFast(f, b, i); ok {
+				i, end = j, e
+				if end {
+					line++
+				}
+				continue
+			}
+			var err error
+			if i, end, err = s.quoted(f, b, i, &line, recLine); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		// Fast path: an unquoted field that ends at a delimiter or LF
+		// (special, inlined for the common delimiters).
+		j, ok := i, false
+		if low := s.low; low != 0 {
+			for j+8 <= len(b) {
+				x := binary.LittleEndian.Uint64(b[j:])
+				m := (x - low) &^ x & msbs
+				if m == 0 {
+					j += 8
+					continue
+				}
+				k := bits.TrailingZeros64(m)
+				j += k / 8
+				if s.class[byte(x>>(k&^7))] != 0 {
+					ok = true
+					break
+				}
+				j++
+			}
+		} else {
+			j, ok = s.special(b, i)
+		}
+		if ok {
+			switch b[j] {
+			case s.comma:
+				f.vs, f.ve, f.rs, f.re = i, j, i, j
+				i = j + 1
+				continue
+			case '\n':
+				f.vs, f.ve, f.rs, f.re = i, j, i, j
+				i, end = j+1, true
+				line++
+				continue
+			}
+		}
+		var err error
+		if i, end, err = s.unquoted(f, b, i, &line, recLine); err != nil {
+			return 0, err
+		}
+	}
+	s.fields = fields
+	if i-start > s.maxRow {
+		return 0, s.tooLarge()
+	}
+	if s.nfields == 0 {
+		s.nfields = len(fields)
+	} else if len(fields) != s.nfields {
+		return 0, s.malformed(recLine, csv.ErrFieldCount)
+	}
+	s.line = line
+	return i, nil
+}
+
+// unquoted scans the unquoted field at b[i:]. It returns the field, the
+// offset after it and its delimiter, and whether the record ended.
+func (s *scanner) unquoted(f *field, b []byte, i int, line *int, recLine int) (int, bool, error) {
+	f.vs, f.rs = i, i
+	for {
+		i = s.skip(b, i)
+		if i == len(b) {
+			if err := s.more(); err != nil {
+				return 0, false, err
+			}
+			f.ve, f.re = i, i
+			return i, true, nil
+		}
+		switch s.class[b[i]] {
+		case classDelim:
+			f.ve, f.re = i, i
+			return i + 1, false, nil
+		case classLF:
+			f.ve, f.re = i, i
+			*line++
+			return i + 1, true, nil
+		case classCR:
+			switch {
+			case i+1 < len(b) && b[i+1] == '\n':
+				f.ve, f.re = i, i
+				*line++
+				return i + 2, true, nil
+			case i+1 < len(b):
+				f.flags |= fSpecial | fLine // a CR inside a line is data
+				i++
+			default:
+				if err := s.more(); err != nil {
+					return 0, false, err
+				}
+				f.ve, f.re = i, i // the CR before the end is dropped
+				return i + 1, true, nil
+			}
+		case classQuote:
+			if !s.lazy {
+				return 0, false, s.malformed(recLine, csv.ErrBareQuote)
+			}
+			f.flags |= fSpecial
+			i++
+		}
+	}
+}
+
+// quotedFast scans the common quoted field: one whose value has no quote,
+// CR or LF, and whose closing quote the delimiter or LF follows. It jumps
+// to the closing quote with bytes.IndexByte, checks the value eight bytes
+// at a time for the delimiter (a writer must quote it again) and CR or LF
+// (quoted handles them), and returns false for anything else, leaving f
+// for quoted to fill.
+func (s *scanner) quotedFast(f *field, b []byte, i int) (next int, end, ok bool) {
+	q := bytes.IndexByte(b[i+1:], '"')
+	if q < 0 {
+		return 0, false, false
+	}
+	c := i + 1 + q // the closing quote
+	if c+1 >= len(b) || (b[c+1] != s.comma && b[c+1] != '\n') {
+		return 0, false, false
+	}
+	v := b[i+1 : c]
+	delim := lsbs * uint64(s.comma)
+	var hasDelim, hasLine uint64
+	for len(v) >= 8 {
+		x := binary.LittleEndian.Uint64(v)
+		hasDelim |= zeros(x ^ delim)
+		hasLine |= zeros(x^(lsbs*'\r')) | zeros(x^(lsbs*'\n'))
+		v = v[8:]
+	}
+	for _, c := range v {
+		switch c {
+		case s.comma:
+			hasDelim = 1
+		case '\r', '\n':
+			hasLine = 1
+		}
+	}
+	if hasLine != 0 {
+		return 0, false, false
+	}
+	f.flags, f.vs, f.ve, f.rs, f.re = fQuoted, i+1, c, i, c+1
+	if hasDelim != 0 {
+		f.flags |= fSpecial
+	}
+	return c + 2, b[c+1] == '\n', true
+}
+
+// quoted scans the quoted field whose opening quote is b[i].
+func (s *scanner) quoted(f *field, b []byte, i int, line *int, recLine int) (int, bool, error) {
+	f.flags, f.rs = fQuoted, i
+	i++
+	f.vs = i
+	seg := i // start of the bytes not copied yet, once copying
+	for {
+		i = s.skip(b, i)
+		if i == len(b) {
+			if err := s.more(); err != nil {
+				return 0, false, err
+			}
+			// The input ends inside the field.
+			if !s.lazy {
+				return 0, false, s.malformed(recLine, csv.ErrQuote)
+			}
+			f.flags |= fOpen
+			s.endQuoted(f, b, seg, i, i)
+			return i, true, nil
+		}
+		switch s.class[b[i]] {
+		case classDelim:
+			f.flags |= fSpecial
+			i++
+		case classLF:
+			f.flags |= fSpecial | fLine
+			*line++
+			i++
+		case classCR:
+			switch {
+			case i+1 < len(b) && b[i+1] == '\n':
+				// A line ends inside the field: CRLF becomes LF.
+				f.flags |= fSpecial | fLine
+				s.copyValue(f, b, seg, i)
+				seg = i + 1
+				*line++
+				i += 2
+			case i+1 < len(b):
+				f.flags |= fSpecial | fLine
+				i++
+			default:
+				if err := s.more(); err != nil {
+					return 0, false, err
+				}
+				// The CR before the end of the input is dropped (and the
+				// field then lacks its closing quote).
+				s.copyValue(f, b, seg, i)
+				seg = i + 1
+				i++
+			}
+		case classQuote:
+			if i+1 == len(b) {
+				if err := s.more(); err != nil {
+					return 0, false, err
+				}
+				s.endQuoted(f, b, seg, i, i+1)
+				return i + 1, true, nil
+			}
+			switch c := b[i+1]; {
+			case c == '"':
+				f.flags |= fSpecial
+				s.copyValue(f, b, seg, i+1) // keep one quote of the two
+				seg = i + 2
+				i += 2
+			case c == s.comma:
+				s.endQuoted(f, b, seg, i, i+1)
+				return i + 2, false, nil
+			case c == '\n':
+				*line++
+				s.endQuoted(f, b, seg, i, i+1)
+				return i + 2, true, nil
+			case c == '\r' && i+2 < len(b) && b[i+2] == '\n':
+				*line++
+				s.endQuoted(f, b, seg, i, i+1)
+				return i + 3, true, nil
+			case c == '\r' && i+2 == len(b):
+				if err := s.more(); err != nil {
+					return 0, false, err
+				}
+				// The CR before the end of the input is dropped.
+				s.endQuoted(f, b, seg, i, i+1)
+				return i + 2, true, nil
+			case s.lazy:
+				f.flags |= fSpecial | fBare
+				i++
+			default:
+				return 0, false, s.malformed(recLine, csv.ErrQuote)
+			}
+		}
+	}
+}
+
+// copyValue moves the value of f to scratch (at its first change) and
+// appends b[seg:j] to it.
+func (s *scanner) copyValue(f *field, b []byte, seg, j int) {
+	if f.flags&fCopied == 0 {
+		f.flags |= fCopied
+		f.vs = len(s.scratch)
+	}
+	s.scratch = append(s.scratch, b[seg:j]...)
+}
+
+// endQuoted ends the value of f at b[j] (the closing quote, or the end of
+// the input) and its raw bytes at b[rawEnd].
+func (s *scanner) endQuoted(f *field, b []byte, seg, j, rawEnd int) {
+	if f.flags&fCopied != 0 {
+		s.copyValue(f, b, seg, j)
+		f.ve = len(s.scratch)
+	} else {
+		f.ve = j
+	}
+	f.re = rawEnd
+}
