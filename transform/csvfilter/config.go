@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/objectlambda/sdk-go/internal/arnmatch"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/internal/textkit"
 )
@@ -59,8 +60,9 @@ type Predicate struct {
 
 // Access maps callers to the columns they may see.
 //
-// Keys of Allow are matched against the caller; '*' in a key matches any
-// run of characters:
+// Keys of Allow are matched against the caller as IAM matches ARNs (and as
+// objectlambda.AllowPrincipals does): '*' in a key matches any run of
+// characters, '?' any one character:
 //
 //   - keys starting with "arn:" match the caller's principal ARN
 //     (arn:aws:sts::123456789012:assumed-role/analyst/alice) or its session
@@ -310,9 +312,9 @@ func (a *Access) allowedColumns(c transform.Caller) (map[string]bool, bool) {
 	for pattern, cols := range a.Allow {
 		var hit bool
 		if strings.HasPrefix(pattern, "arn:") {
-			hit = (c.ARN != "" && glob(pattern, c.ARN)) || (c.SessionIssuerARN != "" && glob(pattern, c.SessionIssuerARN))
+			hit = arnmatch.Any([]string{pattern}, c.ARN, c.SessionIssuerARN)
 		} else {
-			hit = role != "" && glob(pattern, role)
+			hit = role != "" && arnmatch.Match(pattern, role)
 		}
 		if !hit {
 			continue
@@ -359,34 +361,6 @@ func roleName(c transform.Caller) string {
 		return name
 	}
 	return ""
-}
-
-// glob reports whether s matches pattern, where '*' matches any run of
-// characters (including none) and every other byte matches itself. It runs
-// in O(len(pattern)*len(s)) worst case, without recursion.
-func glob(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case p < len(pattern) && pattern[p] == s[i]:
-			p++
-			i++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 // pow10 holds the powers of ten a float64 represents exactly.

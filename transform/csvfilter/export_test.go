@@ -1,7 +1,4 @@
 package csvfilter
 
-// Glob exposes glob to the external tests.
-var Glob = glob
-
 // ParseNumber exposes parseNumber to the external tests.
 var ParseNumber = parseNumber

@@ -312,27 +312,6 @@ func TestOptionsOverridePayload(t *testing.T) {
 	assert.Equal(t, "a\n1\n", got)
 }
 
-func TestGlob(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"analyst", "analyst", true},
-		{"analyst", "analysts", false},
-		{"ana*", "analyst", true},
-		{"*lyst", "analyst", true},
-		{"a*l*t", "analyst", true},
-		{"a*x*t", "analyst", false},
-		{"*", "", true},
-		{"", "", true},
-		{"", "a", false},
-		{"**a**", "bab", true},
-		{"arn:aws:iam::*:role/*", "arn:aws:iam::1:role/x/y", true},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, csvfilter.Glob(tt.pattern, tt.s), "%q ~ %q", tt.pattern, tt.s)
-	}
-}
 
 func TestParseNumberMatchesStrconv(t *testing.T) {
 	for _, s := range []string{"0", "-0", "+1", "12.50", "0.1", "1.", ".5", "-.5", "+.", ".", "", "-", "1e3", " 7 ", "007",
