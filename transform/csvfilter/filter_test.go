@@ -312,7 +312,6 @@ func TestOptionsOverridePayload(t *testing.T) {
 	assert.Equal(t, "a\n1\n", got)
 }
 
-
 func TestParseNumberMatchesStrconv(t *testing.T) {
 	for _, s := range []string{"0", "-0", "+1", "12.50", "0.1", "1.", ".5", "-.5", "+.", ".", "", "-", "1e3", " 7 ", "007",
 		"123456789012345", "1234567890123456", "0.000000000000001", "99999999999999.9", "1_0", "inf", "NaN", "0x10", "1..2", "\u00a012"} {

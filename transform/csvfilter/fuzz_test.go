@@ -85,7 +85,6 @@ func FuzzFromPayload(f *testing.F) {
 	})
 }
 
-
 // refGlob is a dynamic-programming matcher, obviously correct:
 // m[i][j] reports whether p[i:] matches s[j:].
 func refGlob(p, s string) bool {
