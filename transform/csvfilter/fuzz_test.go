@@ -84,23 +84,3 @@ func FuzzFromPayload(f *testing.F) {
 		require.NotNil(t, flt)
 	})
 }
-
-// refGlob is a dynamic-programming matcher, obviously correct:
-// m[i][j] reports whether p[i:] matches s[j:].
-func refGlob(p, s string) bool {
-	m := make([][]bool, len(p)+1)
-	for i := range m {
-		m[i] = make([]bool, len(s)+1)
-	}
-	m[len(p)][len(s)] = true
-	for i := len(p) - 1; i >= 0; i-- {
-		for j := len(s); j >= 0; j-- {
-			if p[i] == '*' {
-				m[i][j] = m[i+1][j] || (j < len(s) && m[i][j+1])
-			} else {
-				m[i][j] = j < len(s) && p[i] == s[j] && m[i+1][j+1]
-			}
-		}
-	}
-	return m[0][0]
-}
