@@ -162,7 +162,7 @@ func TestRawAESVectors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.format.String(), func(t *testing.T) {
 			rnd := io.MultiReader(bytes.NewReader(seq(0x20, 32)), bytes.NewReader(seq(0xA0, 12)), bytes.NewReader(tt.third))
-			x, err := NewEncryptor(context.Background(), bytes.NewReader(pt), kr, WithFormat(tt.format), WithRandom(rnd), WithPlaintextLength(int64(len(pt))))
+			x, err := NewEncryptor(context.Background(), bytes.NewReader(pt), kr, WithFormat(tt.format), withRandom(rnd), WithPlaintextLength(int64(len(pt))))
 			require.NoError(t, err)
 			body, err := io.ReadAll(x)
 			require.NoError(t, err)
@@ -172,14 +172,14 @@ func TestRawAESVectors(t *testing.T) {
 			assert.True(t, ok)
 			assert.EqualValues(t, len(body), n)
 			if tt.format == FormatV2 {
-				assert.Equal(t, tt.edk, md[KeyV2Key])
-				assert.Equal(t, "wMHCw8TFxsfIycrL", md[KeyIV])
-				assert.Equal(t, "24", md[KeyPlaintextLen])
+				assert.Equal(t, tt.edk, md[keyV2Key])
+				assert.Equal(t, "wMHCw8TFxsfIycrL", md[keyIV])
+				assert.Equal(t, "24", md[keyPlaintextLen])
 			} else {
-				assert.Equal(t, tt.edk, md[KeyV3Key])
-				assert.Equal(t, tt.key, md[KeyV3Commitment])
-				assert.Equal(t, "0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6w==", md[KeyV3MessageID])
-				assert.Equal(t, "02", md[KeyV3Wrap])
+				assert.Equal(t, tt.edk, md[keyV3Key])
+				assert.Equal(t, tt.key, md[keyV3Commitment])
+				assert.Equal(t, "0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6w==", md[keyV3MessageID])
+				assert.Equal(t, "02", md[keyV3Wrap])
 			}
 			e, err := ParseEnvelope(md)
 			require.NoError(t, err)
@@ -273,11 +273,11 @@ func TestOneByteReaderEquivalence(t *testing.T) {
 			assert.Equal(t, pt, got)
 		}
 		rnd := bytes.Repeat([]byte{7}, 200)
-		x1, err := NewEncryptor(context.Background(), bytes.NewReader(pt), kr, WithFormat(f), WithRandom(bytes.NewReader(rnd)))
+		x1, err := NewEncryptor(context.Background(), bytes.NewReader(pt), kr, WithFormat(f), withRandom(bytes.NewReader(rnd)))
 		require.NoError(t, err)
 		big, err := io.ReadAll(x1)
 		require.NoError(t, err)
-		x2, err := NewEncryptor(context.Background(), iotest.OneByteReader(bytes.NewReader(pt)), kr, WithFormat(f), WithRandom(bytes.NewReader(rnd)))
+		x2, err := NewEncryptor(context.Background(), iotest.OneByteReader(bytes.NewReader(pt)), kr, WithFormat(f), withRandom(bytes.NewReader(rnd)))
 		require.NoError(t, err)
 		small, err := io.ReadAll(iotest.OneByteReader(x2))
 		require.NoError(t, err)
@@ -378,14 +378,14 @@ func TestRangeDecrypt(t *testing.T) {
 	_, _ = rand.Read(pt)
 	for _, f := range []Format{FormatV2, FormatV3} {
 		body, e := encryptAll(t, pt, kr, WithFormat(f))
-		_, err := NewRangeDecryptor(context.Background(), bytes.NewReader(body), e, kr, RangePlan{})
-		require.ErrorIs(t, err, ErrUnauthenticatedRange)
+		_, err := newRangeDecryptor(context.Background(), bytes.NewReader(body), e, kr, rangePlan{})
+		require.ErrorIs(t, err, errUnauthenticatedRange)
 		for _, r := range [][2]int64{{0, 0}, {0, 15}, {1, 16}, {15, 17}, {32, 63}, {33, 999}, {500, 5000}, {999, 999}} {
-			plan, err := PlanRange(e, int64(len(body)), r[0], r[1])
+			plan, err := planRange(e, int64(len(body)), r[0], r[1])
 			require.NoError(t, err)
 			assert.Zero(t, plan.FetchFirst%16)
 			fetched := body[plan.FetchFirst : plan.FetchLast+1]
-			rd, err := NewRangeDecryptor(context.Background(), bytes.NewReader(fetched), e, kr, plan, WithUnauthenticatedRange())
+			rd, err := newRangeDecryptor(context.Background(), bytes.NewReader(fetched), e, kr, plan, withUnauthenticatedRange())
 			require.NoError(t, err)
 			got, err := io.ReadAll(iotest.OneByteReader(rd))
 			require.NoError(t, err)
@@ -393,16 +393,16 @@ func TestRangeDecrypt(t *testing.T) {
 			assert.Equal(t, pt[r[0]:last+1], got, "range %v", r)
 			assert.EqualValues(t, len(got), plan.Length())
 		}
-		plan, err := PlanRange(e, int64(len(body)), 100, 300)
+		plan, err := planRange(e, int64(len(body)), 100, 300)
 		require.NoError(t, err)
-		rd, err := NewRangeDecryptor(context.Background(), bytes.NewReader(body[96:200]), e, kr, plan, WithUnauthenticatedRange())
+		rd, err := newRangeDecryptor(context.Background(), bytes.NewReader(body[96:200]), e, kr, plan, withUnauthenticatedRange())
 		require.NoError(t, err)
 		_, err = io.ReadAll(rd)
 		require.ErrorIs(t, err, io.ErrUnexpectedEOF)
-		_, err = PlanRange(e, int64(len(body)), 1000, 1001)
-		require.ErrorIs(t, err, ErrInvalidRange)
+		_, err = planRange(e, int64(len(body)), 1000, 1001)
+		require.ErrorIs(t, err, errInvalidRange)
 	}
-	plan, err := PlanRange(&Envelope{Content: ContentAESGCM}, 116, 20, 40)
+	plan, err := planRange(&Envelope{Content: ContentAESGCM}, 116, 20, 40)
 	require.NoError(t, err)
 	assert.Equal(t, "bytes=16-40", plan.FetchRange())
 	assert.Equal(t, "bytes 20-40/100", plan.ContentRange())
@@ -427,7 +427,7 @@ func TestRewrap(t *testing.T) {
 		_, err = decryptAll(t, body, ne, rings["AES/GCM"])
 		require.ErrorIs(t, err, ErrKeyNotFound)
 	}
-	_, err := Rewrap(context.Background(), &Envelope{Format: FormatV2, Content: ContentAESGCM, Wrap: WrapAESGCM, EncryptedKey: []byte{1}, IV: seq(1, 12)}, nil, nil)
+	_, err := rewrap(context.Background(), &Envelope{Format: FormatV2, Content: ContentAESGCM, Wrap: WrapAESGCM, EncryptedKey: []byte{1}, IV: seq(1, 12)}, nil, nil)
 	require.ErrorIs(t, err, ErrNoKeyring)
 }
 

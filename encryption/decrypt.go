@@ -23,7 +23,7 @@ func checkPolicy(e *Envelope, c *config) error {
 	if e.Format == FormatV1 && !c.legacyWrapping {
 		return fmt.Errorf("%w: format V1 needs WithLegacyWrapping", ErrLegacyNotAllowed)
 	}
-	if e.Wrap.IsLegacy() && !c.legacyWrapping {
+	if e.Wrap.isLegacy() && !c.legacyWrapping {
 		return fmt.Errorf("%w: wrap algorithm %s needs WithLegacyWrapping", ErrLegacyNotAllowed, e.Wrap)
 	}
 	switch e.Content {
@@ -53,16 +53,16 @@ func checkShape(e *Envelope) error {
 	}
 	switch e.Content {
 	case ContentAESGCM:
-		if len(e.IV) != GCMIVSize {
-			return fmt.Errorf("%w: IV must be %d bytes, got %d", ErrMalformedEnvelope, GCMIVSize, len(e.IV))
+		if len(e.IV) != gcmIVSize {
+			return fmt.Errorf("%w: IV must be %d bytes, got %d", ErrMalformedEnvelope, gcmIVSize, len(e.IV))
 		}
 	case ContentAESCBC:
-		if len(e.IV) != CBCIVSize {
-			return fmt.Errorf("%w: IV must be %d bytes, got %d", ErrMalformedEnvelope, CBCIVSize, len(e.IV))
+		if len(e.IV) != cbcIVSize {
+			return fmt.Errorf("%w: IV must be %d bytes, got %d", ErrMalformedEnvelope, cbcIVSize, len(e.IV))
 		}
 	case ContentCommitting:
-		if len(e.MessageID) != MessageIDSize || len(e.KeyCommitment) != CommitmentSize {
-			return fmt.Errorf("%w: message ID and commitment must be %d bytes", ErrMalformedEnvelope, MessageIDSize)
+		if len(e.MessageID) != messageIDSize || len(e.KeyCommitment) != commitmentSize {
+			return fmt.Errorf("%w: message ID and commitment must be %d bytes", ErrMalformedEnvelope, messageIDSize)
 		}
 	}
 	return nil
@@ -92,7 +92,7 @@ func contentKey(ctx context.Context, e *Envelope, kr Keyring) (cipher.Block, []b
 		}
 		defer clear(dek)
 		key = dek
-		nonce = bytes.Repeat([]byte{0x01}, GCMIVSize)
+		nonce = bytes.Repeat([]byte{0x01}, gcmIVSize)
 		aad = []byte{0x00, 0x73}
 	}
 	block, err := aes.NewCipher(key)
@@ -249,7 +249,7 @@ func (d *Decryptor) Read(p []byte) (int, error) {
 // and makes the length known at EOF.
 func (d *Decryptor) count(n int, err error) (int, error) {
 	if d.hinted && (d.ptOut+int64(n) > d.ptLen || err == io.EOF && d.ptOut+int64(n) != d.ptLen) {
-		return 0, fmt.Errorf("%w: plaintext length differs from %s", ErrAuthentication, KeyPlaintextLen)
+		return 0, fmt.Errorf("%w: plaintext length differs from %s", ErrAuthentication, keyPlaintextLen)
 	}
 	d.ptOut += int64(n)
 	if err == io.EOF {

@@ -31,7 +31,7 @@ type Encryptor struct {
 
 // NewEncryptor wraps a fresh data key with kr and returns the encrypting
 // reader. Options read: WithFormat, WithEncryptionContext,
-// WithPlaintextLength, WithRandom.
+// WithPlaintextLength.
 func NewEncryptor(ctx context.Context, plaintext io.Reader, kr Keyring, opts ...Option) (*Encryptor, error) {
 	c := newConfig(opts)
 	if kr == nil {
@@ -66,7 +66,7 @@ func NewEncryptor(ctx context.Context, plaintext io.Reader, kr Keyring, opts ...
 	}
 	key, nonce, aad := wk.DataKey, []byte(nil), []byte(nil)
 	if c.format == FormatV3 {
-		e.MessageID = make([]byte, MessageIDSize)
+		e.MessageID = make([]byte, messageIDSize)
 		if err := randNonZero(rnd, e.MessageID); err != nil {
 			return nil, err
 		}
@@ -77,10 +77,10 @@ func NewEncryptor(ctx context.Context, plaintext io.Reader, kr Keyring, opts ...
 		defer clear(dek)
 		e.KeyCommitment = ck
 		key = dek
-		nonce = bytes.Repeat([]byte{0x01}, GCMIVSize)
+		nonce = bytes.Repeat([]byte{0x01}, gcmIVSize)
 		aad = []byte{0x00, 0x73}
 	} else {
-		e.IV = make([]byte, GCMIVSize)
+		e.IV = make([]byte, gcmIVSize)
 		if err := randNonZero(rnd, e.IV); err != nil {
 			return nil, err
 		}
@@ -141,9 +141,6 @@ func (e *Envelope) setWrapped(wk *WrappedKey) error {
 	}
 	return nil
 }
-
-// Envelope returns the envelope of the object being written.
-func (x *Encryptor) Envelope() *Envelope { return x.env }
 
 // Metadata returns the user metadata to store with the ciphertext (names
 // without the "x-amz-meta-" prefix).
@@ -210,7 +207,7 @@ func (x *Encryptor) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Rewrap replaces only the wrapped data key: it unwraps with from and wraps
+// rewrap replaces only the wrapped data key: it unwraps with from and wraps
 // the same data key with to. The body stays valid and untouched; the content
 // algorithm, IV or message ID and commitment are kept. The recipient then
 // holds the data key of the stored object; re-encrypt with NewEncryptor to
@@ -218,7 +215,7 @@ func (x *Encryptor) Read(p []byte) (int, error) {
 //
 // Options read: WithEncryptionContext (for a KMS target),
 // WithLegacyWrapping, WithRequireCommitment.
-func Rewrap(ctx context.Context, e *Envelope, from, to Keyring, opts ...Option) (*Envelope, error) {
+func rewrap(ctx context.Context, e *Envelope, from, to Keyring, opts ...Option) (*Envelope, error) {
 	c := newConfig(opts)
 	c.legacyContent = true // the body is not touched, so CBC objects can be rewrapped
 	if err := checkPolicy(e, c); err != nil {
@@ -258,18 +255,26 @@ func Rewrap(ctx context.Context, e *Envelope, from, to Keyring, opts ...Option) 
 	return &out, nil
 }
 
-// RewrapMetadata is Rewrap on object metadata: it returns md with the
-// envelope entries replaced (names normalised, without prefix).
+// RewrapMetadata replaces only the wrapped data key of the object whose
+// metadata is md: it unwraps the data key with from and wraps the same key
+// with to. It returns md with the envelope entries replaced (names
+// normalised, without prefix); the body stays valid and untouched, and the
+// content algorithm, IV or message ID and commitment are kept. The recipient
+// then holds the data key of the stored object; re-encrypt with
+// [NewEncryptor] to give them a fresh one.
+//
+// Options read: [WithEncryptionContext] (for a KMS target),
+// [WithLegacyWrapping], [WithRequireCommitment].
 func RewrapMetadata(ctx context.Context, md Metadata, from, to Keyring, opts ...Option) (map[string]string, error) {
 	e, err := ParseEnvelope(md)
 	if err != nil {
 		return nil, err
 	}
-	ne, err := Rewrap(ctx, e, from, to, opts...)
+	ne, err := rewrap(ctx, e, from, to, opts...)
 	if err != nil {
 		return nil, err
 	}
-	out := StripEnvelopeMetadata(md.normalized())
+	out := stripEnvelopeMetadata(md.normalized())
 	maps.Copy(out, ne.Metadata())
 	return out, nil
 }

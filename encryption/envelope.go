@@ -22,7 +22,7 @@ type Format uint8
 // Message formats.
 const (
 	FormatUnknown Format = iota
-	FormatV1             // x-amz-key: legacy, read only behind WithLegacyFormats
+	FormatV1             // x-amz-key: legacy, read only with WithLegacyWrapping
 	FormatV2             // x-amz-key-v2: AES-GCM without key commitment
 	FormatV3             // x-amz-3: suite 115, AES-GCM with HKDF and key commitment
 )
@@ -65,8 +65,8 @@ const (
 	WrapRSAPKCS1      WrapAlg = "RSA"
 )
 
-// IsLegacy reports whether w is a legacy (read-only, opt-in) wrap algorithm.
-func (w WrapAlg) IsLegacy() bool {
+// isLegacy reports whether w is a legacy (read-only, opt-in) wrap algorithm.
+func (w WrapAlg) isLegacy() bool {
 	switch w {
 	case WrapKMSContext, WrapAESGCM, WrapRSAOAEPSHA1:
 		return false
@@ -74,66 +74,66 @@ func (w WrapAlg) IsLegacy() bool {
 	return true
 }
 
-// Metadata mapkeys (without the "x-amz-meta-" prefix S3 adds on the wire).
+// Envelope entries: user metadata names, without the "x-amz-meta-" prefix S3
+// adds on the wire.
 const (
-	KeyV1Key          = "x-amz-key"
-	KeyV2Key          = "x-amz-key-v2"
-	KeyIV             = "x-amz-iv"
-	KeyCEKAlg         = "x-amz-cek-alg"
-	KeyWrapAlg        = "x-amz-wrap-alg"
-	KeyMatDesc        = "x-amz-matdesc"
-	KeyTagLen         = "x-amz-tag-len"
-	KeyPlaintextLen   = "x-amz-unencrypted-content-length"
-	KeyV3Key          = "x-amz-3"
-	KeyV3Content      = "x-amz-c"
-	KeyV3Commitment   = "x-amz-d"
-	KeyV3MessageID    = "x-amz-i"
-	KeyV3Wrap         = "x-amz-w"
-	KeyV3MatDesc      = "x-amz-m"
-	KeyV3Context      = "x-amz-t"
-	KeyInstructionTag = "x-amz-crypto-instr-file"
-
-	// MetaPrefix is the prefix S3 puts in front of user metadata names.
-	MetaPrefix = "x-amz-meta-"
-
-	// ReservedContextKey is the KMS encryption context entry that binds a
-	// kms+context data key to its content algorithm.
-	ReservedContextKey = "aws:x-amz-cek-alg"
-
-	// InstructionSuffix is the default suffix of instruction-file objects.
-	InstructionSuffix = ".instruction"
+	keyV1Key          = "x-amz-key"
+	keyV2Key          = "x-amz-key-v2"
+	keyIV             = "x-amz-iv"
+	keyCEKAlg         = "x-amz-cek-alg"
+	keyWrapAlg        = "x-amz-wrap-alg"
+	keyMatDesc        = "x-amz-matdesc"
+	keyTagLen         = "x-amz-tag-len"
+	keyPlaintextLen   = "x-amz-unencrypted-content-length"
+	keyV3Key          = "x-amz-3"
+	keyV3Content      = "x-amz-c"
+	keyV3Commitment   = "x-amz-d"
+	keyV3MessageID    = "x-amz-i"
+	keyV3Wrap         = "x-amz-w"
+	keyV3MatDesc      = "x-amz-m"
+	keyV3Context      = "x-amz-t"
+	keyInstructionTag = "x-amz-crypto-instr-file"
 )
+
+// MetaPrefix is the prefix S3 puts in front of user metadata names.
+const MetaPrefix = "x-amz-meta-"
+
+// ReservedContextKey is the KMS encryption context entry that binds a
+// kms+context data key to its content algorithm. A [Keyring] that wraps with
+// KMS adds it to [WrapRequest.EncryptionContext] and checks it on unwrap;
+// callers must not set it themselves.
+const ReservedContextKey = "aws:x-amz-cek-alg"
+
+// InstructionSuffix is the suffix the S3 Encryption Client gives the
+// instruction file it writes next to an object ("<key>.instruction").
+const InstructionSuffix = ".instruction"
 
 // Sizes fixed by the formats.
 const (
-	DataKeySize    = 32 // AES-256 data key
-	GCMIVSize      = 12
-	CBCIVSize      = 16
-	TagSize        = 16
-	MessageIDSize  = 28
-	CommitmentSize = 28
+	// DataKeySize is the length of a data key (AES-256): what
+	// [Keyring.UnwrapKey] returns and [WrapRequest.DataKey] holds.
+	DataKeySize = 32
+	// TagSize is the length of the GCM tag at the end of every V2 and V3
+	// ciphertext: the stored object is the plaintext plus TagSize bytes.
+	TagSize = 16
+
+	gcmIVSize      = 12
+	cbcIVSize      = 16
+	messageIDSize  = 28
+	commitmentSize = 28
 )
 
 // maxInstructionFile bounds the instruction file body ParseInstructionFile
 // accepts; real ones are a few hundred bytes.
 const maxInstructionFile = 64 << 10
 
-// EnvelopeKeys returns the metadata names (without "x-amz-meta-") that make up
-// an S3 Encryption Client envelope, in every format. Strip them from a
-// response that carries plaintext.
-func EnvelopeKeys() []string {
-	return []string{
-		KeyV1Key, KeyV2Key, KeyIV, KeyCEKAlg, KeyWrapAlg, KeyMatDesc, KeyTagLen, KeyPlaintextLen,
-		KeyV3Key, KeyV3Content, KeyV3Commitment, KeyV3MessageID, KeyV3Wrap, KeyV3MatDesc, KeyV3Context,
-		KeyInstructionTag,
-	}
-}
-
+// isEnvelopeKey reports whether k (lower case, without "x-amz-meta-") is an
+// entry of an S3 Encryption Client envelope, in any format.
 func isEnvelopeKey(k string) bool {
 	switch k {
-	case KeyV1Key, KeyV2Key, KeyIV, KeyCEKAlg, KeyWrapAlg, KeyMatDesc, KeyTagLen, KeyPlaintextLen,
-		KeyV3Key, KeyV3Content, KeyV3Commitment, KeyV3MessageID, KeyV3Wrap, KeyV3MatDesc, KeyV3Context,
-		KeyInstructionTag:
+	case keyV1Key, keyV2Key, keyIV, keyCEKAlg, keyWrapAlg, keyMatDesc, keyTagLen, keyPlaintextLen,
+		keyV3Key, keyV3Content, keyV3Commitment, keyV3MessageID, keyV3Wrap, keyV3MatDesc, keyV3Context,
+		keyInstructionTag:
 		return true
 	}
 	return false
@@ -151,9 +151,9 @@ func StripEnvelope(h http.Header) http.Header {
 	return h
 }
 
-// StripEnvelopeMetadata returns a copy of the user metadata md (names with or
+// stripEnvelopeMetadata returns a copy of the user metadata md (names with or
 // without the "x-amz-meta-" prefix) without the envelope entries.
-func StripEnvelopeMetadata(md map[string]string) map[string]string {
+func stripEnvelopeMetadata(md map[string]string) map[string]string {
 	out := make(map[string]string, len(md))
 	for k, v := range md {
 		l := strings.TrimPrefix(strings.ToLower(k), MetaPrefix)
@@ -211,13 +211,13 @@ func (md Metadata) has(k string) bool { _, ok := md[k]; return ok }
 // metadata alone.
 func IsEncrypted(md Metadata) bool {
 	md = md.normalized()
-	return md.has(KeyV1Key) || md.has(KeyV2Key) || md.has(KeyV3Key) ||
-		(md.has(KeyV3Content) && md.has(KeyV3Commitment) && md.has(KeyV3MessageID))
+	return md.has(keyV1Key) || md.has(keyV2Key) || md.has(keyV3Key) ||
+		(md.has(keyV3Content) && md.has(keyV3Commitment) && md.has(keyV3MessageID))
 }
 
 // IsInstructionFile reports whether md belongs to an instruction-file object
 // (marker x-amz-crypto-instr-file). Such objects are key material, not data.
-func IsInstructionFile(md Metadata) bool { return md.normalized().has(KeyInstructionTag) }
+func IsInstructionFile(md Metadata) bool { return md.normalized().has(keyInstructionTag) }
 
 // Envelope is the parsed content metadata of a client-side encrypted object.
 // It holds only wrapped (encrypted) keys, so it is safe to keep around; its
@@ -264,12 +264,6 @@ func (e *Envelope) String() string {
 	return fmt.Sprintf("encryption.Envelope{Format:%s Content:%s Wrap:%s}", e.Format, e.Content, e.Wrap)
 }
 
-// ParseOption configures ParseEnvelope and ParseInstructionFile. There are
-// none yet; the type keeps the signature stable.
-type ParseOption func(*parseConfig)
-
-type parseConfig struct{}
-
 func malformed(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrMalformedEnvelope, fmt.Sprintf(format, args...))
 }
@@ -285,17 +279,17 @@ func v3WrapCode(w WrapAlg) (string, bool) {
 	return "", false
 }
 
-var v2OnlyKeys = []string{KeyIV, KeyCEKAlg, KeyWrapAlg, KeyMatDesc, KeyTagLen}
-var v3OnlyKeys = []string{KeyV3Content, KeyV3Commitment, KeyV3MessageID, KeyV3Wrap, KeyV3MatDesc, KeyV3Context}
+var v2OnlyKeys = []string{keyIV, keyCEKAlg, keyWrapAlg, keyMatDesc, keyTagLen}
+var v3OnlyKeys = []string{keyV3Content, keyV3Commitment, keyV3MessageID, keyV3Wrap, keyV3MatDesc, keyV3Context}
 
 // ParseEnvelope reads the envelope from object metadata. It returns
 // ErrNotEncrypted when there is none, ErrNeedInstructionFile when the object
 // points at an instruction file, and an error wrapping ErrMalformedEnvelope
 // or ErrUnsupportedFormat when the envelope is broken. Legacy formats are
 // parsed here; decryption refuses them unless the matching opt-in is given.
-func ParseEnvelope(md Metadata, _ ...ParseOption) (*Envelope, error) {
+func ParseEnvelope(md Metadata) (*Envelope, error) {
 	md = md.normalized()
-	hasV1, hasV2, hasV3 := md.has(KeyV1Key), md.has(KeyV2Key), md.has(KeyV3Key)
+	hasV1, hasV2, hasV3 := md.has(keyV1Key), md.has(keyV2Key), md.has(keyV3Key)
 	n := 0
 	for _, b := range []bool{hasV1, hasV2, hasV3} {
 		if b {
@@ -303,11 +297,11 @@ func ParseEnvelope(md Metadata, _ ...ParseOption) (*Envelope, error) {
 		}
 	}
 	if n > 1 {
-		return nil, malformed("conflicting format keys (more than one of %s, %s, %s)", KeyV1Key, KeyV2Key, KeyV3Key)
+		return nil, malformed("conflicting format keys (more than one of %s, %s, %s)", keyV1Key, keyV2Key, keyV3Key)
 	}
 	if n == 0 {
-		if md.has(KeyV3Content) && md.has(KeyV3Commitment) && md.has(KeyV3MessageID) {
-			return nil, fmt.Errorf("%w: V3 object without %s", ErrNeedInstructionFile, KeyV3Key)
+		if md.has(keyV3Content) && md.has(keyV3Commitment) && md.has(keyV3MessageID) {
+			return nil, fmt.Errorf("%w: V3 object without %s", ErrNeedInstructionFile, keyV3Key)
 		}
 		return nil, ErrNotEncrypted
 	}
@@ -336,7 +330,7 @@ func RequireEnvelope(md Metadata, opts ...Option) (*Envelope, error) {
 // entries needs a V3 instruction file (a V2 one would silently drop the key
 // commitment), an instruction file holds exactly one of x-amz-key,
 // x-amz-key-v2 and x-amz-3, and any mix is ErrMalformedEnvelope.
-func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*Envelope, error) {
+func ParseInstructionFile(objectMD Metadata, body []byte) (*Envelope, error) {
 	if len(body) > maxInstructionFile {
 		return nil, malformed("instruction file larger than %d bytes", maxInstructionFile)
 	}
@@ -365,8 +359,8 @@ func ParseInstructionFile(objectMD Metadata, body []byte, _ ...ParseOption) (*En
 	if err := checkGenerations(objectMD, md); err != nil {
 		return nil, err
 	}
-	if md.has(KeyV3Key) {
-		for _, k := range []string{KeyV3Content, KeyV3Commitment, KeyV3MessageID} {
+	if md.has(keyV3Key) {
+		for _, k := range []string{keyV3Content, keyV3Commitment, keyV3MessageID} {
 			if md.has(k) {
 				return nil, malformed("instruction file must not contain %s (possible tampering)", k)
 			}
@@ -389,7 +383,7 @@ func checkGenerations(objectMD, instr Metadata) error {
 	for _, g := range []struct {
 		key string
 		f   Format
-	}{{KeyV1Key, FormatV1}, {KeyV2Key, FormatV2}, {KeyV3Key, FormatV3}} {
+	}{{keyV1Key, FormatV1}, {keyV2Key, FormatV2}, {keyV3Key, FormatV3}} {
 		if !instr.has(g.key) {
 			continue
 		}
@@ -401,14 +395,14 @@ func checkGenerations(objectMD, instr Metadata) error {
 	if gen == FormatUnknown {
 		return malformed("instruction file holds no wrapped key")
 	}
-	other := slices.Concat([]string{KeyV3Key}, v3OnlyKeys)
+	other := slices.Concat([]string{keyV3Key}, v3OnlyKeys)
 	switch gen {
 	case FormatV1:
-		other = append(other, KeyV2Key)
+		other = append(other, keyV2Key)
 	case FormatV2:
-		other = append(other, KeyV1Key)
+		other = append(other, keyV1Key)
 	case FormatV3:
-		other = slices.Concat([]string{KeyV1Key, KeyV2Key}, v2OnlyKeys)
+		other = slices.Concat([]string{keyV1Key, keyV2Key}, v2OnlyKeys)
 	}
 	for _, k := range other {
 		if objectMD.has(k) {
@@ -422,23 +416,23 @@ func parseNormalized(md Metadata, fromInstr bool) (*Envelope, error) {
 	e := &Envelope{PlaintextLen: -1, FromInstructionFile: fromInstr}
 	var err error
 	switch {
-	case md.has(KeyV3Key):
+	case md.has(keyV3Key):
 		e.Format = FormatV3
 		err = parseV3(md, e)
-	case md.has(KeyV2Key):
+	case md.has(keyV2Key):
 		e.Format = FormatV2
-		err = parseV12(md, e, KeyV2Key)
+		err = parseV12(md, e, keyV2Key)
 	default:
 		e.Format = FormatV1
-		err = parseV12(md, e, KeyV1Key)
+		err = parseV12(md, e, keyV1Key)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if v := strings.TrimSpace(md[KeyPlaintextLen]); v != "" {
+	if v := strings.TrimSpace(md[keyPlaintextLen]); v != "" {
 		n, perr := strconv.ParseInt(v, 10, 64)
 		if perr != nil || n < 0 {
-			return nil, malformed("%s is not a non-negative integer", KeyPlaintextLen)
+			return nil, malformed("%s is not a non-negative integer", keyPlaintextLen)
 		}
 		e.PlaintextLen = n
 	}
@@ -446,7 +440,7 @@ func parseNormalized(md Metadata, fromInstr bool) (*Envelope, error) {
 }
 
 func parseV12(md Metadata, e *Envelope, keyName string) error {
-	for _, k := range append([]string{KeyV3Key}, v3OnlyKeys...) {
+	for _, k := range append([]string{keyV3Key}, v3OnlyKeys...) {
 		if md.has(k) {
 			return malformed("conflicting format keys (%s together with %s)", keyName, k)
 		}
@@ -455,18 +449,18 @@ func parseV12(md Metadata, e *Envelope, keyName string) error {
 	if e.EncryptedKey, err = b64(md, keyName); err != nil {
 		return err
 	}
-	if !md.has(KeyIV) {
-		return malformed("missing %s", KeyIV)
+	if !md.has(keyIV) {
+		return malformed("missing %s", keyIV)
 	}
-	if e.IV, err = b64(md, KeyIV); err != nil {
+	if e.IV, err = b64(md, keyIV); err != nil {
 		return err
 	}
-	if e.MatDesc, err = jsonMap(md, KeyMatDesc); err != nil {
+	if e.MatDesc, err = jsonMap(md, keyMatDesc); err != nil {
 		return err
 	}
-	e.Wrap = WrapAlg(md[KeyWrapAlg])
+	e.Wrap = WrapAlg(md[keyWrapAlg])
 	if e.Format == FormatV2 && e.Wrap == "" {
-		return malformed("missing %s", KeyWrapAlg)
+		return malformed("missing %s", keyWrapAlg)
 	}
 	if e.Wrap == "" {
 		// V1 without a wrap algorithm: Java's rule, AES (ECB) for short keys.
@@ -481,83 +475,83 @@ func parseV12(md Metadata, e *Envelope, keyName string) error {
 	default:
 		return fmt.Errorf("%w: wrap algorithm %q", ErrUnsupportedFormat, clip(string(e.Wrap)))
 	}
-	cek, ok := md[KeyCEKAlg]
+	cek, ok := md[keyCEKAlg]
 	if !ok {
 		if e.Format == FormatV2 {
-			return malformed("missing %s", KeyCEKAlg)
+			return malformed("missing %s", keyCEKAlg)
 		}
 		cek = string(ContentAESCBC)
 	}
 	e.Content = ContentAlg(cek)
 	switch e.Content {
 	case ContentAESGCM:
-		if len(e.IV) != GCMIVSize {
-			return malformed("%s must be %d bytes for %s, got %d", KeyIV, GCMIVSize, ContentAESGCM, len(e.IV))
+		if len(e.IV) != gcmIVSize {
+			return malformed("%s must be %d bytes for %s, got %d", keyIV, gcmIVSize, ContentAESGCM, len(e.IV))
 		}
 		e.TagLenBits = 128
-		if v, ok := md[KeyTagLen]; ok && strings.TrimSpace(v) != "128" {
+		if v, ok := md[keyTagLen]; ok && strings.TrimSpace(v) != "128" {
 			return fmt.Errorf("%w: tag length %q (only 128 is supported)", ErrUnsupportedFormat, clip(v))
 		}
 	case ContentAESCBC:
-		if len(e.IV) != CBCIVSize {
-			return malformed("%s must be %d bytes for %s, got %d", KeyIV, CBCIVSize, ContentAESCBC, len(e.IV))
+		if len(e.IV) != cbcIVSize {
+			return malformed("%s must be %d bytes for %s, got %d", keyIV, cbcIVSize, ContentAESCBC, len(e.IV))
 		}
-		if md.has(KeyTagLen) {
-			return malformed("%s present for %s", KeyTagLen, ContentAESCBC)
+		if md.has(keyTagLen) {
+			return malformed("%s present for %s", keyTagLen, ContentAESCBC)
 		}
 	default:
 		return fmt.Errorf("%w: content algorithm %q", ErrUnsupportedFormat, clip(cek))
 	}
 	if allZero(e.IV) {
-		return malformed("%s is all zero", KeyIV)
+		return malformed("%s is all zero", keyIV)
 	}
 	return nil
 }
 
 func parseV3(md Metadata, e *Envelope) error {
-	for _, k := range append([]string{KeyV1Key, KeyV2Key}, v2OnlyKeys...) {
+	for _, k := range append([]string{keyV1Key, keyV2Key}, v2OnlyKeys...) {
 		if md.has(k) {
-			return malformed("conflicting format keys (%s together with %s)", KeyV3Key, k)
+			return malformed("conflicting format keys (%s together with %s)", keyV3Key, k)
 		}
 	}
-	for _, k := range []string{KeyV3Content, KeyV3Commitment, KeyV3MessageID, KeyV3Wrap} {
+	for _, k := range []string{keyV3Content, keyV3Commitment, keyV3MessageID, keyV3Wrap} {
 		if !md.has(k) {
 			return malformed("missing %s", k)
 		}
 	}
 	var err error
-	if e.EncryptedKey, err = b64(md, KeyV3Key); err != nil {
+	if e.EncryptedKey, err = b64(md, keyV3Key); err != nil {
 		return err
 	}
-	if c := strings.TrimSpace(md[KeyV3Content]); c != string(ContentCommitting) {
+	if c := strings.TrimSpace(md[keyV3Content]); c != string(ContentCommitting) {
 		return fmt.Errorf("%w: V3 content suite %q", ErrUnsupportedFormat, clip(c))
 	}
 	e.Content = ContentCommitting
 	e.TagLenBits = 128
-	w, ok := v3WrapCodes[strings.TrimSpace(md[KeyV3Wrap])]
+	w, ok := v3WrapCodes[strings.TrimSpace(md[keyV3Wrap])]
 	if !ok {
-		return fmt.Errorf("%w: V3 wrap code %q", ErrUnsupportedFormat, clip(md[KeyV3Wrap]))
+		return fmt.Errorf("%w: V3 wrap code %q", ErrUnsupportedFormat, clip(md[keyV3Wrap]))
 	}
 	e.Wrap = w
-	if e.MessageID, err = b64(md, KeyV3MessageID); err != nil {
+	if e.MessageID, err = b64(md, keyV3MessageID); err != nil {
 		return err
 	}
-	if len(e.MessageID) != MessageIDSize {
-		return malformed("%s must be %d bytes, got %d", KeyV3MessageID, MessageIDSize, len(e.MessageID))
+	if len(e.MessageID) != messageIDSize {
+		return malformed("%s must be %d bytes, got %d", keyV3MessageID, messageIDSize, len(e.MessageID))
 	}
 	if allZero(e.MessageID) {
-		return malformed("%s is all zero", KeyV3MessageID)
+		return malformed("%s is all zero", keyV3MessageID)
 	}
-	if e.KeyCommitment, err = b64(md, KeyV3Commitment); err != nil {
+	if e.KeyCommitment, err = b64(md, keyV3Commitment); err != nil {
 		return err
 	}
-	if len(e.KeyCommitment) != CommitmentSize {
-		return malformed("%s must be %d bytes, got %d", KeyV3Commitment, CommitmentSize, len(e.KeyCommitment))
+	if len(e.KeyCommitment) != commitmentSize {
+		return malformed("%s must be %d bytes, got %d", keyV3Commitment, commitmentSize, len(e.KeyCommitment))
 	}
-	if e.MatDesc, err = jsonMap(md, KeyV3MatDesc); err != nil {
+	if e.MatDesc, err = jsonMap(md, keyV3MatDesc); err != nil {
 		return err
 	}
-	if e.KMSContext, err = jsonMap(md, KeyV3Context); err != nil {
+	if e.KMSContext, err = jsonMap(md, keyV3Context); err != nil {
 		return err
 	}
 	return nil
@@ -638,40 +632,40 @@ func (e *Envelope) Metadata() map[string]string {
 	m := map[string]string{}
 	switch e.Format {
 	case FormatV3:
-		m[KeyV3Key] = enc(e.EncryptedKey)
-		m[KeyV3Content] = string(ContentCommitting)
+		m[keyV3Key] = enc(e.EncryptedKey)
+		m[keyV3Content] = string(ContentCommitting)
 		if c, ok := v3WrapCode(e.Wrap); ok {
-			m[KeyV3Wrap] = c
+			m[keyV3Wrap] = c
 		}
-		m[KeyV3MessageID] = enc(e.MessageID)
-		m[KeyV3Commitment] = enc(e.KeyCommitment)
+		m[keyV3MessageID] = enc(e.MessageID)
+		m[keyV3Commitment] = enc(e.KeyCommitment)
 		if e.Wrap == WrapKMSContext {
-			m[KeyV3Context] = asciiJSON(e.KMSContext)
+			m[keyV3Context] = asciiJSON(e.KMSContext)
 			if len(e.MatDesc) > 0 {
-				m[KeyV3MatDesc] = asciiJSON(e.MatDesc)
+				m[keyV3MatDesc] = asciiJSON(e.MatDesc)
 			}
 		} else {
-			m[KeyV3MatDesc] = asciiJSON(e.MatDesc)
+			m[keyV3MatDesc] = asciiJSON(e.MatDesc)
 			if len(e.KMSContext) > 0 {
-				m[KeyV3Context] = asciiJSON(e.KMSContext)
+				m[keyV3Context] = asciiJSON(e.KMSContext)
 			}
 		}
 	default:
 		if e.Format == FormatV1 {
-			m[KeyV1Key] = enc(e.EncryptedKey)
+			m[keyV1Key] = enc(e.EncryptedKey)
 		} else {
-			m[KeyV2Key] = enc(e.EncryptedKey)
+			m[keyV2Key] = enc(e.EncryptedKey)
 		}
-		m[KeyIV] = enc(e.IV)
-		m[KeyMatDesc] = asciiJSON(e.MatDesc)
-		m[KeyWrapAlg] = string(e.Wrap)
-		m[KeyCEKAlg] = string(e.Content)
+		m[keyIV] = enc(e.IV)
+		m[keyMatDesc] = asciiJSON(e.MatDesc)
+		m[keyWrapAlg] = string(e.Wrap)
+		m[keyCEKAlg] = string(e.Content)
 		if e.Content == ContentAESGCM {
-			m[KeyTagLen] = "128"
+			m[keyTagLen] = "128"
 		}
 	}
 	if e.PlaintextLen >= 0 {
-		m[KeyPlaintextLen] = strconv.FormatInt(e.PlaintextLen, 10)
+		m[keyPlaintextLen] = strconv.FormatInt(e.PlaintextLen, 10)
 	}
 	return m
 }

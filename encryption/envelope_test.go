@@ -41,7 +41,7 @@ func TestParseEnvelopeV2FromHeader(t *testing.T) {
 	assert.Equal(t, FormatV2, e.Format)
 	assert.Equal(t, ContentAESGCM, e.Content)
 	assert.Equal(t, WrapKMSContext, e.Wrap)
-	assert.Len(t, e.IV, GCMIVSize)
+	assert.Len(t, e.IV, gcmIVSize)
 	assert.Len(t, e.EncryptedKey, 48)
 	assert.Equal(t, map[string]string{ReservedContextKey: "AES/GCM/NoPadding"}, e.EncryptionContext())
 	assert.Equal(t, 128, e.TagLenBits)
@@ -60,8 +60,8 @@ func TestParseEnvelopeV3(t *testing.T) {
 	assert.Equal(t, FormatV3, e.Format)
 	assert.Equal(t, ContentCommitting, e.Content)
 	assert.Equal(t, WrapKMSContext, e.Wrap)
-	assert.Len(t, e.MessageID, MessageIDSize)
-	assert.Len(t, e.KeyCommitment, CommitmentSize)
+	assert.Len(t, e.MessageID, messageIDSize)
+	assert.Len(t, e.KeyCommitment, commitmentSize)
 	assert.Equal(t, map[string]string{ReservedContextKey: "115"}, e.EncryptionContext())
 }
 
@@ -90,7 +90,7 @@ func TestParseEnvelopeLegacy(t *testing.T) {
 			assert.Equal(t, tt.format, e.Format)
 			assert.Equal(t, tt.content, e.Content)
 			assert.Equal(t, tt.wrap, e.Wrap)
-			assert.True(t, e.Wrap.IsLegacy())
+			assert.True(t, e.Wrap.isLegacy())
 		})
 	}
 }
@@ -167,7 +167,7 @@ func TestNonASCIIMatDesc(t *testing.T) {
 	assert.Equal(t, "café", e.MatDesc["name"])
 
 	out := e.Metadata()
-	assert.Equal(t, `{"name":"caf\u00e9"}`, out[KeyMatDesc])
+	assert.Equal(t, `{"name":"caf\u00e9"}`, out[keyMatDesc])
 	e2, err := ParseEnvelope(out)
 	require.NoError(t, err)
 	assert.Equal(t, e.MatDesc, e2.MatDesc)
@@ -230,9 +230,9 @@ func TestStripEnvelope(t *testing.T) {
 	}, h)
 
 	md := map[string]string{"x-amz-key-v2": "a", "X-Amz-Meta-X-Amz-Iv": "b", "owner": "ana", "x-amz-crypto-instr-file": ""}
-	assert.Equal(t, map[string]string{"owner": "ana"}, StripEnvelopeMetadata(md))
+	assert.Equal(t, map[string]string{"owner": "ana"}, stripEnvelopeMetadata(md))
 	assert.Len(t, md, 4, "input must not be modified")
-	assert.Contains(t, EnvelopeKeys(), KeyV3Context)
+	assert.True(t, isEnvelopeKey(keyV3Context))
 	assert.True(t, IsInstructionFile(Metadata{"X-Amz-Meta-X-Amz-Crypto-Instr-File": ""}))
 	assert.False(t, IsInstructionFile(Metadata{"owner": "ana"}))
 	assert.False(t, IsEncrypted(Metadata{"owner": "ana"}))
@@ -250,7 +250,7 @@ func TestRequireEnvelope(t *testing.T) {
 		{name: "no envelope with the opt-in", md: Metadata{"color": "blue"}, opts: []Option{WithUnencryptedObjects()}, wantErr: ErrNotEncrypted},
 		{name: "envelope", md: v3KMSMeta()},
 		{name: "envelope with the opt-in", md: v3KMSMeta(), opts: []Option{WithUnencryptedObjects()}},
-		{name: "malformed envelope stays malformed", md: Metadata{KeyV2Key: "!"}, wantErr: ErrMalformedEnvelope},
+		{name: "malformed envelope stays malformed", md: Metadata{keyV2Key: "!"}, wantErr: ErrMalformedEnvelope},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -303,7 +303,7 @@ func TestInstructionFileNoDowngrade(t *testing.T) {
 		e, err := ParseInstructionFile(v3Object, []byte(v3Body))
 		require.NoError(t, err)
 		assert.Equal(t, FormatV3, e.Format)
-		e, err = ParseInstructionFile(Metadata{"color": "blue", KeyPlaintextLen: "3"}, []byte(v2Body))
+		e, err = ParseInstructionFile(Metadata{"color": "blue", keyPlaintextLen: "3"}, []byte(v2Body))
 		require.NoError(t, err)
 		assert.Equal(t, FormatV2, e.Format)
 	})

@@ -56,13 +56,6 @@ var (
 	// size limit.
 	ErrTooLarge = errors.New("encryption: object too large to authenticate before release")
 
-	// ErrUnauthenticatedRange: a ranged read was requested without the
-	// WithUnauthenticatedRange opt-in.
-	ErrUnauthenticatedRange = errors.New("encryption: ranged reads are unauthenticated and not enabled")
-
 	// ErrInvalidKey: key material has the wrong size or shape.
 	ErrInvalidKey = errors.New("encryption: invalid key")
-
-	// ErrInvalidRange: the requested plaintext range cannot be served.
-	ErrInvalidRange = errors.New("encryption: invalid range")
 )

@@ -60,26 +60,3 @@ func ExampleParseEnvelope_notEncrypted() {
 	fmt.Println(err)
 	// Output: encryption: object is not client-side encrypted
 }
-
-func ExampleSSECKey() {
-	k, err := encryption.ParseSSECKey("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
-	if err != nil {
-		panic(err)
-	}
-	alg, _, md5 := k.Headers()
-	fmt.Println(alg, md5)
-	fmt.Printf("%v\n", k)
-	// Output:
-	// AES256 hRasmdxgYDKV3nvbahU1MA==
-	// SSECKey(redacted)
-}
-
-func ExamplePlanRange() {
-	env := &encryption.Envelope{Content: encryption.ContentAESGCM}
-	plan, err := encryption.PlanRange(env, 1016, 100, 199) // 1000-byte plaintext
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(plan.FetchRange(), plan.ContentRange(), plan.Length())
-	// Output: bytes=96-199 bytes 100-199/1000 100
-}

@@ -45,7 +45,7 @@ func FuzzParseEnvelope(f *testing.F) {
 		e2, err := ParseEnvelope(e.Metadata())
 		require.NoError(t, err)
 		require.Equal(t, e, e2)
-		stripped := StripEnvelopeMetadata(md)
+		stripped := stripEnvelopeMetadata(md)
 		require.False(t, IsEncrypted(stripped))
 	})
 }

@@ -24,15 +24,15 @@ func deriveV3(dk, messageID, commitment []byte) ([]byte, error) {
 
 // deriveV3Keys returns (commitment, content key) for suite 115.
 func deriveV3Keys(dk, messageID []byte) ([]byte, []byte, error) {
-	if len(dk) != DataKeySize || len(messageID) != MessageIDSize {
-		return nil, nil, fmt.Errorf("%w: suite 115 needs a %d-byte data key and %d-byte message ID", ErrInvalidKey, DataKeySize, MessageIDSize)
+	if len(dk) != DataKeySize || len(messageID) != messageIDSize {
+		return nil, nil, fmt.Errorf("%w: suite 115 needs a %d-byte data key and %d-byte message ID", ErrInvalidKey, DataKeySize, messageIDSize)
 	}
 	prk, err := hkdf.Extract(sha512.New, dk, messageID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encryption: hkdf: %w", err)
 	}
 	defer clear(prk)
-	ck, err := hkdf.Expand(sha512.New, prk, "\x00\x73COMMITKEY", CommitmentSize)
+	ck, err := hkdf.Expand(sha512.New, prk, "\x00\x73COMMITKEY", commitmentSize)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encryption: hkdf: %w", err)
 	}

@@ -61,8 +61,8 @@ type WrappedKey struct {
 	EncryptionContext map[string]string
 }
 
-// NewDataKey reads a fresh 32-byte data key from r (crypto/rand if nil).
-func NewDataKey(r io.Reader) ([]byte, error) {
+// newDataKey reads a fresh 32-byte data key from r (crypto/rand if nil).
+func newDataKey(r io.Reader) ([]byte, error) {
 	if r == nil {
 		r = rand.Reader
 	}
@@ -148,11 +148,11 @@ func (k *AESKeyring) UnwrapKey(_ context.Context, e *Envelope) ([]byte, error) {
 	switch e.Wrap {
 	case WrapAESGCM:
 		edk := e.EncryptedKey
-		if len(edk) != GCMIVSize+DataKeySize+TagSize {
-			return nil, fmt.Errorf("%w: AES/GCM wrapped key has %d bytes, want %d", ErrMalformedEnvelope, len(edk), GCMIVSize+DataKeySize+TagSize)
+		if len(edk) != gcmIVSize+DataKeySize+TagSize {
+			return nil, fmt.Errorf("%w: AES/GCM wrapped key has %d bytes, want %d", ErrMalformedEnvelope, len(edk), gcmIVSize+DataKeySize+TagSize)
 		}
 		aead, _ := cipher.NewGCM(block) // cannot fail for AES
-		dk, err := aead.Open(nil, edk[:GCMIVSize], edk[GCMIVSize:], []byte(e.Content))
+		dk, err := aead.Open(nil, edk[:gcmIVSize], edk[gcmIVSize:], []byte(e.Content))
 		if err != nil {
 			return nil, notMine("AES/GCM unwrap failed (wrong key or altered envelope)")
 		}
@@ -184,11 +184,11 @@ func (k *AESKeyring) WrapKey(_ context.Context, req *WrapRequest) (*WrappedKey, 
 		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
 	}
 	aead, _ := cipher.NewGCM(block)
-	edk := make([]byte, GCMIVSize, GCMIVSize+DataKeySize+TagSize)
+	edk := make([]byte, gcmIVSize, gcmIVSize+DataKeySize+TagSize)
 	if _, err := io.ReadFull(req.rand(), edk); err != nil {
 		return nil, fmt.Errorf("encryption: wrap IV: %w", err)
 	}
-	edk = aead.Seal(edk, edk[:GCMIVSize], dk, []byte(req.Content))
+	edk = aead.Seal(edk, edk[:gcmIVSize], dk, []byte(req.Content))
 	return &WrappedKey{DataKey: dk, EncryptedKey: edk, Wrap: WrapAESGCM, MatDesc: maps.Clone(k.matDesc)}, nil
 }
 
@@ -199,7 +199,7 @@ func dataKeyFor(req *WrapRequest) ([]byte, error) {
 		}
 		return append([]byte(nil), req.DataKey...), nil
 	}
-	return NewDataKey(req.rand())
+	return newDataKey(req.rand())
 }
 
 func checkDK(dk []byte) ([]byte, error) {
@@ -296,7 +296,7 @@ func (k *RSAKeyring) UnwrapKey(_ context.Context, e *Envelope) ([]byte, error) {
 // fails authentication like any altered object, so no caller can tell a
 // conforming padding from a broken one.
 func (k *RSAKeyring) unwrapPKCS1(edk []byte) ([]byte, error) {
-	dk, err := NewDataKey(nil)
+	dk, err := newDataKey(nil)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,10 @@ const (
 	maxGCMPlaintext = (1<<32 - 2) * 16
 )
 
-// Option configures NewDecryptor, NewRangeDecryptor, NewEncryptor and
-// Rewrap. Each function documents the options it reads; others are ignored.
+// Option configures [NewDecryptor], [NewEncryptor], [RequireEnvelope] and
+// [RewrapMetadata], and through them objectlambda.WithDecryption,
+// WithEncryption and WithRewrap. Each function documents the options it
+// reads; others are ignored.
 type Option func(*config)
 
 type config struct {
@@ -102,9 +104,9 @@ func WithRequireCommitment() Option { return func(c *config) { c.requireCommit =
 // had been decrypted and authenticated.
 func WithUnencryptedObjects() Option { return func(c *config) { c.allowPlain = true } }
 
-// WithUnauthenticatedRange allows NewRangeDecryptor. Ranged reads decrypt
+// withUnauthenticatedRange allows newRangeDecryptor. Ranged reads decrypt
 // with AES-CTR and never see the GCM tag, so they are not authenticated.
-func WithUnauthenticatedRange() Option { return func(c *config) { c.unauthRange = true } }
+func withUnauthenticatedRange() Option { return func(c *config) { c.unauthRange = true } }
 
 // WithCiphertextLength tells the decryptor the body length (Content-Length
 // of the stored object), so that it can report the plaintext length up front
@@ -127,6 +129,6 @@ func WithEncryptionContext(ec map[string]string) Option {
 	return func(c *config) { c.encCtx = maps.Clone(ec) }
 }
 
-// WithRandom replaces crypto/rand for IVs, message IDs and data keys
+// withRandom replaces crypto/rand for IVs, message IDs and data keys
 // (tests only).
-func WithRandom(r io.Reader) Option { return func(c *config) { c.rand = r } }
+func withRandom(r io.Reader) Option { return func(c *config) { c.rand = r } }

@@ -3,46 +3,61 @@ package encryption
 import (
 	"context"
 	"crypto/cipher"
+	"errors"
 	"fmt"
 	"io"
 )
 
-// RangePlan maps a plaintext byte range of a GCM-encrypted object to the
+// Ranged decryption is not part of the API: objectlambda never serves a
+// Range from ciphertext (decryption is not range-safe, so the whole object is
+// decrypted, authenticated and sliced), and a plaintext range decrypted with
+// AES-CTR is never authenticated. The code and its tests stay for the day an
+// opt-in needs it.
+
+var (
+	// errUnauthenticatedRange: a ranged read was requested without the
+	// withUnauthenticatedRange opt-in.
+	errUnauthenticatedRange = errors.New("encryption: ranged reads are unauthenticated and not enabled")
+	// errInvalidRange: the requested plaintext range cannot be served.
+	errInvalidRange = errors.New("encryption: invalid range")
+)
+
+// rangePlan maps a plaintext byte range of a GCM-encrypted object to the
 // ciphertext range to fetch. GCM encrypts plaintext block j with the counter
 // IV || 2+j, so any block-aligned slice can be decrypted with AES-CTR.
-type RangePlan struct {
+type rangePlan struct {
 	First, Last           int64 // plaintext bytes served, inclusive
 	FetchFirst, FetchLast int64 // ciphertext bytes to fetch, inclusive
 	PlaintextLen          int64
 }
 
-// PlanRange plans a ranged read. objectLen is the stored (ciphertext)
+// planRange plans a ranged read. objectLen is the stored (ciphertext)
 // length; first and last are inclusive plaintext offsets, already resolved
 // by the caller's Range parser against PlaintextLen = objectLen-16 (last is
 // clamped to the end). The tag is never fetched.
-func PlanRange(e *Envelope, objectLen, first, last int64) (RangePlan, error) {
+func planRange(e *Envelope, objectLen, first, last int64) (rangePlan, error) {
 	if e == nil || (e.Content != ContentAESGCM && e.Content != ContentCommitting) {
-		return RangePlan{}, fmt.Errorf("%w: ranged reads need AES-GCM content", ErrUnsupportedFormat)
+		return rangePlan{}, fmt.Errorf("%w: ranged reads need AES-GCM content", ErrUnsupportedFormat)
 	}
 	p := objectLen - TagSize
 	if p < 0 {
-		return RangePlan{}, fmt.Errorf("%w: object shorter than the GCM tag", ErrMalformedEnvelope)
+		return rangePlan{}, fmt.Errorf("%w: object shorter than the GCM tag", ErrMalformedEnvelope)
 	}
 	last = min(last, p-1)
 	if first < 0 || first > last {
-		return RangePlan{}, fmt.Errorf("%w: bytes %d-%d of %d", ErrInvalidRange, first, last, p)
+		return rangePlan{}, fmt.Errorf("%w: bytes %d-%d of %d", errInvalidRange, first, last, p)
 	}
-	return RangePlan{First: first, Last: last, FetchFirst: first / 16 * 16, FetchLast: last, PlaintextLen: p}, nil
+	return rangePlan{First: first, Last: last, FetchFirst: first / 16 * 16, FetchLast: last, PlaintextLen: p}, nil
 }
 
 // Length is the number of plaintext bytes served.
-func (r RangePlan) Length() int64 { return r.Last - r.First + 1 }
+func (r rangePlan) Length() int64 { return r.Last - r.First + 1 }
 
 // FetchRange is the Range header value for the ciphertext fetch.
-func (r RangePlan) FetchRange() string { return fmt.Sprintf("bytes=%d-%d", r.FetchFirst, r.FetchLast) }
+func (r rangePlan) FetchRange() string { return fmt.Sprintf("bytes=%d-%d", r.FetchFirst, r.FetchLast) }
 
 // ContentRange is the Content-Range header value of the plaintext answer.
-func (r RangePlan) ContentRange() string {
+func (r rangePlan) ContentRange() string {
 	return fmt.Sprintf("bytes %d-%d/%d", r.First, r.Last, r.PlaintextLen)
 }
 
@@ -58,16 +73,16 @@ type rangeReader struct {
 // Close closes the ciphertext body if it is an io.Closer.
 func (r *rangeReader) Close() error { return closeOnce(&r.closed, r.body) }
 
-// NewRangeDecryptor decrypts the ciphertext bytes plan.FetchFirst..FetchLast
+// newRangeDecryptor decrypts the ciphertext bytes plan.FetchFirst..FetchLast
 // (body) and returns plan.Length() plaintext bytes. The result is NOT
-// authenticated, so it needs WithUnauthenticatedRange. Options read:
-// WithUnauthenticatedRange, WithLegacyWrapping, WithRequireCommitment. The
+// authenticated, so it needs withUnauthenticatedRange. Options read:
+// withUnauthenticatedRange, WithLegacyWrapping, WithRequireCommitment. The
 // V3 key commitment is still checked. Close closes body if it is an
 // io.Closer.
-func NewRangeDecryptor(ctx context.Context, body io.Reader, e *Envelope, kr Keyring, plan RangePlan, opts ...Option) (io.ReadCloser, error) {
+func newRangeDecryptor(ctx context.Context, body io.Reader, e *Envelope, kr Keyring, plan rangePlan, opts ...Option) (io.ReadCloser, error) {
 	c := newConfig(opts)
 	if !c.unauthRange {
-		return nil, ErrUnauthenticatedRange
+		return nil, errUnauthenticatedRange
 	}
 	if err := checkPolicy(e, c); err != nil {
 		return nil, err
@@ -76,7 +91,7 @@ func NewRangeDecryptor(ctx context.Context, body io.Reader, e *Envelope, kr Keyr
 		return nil, fmt.Errorf("%w: ranged reads of AES/CBC objects", ErrUnsupportedFormat)
 	}
 	if plan.FetchFirst%16 != 0 || plan.First < plan.FetchFirst || plan.Last < plan.First || plan.FetchLast != plan.Last {
-		return nil, fmt.Errorf("%w: inconsistent range plan", ErrInvalidRange)
+		return nil, fmt.Errorf("%w: inconsistent range plan", errInvalidRange)
 	}
 	block, nonce, _, err := contentKey(ctx, e, kr)
 	if err != nil {

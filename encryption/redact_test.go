@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/objectlambda/sdk-go/encryption/ssec"
 	"github.com/stretchr/testify/require"
 )
 
@@ -71,7 +72,7 @@ func TestNoKeyMaterialInAnyFormat(t *testing.T) {
 	priv := testRSAKey(t)
 	rsaKR, err := NewRSAKeyring(priv, nil)
 	require.NoError(t, err)
-	ssec, err := NewSSECKey(seq(0x71, 32))
+	ssecKey, err := ssec.NewKey(seq(0x71, 32))
 	require.NoError(t, err)
 
 	plain := []byte("PLAINTEXT-MARKER-0123456789abcdef-PLAINTEXT-MARKER")
@@ -95,18 +96,18 @@ func TestNoKeyMaterialInAnyFormat(t *testing.T) {
 		"plaintext":      plain[:24],
 	}
 	values := map[string]any{
-		"WrappedKey":   WrappedKey{DataKey: dataKey, EncryptedKey: []byte{1, 2}, Wrap: WrapAESGCM},
-		"*WrappedKey":  &WrappedKey{DataKey: dataKey, EncryptedKey: []byte{1, 2}, Wrap: WrapAESGCM},
-		"WrapRequest":  WrapRequest{Content: ContentAESGCM, DataKey: dataKey},
-		"*WrapRequest": &WrapRequest{Content: ContentAESGCM, DataKey: dataKey},
-		"AESKeyring":   *aesKR,
-		"*AESKeyring":  aesKR,
-		"RSAKeyring":   *rsaKR,
-		"*RSAKeyring":  rsaKR,
-		"*Decryptor":   dec,
-		"*Encryptor":   enc,
-		"SSECKey":      ssec,
-		"SSECGetInput": SSECGetInput{Bucket: "b", Key: "k", Customer: ssec},
+		"WrappedKey":          WrappedKey{DataKey: dataKey, EncryptedKey: []byte{1, 2}, Wrap: WrapAESGCM},
+		"*WrappedKey":         &WrappedKey{DataKey: dataKey, EncryptedKey: []byte{1, 2}, Wrap: WrapAESGCM},
+		"WrapRequest":         WrapRequest{Content: ContentAESGCM, DataKey: dataKey},
+		"*WrapRequest":        &WrapRequest{Content: ContentAESGCM, DataKey: dataKey},
+		"AESKeyring":          *aesKR,
+		"*AESKeyring":         aesKR,
+		"RSAKeyring":          *rsaKR,
+		"*RSAKeyring":         rsaKR,
+		"*Decryptor":          dec,
+		"*Encryptor":          enc,
+		"ssec.Key":            ssecKey,
+		"ssec.GetObjectInput": ssec.GetObjectInput{Bucket: "b", Key: "k", Customer: ssecKey},
 	}
 	for name, v := range values {
 		t.Run(name, func(t *testing.T) {

@@ -129,7 +129,7 @@ func TestBodiesCloseWhatTheyWrap(t *testing.T) {
 	kr := testKeyrings(t)["AES/GCM"]
 	pt := bytes.Repeat([]byte("close me "), 1000)
 	body, e := encryptAll(t, pt, kr)
-	plan, err := PlanRange(e, int64(len(body)), 10, 20)
+	plan, err := planRange(e, int64(len(body)), 10, 20)
 	require.NoError(t, err)
 	makers := map[string]func(src io.Reader) (io.Reader, error){
 		"Decryptor": func(src io.Reader) (io.Reader, error) {
@@ -142,7 +142,7 @@ func TestBodiesCloseWhatTheyWrap(t *testing.T) {
 			return NewEncryptor(context.Background(), src, kr)
 		},
 		"range decryptor": func(src io.Reader) (io.Reader, error) {
-			return NewRangeDecryptor(context.Background(), src, e, kr, plan, WithUnauthenticatedRange())
+			return newRangeDecryptor(context.Background(), src, e, kr, plan, withUnauthenticatedRange())
 		},
 	}
 	for name, mk := range makers {

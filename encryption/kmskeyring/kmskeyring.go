@@ -1,18 +1,28 @@
-// Package kmskeyring is the AWS KMS keyring for package encryption: it
-// unwraps and wraps S3 Encryption Client data keys with the kms+context
-// algorithm (and reads the legacy kms one). It is a separate package so that
-// the core encryption package stays free of the AWS SDK.
+// Package kmskeyring is the AWS KMS keyring for package
+// [github.com/objectlambda/sdk-go/encryption]: [New] returns a [*Keyring]
+// (an [encryption.Keyring]) that unwraps and wraps S3 Encryption Client data
+// keys with the kms+context algorithm, and reads the legacy kms one. It is a
+// separate package so that the core encryption package stays free of the AWS
+// SDK; [API] is the part of *kms.Client it calls, so tests can pass the
+// local KMS of package kmstest.
+//
+//	kr, err := kmskeyring.New(kms.NewFromConfig(cfg), keyARN)
+//	objectlambda.Start(objectlambda.WithDecryption(kr))
 //
 // Decryption passes the encryption context stored with the object to KMS
 // exactly as stored, after checking that its reserved entry
-// "aws:x-amz-cek-alg" names the object's content algorithm (this stops an
-// attacker from swapping a V3 object's key into a V2 envelope or the other
-// way round), also when the envelope relabels such a key as legacy kms. The
+// "aws:x-amz-cek-alg" ([encryption.ReservedContextKey]) names the object's
+// content algorithm (this stops an attacker from swapping a V3 object's key
+// into a V2 envelope or the other way round), also when the envelope
+// relabels such a key as legacy kms; a mismatch is [ErrContextMismatch]. The
 // legacy kms wrap itself binds no content algorithm (its context is
-// {"kms_cmk_id": ...}; see encryption.WithLegacyWrapping). The configured
-// key ID is sent with every Decrypt, so KMS
-// refuses data keys wrapped under other keys; "discovery" mode, in which the
-// object chooses the key, is an explicit opt-in.
+// {"kms_cmk_id": ...}; see [encryption.WithLegacyWrapping]).
+// [WithExpectedContext] also requires the rest of the context to be what the
+// operator expects.
+//
+// The configured key ID is sent with every Decrypt, so KMS refuses data keys
+// wrapped under other keys; [WithDiscovery], in which the object chooses the
+// key, is an explicit opt-in. [WithGrantTokens] passes grant tokens along.
 //
 // The function role needs kms:Decrypt (and kms:GenerateDataKey to encrypt,
 // kms:Encrypt to rewrap) on the configured key.

@@ -33,7 +33,7 @@ func (r *recordingAPI) Decrypt(_ context.Context, in *kms.DecryptInput, _ ...fun
 
 func decrypt(t *testing.T, body []byte, md encryption.Metadata, kr encryption.Keyring, opts ...encryption.Option) ([]byte, error) {
 	t.Helper()
-	e, err := encryption.ParseEnvelope(md)
+	e, err := encryption.RequireEnvelope(md)
 	require.NoError(t, err)
 	d, err := encryption.NewDecryptor(context.Background(), bytes.NewReader(body), e, kr, opts...)
 	if err != nil {
@@ -144,7 +144,7 @@ func TestRoundTripLocalKMS(t *testing.T) {
 			assert.Equal(t, pt, got)
 
 			// Altering the stored context (not the reserved key) makes KMS refuse.
-			e, err := encryption.ParseEnvelope(md)
+			e, err := encryption.RequireEnvelope(md)
 			require.NoError(t, err)
 			e.EncryptionContext()["tenant"] = "t2"
 			_, err = decrypt(t, body, e.Metadata(), krA)
@@ -195,7 +195,7 @@ func TestNoRelabellingAsLegacyKMS(t *testing.T) {
 		require.NoError(t, err)
 		_, err = io.ReadAll(x)
 		require.NoError(t, err)
-		e, err := encryption.ParseEnvelope(x.Metadata())
+		e, err := encryption.RequireEnvelope(x.Metadata())
 		require.NoError(t, err)
 		return e
 	}

@@ -63,7 +63,7 @@ func instructionSplit(t *testing.T, f encryption.Format, md map[string]string) (
 	objectMD, file := map[string]string{}, map[string]string{}
 	for k, v := range md {
 		switch {
-		case f == encryption.FormatV3 && (k == encryption.KeyV3Content || k == encryption.KeyV3Commitment || k == encryption.KeyV3MessageID):
+		case f == encryption.FormatV3 && (k == "x-amz-c" || k == "x-amz-d" || k == "x-amz-i"):
 			objectMD[k] = v
 		default:
 			file[k] = v
@@ -90,7 +90,7 @@ func TestInstructionFileWeWroteTheyDecrypt(t *testing.T) {
 		require.NoError(t, err)
 		objectMD, instr := instructionSplit(t, f, x.Metadata())
 		e.s3.put(key, body, objectMD)
-		e.s3.put(key+encryption.InstructionSuffix, instr, map[string]string{encryption.KeyInstructionTag: ""})
+		e.s3.put(key+encryption.InstructionSuffix, instr, map[string]string{"x-amz-crypto-instr-file": ""})
 
 		out, err := e.official(t, e.keyA).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 		require.NoError(t, err, key)
@@ -124,9 +124,9 @@ func TestNonASCIIEncryptionContext(t *testing.T) {
 		body, err := io.ReadAll(out.Body)
 		out.Body.Close()
 		require.NoError(t, err)
-		md := encryption.FromMap(out.Metadata)
-		require.Contains(t, md[encryption.KeyMatDesc], "=?UTF-8?", "the stand-in encodes as S3 does")
-		envl, err := encryption.ParseEnvelope(md)
+		md := encryption.Metadata(out.Metadata)
+		require.Contains(t, md["x-amz-matdesc"], "=?UTF-8?", "the stand-in encodes as S3 does")
+		envl, err := encryption.RequireEnvelope(md)
 		require.NoError(t, err)
 		for k, v := range ec {
 			assert.Equal(t, v, envl.EncryptionContext()[k])

@@ -203,7 +203,7 @@ func TestTheyEncryptWeDecrypt(t *testing.T) {
 			require.NoError(t, err, key)
 
 			body, meta := e.s3.get(t, key)
-			envl, err := encryption.ParseEnvelope(encryption.FromHeader(meta))
+			envl, err := encryption.RequireEnvelope(encryption.FromHeader(meta))
 			require.NoError(t, err, key)
 			assert.Equal(t, encryption.FormatV2, envl.Format)
 			assert.Equal(t, encryption.WrapKMSContext, envl.Wrap)
@@ -291,7 +291,7 @@ func TestTamperedRefusedByBoth(t *testing.T) {
 	}
 	e.s3.put("bad", bad, md)
 
-	envl, err := encryption.ParseEnvelope(encryption.FromHeader(meta))
+	envl, err := encryption.RequireEnvelope(encryption.FromHeader(meta))
 	require.NoError(t, err)
 	d, err := encryption.NewDecryptor(ctx, bytes.NewReader(bad), envl, e.ours(t, e.keyA))
 	require.NoError(t, err)

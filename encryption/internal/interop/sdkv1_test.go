@@ -60,7 +60,7 @@ func TestLegacyCBCTheyWroteWeDecrypt(t *testing.T) {
 		require.NoError(t, err, key)
 		body, meta := e.s3.get(t, key)
 		md := encryption.FromHeader(meta)
-		envl, err := encryption.ParseEnvelope(md)
+		envl, err := encryption.RequireEnvelope(md)
 		require.NoError(t, err, key)
 		assert.Equal(t, encryption.ContentAESCBC, envl.Content)
 		assert.Equal(t, encryption.WrapKMS, envl.Wrap)

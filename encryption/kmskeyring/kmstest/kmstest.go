@@ -1,8 +1,17 @@
-// Package kmstest is a local AWS KMS test double: an httptest server that
-// speaks the KMS JSON 1.1 protocol (Decrypt, GenerateDataKey, Encrypt) to the
-// real aws-sdk-go-v2 KMS client, with in-memory symmetric keys. Encryption
-// contexts are authenticated like in KMS: Decrypt fails unless the context
-// matches the one used to wrap. It is for tests only.
+// Package kmstest is a local AWS KMS test double, as net/http/httptest is a
+// local HTTP server: [New] starts a [Server] that speaks the KMS JSON 1.1
+// protocol (Decrypt, GenerateDataKey, Encrypt) to the real aws-sdk-go-v2 KMS
+// client ([Server.Client]), with in-memory symmetric keys
+// ([Server.CreateKey]). Encryption contexts are authenticated like in KMS:
+// Decrypt fails unless the context matches the one used to wrap.
+// [Server.Calls] counts the calls of each operation, so a test can check
+// that a keyring was (or was not) asked.
+//
+//	kms := kmstest.New()
+//	defer kms.Close()
+//	kr, err := kmskeyring.New(kms.Client(), kms.CreateKey())
+//
+// It is for tests only.
 package kmstest
 
 import (

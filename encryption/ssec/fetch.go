@@ -1,4 +1,4 @@
-package encryption
+package ssec
 
 import (
 	"context"
@@ -9,12 +9,12 @@ import (
 )
 
 // ErrCallerNotAuthorized: the caller's presigned probe did not show that S3
-// authorized the caller to read the object, so FetchSSEC did not fetch it.
-var ErrCallerNotAuthorized = errors.New("encryption: caller not authorized for the SSE-C object")
+// authorized the caller to read the object, so Fetch did not fetch it.
+var ErrCallerNotAuthorized = errors.New("ssec: caller not authorized for the SSE-C object")
 
-// SSECProbe is what the caller's presigned request for the object (HEAD or
+// Probe is what the caller's presigned request for the object (HEAD or
 // GET through inputS3Url, signed with the caller's identity) returned.
-type SSECProbe struct {
+type Probe struct {
 	// StatusCode is the HTTP status S3 answered.
 	StatusCode int
 	// Code is the S3 error code of an error answer (e.g. "InvalidRequest"),
@@ -38,10 +38,10 @@ func (e *ProbeError) Error() string {
 
 func (e *ProbeError) Unwrap() error { return ErrCallerNotAuthorized }
 
-// SSECGetInput is one GetObject call with SSE-C headers. Customer is printed
+// GetObjectInput is one GetObject call with SSE-C headers. Customer is printed
 // redacted, so the struct may appear in logs; its adapter must not log the
 // values Customer.Headers returns.
-type SSECGetInput struct {
+type GetObjectInput struct {
 	// Bucket is the bucket name or the supporting access point ARN
 	// (configuration.supportingAccessPointArn in the event).
 	Bucket    string
@@ -49,44 +49,44 @@ type SSECGetInput struct {
 	VersionID string // from the probe, when S3 returned one
 	IfMatch   string // the ETag the probe saw, when it returned one
 	Range     string // optional, "bytes=a-b"
-	Customer  SSECKey
+	Customer  Key
 }
 
-// SSECObject is the answer of an SSECGetObjectAPI call.
-type SSECObject struct {
+// Object is the answer of an GetObjectAPI call.
+type Object struct {
 	Body          io.ReadCloser
 	ContentLength int64 // -1 if unknown
 	Header        http.Header
 }
 
-// SSECGetObjectAPI performs GetObject with the function's own credentials and
-// the SSE-C headers of in.Customer (see SSECKey.Headers). With aws-sdk-go-v2,
+// GetObjectAPI performs GetObject with the function's own credentials and
+// the SSE-C headers of in.Customer (see Key.Headers). With aws-sdk-go-v2,
 // adapt *s3.Client in a few lines (see the package example); the core of this
 // package does not import the SDK.
-type SSECGetObjectAPI interface {
-	GetObjectSSEC(ctx context.Context, in *SSECGetInput) (*SSECObject, error)
+type GetObjectAPI interface {
+	GetObjectSSEC(ctx context.Context, in *GetObjectInput) (*Object, error)
 }
 
-// SSECFetchOption configures FetchSSEC.
-type SSECFetchOption func(*ssecFetchConfig)
+// FetchOption configures Fetch.
+type FetchOption func(*fetchConfig)
 
-type ssecFetchConfig struct {
+type fetchConfig struct {
 	accept400 bool
 }
 
-// WithSSECProbeStatus400 also accepts a probe answered with 400 (the answer
+// WithProbeStatus400 also accepts a probe answered with 400 (the answer
 // for a keyless request on an SSE-C object) as proof of authorization. This
 // relies on S3 checking authorization before the key, which is not
 // documented: an unauthorized caller is expected to get 403 first. Enable it
 // only after verifying that behaviour for your buckets and access points.
-func WithSSECProbeStatus400() SSECFetchOption {
-	return func(c *ssecFetchConfig) { c.accept400 = true }
+func WithProbeStatus400() FetchOption {
+	return func(c *fetchConfig) { c.accept400 = true }
 }
 
-// FetchSSEC fetches an SSE-C object with the function's own credentials
+// Fetch fetches an SSE-C object with the function's own credentials
 // (api) and the customer key in.Customer, but only when probe shows that S3
 // authorized the caller to read the same object through the presigned
-// inputS3Url. FetchSSEC fills in.VersionID and in.IfMatch from the probe when
+// inputS3Url. Fetch fills in.VersionID and in.IfMatch from the probe when
 // they are empty, so that the object fetched is the one the caller was
 // authorized for.
 //
@@ -99,18 +99,18 @@ func WithSSECProbeStatus400() SSECFetchOption {
 // The trade-off (confused deputy): normally the function reads only what the
 // caller may read, because inputS3Url is signed with the caller's identity.
 // With its own credentials the function can read anything its role allows,
-// so a caller could use it to read objects they have no access to. FetchSSEC
+// so a caller could use it to read objects they have no access to. Fetch
 // narrows that gap by requiring the caller's own presigned request for the
 // same key to have been authorized, and pinning version and ETag. What
 // remains, and what the operator accepts by calling it:
 //
 //   - the role needs s3:GetObject on the supporting access point (or bucket)
-//     and access to the key store, so a bug that bypasses FetchSSEC exposes
+//     and access to the key store, so a bug that bypasses Fetch exposes
 //     every SSE-C object the role can read;
 //   - S3 answers a keyless request for an SSE-C object with 400, and whether
 //     it checks authorization before it notices the missing key is not
 //     documented. A 400 counts as authorization only with
-//     WithSSECProbeStatus400 (verify that behaviour for your buckets first);
+//     WithProbeStatus400 (verify that behaviour for your buckets first);
 //     by default only 200, 206 and 304 do;
 //   - the caller never proves possession of the customer key: the function
 //     holds it. Serve SSE-C objects this way only when every caller the
@@ -119,19 +119,19 @@ func WithSSECProbeStatus400() SSECFetchOption {
 // Errors: *ProbeError (wrapping ErrCallerNotAuthorized) when the probe does
 // not authorize, and nothing is fetched; ErrInvalidKey when in.Customer is
 // unset; otherwise what api returned, wrapped.
-func FetchSSEC(ctx context.Context, api SSECGetObjectAPI, probe SSECProbe, in SSECGetInput, opts ...SSECFetchOption) (*SSECObject, error) {
-	var c ssecFetchConfig
+func Fetch(ctx context.Context, api GetObjectAPI, probe Probe, in GetObjectInput, opts ...FetchOption) (*Object, error) {
+	var c fetchConfig
 	for _, o := range opts {
 		o(&c)
 	}
 	if api == nil {
-		return nil, errors.New("encryption: FetchSSEC: nil SSECGetObjectAPI")
+		return nil, errors.New("ssec: Fetch: nil GetObjectAPI")
 	}
 	if in.Customer.IsZero() {
 		return nil, fmt.Errorf("%w: no SSE-C key", ErrInvalidKey)
 	}
 	if in.Bucket == "" || in.Key == "" {
-		return nil, errors.New("encryption: FetchSSEC: bucket and key are required")
+		return nil, errors.New("ssec: Fetch: bucket and key are required")
 	}
 	switch probe.StatusCode {
 	case http.StatusOK, http.StatusPartialContent, http.StatusNotModified:
@@ -152,10 +152,10 @@ func FetchSSEC(ctx context.Context, api SSECGetObjectAPI, probe SSECProbe, in SS
 	}
 	out, err := api.GetObjectSSEC(ctx, &in)
 	if err != nil {
-		return nil, fmt.Errorf("encryption: SSE-C GetObject: %w", err)
+		return nil, fmt.Errorf("ssec: SSE-C GetObject: %w", err)
 	}
 	if out == nil || out.Body == nil {
-		return nil, errors.New("encryption: SSE-C GetObject returned no body")
+		return nil, errors.New("ssec: SSE-C GetObject returned no body")
 	}
 	return out, nil
 }

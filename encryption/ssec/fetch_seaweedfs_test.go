@@ -1,4 +1,4 @@
-package encryption_test
+package ssec_test
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/objectlambda/sdk-go/encryption"
+	"github.com/objectlambda/sdk-go/encryption/ssec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -78,7 +78,7 @@ func startSeaweedFS(t *testing.T, weed string) string {
 
 // TestFetchSSECSeaweedFS stores an SSE-C object in a real SSE-C server, probes
 // it without the key through a presigned HEAD (as inputS3Url would), and
-// fetches it with FetchSSEC. Opt-in: see envSeaweedFS.
+// fetches it with Fetch. Opt-in: see envSeaweedFS.
 func TestFetchSSECSeaweedFS(t *testing.T) {
 	weed := os.Getenv(envSeaweedFS)
 	if weed == "" {
@@ -113,22 +113,22 @@ func TestFetchSSECSeaweedFS(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	t.Logf("keyless presigned HEAD answered %d", resp.StatusCode)
-	probe := encryption.SSECProbe{StatusCode: resp.StatusCode}
+	probe := ssec.Probe{StatusCode: resp.StatusCode}
 
-	in := encryption.SSECGetInput{Bucket: bucket, Key: "doc.txt", Customer: key}
-	out, err := encryption.FetchSSEC(ctx, s3SSEC{client}, probe, in, encryption.WithSSECProbeStatus400())
+	in := ssec.GetObjectInput{Bucket: bucket, Key: "doc.txt", Customer: key}
+	out, err := ssec.Fetch(ctx, s3SSEC{client}, probe, in, ssec.WithProbeStatus400())
 	require.NoError(t, err)
 	got, err := io.ReadAll(out.Body)
 	out.Body.Close()
 	require.NoError(t, err)
 	assert.Equal(t, plain, got)
 
-	other, err := encryption.NewSSECKey(bytes.Repeat([]byte{0x44}, 32))
+	other, err := ssec.NewKey(bytes.Repeat([]byte{0x44}, 32))
 	require.NoError(t, err)
 	in.Customer = other
-	_, err = encryption.FetchSSEC(ctx, s3SSEC{client}, probe, in, encryption.WithSSECProbeStatus400())
+	_, err = ssec.Fetch(ctx, s3SSEC{client}, probe, in, ssec.WithProbeStatus400())
 	assert.Error(t, err, "a wrong customer key is refused by the server")
 
-	_, err = encryption.FetchSSEC(ctx, s3SSEC{client}, encryption.SSECProbe{StatusCode: http.StatusForbidden}, in)
-	assert.ErrorIs(t, err, encryption.ErrCallerNotAuthorized)
+	_, err = ssec.Fetch(ctx, s3SSEC{client}, ssec.Probe{StatusCode: http.StatusForbidden}, in)
+	assert.ErrorIs(t, err, ssec.ErrCallerNotAuthorized)
 }

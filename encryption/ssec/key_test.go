@@ -1,4 +1,4 @@
-package encryption
+package ssec
 
 import (
 	"bytes"
@@ -18,11 +18,11 @@ func TestSSECKey(t *testing.T) {
 	raw := seq(0x30, 32)
 	b64 := base64.StdEncoding.EncodeToString(raw)
 	sum := md5.Sum(raw)
-	k1, err := NewSSECKey(raw)
+	k1, err := NewKey(raw)
 	require.NoError(t, err)
-	k2, err := ParseSSECKey(b64)
+	k2, err := ParseKey(b64)
 	require.NoError(t, err)
-	for _, k := range []SSECKey{k1, k2} {
+	for _, k := range []Key{k1, k2} {
 		alg, key, md := k.Headers()
 		assert.Equal(t, "AES256", alg)
 		assert.Equal(t, b64, key)
@@ -38,11 +38,11 @@ func TestSSECKey(t *testing.T) {
 
 	var logs bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("x", "key", k1)
-	js, err := json.Marshal(struct{ K SSECKey }{k1})
+	js, err := json.Marshal(struct{ K Key }{k1})
 	require.NoError(t, err)
 	outputs := []string{
 		k1.String(), k1.GoString(), fmt.Sprintf("%v %+v %#v %s %x %d %q", k1, k1, k1, k1, k1, k1, k1),
-		fmt.Sprint(k1), fmt.Sprintf("%v", []SSECKey{k1}), fmt.Sprintf("%+v", struct{ K SSECKey }{k1}),
+		fmt.Sprint(k1), fmt.Sprintf("%v", []Key{k1}), fmt.Sprintf("%+v", struct{ K Key }{k1}),
 		logs.String(), string(js),
 	}
 	hexKey := fmt.Sprintf("%x", seq(0x30, 32))
@@ -55,12 +55,20 @@ func TestSSECKey(t *testing.T) {
 
 	bad := []string{"", "AAAA", "not base64!!", base64.StdEncoding.EncodeToString(make([]byte, 31))}
 	for _, b := range bad {
-		_, err := ParseSSECKey(b)
+		_, err := ParseKey(b)
 		require.ErrorIs(t, err, ErrInvalidKey)
 		assert.NotContains(t, err.Error(), b[:min(len(b), 4)]+"x")
 	}
 	k1.Destroy()
 	_, key, _ = k1.Headers()
 	assert.Equal(t, base64.StdEncoding.EncodeToString(make([]byte, 32)), key)
-	assert.True(t, SSECKey{}.IsZero())
+	assert.True(t, Key{}.IsZero())
+}
+
+func seq(from, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(from + i)
+	}
+	return b
 }
