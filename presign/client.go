@@ -26,8 +26,8 @@ const (
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultHeaderTimeout  = 15 * time.Second
 	DefaultStallTimeout   = 15 * time.Second
-	// MaxRedirects is the number of same-origin redirects followed.
-	MaxRedirects = 3
+	// maxRedirects is the number of same-origin redirects followed.
+	maxRedirects = 3
 	maxBackoff   = 2 * time.Second
 	userAgent    = "objectlambda-sdk-go/presign"
 )
@@ -296,7 +296,7 @@ func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
 				timer.Reset(c.headerTimeout)
 				body = resp.Body
 			}
-			e := ParseError(st, resp.Header, body)
+			e := parseError(st, resp.Header, body)
 			timer.Stop()
 			resp.Body.Close()
 			cancel(nil)
@@ -314,7 +314,7 @@ func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
 		default:
 			// Other 2xx, 1xx, or a 3xx the redirect policy did not follow
 			// (S3's 301 PermanentRedirect carries no Location).
-			e := ParseError(st, resp.Header, http.NoBody)
+			e := parseError(st, resp.Header, http.NoBody)
 			resp.Body.Close()
 			cancel(nil)
 			sentinel := ErrUnexpectedStatus
@@ -406,11 +406,11 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// checkRedirect follows at most MaxRedirects redirects, and only to the same
+// checkRedirect follows at most maxRedirects redirects, and only to the same
 // scheme, host and port, each re-checked by the policy.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) > MaxRedirects {
-		return fmt.Errorf("%w: more than %d redirects", ErrRedirectRefused, MaxRedirects)
+	if len(via) > maxRedirects {
+		return fmt.Errorf("%w: more than %d redirects", ErrRedirectRefused, maxRedirects)
 	}
 	orig := via[0].URL
 	if req.URL.Scheme != orig.Scheme || req.URL.Host != orig.Host || req.URL.User != nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"hash/crc64"
@@ -156,7 +157,7 @@ func TestFetch(t *testing.T) {
 			if tc.want.errStat != 0 {
 				require.Error(t, err)
 				require.Nil(t, resp)
-				e, ok := s3err.As(err)
+				e, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok, "%v", err)
 				assert.Equal(t, tc.want.errStat, e.StatusCode)
 				assert.Equal(t, tc.want.errCode, e.Code)
@@ -183,7 +184,7 @@ func TestFetchUntrustedURLErrors(t *testing.T) {
 		_, err := c.Fetch(t.Context(), &Request{URL: raw + "?X-Amz-Signature=SIGSECRET"})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, ErrUntrustedURL)
-		e, ok := s3err.As(err)
+		e, ok := errors.AsType[*s3err.Error](err)
 		require.True(t, ok)
 		assert.Equal(t, 500, e.StatusCode)
 		assert.NotContains(t, err.Error(), "SIGSECRET")
@@ -233,7 +234,7 @@ func TestFetchSSRF(t *testing.T) {
 			} else {
 				assert.ErrorIs(t, err, ErrUntrustedURL, "the policy must refuse it before any dial")
 			}
-			e, _ := s3err.As(err)
+			e, _ := errors.AsType[*s3err.Error](err)
 			require.NotNil(t, e)
 			assert.Equal(t, 500, e.StatusCode)
 			assert.Equal(t, "InternalError", e.Code)
@@ -311,7 +312,7 @@ func TestFetchRedirects(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.ErrorIs(t, err, ErrRedirectRefused)
-			e, _ := s3err.As(err)
+			e, _ := errors.AsType[*s3err.Error](err)
 			require.NotNil(t, e)
 			assert.Equal(t, 500, e.StatusCode)
 			assert.NotContains(t, err.Error(), "SECRET")
@@ -356,7 +357,7 @@ func TestFetchRetries(t *testing.T) {
 			assert.Equal(t, tc.hits, hits.Load())
 			if tc.errCode != "" {
 				require.Error(t, err)
-				e, _ := s3err.As(err)
+				e, _ := errors.AsType[*s3err.Error](err)
 				require.NotNil(t, e)
 				assert.Equal(t, tc.errCode, e.Code)
 				assert.Equal(t, tc.status, e.StatusCode)
@@ -401,7 +402,7 @@ func TestFetchRetriesConnectionErrors(t *testing.T) {
 		_, err = c.Fetch(t.Context(), &Request{URL: "http://" + addr + "/b/k" + signedQuery, UserHeaders: http.Header{"X-Amz-Checksum-Mode": {"ENABLED"}}})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, ErrUpstreamUnreachable)
-		e, _ := s3err.As(err)
+		e, _ := errors.AsType[*s3err.Error](err)
 		require.NotNil(t, e)
 		assert.Equal(t, 503, e.StatusCode)
 		assert.Equal(t, "ServiceUnavailable", e.Code)
@@ -434,7 +435,7 @@ func TestFetchRetriesConnectionErrors(t *testing.T) {
 		_, err := c.Fetch(t.Context(), &Request{URL: srv.URL + "/b/k"})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, ErrUpstreamTimeout)
-		e, _ := s3err.As(err)
+		e, _ := errors.AsType[*s3err.Error](err)
 		require.NotNil(t, e)
 		assert.Equal(t, 503, e.StatusCode)
 		assert.Equal(t, int32(2), hits.Load())
@@ -448,7 +449,7 @@ func TestFetchRetriesConnectionErrors(t *testing.T) {
 		defer cancel()
 		_, err := c.Fetch(ctx, &Request{URL: srv.URL + "/b/k"})
 		require.Error(t, err)
-		e, _ := s3err.As(err)
+		e, _ := errors.AsType[*s3err.Error](err)
 		require.NotNil(t, e)
 		assert.Equal(t, 503, e.StatusCode)
 		assert.Equal(t, int32(1), hits.Load(), "a backoff longer than the deadline must not be slept")
@@ -467,7 +468,7 @@ func TestFetchRetriesConnectionErrors(t *testing.T) {
 		require.Error(t, err)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.ErrorIs(t, err, ErrUpstreamTimeout)
-		_, isS3 := s3err.As(err)
+		_, isS3 := errors.AsType[*s3err.Error](err)
 		assert.False(t, isS3, "the caller's deadline is left to s3err.From")
 		assert.Equal(t, s3err.CodeLambdaTimeout, s3err.From(err).Code)
 	})
@@ -556,7 +557,7 @@ func TestBodyIntegrity(t *testing.T) {
 			for _, want := range tc.errIs {
 				assert.ErrorIs(t, err, want)
 			}
-			e, ok := s3err.As(err)
+			e, ok := errors.AsType[*s3err.Error](err)
 			require.True(t, ok)
 			assert.Equal(t, tc.status, e.StatusCode)
 			// The error is sticky: no later Read turns it into a clean EOF.
@@ -701,7 +702,7 @@ func TestBodyCallerContextEnds(t *testing.T) {
 			for _, w := range tc.want {
 				assert.ErrorIs(t, err, w)
 			}
-			_, isS3 := s3err.As(err)
+			_, isS3 := errors.AsType[*s3err.Error](err)
 			assert.False(t, isS3, "left to s3err.From")
 		})
 	}

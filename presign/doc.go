@@ -28,11 +28,21 @@
 // [Client]'s dialer refuses loopback, private, link-local (including
 // 169.254.169.254 and fd00::/8), unspecified, multicast and other special
 // addresses, and every IPv6 address outside global unicast (2000::/3, which
-// also excludes every form that embeds an IPv4 address), for every host that is not an explicitly trusted endpoint, so a
-// DNS name that resolves to an internal address gets nowhere. Redirects are
-// followed at most [MaxRedirects] times, only to the same scheme, host and
-// port, and each target is checked again. The client ignores proxy
-// environment variables.
+// also excludes every form that embeds an IPv4 address), for every host that
+// is not an explicitly trusted endpoint, so a DNS name that resolves to an
+// internal address gets nowhere ([WithAllowedAddresses] admits the private
+// addresses of an S3 interface VPC endpoint). Redirects are followed at most
+// three times, only to the same scheme, host and port, and each target is
+// checked again. The client ignores proxy environment variables.
+//
+// [NewPolicy] builds a policy from [PolicyOption] values ([WithPartitions],
+// [WithRegion], [WithTrustedEndpoint], [WithEndpointsFromEnv],
+// [WithAllowedAddresses]); [NewClient] takes it with [WithPolicy], next to
+// the timeouts and retries ([WithConnectTimeout], [WithHeaderTimeout],
+// [WithStallTimeout], [WithRetries]) and [WithTLSConfig]. A function built
+// with the objectlambda package gets both from objectlambda.WithTrustPolicy
+// and WithFetchOptions and never calls this package itself; a handler of its
+// own (objectlambda.Wrap) can use a Client to fetch its inputS3Url safely.
 //
 // # Signed headers
 //
@@ -45,7 +55,7 @@
 // # Errors
 //
 // Every error from [Client.Fetch] except a caller's context ending is an
-// *s3err.Error, ready to become the function's reply, with a cause that
+// *[s3err.Error], ready to become the function's reply, with a cause that
 // errors.Is can test:
 //
 //	situation                                    status  code                  errors.Is
@@ -57,23 +67,26 @@
 //	signed header missing from the user request   400    InvalidRequest        ErrMissingSignedHeader
 //	unsigned x-amz-* header in Request.Header     400    InvalidRequest        ErrUnsignedHeader
 //	upstream status >= 400                        same   upstream <Code>, or   (cause *UpstreamError)
-//	                                                     StatusCode(status)
+//	                                                     the status's code (below)
 //	connect/DNS/reset/TLS failure, all attempts   503    ServiceUnavailable    ErrUpstreamUnreachable
 //	connect or response-header timeout            503    ServiceUnavailable    ErrUpstreamTimeout
 //	caller's ctx deadline                         (plain error)                ErrUpstreamTimeout, context.DeadlineExceeded
 //	caller's ctx cancelled                        (plain error)                context.Canceled
 //
-// The plain errors for the caller's context are deliberate: s3err.From maps
-// them to the Lambda-timeout and cancellation replies.
+// The plain errors for the caller's context are deliberate: [s3err.From] maps
+// them to the Lambda-timeout and cancellation replies. An upstream error's
+// request ids are in its [UpstreamError], for logs.
 //
 // Upstream statuses 429, 500, 502, 503 and 504 and connection failures are
 // retried (default 3 attempts, exponential backoff with jitter, never
 // sleeping past the context deadline), but only inside Fetch: once a
 // [Response] is returned its body is never re-fetched. 304 is returned as a
 // Response with an empty body. Errors of HEAD requests have no body, so their
-// code comes from [StatusCode]: 400 BadRequest, 403 AccessDenied, 404
+// code comes from their status: 400 BadRequest, 403 AccessDenied, 404
 // NoSuchKey, 412 PreconditionFailed, 416 InvalidRange, 429 SlowDown, 500
-// InternalError, 503 ServiceUnavailable, and so on.
+// InternalError, 503 ServiceUnavailable; another 4xx is BadRequest, another
+// 5xx InternalError. So does an error document that is oversized, not plain
+// XML, or carries a <Code> WriteGetObjectResponse would refuse.
 //
 // Reading [Response].Body can fail after Fetch succeeded:
 //

@@ -72,7 +72,7 @@ func (e *UntrustedURLError) Error() string {
 func (e *UntrustedURLError) Unwrap() error { return ErrUntrustedURL }
 
 // UpstreamError carries the diagnostic fields of an S3 error response. It is
-// the Err (cause) of the *s3err.Error returned by [ParseError] and
+// the Err (cause) of the *s3err.Error returned by [parseError] and
 // [Client.Fetch] for upstream statuses >= 400, so that logs can record the S3
 // request id. None of its fields are secret.
 type UpstreamError struct {
@@ -112,11 +112,11 @@ var statusCodes = map[int]string{
 	http.StatusGatewayTimeout:               s3err.CodeServiceUnavailable,
 }
 
-// StatusCode returns the S3 error code this package uses for an HTTP status
+// codeForStatus returns the S3 error code this package uses for an HTTP status
 // when the upstream did not send a usable one (for example on HEAD, whose
 // error responses have no body). Unknown 4xx statuses map to "BadRequest",
 // everything else to "InternalError".
-func StatusCode(status int) string {
+func codeForStatus(status int) string {
 	if c, ok := statusCodes[status]; ok {
 		return c
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 
 	"github.com/objectlambda/sdk-go/presign"
 )
@@ -38,30 +37,9 @@ func ExamplePolicy_Check() {
 	// false true
 }
 
-func ExampleSignedHeaders() {
-	u, _ := url.Parse("https://ap-111122223333.s3-accesspoint.us-east-1.amazonaws.com/k" +
-		"?X-Amz-SignedHeaders=host%3Bx-amz-checksum-mode%3Bx-amz-expected-bucket-owner&X-Amz-Signature=abc")
-	fmt.Println(presign.SignedHeaders(u))
-	// Output: [host x-amz-checksum-mode x-amz-expected-bucket-owner]
-}
-
 func ExampleRedact() {
 	fmt.Println(presign.Redact("https://ap-111122223333.s3-accesspoint.us-east-1.amazonaws.com/report.csv?X-Amz-Security-Token=FwoG&X-Amz-Signature=7a1c"))
 	// Output: https://ap-111122223333.s3-accesspoint.us-east-1.amazonaws.com/report.csv
-}
-
-func ExampleParseError() {
-	body := strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?>
-<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>`)
-	e := presign.ParseError(http.StatusNotFound, nil, body)
-	fmt.Println(e.StatusCode, e.Code, e.Message)
-
-	// HEAD errors carry no body: the code comes from the status.
-	e = presign.ParseError(http.StatusPreconditionFailed, nil, nil)
-	fmt.Println(e.StatusCode, e.Code)
-	// Output:
-	// 404 NoSuchKey The specified key does not exist.
-	// 412 PreconditionFailed
 }
 
 func ExampleClient_Fetch() {

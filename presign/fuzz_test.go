@@ -25,7 +25,7 @@ func FuzzPolicyCheck(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_ = SignedHeaders(u)
+		_ = signedHeaders(u)
 		_ = Redact(raw)
 		if err := withEndpoint.Check(u); err == nil && u.Scheme == "http" {
 			if u.Hostname() != "127.0.0.1" || u.Port() != "7070" && u.Port() != "" {
@@ -65,7 +65,7 @@ func FuzzParseError(f *testing.F) {
 	f.Add(404, []byte(`<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>`))
 	f.Add(403, []byte(`<!DOCTYPE x [<!ENTITY a "b">]><Error><Code>A</Code></Error>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := ParseError(status, http.Header{"X-Amz-Request-Id": {string(body)}}, bytes.NewReader(body))
+		e := parseError(status, http.Header{"X-Amz-Request-Id": {string(body)}}, bytes.NewReader(body))
 		if e == nil {
 			t.Fatal("nil error")
 		}
@@ -75,7 +75,7 @@ func FuzzParseError(f *testing.F) {
 		if !s3err.ValidCode(e.Code) {
 			t.Fatalf("invalid code %q", e.Code)
 		}
-		if e.Message == "" || len(e.Message) > MaxMessageLen || !utf8.ValidString(e.Message) {
+		if e.Message == "" || len(e.Message) > maxMessageLen || !utf8.ValidString(e.Message) {
 			t.Fatalf("bad message %q", e.Message)
 		}
 		for _, r := range e.Message {
@@ -83,7 +83,7 @@ func FuzzParseError(f *testing.F) {
 				t.Fatalf("control character in %q", e.Message)
 			}
 		}
-		if bytes.Contains(body, []byte("<!DOCTYPE")) && e.Code != StatusCode(e.StatusCode) {
+		if bytes.Contains(body, []byte("<!DOCTYPE")) && e.Code != codeForStatus(e.StatusCode) {
 			t.Fatalf("code %q taken from a document with a DOCTYPE", e.Code)
 		}
 		_ = e.Error()
@@ -96,9 +96,9 @@ func FuzzSignedHeaders(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rawQuery string) {
 		u := &url.URL{Scheme: "https", Host: "s3.amazonaws.com", Path: "/b/k", RawQuery: rawQuery}
 		seen := map[string]bool{}
-		for _, h := range SignedHeaders(u) {
+		for _, h := range signedHeaders(u) {
 			if h == "" || h != strings.ToLower(h) || !validHeaderName(h) || seen[h] {
-				t.Fatalf("bad header name %q in %v", h, SignedHeaders(u))
+				t.Fatalf("bad header name %q in %v", h, signedHeaders(u))
 			}
 			seen[h] = true
 		}

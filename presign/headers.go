@@ -8,11 +8,11 @@ import (
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
-// SignedHeaders returns the lower-case header names listed in the URL's
-// X-Amz-SignedHeaders query parameter, in order and without duplicates or
+// signedHeaders returns the lower-case header names listed in the URL's
+// X-Amz-signedHeaders query parameter, in order and without duplicates or
 // empty entries. "host" is included when signed; callers replaying headers
 // skip it (the HTTP client derives Host from the URL).
-func SignedHeaders(u *url.URL) []string {
+func signedHeaders(u *url.URL) []string {
 	if u == nil {
 		return nil
 	}
@@ -75,7 +75,7 @@ var transportOwned = map[string]bool{
 func buildHeader(u *url.URL, user, extra http.Header) (http.Header, error) {
 	out := http.Header{}
 	signed := map[string]bool{}
-	for _, name := range SignedHeaders(u) {
+	for _, name := range signedHeaders(u) {
 		signed[name] = true
 		if name == "host" {
 			continue

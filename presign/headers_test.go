@@ -1,6 +1,7 @@
 package presign
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -27,10 +28,10 @@ func TestSignedHeaders(t *testing.T) {
 		t.Run(tc.raw, func(t *testing.T) {
 			u, err := url.Parse(tc.raw)
 			require.NoError(t, err)
-			assert.Equal(t, tc.want, SignedHeaders(u))
+			assert.Equal(t, tc.want, signedHeaders(u))
 		})
 	}
-	assert.Nil(t, SignedHeaders(nil))
+	assert.Nil(t, signedHeaders(nil))
 }
 
 func TestRedact(t *testing.T) {
@@ -144,7 +145,7 @@ func TestBuildHeader(t *testing.T) {
 				return
 			}
 			require.Error(t, err)
-			e, ok := s3err.As(err)
+			e, ok := errors.AsType[*s3err.Error](err)
 			require.True(t, ok)
 			assert.Equal(t, tc.status, e.StatusCode)
 			assert.True(t, s3err.ValidCode(e.Code))

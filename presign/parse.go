@@ -14,25 +14,25 @@ import (
 )
 
 const (
-	// MaxErrorBody is the most bytes of an upstream error document read by
-	// ParseError. Larger documents are not parsed.
-	MaxErrorBody = 64 << 10
-	// MaxMessageLen caps the message taken from an upstream error document.
-	MaxMessageLen = 512
+	// maxErrorBody is the most bytes of an upstream error document read by
+	// parseError. Larger documents are not parsed.
+	maxErrorBody = 64 << 10
+	// maxMessageLen caps the message taken from an upstream error document.
+	maxMessageLen = 512
 	maxIDLen      = 128
 )
 
-// ParseError turns an upstream S3 error response into an *s3err.Error with
+// parseError turns an upstream S3 error response into an *s3err.Error with
 // the same status (a status outside 300-599 becomes 500).
 //
-// It reads at most [MaxErrorBody] bytes of body and accepts only a plain
+// It reads at most [maxErrorBody] bytes of body and accepts only a plain
 // <Error> document: a DOCTYPE, DTD or entity declaration, a non-XML body,
 // an oversized body or a <Code> that does not match ^[A-Z][a-zA-Z]+$ falls
-// back to the code of [StatusCode]. The message is stripped of control
-// characters and cut to [MaxMessageLen] bytes. The cause (Err) is an
+// back to the code of [codeForStatus]. The message is stripped of control
+// characters and cut to [maxMessageLen] bytes. The cause (Err) is an
 // *[UpstreamError] with the request ids for logs. It never panics and never
 // returns nil; body may be nil.
-func ParseError(status int, header http.Header, body io.Reader) *s3err.Error {
+func parseError(status int, header http.Header, body io.Reader) *s3err.Error {
 	if status < 300 || status > 599 {
 		status = http.StatusInternalServerError
 	}
@@ -46,8 +46,8 @@ func ParseError(status int, header http.Header, body io.Reader) *s3err.Error {
 	}
 	var doc errorDoc
 	if body != nil {
-		buf, err := io.ReadAll(io.LimitReader(body, MaxErrorBody+1))
-		if err == nil && len(buf) <= MaxErrorBody {
+		buf, err := io.ReadAll(io.LimitReader(body, maxErrorBody+1))
+		if err == nil && len(buf) <= maxErrorBody {
 			doc, _ = parseErrorDoc(buf)
 		}
 	}
@@ -60,7 +60,7 @@ func ParseError(status int, header http.Header, body io.Reader) *s3err.Error {
 	}
 	code := doc.Code
 	if !s3err.ValidCode(code) {
-		code = StatusCode(status)
+		code = codeForStatus(status)
 	}
 	msg := cleanMessage(doc.Message)
 	if msg == "" {
@@ -141,7 +141,7 @@ func parseErrorDoc(buf []byte) (errorDoc, error) {
 			}
 			depth--
 		case xml.CharData:
-			if depth == 2 && text.Len() < MaxErrorBody {
+			if depth == 2 && text.Len() < maxErrorBody {
 				text.Write(t)
 			} else if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
 				return errorDoc{}, errNotErrorDoc
@@ -167,7 +167,7 @@ func containsDirective(buf []byte) bool {
 }
 
 // cleanMessage removes control and format characters, collapses white space
-// and cuts the result to MaxMessageLen bytes on a rune boundary.
+// and cuts the result to maxMessageLen bytes on a rune boundary.
 func cleanMessage(s string) string {
 	var b strings.Builder
 	space := false
@@ -180,7 +180,7 @@ func cleanMessage(s string) string {
 		if space {
 			need++
 		}
-		if b.Len()+need > MaxMessageLen {
+		if b.Len()+need > maxMessageLen {
 			break
 		}
 		if space {

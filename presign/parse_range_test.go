@@ -24,7 +24,7 @@ func TestParseErrorKeepsUnsatisfiedRange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		h := http.Header{"Content-Range": {tt.header}}
-		e := ParseError(tt.status, h, strings.NewReader(`<Error><Code>InvalidRange</Code></Error>`))
+		e := parseError(tt.status, h, strings.NewReader(`<Error><Code>InvalidRange</Code></Error>`))
 		var ue *UpstreamError
 		require.True(t, errors.As(e, &ue))
 		assert.Equal(t, tt.want, ue.ContentRange, "%d %q", tt.status, tt.header)

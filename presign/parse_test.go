@@ -52,8 +52,8 @@ func TestParseError(t *testing.T) {
 		{name: "trailing text", status: 404, body: `<Error><Code>NoSuchBucket</Code></Error>junk`, code: "NoSuchKey"},
 		{name: "unclosed", status: 404, body: `<Error><Code>NoSuchBucket</Code>`, code: "NoSuchKey"},
 		{name: "control chars stripped", status: 400, body: "<Error><Code>InvalidRequest</Code><Message>line1\r\nline2\tx\u200b\u202e y</Message></Error>", code: "InvalidRequest", msg: "line1 line2 x y"},
-		{name: "huge", status: 500, body: "<Error><Code>SlowDown</Code><Message>" + strings.Repeat("a", MaxErrorBody) + "</Message></Error>", code: "InternalError"},
-		{name: "long message trimmed", status: 500, body: "<Error><Code>SlowDown</Code><Message>" + strings.Repeat("é", 1000) + "</Message></Error>", code: "SlowDown", msg: strings.Repeat("é", MaxMessageLen/2)},
+		{name: "huge", status: 500, body: "<Error><Code>SlowDown</Code><Message>" + strings.Repeat("a", maxErrorBody) + "</Message></Error>", code: "InternalError"},
+		{name: "long message trimmed", status: 500, body: "<Error><Code>SlowDown</Code><Message>" + strings.Repeat("é", 1000) + "</Message></Error>", code: "SlowDown", msg: strings.Repeat("é", maxMessageLen/2)},
 		{name: "invalid utf8", status: 400, body: "<Error><Code>InvalidRequest</Code><Message>\xff\xfe</Message></Error>", code: "BadRequest"},
 		{name: "other encoding", status: 400, body: `<?xml version="1.0" encoding="ISO-8859-1"?><Error><Code>InvalidRequest</Code></Error>`, code: "BadRequest"},
 		{name: "redirect", status: 301, body: `<Error><Code>PermanentRedirect</Code><Message>use the other endpoint</Message><Endpoint>b.s3.eu-west-1.amazonaws.com</Endpoint></Error>`, code: "PermanentRedirect"},
@@ -64,7 +64,7 @@ func TestParseError(t *testing.T) {
 			if tc.body != "" {
 				body = strings.NewReader(tc.body)
 			}
-			e := ParseError(tc.status, tc.header, body)
+			e := parseError(tc.status, tc.header, body)
 			require.NotNil(t, e)
 			wantStatus := tc.status
 			if wantStatus < 300 || wantStatus > 599 {
@@ -94,7 +94,7 @@ func TestParseError(t *testing.T) {
 }
 
 func TestParseErrorReadFailure(t *testing.T) {
-	e := ParseError(503, nil, io.MultiReader(strings.NewReader("<Error><Code>Slow"), failingReader{}))
+	e := parseError(503, nil, io.MultiReader(strings.NewReader("<Error><Code>Slow"), failingReader{}))
 	assert.Equal(t, "ServiceUnavailable", e.Code)
 }
 
@@ -107,7 +107,7 @@ func TestStatusCodeTable(t *testing.T) {
 		304: "NotModified", 400: "BadRequest", 403: "AccessDenied", 404: "NoSuchKey", 412: "PreconditionFailed",
 		416: "InvalidRange", 429: "SlowDown", 500: "InternalError", 503: "ServiceUnavailable", 999: "InternalError",
 	} {
-		assert.Equal(t, code, StatusCode(st), st)
-		assert.True(t, s3err.ValidCode(StatusCode(st)))
+		assert.Equal(t, code, codeForStatus(st), st)
+		assert.True(t, s3err.ValidCode(codeForStatus(st)))
 	}
 }

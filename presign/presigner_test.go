@@ -83,7 +83,7 @@ func TestReplayWithSDKPresigner(t *testing.T) {
 			require.NoError(t, err)
 			u, err := url.Parse(ps.URL)
 			require.NoError(t, err)
-			assert.Equal(t, tc.wantSigned, SignedHeaders(u))
+			assert.Equal(t, tc.wantSigned, signedHeaders(u))
 
 			c := testClient(t, srv)
 			resp, err := c.Fetch(t.Context(), &Request{URL: ps.URL, UserHeaders: tc.user, Header: http.Header{"If-None-Match": {`"zzz"`}}})
@@ -103,7 +103,7 @@ func TestReplayWithSDKPresigner(t *testing.T) {
 			}
 			// No x-amz-* header was sent that is not signed.
 			signed := map[string]bool{}
-			for _, h := range SignedHeaders(u) {
+			for _, h := range signedHeaders(u) {
 				signed[h] = true
 			}
 			var xamz []string
@@ -125,12 +125,12 @@ func TestReplayWithSDKPresigner(t *testing.T) {
 			assert.Equal(t, `"zzz"`, s.header.Get("If-None-Match"))
 
 			// Re-sign what the server received and compare signatures.
-			assert.Equal(t, u.Query().Get("X-Amz-Signature"), resign(t, creds, s.url, s.host, s.header, SignedHeaders(u)))
+			assert.Equal(t, u.Query().Get("X-Amz-Signature"), resign(t, creds, s.url, s.host, s.header, signedHeaders(u)))
 			if len(tc.wantSigned) > 1 {
 				// The check has teeth: a changed signed header breaks it.
 				tampered := s.header.Clone()
 				tampered.Set("X-Amz-Request-Payer", "someone-else")
-				assert.NotEqual(t, u.Query().Get("X-Amz-Signature"), resign(t, creds, s.url, s.host, tampered, SignedHeaders(u)))
+				assert.NotEqual(t, u.Query().Get("X-Amz-Signature"), resign(t, creds, s.url, s.host, tampered, signedHeaders(u)))
 			}
 		})
 	}
