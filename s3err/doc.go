@@ -6,9 +6,16 @@
 // produce such errors; the objectlambda package turns them into exactly one
 // WriteGetObjectResponse (GET) or one reply document (HEAD, LIST).
 //
-// Use [New] or [Errorf] to build one, [As] to recover one from a wrapped error
-// chain, and [From] to map an arbitrary error (timeouts, cancellations,
-// unknown failures) onto the documented fallback codes.
+// A transform or an authorizer that wants the caller to see a particular
+// status and code returns an [*Error]: [New] for a fixed message, [Errorf]
+// for a formatted one, [Wrap] to attach a cause that stays in the logs. The
+// Code* constants ([CodeAccessDenied], [CodeInvalidArgument], ...) are the
+// codes the SDK itself uses; any code [ValidCode] accepts may be sent. [As]
+// recovers an *Error from a wrapped error chain, and [From] maps an arbitrary
+// error (an *Error, [ErrDeadline] and context timeouts, cancellations,
+// unknown failures) onto the reply the caller gets.
+//
+//	return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia, "only CSV objects are served")
 //
 // The error message travels to the S3 client. Never put secrets, object bytes
 // or presigned URLs into it.

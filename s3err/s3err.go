@@ -8,12 +8,12 @@ import (
 	"regexp"
 )
 
-// Codes used by the SDK itself. Upstream S3 codes are forwarded verbatim.
+// Codes the SDK itself answers with. Upstream S3 codes are forwarded
+// verbatim, and a transform may use any code of the form [ValidCode] accepts.
 const (
 	CodeAccessDenied       = "AccessDenied"
 	CodeInternalError      = "InternalError"
 	CodeInvalidArgument    = "InvalidArgument"
-	CodeInvalidPart        = "InvalidPart"
 	CodeInvalidPartNumber  = "InvalidPartNumber"
 	CodeInvalidPayload     = "InvalidPayload"
 	CodeInvalidRange       = "InvalidRange"
@@ -21,20 +21,19 @@ const (
 	CodeNoSuchKey          = "NoSuchKey"
 	CodeNotModified        = "NotModified"
 	CodePreconditionFailed = "PreconditionFailed"
-	CodeRequestTimeout     = "RequestTimeout"
 	CodeServiceUnavailable = "ServiceUnavailable"
 	CodeSlowDown           = "SlowDown"
 	CodeUnsupportedMedia   = "UnsupportedMediaType"
 	CodeEntityTooLarge     = "EntityTooLarge"
-	CodeBadDigest          = "BadDigest"
-	CodeIncompleteBody     = "IncompleteBody"
 	CodeLambdaTimeout      = "LambdaTimeout"
 )
 
 // Error is an S3-style error: HTTP status, S3 error code and message.
 // Err optionally holds the cause; it is never shown to the S3 client.
+// Build one with [New], [Errorf] or [Wrap]; find one in an error chain with
+// [As] (or errors.AsType[*s3err.Error]).
 type Error struct {
-	StatusCode int    // HTTP status, 400-599 (304 for NotModified)
+	StatusCode int    // HTTP status, 400-599 (304 for NotModified); [From] makes others 500
 	Code       string // S3 error code, matches ^[A-Z][a-zA-Z]+$
 	Message    string // shown to the client; no secrets
 	Err        error  // cause, for logs and errors.Is; not sent
@@ -45,8 +44,9 @@ func New(status int, code, message string) *Error {
 	return &Error{StatusCode: status, Code: code, Message: message}
 }
 
-// Errorf returns an *Error whose message is formatted. A %w verb wraps the cause
-// into Err (its text still lands in Message, so only wrap harmless errors).
+// Errorf returns an *Error whose message is formatted. A %w verb wraps the
+// cause into Err, but its text still lands in Message, which the client sees:
+// use [Wrap] to keep a cause from the client.
 func Errorf(status int, code, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
 	return &Error{StatusCode: status, Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
@@ -78,7 +78,8 @@ func (e *Error) Is(target error) bool {
 var codeRE = regexp.MustCompile(`^[A-Z][a-zA-Z]+$`)
 
 // ValidCode reports whether code is acceptable to WriteGetObjectResponse,
-// which requires ^[A-Z][a-zA-Z]+$.
+// which requires ^[A-Z][a-zA-Z]+$. [From] replaces any other code with
+// InternalError.
 func ValidCode(code string) bool { return codeRE.MatchString(code) }
 
 // As returns the first *Error in err's chain.
@@ -101,7 +102,7 @@ var (
 //	*Error anywhere in the chain        → that error (a code that is not valid for WGOR becomes InternalError)
 //	ErrDeadline, context.DeadlineExceeded → 500 LambdaTimeout
 //	context.Canceled                     → 500 InternalError "request canceled"
-//	anything else                        → 500 InternalError "internal error" (details only in logs)
+//	anything else                        → 500 InternalError "We encountered an internal error. Please try again." (details only in logs)
 //
 // See the objectlambda package documentation for the whole table.
 func From(err error) *Error {
