@@ -12,30 +12,14 @@ import (
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
-// maxConfigured bounds how many distinct payloads a Configured transform
+// maxConfigured bounds how many distinct payloads a Configure transform
 // keeps built transforms for. One function usually serves a handful of
 // access points; beyond the bound the cache starts over.
 const maxConfigured = 64
 
-// Configured returns a Transform that is built from the access point's
-// payload (Request.Payload) the first time each distinct payload is seen, and
-// reused after that. One function can so serve several Object Lambda access
-// points, each configured by its own FunctionPayload.
-//
-// With section "", build receives the whole payload. Otherwise the payload
-// must be a JSON object and build receives the value of its top-level field
-// section (nil when the field is absent), so several transforms can share one
-// payload:
-//
-//	{"redact": {"detectors": ["email"]}, "lines": {"head": 100}}
-//
-// A payload that build rejects (or that is not a JSON object when a section
-// is asked for) fails the request with 500 InvalidPayload: the access point
-// is misconfigured, the caller did nothing wrong.
-//
-// A Configured transform declares no properties, since they depend on the
-// payload; wrap it with Declare when every configuration shares some.
-func Configured(section string, build func(payload []byte) (Transform, error)) Transform {
+// newConfigured is Configure on the raw payload (or its section): build
+// receives the bytes, nil when the section is absent.
+func newConfigured(section string, build func(payload []byte) (Transform, error)) Transform {
 	return &configured{section: section, build: build, cache: map[string]configuredEntry{}}
 }
 
@@ -110,16 +94,37 @@ func (c *configured) construct(payload []byte) (Transform, error) {
 	return t, nil
 }
 
-// Configure is Configured with the payload (or its section) decoded strictly
-// into a C first: unknown fields and trailing data are errors, and an empty
-// payload yields the zero C. build turns the configuration into the
-// transform and may reject it.
+// Configure returns a Transform that is built from the access point's
+// payload ([Request].Payload) the first time each distinct payload is seen,
+// and reused after that. One function can so serve several Object Lambda
+// access points, each configured by its own FunctionPayload.
+//
+// The payload is decoded strictly into a C first: unknown fields and
+// trailing data are errors, and an empty payload yields the zero C. build
+// turns the configuration into the transform and may reject it. Each
+// built-in transform package has a Config type and a FromConfig (or New)
+// that fit:
 //
 //	transform.Configure("", func(cfg redact.Config) (transform.Transform, error) {
 //		return redact.FromConfig(cfg)
 //	})
+//
+// With section "", C is decoded from the whole payload. Otherwise the
+// payload must be a JSON object and C is decoded from its top-level field
+// section (the zero C when the field is absent), so several transforms can
+// share one payload:
+//
+//	{"redact": {"detectors": ["email"]}, "lines": {"head": 100}}
+//
+// A payload that does not decode, or that build rejects, fails the request
+// with 500 InvalidPayload: the access point is misconfigured, the caller did
+// nothing wrong. The details stay in the error's cause, for the operator's
+// log.
+//
+// A Configure transform declares no properties, since they depend on the
+// payload; wrap it with [Declare] when every configuration shares some.
 func Configure[C any](section string, build func(C) (Transform, error)) Transform {
-	return Configured(section, func(payload []byte) (Transform, error) {
+	return newConfigured(section, func(payload []byte) (Transform, error) {
 		var c C
 		if err := strictjson.Decode(payload, &c); err != nil {
 			return nil, err

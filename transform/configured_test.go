@@ -46,13 +46,13 @@ func TestConfigured(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			builds.Store(0)
-			c := Configured(tt.section, build)
+			c := newConfigured(tt.section, build)
 			for range 3 {
 				in := newObject("abc")
 				in.Request.Payload = []byte(tt.payload)
 				out, err := Run(context.Background(), c, in)
 				if tt.code != "" {
-					e, ok := s3err.As(err)
+					e, ok := errors.AsType[*s3err.Error](err)
 					require.True(t, ok, "%v", err)
 					assert.Equal(t, 500, e.StatusCode)
 					assert.Equal(t, tt.code, e.Code)
@@ -70,17 +70,17 @@ func TestConfigured(t *testing.T) {
 			assert.EqualValues(t, wantBuilds, builds.Load(), "built at most once per distinct payload")
 		})
 	}
-	c := Configured("", func([]byte) (Transform, error) { return nil, nil })
+	c := newConfigured("", func([]byte) (Transform, error) { return nil, nil })
 	_, err := Run(context.Background(), c, newObject("a"))
 	assert.Error(t, err)
-	c = Configured("", func([]byte) (Transform, error) { return nil, errors.New("no") })
+	c = newConfigured("", func([]byte) (Transform, error) { return nil, errors.New("no") })
 	_, err = Run(context.Background(), c, newObject("a"))
 	assert.Error(t, err)
 }
 
 func TestConfiguredCacheBound(t *testing.T) {
 	var builds atomic.Int32
-	c := Configured("", func([]byte) (Transform, error) { builds.Add(1); return Identity(), nil }).(*configured)
+	c := newConfigured("", func([]byte) (Transform, error) { builds.Add(1); return Identity(), nil }).(*configured)
 	for i := range maxConfigured + 10 {
 		_, err := c.get([]byte(strings.Repeat("x", i)))
 		require.NoError(t, err)
@@ -109,7 +109,7 @@ func TestConfigure(t *testing.T) {
 		in.Request.Payload = []byte(payload)
 		out, err := Run(context.Background(), c, in)
 		if want == "InvalidPayload" {
-			e, ok := s3err.As(err)
+			e, ok := errors.AsType[*s3err.Error](err)
 			require.True(t, ok, payload)
 			assert.Equal(t, "InvalidPayload", e.Code, payload)
 			continue

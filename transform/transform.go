@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+
+	"github.com/objectlambda/sdk-go/internal/arnmatch"
 )
 
 // Transform changes an object on its way to the caller.
@@ -115,6 +117,17 @@ type Caller struct {
 	SessionAttributes map[string]string
 }
 
+// Matches reports whether the caller's ARN, or the ARN of its session issuer
+// (the role behind an assumed-role session), matches one of patterns as IAM
+// matches ARNs: '*' matches any run of characters (also '/'), '?' any one
+// character, and nothing else is special. Empty ARNs never match. It is the
+// rule objectlambda.AllowPrincipals applies:
+//
+//	r.Caller.Matches("arn:aws:iam::111122223333:role/analyst", "arn:aws:sts::111122223333:assumed-role/auditor/*")
+func (c Caller) Matches(patterns ...string) bool {
+	return arnmatch.Any(patterns, c.ARN, c.SessionIssuerARN)
+}
+
 // Query returns the first value of the user request's query parameter name.
 func (r *Request) Query(name string) string {
 	if r == nil || r.URL == nil {
@@ -137,7 +150,7 @@ func dropBodyDependent(h http.Header) {
 }
 
 // delegate is implemented by transforms that only choose which transforms
-// to apply (Chain, Configured) and apply them through Run: Run leaves the
+// to apply (Chain, Configure) and apply them through Run: Run leaves the
 // length and the headers to those.
 type delegate interface{ delegates() }
 
@@ -172,7 +185,7 @@ func restoreBodyDependent(out, in http.Header) {
 // declares BodyUnchanged; Length becomes -1 unless t is LengthPreserving or
 // a LengthStater (whose OutputLength then sets the output length); a body
 // marked Unchanged keeps the input's length and body-dependent headers;
-// Chain and Configured leave all of this to the Run of the transforms they
+// Chain and Configure leave all of this to the Run of the transforms they
 // apply; panics in Apply and in the returned body's Read become errors
 // wrapping ErrPanic. in.Header is cloned, so the caller's map is never
 // changed.

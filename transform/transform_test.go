@@ -139,13 +139,44 @@ func TestOneByteReaderEquivalence(t *testing.T) {
 	assert.Equal(t, "hello world12", string(b1))
 }
 
+func TestCallerMatches(t *testing.T) {
+	role := Caller{
+		ARN:              "arn:aws:sts::111122223333:assumed-role/analyst/ana",
+		SessionIssuerARN: "arn:aws:iam::111122223333:role/analyst",
+	}
+	user := Caller{ARN: "arn:aws:iam::111122223333:user/bob"}
+	tests := []struct {
+		name     string
+		caller   Caller
+		patterns []string
+		want     bool
+	}{
+		{"the session's own ARN", role, []string{"arn:aws:sts::111122223333:assumed-role/analyst/ana"}, true},
+		{"the role behind the session", role, []string{"arn:aws:iam::111122223333:role/analyst"}, true},
+		{"any session of the role", role, []string{"arn:aws:sts::111122223333:assumed-role/analyst/*"}, true},
+		{"'*' in the middle, as IAM", role, []string{"arn:aws:iam::*:role/analyst"}, true},
+		{"'?' is one character", user, []string{"arn:aws:iam::111122223333:user/bo?"}, true},
+		{"'?' is not two", user, []string{"arn:aws:iam::111122223333:user/b?"}, false},
+		{"another role", role, []string{"arn:aws:iam::111122223333:role/auditor"}, false},
+		{"a prefix is not a match", user, []string{"arn:aws:iam::111122223333:user/bo"}, false},
+		{"one of several", user, []string{"arn:aws:iam::111122223333:role/x", "arn:aws:iam::111122223333:user/*"}, true},
+		{"no patterns", user, nil, false},
+		{"an anonymous caller matches nothing, not even *", Caller{}, []string{"*"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.caller.Matches(tt.patterns...))
+		})
+	}
+}
+
 func TestRequestQuery(t *testing.T) {
 	var r *Request
 	assert.Equal(t, "", r.Query("x"))
 }
 
 // TestRunUnchangedAndDelegates: a body marked Unchanged keeps the input's
-// length and body-dependent headers; Configured and Chain leave the length
+// length and body-dependent headers; Configure and Chain leave the length
 // and the headers to the transforms they apply.
 func TestRunUnchangedAndDelegates(t *testing.T) {
 	peek := Func(func(_ context.Context, o *Object) (*Object, error) {
@@ -157,7 +188,7 @@ func TestRunUnchangedAndDelegates(t *testing.T) {
 		return o, nil
 	}), Properties{LengthPreserving: true})
 	configured := func(inner Transform) Transform {
-		return Configured("", func([]byte) (Transform, error) { return inner, nil })
+		return newConfigured("", func([]byte) (Transform, error) { return inner, nil })
 	}
 	tests := []struct {
 		name   string
