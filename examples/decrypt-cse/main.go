@@ -43,7 +43,7 @@ func options(kmsAPI kmskeyring.API, keyARN string) ([]objectlambda.Option, error
 			if err != nil {
 				return err
 			}
-			if objectlambda.CallerMatches(r, p.Readers...) {
+			if r.Caller.Matches(p.Readers...) {
 				return nil
 			}
 			return errors.New("not a reader of this access point") // 403 AccessDenied
