@@ -50,12 +50,12 @@ func options(ctx context.Context, stdout, stderr io.Writer) ([]objectlambda.Opti
 		return nil, nil, err
 	}
 	opts := []objectlambda.Option{objectlambda.WithTransform(redactor), objectlambda.WithLogger(logger)}
-	emfOpts := []emf.Option{emf.WithWriter(stdout), emf.WithLogger(logger), emf.WithDimensions(emf.AccessPoint, emf.Operation)}
+	emfOpts := []emf.Option{emf.WithWriter(stdout), emf.WithLogger(logger), emf.WithDimensions(emf.DimensionAccessPoint, emf.DimensionOperation)}
 
 	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
 		// No tracing; the EMF TraceId is then Lambda's own X-Ray trace id
 		// (when active tracing is on).
-		return append(opts, objectlambda.WithObserver(emf.New(emfOpts...))), nil, nil
+		return append(opts, objectlambda.WithObserver(emf.MustNew(emfOpts...))), nil, nil
 	}
 	tp, err := tracerProvider(ctx)
 	if err != nil {
@@ -64,7 +64,7 @@ func options(ctx context.Context, stdout, stderr io.Writer) ([]objectlambda.Opti
 	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))
 	return append(opts,
 		objectlambda.WithTracer(tracer),
-		objectlambda.WithObserver(emf.New(append(emfOpts, emf.WithTraceID(tracer.TraceID))...)),
+		objectlambda.WithObserver(emf.MustNew(append(emfOpts, emf.WithTraceID(tracer.TraceID))...)),
 		// Last: the request's spans have ended when observers run.
 		objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(tp, flushTimeout)),
 	), tp, nil

@@ -9,17 +9,20 @@
 // searchable in Logs Insights with its request id and trace id. That is why
 // this package writes lines instead of calling an API.
 //
-// Metrics are off by default. One option turns them on:
+// Metrics are off by default. One option turns them on: an [Observer], built
+// by [New] (or [MustNew], for options fixed in the code), given to
+// objectlambda.WithObserver.
 //
 //	objectlambda.Start(
 //		objectlambda.WithTransform(t),
-//		objectlambda.WithObserver(emf.New()),
+//		objectlambda.WithObserver(emf.MustNew()),
 //	)
 //
 // # What a line holds
 //
-// Each request gives one line with these metrics, under the namespace
-// "ObjectLambda" unless WithNamespace says otherwise:
+// Each request gives one line with these metrics (the Metric* constants),
+// under the namespace "ObjectLambda" ([DefaultNamespace]) unless
+// [WithNamespace] says otherwise:
 //
 //	Requests            Count          always 1
 //	Errors4xx           Count          1 when the caller was answered 4xx
@@ -39,18 +42,24 @@
 // the fetch has no upstream time), so that they do not pull averages and
 // percentiles to zero.
 //
-// Dimensions are chosen by the operator with WithDimensions: "AccessPoint"
-// (the access point name, taken from its ARN), "AccessPointArn", "Operation"
-// (GetObject, HeadObject, ListObjects, ListObjectsV2), and any dimension
-// declared with WithStaticDimension. The default is one dimension set,
+// Dimensions are chosen by the operator with [WithDimensions]: "AccessPoint"
+// ([DimensionAccessPoint], the access point name, taken from its ARN),
+// "AccessPointArn" ([DimensionAccessPointARN]), "Operation"
+// ([DimensionOperation]: GetObject, HeadObject, ListObjects, ListObjectsV2),
+// and any dimension declared with [WithStaticDimension]. The default is one
+// dimension set,
 // AccessPoint × Operation. Every distinct combination of dimension values is
 // a separate CloudWatch metric, billed as such; this is why the status code,
 // the error code, the request id and the trace id are properties — searchable
 // in Logs Insights, not dimensions.
 //
-// Properties of every line: StatusCode, ErrorCode (empty on success),
-// UpstreamStatus (when a fetch was made), RequestId, TraceId (when known) and
-// whatever WithProperties adds.
+// Properties of every line (the Prop* constants): StatusCode, ErrorCode
+// (empty on success), UpstreamStatus (when a fetch was made), RequestId,
+// TraceId (when known) and whatever [WithProperties] adds.
+//
+// Lines go to standard output, or wherever [WithWriter] says, one Write call
+// each; a failed write is reported to the logger of [WithLogger]. [WithClock]
+// fixes the timestamp, for tests that compare whole lines.
 //
 // # Secrets
 //
@@ -62,6 +71,7 @@
 //
 // The TraceId property is, by default, the X-Ray trace id of the invocation,
 // read from the "x-amzn-trace-id" context value that aws-lambda-go sets for
-// every invocation (with active tracing on). WithTraceID replaces it, for
-// example with otelobjectlambda.TraceID when OpenTelemetry makes the spans.
+// every invocation (with active tracing on). [WithTraceID] replaces it, for
+// example with the TraceID method of an otelobjectlambda.Tracer when
+// OpenTelemetry makes the spans.
 package emf

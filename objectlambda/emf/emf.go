@@ -20,15 +20,17 @@ import (
 // DefaultNamespace is the CloudWatch namespace used without WithNamespace.
 const DefaultNamespace = "ObjectLambda"
 
-// Built-in dimension names for WithDimensions.
+// Built-in dimension names for [WithDimensions]; the values are the names
+// CloudWatch shows.
 const (
-	// AccessPoint is the Object Lambda access point's name, the last part of
-	// its ARN ("arn:aws:s3-object-lambda:…:accesspoint/NAME").
-	AccessPoint = "AccessPoint"
-	// AccessPointArn is the access point's full ARN.
-	AccessPointArn = "AccessPointArn"
-	// Operation is GetObject, HeadObject, ListObjects or ListObjectsV2.
-	Operation = "Operation"
+	// DimensionAccessPoint is the Object Lambda access point's name, the last
+	// part of its ARN ("arn:aws:s3-object-lambda:…:accesspoint/NAME").
+	DimensionAccessPoint = "AccessPoint"
+	// DimensionAccessPointARN is the access point's full ARN.
+	DimensionAccessPointARN = "AccessPointArn"
+	// DimensionOperation is GetObject, HeadObject, ListObjects or
+	// ListObjectsV2.
+	DimensionOperation = "Operation"
 )
 
 // Metric names, as they appear in CloudWatch.
@@ -56,7 +58,7 @@ const (
 	PropTraceID        = "TraceId"
 )
 
-// ErrInvalidOption is wrapped by the error Build returns (and New panics
+// ErrInvalidOption is wrapped by the error New returns (and MustNew panics
 // with) when an option is unusable: an unknown dimension, a reserved name, an
 // invalid namespace, a nil writer.
 var ErrInvalidOption = errors.New("emf: invalid option")
@@ -71,7 +73,7 @@ const (
 
 // reserved are the names a user dimension or property may not take.
 var reserved = []string{
-	"_aws", AccessPoint, AccessPointArn, Operation,
+	"_aws", DimensionAccessPoint, DimensionAccessPointARN, DimensionOperation,
 	MetricRequests, MetricErrors4xx, MetricErrors5xx, MetricBytesIn, MetricBytesOut,
 	MetricUpstreamFirstByte, MetricFirstResponseByte, MetricDuration, MetricDeadlineMarginLeft, MetricRetries,
 	MetricUpstreamReadTime, MetricTransformTime,
@@ -116,9 +118,10 @@ func WithNamespace(ns string) Option {
 // aggregated in CloudWatch by these dimensions together. Call it several
 // times for several sets (each set is a separate CloudWatch metric per
 // combination of values, billed as such). With no names, the set is empty
-// and the metrics are aggregated over all requests. Names are AccessPoint,
-// AccessPointArn, Operation, or a name declared with WithStaticDimension.
-// Without any WithDimensions the one set is AccessPoint × Operation.
+// and the metrics are aggregated over all requests. Names are
+// [DimensionAccessPoint], [DimensionAccessPointARN], [DimensionOperation], or
+// a name declared with [WithStaticDimension]. Without any WithDimensions the
+// one set is AccessPoint × Operation.
 func WithDimensions(names ...string) Option {
 	return func(c *config) error {
 		if len(names) > maxDimsPerSet {
@@ -231,20 +234,20 @@ type Observer struct {
 
 var _ objectlambda.Observer = (*Observer)(nil)
 
-// New returns an Observer configured by opts. Options are static
-// configuration, so an invalid one is a programming error and New panics
-// with an error wrapping ErrInvalidOption; use Build to get the error
-// instead.
-func New(opts ...Option) *Observer {
-	o, err := Build(opts...)
+// MustNew is [New] for static configurations, where an invalid option is a
+// programming error: it panics with New's error.
+func MustNew(opts ...Option) *Observer {
+	o, err := New(opts...)
 	if err != nil {
 		panic(err)
 	}
 	return o
 }
 
-// Build is New returning an invalid option as an error.
-func Build(opts ...Option) (*Observer, error) {
+// New returns an Observer configured by opts. An unusable option (an
+// unknown dimension, a reserved name, an invalid namespace, a nil writer)
+// is an error wrapping [ErrInvalidOption].
+func New(opts ...Option) (*Observer, error) {
 	c := config{namespace: DefaultNamespace, w: os.Stdout, now: time.Now, traceID: lambdaTraceID}
 	for _, opt := range opts {
 		if opt == nil {
@@ -255,13 +258,13 @@ func Build(opts ...Option) (*Observer, error) {
 		}
 	}
 	if c.dimSets == nil {
-		c.dimSets = [][]string{{AccessPoint, Operation}}
+		c.dimSets = [][]string{{DimensionAccessPoint, DimensionOperation}}
 	}
 	for _, set := range c.dimSets {
 		for _, n := range set {
 			if !c.knownDim(n) {
 				return nil, fmt.Errorf("%w: unknown dimension %q (use %s, %s, %s or WithStaticDimension)",
-					ErrInvalidOption, n, AccessPoint, AccessPointArn, Operation)
+					ErrInvalidOption, n, DimensionAccessPoint, DimensionAccessPointARN, DimensionOperation)
 			}
 		}
 	}
@@ -331,7 +334,7 @@ func directive(namespace string, dimJSON []byte, upstreamKnown, responseKnown, s
 
 func (c *config) knownDim(n string) bool {
 	switch n {
-	case AccessPoint, AccessPointArn, Operation:
+	case DimensionAccessPoint, DimensionAccessPointARN, DimensionOperation:
 		return true
 	}
 	for _, d := range c.static {
@@ -349,7 +352,7 @@ func (o *Observer) ObserveRequest(ctx context.Context, m *objectlambda.Metrics) 
 		b := make([]byte, 0, 1024)
 		bp = &b
 	}
-	line := o.AppendLine(ctx, (*bp)[:0], m)
+	line := o.appendLine(ctx, (*bp)[:0], m)
 	o.mu.Lock()
 	_, err := o.cfg.w.Write(line)
 	o.mu.Unlock()
@@ -366,10 +369,9 @@ func (o *Observer) ObserveRequest(ctx context.Context, m *objectlambda.Metrics) 
 	}
 }
 
-// AppendLine appends the EMF line (ending in a newline) of one request to b
-// and returns the extended buffer. ObserveRequest writes it; it is exported
-// for tests and for observers that send lines elsewhere.
-func (o *Observer) AppendLine(ctx context.Context, b []byte, m *objectlambda.Metrics) []byte {
+// appendLine appends the EMF line (ending in a newline) of one request to b
+// and returns the extended buffer. ObserveRequest writes it.
+func (o *Observer) appendLine(ctx context.Context, b []byte, m *objectlambda.Metrics) []byte {
 	upstreamKnown := m.UpstreamStatus != 0 || m.UpstreamFirstByte > 0
 	responseKnown := m.FirstResponseByte > 0
 	streamKnown := m.UpstreamReadTime > 0 || m.TransformTime > 0
@@ -379,9 +381,9 @@ func (o *Observer) AppendLine(ctx context.Context, b []byte, m *objectlambda.Met
 	b = append(b, o.directives[directiveIndex(upstreamKnown, responseKnown, streamKnown)]...)
 
 	// Dimension values (also useful as properties when no set names them).
-	b = appendField(b, AccessPoint, accessPointName(m.AccessPoint))
-	b = appendField(b, AccessPointArn, dimValue(m.AccessPoint))
-	b = appendField(b, Operation, dimValue(string(m.Operation)))
+	b = appendField(b, DimensionAccessPoint, accessPointName(m.AccessPoint))
+	b = appendField(b, DimensionAccessPointARN, dimValue(m.AccessPoint))
+	b = appendField(b, DimensionOperation, dimValue(string(m.Operation)))
 	for _, d := range o.cfg.static {
 		b = appendField(b, d.name, d.value)
 	}

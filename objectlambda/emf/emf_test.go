@@ -97,7 +97,7 @@ func parseLines(t *testing.T, out []byte) []line {
 func observe(t *testing.T, ctx context.Context, m *objectlambda.Metrics, opts ...emf.Option) line {
 	t.Helper()
 	var buf bytes.Buffer
-	o, err := emf.Build(append([]emf.Option{emf.WithWriter(&buf), emf.WithClock(fixedClock)}, opts...)...)
+	o, err := emf.New(append([]emf.Option{emf.WithWriter(&buf), emf.WithClock(fixedClock)}, opts...)...)
 	require.NoError(t, err)
 	o.ObserveRequest(ctx, m)
 	lines := parseLines(t, buf.Bytes())
@@ -227,7 +227,7 @@ func TestOptions(t *testing.T) {
 	}{
 		{
 			name: "namespace and two dimension sets",
-			opts: []emf.Option{emf.WithNamespace("Team/Reports"), emf.WithDimensions(emf.AccessPoint, emf.Operation), emf.WithDimensions(emf.Operation)},
+			opts: []emf.Option{emf.WithNamespace("Team/Reports"), emf.WithDimensions(emf.DimensionAccessPoint, emf.DimensionOperation), emf.WithDimensions(emf.DimensionOperation)},
 			ns:   "Team/Reports",
 			dims: [][]string{{"AccessPoint", "Operation"}, {"Operation"}},
 		},
@@ -239,7 +239,7 @@ func TestOptions(t *testing.T) {
 		},
 		{
 			name:   "static dimension",
-			opts:   []emf.Option{emf.WithStaticDimension("Service", "thumbnails"), emf.WithDimensions("Service", emf.AccessPointArn)},
+			opts:   []emf.Option{emf.WithStaticDimension("Service", "thumbnails"), emf.WithDimensions("Service", emf.DimensionAccessPointARN)},
 			ns:     emf.DefaultNamespace,
 			dims:   [][]string{{"Service", "AccessPointArn"}},
 			fields: map[string]any{"Service": "thumbnails"},
@@ -287,7 +287,7 @@ func TestInvalidOptions(t *testing.T) {
 		{"bad namespace character", emf.WithNamespace("a{b}")},
 		{"long namespace", emf.WithNamespace(strings.Repeat("n", 256))},
 		{"unknown dimension", emf.WithDimensions("Bucket")},
-		{"duplicate dimension", emf.WithDimensions(emf.Operation, emf.Operation)},
+		{"duplicate dimension", emf.WithDimensions(emf.DimensionOperation, emf.DimensionOperation)},
 		{"too many dimensions", emf.WithDimensions(strings.Split(strings.Repeat("x,", 30)+"y", ",")...)},
 		{"reserved static dimension", emf.WithStaticDimension("BytesIn", "x")},
 		{"blank static value", emf.WithStaticDimension("Service", " ")},
@@ -299,12 +299,12 @@ func TestInvalidOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := emf.Build(tt.opt)
+			_, err := emf.New(tt.opt)
 			require.ErrorIs(t, err, emf.ErrInvalidOption)
-			assert.PanicsWithError(t, err.Error(), func() { emf.New(tt.opt) })
+			assert.PanicsWithError(t, err.Error(), func() { emf.MustNew(tt.opt) })
 		})
 	}
-	_, err := emf.Build(emf.WithStaticDimension("Service", "a"), emf.WithStaticDimension("Service", "b"))
+	_, err := emf.New(emf.WithStaticDimension("Service", "a"), emf.WithStaticDimension("Service", "b"))
 	require.ErrorIs(t, err, emf.ErrInvalidOption)
 }
 
@@ -347,7 +347,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 
 func TestConcurrentLinesDoNotInterleave(t *testing.T) {
 	w := &lineWriter{}
-	o := emf.New(emf.WithWriter(w))
+	o := emf.MustNew(emf.WithWriter(w))
 	const n = 64
 	var wg sync.WaitGroup
 	for i := range n {
@@ -379,7 +379,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("stdout c
 
 func TestWriteErrorIsLogged(t *testing.T) {
 	var logs bytes.Buffer
-	o := emf.New(emf.WithWriter(failingWriter{}), emf.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	o := emf.MustNew(emf.WithWriter(failingWriter{}), emf.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	o.ObserveRequest(context.Background(), &objectlambda.Metrics{RequestID: "req-8"})
 	var rec map[string]any
 	require.NoError(t, json.Unmarshal(logs.Bytes(), &rec))
@@ -407,20 +407,6 @@ func TestLongDimensionValueIsCut(t *testing.T) {
 	assert.Len(t, l.Fields["AccessPoint"], 1024)
 }
 
-// TestXRayRoot covers what XRayRoot adds to internal/xray's parser (whose
-// tests hold the full table): the trace id as written, or "".
-func TestXRayRoot(t *testing.T) {
-	tests := map[string]string{
-		"Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8": "1-5759e988-bd862e3fe1be46a994272793",
-		"root=1-5759E988-BD862E3FE1BE46A994272793;Sampled=1":               "1-5759E988-BD862E3FE1BE46A994272793",
-		"Root=1-5759e988-bd862e3fe1be46a99427279":                          "",
-		"Parent=53995c3f42cd8ad8":                                          "",
-	}
-	for in, want := range tests {
-		assert.Equal(t, want, emf.XRayRoot(in), in)
-	}
-}
-
 // BenchmarkObserveRequest is the cost of one request's line, next to
 // encoding/json marshalling the same Metrics (a baseline that does less: no
 // directive, no derived metrics).
@@ -431,7 +417,7 @@ func BenchmarkObserveRequest(b *testing.B) {
 		UpstreamFirstByte: 18250 * time.Microsecond, FirstResponseByte: 19 * time.Millisecond, Duration: 31500 * time.Microsecond,
 		DeadlineLeft: 58968500 * time.Microsecond, UpstreamReadTime: 120 * time.Microsecond, TransformTime: 80 * time.Microsecond,
 	}
-	o := emf.New(emf.WithWriter(io.Discard))
+	o := emf.MustNew(emf.WithWriter(io.Discard))
 	ctx := context.Background()
 	var ours, baseline time.Duration
 	b.ReportAllocs()

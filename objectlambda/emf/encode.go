@@ -73,14 +73,14 @@ const lambdaTraceKey = "x-amzn-trace-id"
 // of the invocation, from the trace header aws-lambda-go puts in the context.
 func lambdaTraceID(ctx context.Context) string {
 	h, _ := ctx.Value(lambdaTraceKey).(string)
-	return XRayRoot(h)
+	return xrayRoot(h)
 }
 
-// XRayRoot returns the Root field of an X-Ray trace header
+// xrayRoot returns the Root field of an X-Ray trace header
 // ("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
 // or "" when there is none or it is not a well-formed, non-zero X-Ray trace
 // id. When the header names Root more than once, the first one counts.
-func XRayRoot(header string) string {
+func xrayRoot(header string) string {
 	h, ok := xray.Parse(header)
 	if !ok {
 		return ""

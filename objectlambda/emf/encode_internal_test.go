@@ -51,3 +51,17 @@ func TestAppendStringPlainFastPath(t *testing.T) {
 		assert.Equal(t, string(slow[:len(slow)-7])+`"`, string(fast), "%q", s) // drop the escaped NUL
 	}
 }
+
+// TestXRayRoot covers what xrayRoot adds to internal/xray's parser (whose
+// tests hold the full table): the trace id as written, or "".
+func TestXRayRoot(t *testing.T) {
+	tests := map[string]string{
+		"Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8": "1-5759e988-bd862e3fe1be46a994272793",
+		"root=1-5759E988-BD862E3FE1BE46A994272793;Sampled=1":               "1-5759E988-BD862E3FE1BE46A994272793",
+		"Root=1-5759e988-bd862e3fe1be46a99427279":                          "",
+		"Parent=53995c3f42cd8ad8":                                          "",
+	}
+	for in, want := range tests {
+		assert.Equal(t, want, xrayRoot(in), in)
+	}
+}

@@ -17,14 +17,14 @@ import (
 func Example() {
 	objectlambda.Start(
 		objectlambda.WithTransform(transform.Identity()),
-		objectlambda.WithObserver(emf.New()),
+		objectlambda.WithObserver(emf.MustNew()),
 	)
 }
 
 // The line of one GET: dimensions AccessPoint × Operation, figures with
 // units, and the status, error code and request id as searchable properties.
 func ExampleObserver_ObserveRequest() {
-	o := emf.New(
+	o := emf.MustNew(
 		emf.WithWriter(os.Stdout),
 		emf.WithClock(func() time.Time { return time.UnixMilli(1767225600000) }),
 	)
@@ -48,11 +48,11 @@ func ExampleObserver_ObserveRequest() {
 // CloudWatch metric. Here: per access point and operation, per operation
 // across access points, and per service (a static dimension).
 func ExampleWithDimensions() {
-	o, err := emf.Build(
+	o, err := emf.New(
 		emf.WithNamespace("Acme/ObjectLambda"),
 		emf.WithStaticDimension("Service", "thumbnails"),
-		emf.WithDimensions(emf.AccessPoint, emf.Operation),
-		emf.WithDimensions(emf.Operation),
+		emf.WithDimensions(emf.DimensionAccessPoint, emf.DimensionOperation),
+		emf.WithDimensions(emf.DimensionOperation),
 		emf.WithDimensions("Service"),
 	)
 	fmt.Println(o != nil, err)

@@ -84,7 +84,7 @@ func TestKnownRequests(t *testing.T) {
 				}
 				return nil
 			}),
-			objectlambda.WithObserver(emf.New(emf.WithWriter(metrics), emf.WithDimensions(emf.AccessPoint, emf.Operation), emf.WithDimensions(emf.Operation))),
+			objectlambda.WithObserver(emf.MustNew(emf.WithWriter(metrics), emf.WithDimensions(emf.DimensionAccessPoint, emf.DimensionOperation), emf.WithDimensions(emf.DimensionOperation))),
 			objectlambda.WithLogger(slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 		))
 	const body = "write to ana@example.com"

@@ -94,7 +94,7 @@ func benchmarkGetObject(b *testing.B, latency time.Duration, size int) {
 		return []objectlambda.Option{
 			objectlambda.WithLogger(slog.New(slog.NewJSONHandler(io.Discard, nil))),
 			objectlambda.WithTracer(tracer),
-			objectlambda.WithObserver(emf.New(emf.WithWriter(io.Discard), emf.WithTraceID(tracer.TraceID))),
+			objectlambda.WithObserver(emf.MustNew(emf.WithWriter(io.Discard), emf.WithTraceID(tracer.TraceID))),
 			objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(tp, time.Second)),
 		}
 	}

@@ -29,7 +29,7 @@ func Example() {
 	objectlambda.Start(
 		objectlambda.WithTransform(transform.Identity()),
 		objectlambda.WithTracer(tracer),
-		objectlambda.WithObserver(emf.New(emf.WithTraceID(tracer.TraceID))),
+		objectlambda.WithObserver(emf.MustNew(emf.WithTraceID(tracer.TraceID))),
 		// Export the request's spans before Lambda freezes the environment.
 		objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(tp, time.Second)),
 	)

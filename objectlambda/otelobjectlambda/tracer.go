@@ -2,6 +2,7 @@ package otelobjectlambda
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -316,7 +317,7 @@ func (s *span) End(err error) {
 		s.span.AddEvent("exception", trace.WithAttributes(
 			attribute.String("exception.type", fmt.Sprintf("%T", err)),
 			attribute.String("exception.message", msg)))
-		if e, ok := s3err.As(err); ok {
+		if e, ok := errors.AsType[*s3err.Error](err); ok {
 			s.span.SetAttributes(attribute.String("objectlambda.error_code", e.Code))
 		}
 		if s.kind != trace.SpanKindServer || s.status == 0 || s.status >= 500 {

@@ -117,7 +117,7 @@ func TestSpanTreeOfAGet(t *testing.T) {
 	f := newFixture(t, serveBody("hello world"),
 		objectlambda.WithTransform(transform.Identity()),
 		objectlambda.WithTracer(tracer),
-		objectlambda.WithObserver(emf.New(emf.WithWriter(&metrics), emf.WithTraceID(tracer.TraceID))))
+		objectlambda.WithObserver(emf.MustNew(emf.WithWriter(&metrics), emf.WithTraceID(tracer.TraceID))))
 	f.get(t.Context(), "a.txt")
 
 	spans := byName(t, exp.GetSpans())
