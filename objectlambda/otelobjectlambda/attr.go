@@ -11,7 +11,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 )
 
-// Attributes converts slog attributes to OpenTelemetry attributes:
+// attributes converts slog attributes to OpenTelemetry attributes:
 //
 //	string, int64, float64, bool  the same type
 //	uint64                        int64, or its decimal string above math.MaxInt64
@@ -25,7 +25,7 @@ import (
 //
 // LogValuers are resolved first. Attributes with an empty key are dropped,
 // except groups, whose members are inlined, as slog does.
-func Attributes(attrs ...slog.Attr) []attribute.KeyValue {
+func attributes(attrs ...slog.Attr) []attribute.KeyValue {
 	if len(attrs) == 0 {
 		return nil
 	}

@@ -1,17 +1,20 @@
 // Package otelobjectlambda traces Object Lambda requests with OpenTelemetry.
 //
 // The objectlambda package has no tracing dependency: it calls an
-// objectlambda.Tracer at each stage of a request. This package implements
-// that interface with an OpenTelemetry trace.TracerProvider, so that the
-// spans of a function join the X-Ray trace that S3 Object Lambda and the
-// Lambda service started, and go wherever the provider exports them (X-Ray
-// through the ADOT collector, or any OTLP backend).
+// objectlambda.Tracer at each stage of a request. This package's [Tracer],
+// built by [New], implements that interface with an OpenTelemetry
+// trace.TracerProvider ([WithTracerProvider]), so that the spans of a
+// function join the X-Ray trace that S3 Object Lambda and the Lambda service
+// started, and go wherever the provider exports them (X-Ray through the ADOT
+// collector, or any OTLP backend). [Tracer.TraceID] gives the trace id of a
+// request for the EMF line and the logs, as X-Ray prints it ([XRayTraceID])
+// or as W3C does ([W3CTraceID], see [WithTraceIDFormat]).
 //
 //	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))
 //	objectlambda.Start(
 //		objectlambda.WithTransform(t),
 //		objectlambda.WithTracer(tracer),
-//		objectlambda.WithObserver(emf.New(emf.WithTraceID(tracer.TraceID))),
+//		objectlambda.WithObserver(emf.MustNew(emf.WithTraceID(tracer.TraceID))),
 //	)
 //
 // # Spans
@@ -45,24 +48,28 @@
 // that, the _X_AMZN_TRACE_ID environment variable, decoded by the AWS X-Ray
 // propagator. The trace id and the sampling decision of Lambda are kept, so
 // the function's spans appear under its Lambda segment. A span already in
-// the context (from other instrumentation) takes precedence.
+// the context (from other instrumentation) takes precedence. The header is
+// decoded by [XRayPropagator] unless [WithPropagator] names another; the same
+// propagator can carry the trace on to the function's own outgoing calls.
 //
 // # Exporting before the invocation returns
 //
 // Lambda freezes the execution environment when an invocation returns, so
-// the spans of a request must be exported before that: FlushAfterRequest is
-// an Observer that flushes the provider at the end of every sampled request,
-// bounded by a timeout. InvocationProcessor is a span processor made for
-// this: it queues ended spans and exports them on the flushing goroutine,
-// without the background goroutine (and the hand-off per span) of the SDK's
-// batch span processor, which also works with FlushAfterRequest.
+// the spans of a request must be exported before that: [FlushAfterRequest]
+// is an objectlambda.Observer that flushes the provider (a [Flusher]) at the
+// end of every sampled request, bounded by a timeout
+// ([DefaultFlushTimeout]). [InvocationProcessor] ([NewInvocationProcessor],
+// [WithMaxQueued]) is a span processor made for this: it queues ended spans
+// and exports them on the flushing goroutine, without the background
+// goroutine (and the hand-off per span) of the SDK's batch span processor,
+// which also works with FlushAfterRequest.
 //
 //	tp := sdktrace.NewTracerProvider(
 //		sdktrace.WithSpanProcessor(otelobjectlambda.NewInvocationProcessor(exporter)))
 //	tracer := otelobjectlambda.New(otelobjectlambda.WithTracerProvider(tp))
 //	objectlambda.Start(
 //		objectlambda.WithTracer(tracer),
-//		objectlambda.WithObserver(emf.New(emf.WithTraceID(tracer.TraceID))),
+//		objectlambda.WithObserver(emf.MustNew(emf.WithTraceID(tracer.TraceID))),
 //		objectlambda.WithObserver(otelobjectlambda.FlushAfterRequest(tp, time.Second)),
 //	)
 //
@@ -83,5 +90,7 @@
 // never the presigned URL, the output token, headers or body bytes. Error
 // texts are scrubbed before they become span events: the query string of any
 // URL in them and any X-Amz-Signature, X-Amz-Credential or
-// X-Amz-Security-Token value are replaced by "REDACTED".
+// X-Amz-Security-Token value are replaced by "REDACTED". [Scrub] applies the
+// same rule to texts of your own, such as the errors OpenTelemetry hands its
+// error handler.
 package otelobjectlambda

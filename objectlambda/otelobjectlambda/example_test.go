@@ -77,22 +77,6 @@ func ExampleXRayTraceID() {
 	// 5759e988bd862e3fe1be46a994272793
 }
 
-func ExampleAttributes() {
-	for _, kv := range otelobjectlambda.Attributes(
-		slog.Int("http.status_code", 200),
-		slog.Duration("backoff", 1500*time.Millisecond),
-		slog.Group("objectlambda", slog.String("error_code", "SlowDown")),
-		slog.Any("error", errors.New(`Get "https://b.s3.amazonaws.com/k?X-Amz-Signature=abc": EOF`)),
-	) {
-		fmt.Println(kv.Key, kv.Value.String())
-	}
-	// Output:
-	// http.status_code 200
-	// backoff 1.5s
-	// objectlambda.error_code SlowDown
-	// error Get "https://b.s3.amazonaws.com/k?REDACTED": EOF
-}
-
 // Spans wait in the processor until the request's end flushes them, on the
 // flushing goroutine: nothing runs in the background while Lambda has the
 // environment frozen.

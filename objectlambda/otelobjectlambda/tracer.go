@@ -25,17 +25,21 @@ import (
 // ScopeName is the instrumentation scope of the spans.
 const ScopeName = "github.com/objectlambda/sdk-go/objectlambda/otelobjectlambda"
 
-// Where the invocation's X-Ray trace header is found.
+// LambdaContextKey is the context key under which aws-lambda-go stores the
+// X-Ray trace header of each invocation. It is a plain string, so a context
+// value set by aws-lambda-go is found with it, and a test that simulates an
+// invocation sets it with context.WithValue.
+const LambdaContextKey = "x-amzn-trace-id"
+
 const (
-	// LambdaContextKey is the context key under which aws-lambda-go stores
-	// the trace header of each invocation. It is a plain string, so a
-	// context value set by aws-lambda-go is found with it.
-	LambdaContextKey = "x-amzn-trace-id"
-	// EnvTraceHeader is the environment variable aws-lambda-go sets to the
+	// envTraceHeader is the environment variable aws-lambda-go sets to the
 	// trace header of the current invocation (when the function handles one
 	// invocation at a time).
-	EnvTraceHeader = "_X_AMZN_TRACE_ID"
-	// traceHeader is the header name the X-Ray propagator reads.
+	envTraceHeader = "_X_AMZN_TRACE_ID"
+	// traceHeader is the HTTP header (and Lambda's _X_AMZN_TRACE_ID value)
+	// that carries an AWS X-Ray trace context:
+	//
+	//	Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1
 	traceHeader = "X-Amzn-Trace-Id"
 )
 
@@ -129,6 +133,12 @@ func New(opts ...Option) *Tracer {
 
 // Start starts a span named name as a child of the span in ctx, or, when
 // ctx has none, as a continuation of the invocation's X-Ray trace.
+//
+// The slog attributes the objectlambda package passes become OpenTelemetry
+// attributes of the same type where there is one; durations become their
+// string ("1.5s", which keeps the unit), times RFC 3339, groups their members
+// with the group's name as a key prefix, and errors their text with
+// credentials removed ([Scrub]).
 func (t *Tracer) Start(ctx context.Context, name string, attrs ...slog.Attr) (context.Context, objectlambda.Span) {
 	tracer := t.current()
 	if tracer == nil {
@@ -208,7 +218,7 @@ func (t *Tracer) TraceID(ctx context.Context) string {
 func (t *Tracer) continueLambdaTrace(ctx context.Context) context.Context {
 	h, _ := ctx.Value(LambdaContextKey).(string)
 	if h == "" && t.lookupEnv != nil {
-		h, _ = t.lookupEnv(EnvTraceHeader)
+		h, _ = t.lookupEnv(envTraceHeader)
 	}
 	if h == "" {
 		return ctx
@@ -275,7 +285,7 @@ type span struct {
 }
 
 func (s *span) AddEvent(name string, attrs ...slog.Attr) {
-	s.span.AddEvent(name, trace.WithAttributes(Attributes(attrs...)...))
+	s.span.AddEvent(name, trace.WithAttributes(attributes(attrs...)...))
 }
 
 func (s *span) SetAttributes(attrs ...slog.Attr) {
@@ -296,7 +306,7 @@ func (s *span) setAttributes(attrs []slog.Attr) {
 		return
 	}
 	if !s.bufMu.TryLock() {
-		s.span.SetAttributes(Attributes(attrs...)...)
+		s.span.SetAttributes(attributes(attrs...)...)
 		return
 	}
 	defer s.bufMu.Unlock()

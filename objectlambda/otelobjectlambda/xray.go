@@ -8,12 +8,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// XRayHeader is the HTTP header (and Lambda's _X_AMZN_TRACE_ID value) that
-// carries an AWS X-Ray trace context:
-//
-//	Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1
-const XRayHeader = "X-Amzn-Trace-Id"
-
 // XRayPropagator reads and writes the X-Ray trace header. An X-Ray trace id
 // "1-{8 hex epoch}-{24 hex}" is the OpenTelemetry trace id of the same 32 hex
 // digits; Parent is the span id; Sampled=1 sets the sampled flag. Other
@@ -35,12 +29,12 @@ func (XRayPropagator) Inject(ctx context.Context, carrier propagation.TextMapCar
 	if !sc.IsValid() {
 		return
 	}
-	carrier.Set(XRayHeader, xray.Format(sc.TraceID(), sc.SpanID(), sc.IsSampled()))
+	carrier.Set(traceHeader, xray.Format(sc.TraceID(), sc.SpanID(), sc.IsSampled()))
 }
 
 // Extract returns ctx with the remote span context found in carrier.
 func (XRayPropagator) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
-	sc, ok := parseXRay(carrier.Get(XRayHeader))
+	sc, ok := parseXRay(carrier.Get(traceHeader))
 	if !ok {
 		return ctx
 	}
@@ -48,7 +42,7 @@ func (XRayPropagator) Extract(ctx context.Context, carrier propagation.TextMapCa
 }
 
 // Fields lists the header the propagator uses.
-func (XRayPropagator) Fields() []string { return []string{XRayHeader} }
+func (XRayPropagator) Fields() []string { return []string{traceHeader} }
 
 // parseXRay turns an X-Ray trace header into a remote span context; it needs
 // both Root and Parent.

@@ -33,7 +33,7 @@ func TestXRayPropagator(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {
-			carrier := propagation.MapCarrier{XRayHeader: tt.header}
+			carrier := propagation.MapCarrier{traceHeader: tt.header}
 			ctx := XRayPropagator{}.Extract(context.Background(), carrier)
 			sc := trace.SpanContextFromContext(ctx)
 			require.Equal(t, tt.valid, sc.IsValid())
