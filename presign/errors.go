@@ -72,9 +72,9 @@ func (e *UntrustedURLError) Error() string {
 func (e *UntrustedURLError) Unwrap() error { return ErrUntrustedURL }
 
 // UpstreamError carries the diagnostic fields of an S3 error response. It is
-// the Err (cause) of the *s3err.Error returned by [parseError] and
-// [Client.Fetch] for upstream statuses >= 400, so that logs can record the S3
-// request id. None of its fields are secret.
+// the Err (cause) of the *[s3err.Error] [Client.Fetch] returns for upstream
+// statuses >= 400, so that logs can record the S3 request id. None of its
+// fields are secret.
 type UpstreamError struct {
 	StatusCode int
 	Code       string // the upstream <Code> as sent, possibly invalid

@@ -31,7 +31,7 @@ const (
 // Error is an S3-style error: HTTP status, S3 error code and message.
 // Err optionally holds the cause; it is never shown to the S3 client.
 // Build one with [New], [Errorf] or [Wrap]; find one in an error chain with
-// [As] (or errors.AsType[*s3err.Error]).
+// [As] (the same as errors.AsType for *Error).
 type Error struct {
 	StatusCode int    // HTTP status, 400-599 (304 for NotModified); [From] makes others 500
 	Code       string // S3 error code, matches ^[A-Z][a-zA-Z]+$
