@@ -52,7 +52,7 @@ type GetObjectInput struct {
 	Customer  Key
 }
 
-// Object is the answer of an GetObjectAPI call.
+// Object is the answer of a GetObjectAPI call.
 type Object struct {
 	Body          io.ReadCloser
 	ContentLength int64 // -1 if unknown
@@ -61,7 +61,7 @@ type Object struct {
 
 // GetObjectAPI performs GetObject with the function's own credentials and
 // the SSE-C headers of in.Customer (see Key.Headers). With aws-sdk-go-v2,
-// adapt *s3.Client in a few lines (see the package example); the core of this
+// adapt *s3.Client in a few lines (see the example of Fetch); this
 // package does not import the SDK.
 type GetObjectAPI interface {
 	GetObjectSSEC(ctx context.Context, in *GetObjectInput) (*Object, error)
