@@ -6,6 +6,7 @@ package objectlambda
 
 import (
 	"bytes"
+	"crypto/tls"
 	"context"
 	"errors"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
+	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/stretchr/testify/assert"
@@ -447,4 +449,21 @@ func TestInvokeReturnsSoonAfterTheGuard(t *testing.T) {
 			hs.waitCalls(t, 1)
 		})
 	}
+}
+
+// TestFetchOptionsCannotReplaceTheTrustPolicy: a presign.WithPolicy passed
+// through WithFetchOptions does not widen what the handler fetches from.
+func TestFetchOptionsCannotReplaceTheTrustPolicy(t *testing.T) {
+	hs, _ := newHarness(t)
+	hs.put("doc.txt", alphabet, nil)
+	// The harness trusts its upstream through WithTrustedEndpoints; drop
+	// that and try to trust it through a fetch option instead.
+	h, err := New(WithAWSConfig(hs.awsCfg), withLookupEnv(func(string) (string, bool) { return "", false }),
+		WithFetchOptions(presign.WithTLSConfig(&tls.Config{RootCAs: hs.rootCAs()}), presign.WithPolicy(presign.NewPolicy(presign.WithTrustedEndpoint(hs.upstream.URL)))))
+	require.NoError(t, err)
+	_, err = invoke(t, h, hs.event("doc.txt"))
+	require.NoError(t, err)
+	call := hs.onlyCall(t)
+	assert.Equal(t, "500", call.Header.Get("X-Amz-Fwd-Status"), "the upstream is not trusted by the handler")
+	assert.Zero(t, hs.upstreamHits())
 }

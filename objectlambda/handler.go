@@ -107,7 +107,9 @@ func New(opts ...Option) (*Handler, error) {
 		return nil, fmt.Errorf("objectlambda: trust policy: %w", err)
 	}
 	h.policy = policy
-	fopts := append([]presign.Option{presign.WithPolicy(policy), presign.WithLogger(h.log)}, c.fetchOpts...)
+	// The handler's policy goes last: a WithPolicy among the fetch options
+	// cannot replace it.
+	fopts := slices.Concat([]presign.Option{presign.WithLogger(h.log)}, c.fetchOpts, []presign.Option{presign.WithPolicy(policy)})
 	h.fetch = presign.NewClient(fopts...)
 	return h, nil
 }

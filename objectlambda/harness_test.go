@@ -129,6 +129,13 @@ type syncWriter struct {
 	w  io.Writer
 }
 
+// rootCAs trusts the harness's TLS servers.
+func (h *harness) rootCAs() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(h.upstream.Certificate())
+	return pool
+}
+
 // logText is the function's log so far, read under the writer's lock.
 func (h *harness) logText() string {
 	h.logw.mu.Lock()

@@ -122,7 +122,10 @@ func WithTrustPolicy(opts ...presign.PolicyOption) Option {
 }
 
 // WithFetchOptions adds options to the presigned-URL client (timeouts,
-// retries, TLS roots).
+// retries, TLS roots). A presign.WithPolicy among them is overridden: the
+// trust policy is the handler's, set with WithTrustPolicy and
+// WithTrustedEndpoints, so that every check (the fetch, Wrap's check of the
+// URL) uses the same one.
 func WithFetchOptions(opts ...presign.Option) Option {
 	return func(c *config) error {
 		c.fetchOpts = append(c.fetchOpts, opts...)
