@@ -6,8 +6,8 @@ package objectlambda
 
 import (
 	"bytes"
-	"crypto/tls"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net/http"
