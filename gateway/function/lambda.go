@@ -183,7 +183,7 @@ func (c emulatorClient) Do(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if doc := emulatorError(body); doc != nil {
+	if doc := emulatorError(resp.StatusCode, body); doc != nil {
 		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
 		resp.Header.Set("X-Amz-Function-Error", Unhandled)
 		body = doc
@@ -199,9 +199,16 @@ var timedOutRE = regexp.MustCompile(`^Task timed out after [0-9.]+ seconds$`)
 
 // emulatorError returns the error document of an RIE function error, or
 // nil for a reply: a JSON object with errorType and without statusCode
-// (which every Object Lambda HEAD and LIST reply has), or the time-out text.
-func emulatorError(body []byte) []byte {
+// (which every Object Lambda HEAD and LIST reply has), the time-out text,
+// or a 502 without a body (the process exited during init).
+func emulatorError(status int, body []byte) []byte {
 	trimmed := bytes.TrimSpace(body)
+	if status == http.StatusBadGateway && len(trimmed) == 0 {
+		// The function's process exited before it took the invocation (it
+		// failed during init): Lambda reports Runtime.ExitError.
+		doc, _ := json.Marshal(map[string]string{"errorType": "Runtime.ExitError", "errorMessage": "the function exited before it took the invocation"})
+		return doc
+	}
 	if timedOutRE.Match(trimmed) {
 		doc, _ := json.Marshal(map[string]string{"errorType": "Sandbox.Timedout", "errorMessage": string(trimmed)})
 		return doc

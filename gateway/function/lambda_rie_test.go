@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/objectlambda/sdk-go/gateway/internal/rietest"
-	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
+	"github.com/objectlambda/sdk-go/internal/bootstrap"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +33,7 @@ func TestLambdaUnderRIE(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a bootstrap and runs the RIE")
 	}
-	bootstrap := objectlambdatest.BuildBootstrap(t, "./testdata/fn")
+	bootstrap := bootstrap.Build(t, "./testdata/fn")
 	rie := rietest.Start(t, bootstrap, "AWS_LAMBDA_FUNCTION_TIMEOUT=2")
 	fn := NewLambda(rieConfig(rie.Endpoint), LambdaFunction{FunctionName: "function", MaxConcurrency: 1})
 
@@ -79,7 +79,7 @@ func TestLambdaUnderRIEConcurrency(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a bootstrap and runs the RIE")
 	}
-	rie := rietest.Start(t, objectlambdatest.BuildBootstrap(t, "./testdata/fn"))
+	rie := rietest.Start(t, bootstrap.Build(t, "./testdata/fn"))
 	fn := NewLambda(rieConfig(rie.Endpoint), LambdaFunction{FunctionName: "function", MaxConcurrency: 1})
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
@@ -121,7 +121,7 @@ func TestLambdaUnderRIEProcessExit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a bootstrap and runs the RIE")
 	}
-	rie := rietest.Start(t, objectlambdatest.BuildBootstrap(t, "./testdata/fn"))
+	rie := rietest.Start(t, bootstrap.Build(t, "./testdata/fn"))
 	fn := NewLambda(rieConfig(rie.Endpoint), LambdaFunction{FunctionName: "function", MaxConcurrency: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -137,4 +137,23 @@ func TestLambdaUnderRIEProcessExit(t *testing.T) {
 	out, err := fn.Invoke(ctx, []byte(`{"reply": {"again": true}}`))
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"again": true}`, string(out))
+}
+
+// TestLambdaUnderRIEInitFailure: a function process that exits before it
+// takes the invocation. The emulator answers 502 without a body; Lambda a
+// function error Runtime.ExitError, which the caller sees as
+// LambdaRuntimeError.
+func TestLambdaUnderRIEInitFailure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a bootstrap and runs the RIE")
+	}
+	rie := rietest.Start(t, bootstrap.Build(t, "./testdata/fn"), "FN_EXIT_AT_INIT=1")
+	fn := NewLambda(rieConfig(rie.Endpoint), LambdaFunction{FunctionName: "function", MaxConcurrency: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := fn.Invoke(ctx, []byte(`{}`))
+	var fe *Error
+	require.ErrorAs(t, err, &fe, "output: %s", rie.Output())
+	assert.Equal(t, "Runtime.ExitError", fe.Type)
+	assert.Equal(t, "LambdaRuntimeError", S3Error(err).Code)
 }
