@@ -10,7 +10,7 @@ import (
 	"github.com/objectlambda/sdk-go/gateway/config"
 	"github.com/objectlambda/sdk-go/gateway/function"
 	"github.com/objectlambda/sdk-go/gateway/internal/rietest"
-	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
+	"github.com/objectlambda/sdk-go/internal/bootstrap"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -21,7 +21,7 @@ func TestLambdaFunctionFromConfig(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a bootstrap and runs the RIE")
 	}
-	rie := rietest.Start(t, objectlambdatest.BuildBootstrap(t, "./function/testdata/fn"))
+	rie := rietest.Start(t, bootstrap.Build(t, "./function/testdata/fn"))
 	doc := strings.Replace(testConfig, "http://127.0.0.1:9", rie.Endpoint, 1)
 	doc = strings.Replace(doc, "FunctionName: function", "FunctionName: function\n      MaxConcurrency: 1", 1)
 	cfg, err := config.Parse("gateway.yaml", []byte(doc))
