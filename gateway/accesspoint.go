@@ -27,7 +27,7 @@ func (g *Gateway) serveCaller(o *observed, r *http.Request, reqID string) {
 		writeError(o, r, http.StatusServiceUnavailable, "ServiceUnavailable", msgClosed, reqID)
 		return
 	}
-	caller, refused := g.authenticate(r, time.Now())
+	caller, refused := g.authenticate(r, time.Now(), reqID)
 	if refused != nil {
 		refused.write(o, r, reqID)
 		return

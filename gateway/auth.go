@@ -23,7 +23,7 @@ const (
 // authenticate checks the caller's SigV4 signature, in the Authorization
 // header or in the query string (a presigned URL), and returns the caller,
 // or the answer S3 gives. Object Lambda serves authenticated callers only.
-func (g *Gateway) authenticate(r *http.Request, now time.Time) (*config.Caller, *refusal) {
+func (g *Gateway) authenticate(r *http.Request, now time.Time, reqID string) (*config.Caller, *refusal) {
 	q := r.URL.Query()
 	header := r.Header.Get("Authorization")
 	presigned := sigv4.IsPresigned(q)
@@ -49,7 +49,7 @@ func (g *Gateway) authenticate(r *http.Request, now time.Time) (*config.Caller, 
 		ak = a.AccessKeyID
 	}
 	if err != nil {
-		g.log.Info("objectlambda-gateway: caller denied", "err", err, "method", r.Method)
+		g.log.Info("objectlambda-gateway: caller denied", "requestId", reqID, "err", err, "method", r.Method)
 		return nil, authError(err, presigned, ak, r, now)
 	}
 	c, ok := g.callers.Lookup(ak)

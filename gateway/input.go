@@ -31,9 +31,7 @@ func (g *Gateway) inputStore(r *http.Request) *store {
 	return nil
 }
 
-func (g *Gateway) isInput(r *http.Request) bool {
-	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && g.inputStore(r) != nil
-}
+func (g *Gateway) isInput(r *http.Request) bool { return g.inputStore(r) != nil }
 
 // Headers a function may add to an inputS3Url request without their being
 // signed: S3 accepts these unsigned in presigned requests, and the
@@ -61,6 +59,12 @@ func (g *Gateway) serveInput(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		g.log.Info("objectlambda-gateway: inputS3Url refused", "requestId", reqID, "err", err)
 		authError(err, true, p.AccessKeyID, r, now).write(w, r, reqID)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// The gateway presigns reads only; whoever signed this holds the
+		// store's keys and can ask the store itself.
+		writeError(w, r, http.StatusForbidden, "AccessDenied", msgAccessDenied, reqID)
 		return
 	}
 	if unsigned := unsignedAmzHeaders(r, p.SignedHeaders); len(unsigned) > 0 {

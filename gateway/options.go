@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -11,6 +12,7 @@ import (
 	"github.com/objectlambda/sdk-go/gateway/config"
 	"github.com/objectlambda/sdk-go/gateway/function"
 	"github.com/objectlambda/sdk-go/objectlambda"
+	"github.com/objectlambda/sdk-go/presign"
 )
 
 // Option configures New.
@@ -50,12 +52,20 @@ func WithHandler(name string, opts ...objectlambda.Option) Option {
 }
 
 // NewHandler builds an *objectlambda.Handler for cfg (a Factory's), with
-// the gateway as its trusted inputS3Url host; opts come last.
+// the gateway as its trusted inputS3Url host, fetched with the TLS
+// configuration of cfg's HTTP client (which trusts the gateway's own
+// certificate); opts come last.
 func NewHandler(cfg aws.Config, opts ...objectlambda.Option) (*objectlambda.Handler, error) {
-	all := append([]objectlambda.Option{
+	all := []objectlambda.Option{
 		objectlambda.WithAWSConfig(cfg),
 		objectlambda.WithTrustedEndpoints(aws.ToString(cfg.BaseEndpoint)),
-	}, opts...)
+	}
+	if hc, ok := cfg.HTTPClient.(*http.Client); ok {
+		if tr, ok := hc.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil {
+			all = append(all, objectlambda.WithFetchOptions(presign.WithTLSConfig(tr.TLSClientConfig)))
+		}
+	}
+	all = append(all, opts...)
 	h, err := objectlambda.New(all...)
 	if err != nil {
 		return nil, fmt.Errorf("objectlambda.New: %w", err)

@@ -163,7 +163,9 @@ type LambdaFunction struct {
 	// Endpoint overrides the Invoke API endpoint, e.g. the RIE's
 	// http://127.0.0.1:9000.
 	Endpoint string `yaml:"Endpoint"`
-	// Credentials to call Invoke with; absent: the SDK's default chain.
+	// Credentials to call Invoke with. Absent: the SDK's default chain for
+	// AWS Lambda, unsigned calls for an Endpoint of your own (the RIE
+	// ignores signatures).
 	Credentials *Credentials `yaml:"Credentials"`
 	// ResponseCredentials is the key pair the function signs
 	// WriteGetObjectResponse with, when the gateway can know it: a
