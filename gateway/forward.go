@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/objectlambda/sdk-go/gateway/internal/cluster"
@@ -36,9 +35,9 @@ func (g *Gateway) forward(c *wgorRequest, addr netip.AddrPort) {
 		c.reject(refuse(http.StatusInternalServerError, "InternalError", msgInternal), err)
 		return
 	}
-	path, _, _ := strings.Cut(r.RequestURI, "?")
-	out.URL.Opaque = "//" + addr.String() + path
-	out.URL.RawQuery = r.URL.RawQuery
+	// The path as it came (the function signed it), in origin form: an
+	// absolute URI would make the peer see its own address as the Host.
+	out.URL.Path, out.URL.RawPath, out.URL.RawQuery = r.URL.Path, r.URL.RawPath, r.URL.RawQuery
 	out.Host = r.Host // the function signed it
 	out.ContentLength = r.ContentLength
 	out.Header = r.Header.Clone()

@@ -93,7 +93,10 @@ func (s *store) newRequest(ctx context.Context, method, bucket, escapedKey, rawQ
 	if err != nil {
 		return nil, err
 	}
-	req.URL.Opaque = "//" + host + rawPath
+	req.URL.RawPath = rawPath
+	if req.URL.Path, err = url.PathUnescape(rawPath); err != nil {
+		return nil, err
+	}
 	req.URL.RawQuery = rawQuery
 	return req, nil
 }
