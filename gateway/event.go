@@ -51,9 +51,10 @@ func (g *Gateway) event(r *http.Request, caller *config.Caller, ap *config.Acces
 // with the store's credentials for one method (GET, or HEAD for a
 // HeadObject) and one key or listing, valid for the time limit and a
 // little more, with the caller's x-amz-checksum-mode, expected bucket
-// owner and request payer as signed headers. It points at the store for
-// Amazon S3, else at the gateway (base), which checks it and fetches.
-func (g *Gateway) presign(ctx context.Context, r *http.Request, st *store, bucket, op, key, base string) (string, error) {
+// owner and request payer as signed headers. It points at the store when
+// direct (Amazon S3, or a function that trusts the store), else at the
+// gateway (base), which checks it and fetches.
+func (g *Gateway) presign(ctx context.Context, r *http.Request, st *store, bucket, op, key, base string, direct bool) (string, error) {
 	method := http.MethodGet
 	if op == s3op.HeadObject {
 		method = http.MethodHead
@@ -77,7 +78,7 @@ func (g *Gateway) presign(ctx context.Context, r *http.Request, st *store, bucke
 	}
 	q.Set("X-Amz-Expires", strconv.Itoa(int((g.timeLimit+inputExpiry)/time.Second)))
 	var host, rawPath string
-	if st.amazon {
+	if direct || st.amazon {
 		host, rawPath = st.location(bucket, escapedKey)
 		base = st.base.Scheme + "://" + host
 	} else {

@@ -26,6 +26,7 @@ import (
 	"github.com/objectlambda/sdk-go/gateway/internal/s3op"
 	"github.com/objectlambda/sdk-go/gateway/metrics"
 	"github.com/objectlambda/sdk-go/gateway/server"
+	"github.com/objectlambda/sdk-go/objectlambda"
 )
 
 // Gateway is a configured objectlambda-gateway: its callers, stores,
@@ -49,6 +50,7 @@ type Gateway struct {
 	tls     *ownCertificate    // the listener's certificate, pinned by peers; nil without TLS
 	hc      *http.Client       // to the stores
 	peers   *http.Client       // to the other replicas
+	local   *http.Client       // of in-process functions: to this replica in memory, elsewhere as peers
 
 	observe func(WGORCall) func(WGORCall)
 	buffers sync.Pool // of *[copyBuffer]byte, the relays' buffers
@@ -67,7 +69,7 @@ type Gateway struct {
 // and checks that each InProcess name is registered (WithFunction). Every
 // problem is reported at once; nothing listens yet.
 func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Gateway, error) {
-	o := options{factories: map[string]Factory{}, log: slog.New(slog.DiscardHandler), timeLimit: DefaultTimeLimit}
+	o := options{factories: map[string]Factory{}, handlers: map[string][]objectlambda.Option{}, log: slog.New(slog.DiscardHandler), timeLimit: DefaultTimeLimit}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -93,6 +95,8 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Gateway, err
 		}
 	}
 	errs = append(errs, g.buildCluster(o.source)...)
+	g.local = &http.Client{Transport: &localTransport{host: strings.TrimPrefix(strings.TrimPrefix(g.selfURL, "https://"), "http://"),
+		handler: g.Handler(), next: g.peers.Transport}, CheckRedirect: noRedirects}
 	errs = append(errs, g.buildStores(ctx, o.source)...)
 	errs = append(errs, g.buildRunners(ctx, o)...)
 	errs = append(errs, g.checkTokenOnly()...)

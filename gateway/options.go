@@ -21,6 +21,7 @@ type Option func(*options)
 type options struct {
 	log        *slog.Logger
 	factories  map[string]Factory
+	handlers   map[string][]objectlambda.Option
 	source     config.Source
 	publicURL  string
 	listenAddr net.Addr
@@ -39,16 +40,22 @@ type Factory func(cfg aws.Config) (lambda.Handler, error)
 // WithFunction registers an in-process function under name, for the
 // configuration's Functions entries with InProcess: name.
 func WithFunction(name string, f Factory) Option {
-	return func(o *options) { o.factories[name] = f }
+	return func(o *options) {
+		o.factories[name] = f
+		delete(o.handlers, name)
+	}
 }
 
 // WithHandler registers an *objectlambda.Handler built from opts under
-// name, configured as when deployed: the gateway is its S3 endpoint and the
-// trusted host of inputS3Url (opts come after those and may override them).
+// name, configured as when deployed (opts come after the gateway's and may
+// override them): the gateway is its S3 endpoint. Since the gateway builds
+// it, it also trusts the stores, and its inputS3Url points at the store
+// itself rather than at the gateway: one hop less for every byte.
 func WithHandler(name string, opts ...objectlambda.Option) Option {
-	return WithFunction(name, func(cfg aws.Config) (lambda.Handler, error) {
-		return NewHandler(cfg, opts...)
-	})
+	return func(o *options) {
+		o.handlers[name] = opts
+		delete(o.factories, name)
+	}
 }
 
 // NewHandler builds an *objectlambda.Handler for cfg (a Factory's), with

@@ -69,7 +69,7 @@ type replica struct {
 // send WriteGetObjectResponse to the balancer, as functions invoked on
 // AWS Lambda do, rather than to their own replica: most calls then land on
 // another replica and are streamed through.
-func newCluster(t *testing.T, st *objectlambdatest.Store, n int, viaBalancer bool) *cluster {
+func newCluster(t testing.TB, st *objectlambdatest.Store, n int, viaBalancer bool) *cluster {
 	t.Helper()
 	c := &cluster{lb: newBalancer(t), st: st}
 	for i := range n {
@@ -78,7 +78,7 @@ func newCluster(t *testing.T, st *objectlambdatest.Store, n int, viaBalancer boo
 	return c
 }
 
-func (c *cluster) start(t *testing.T, i int, viaBalancer bool) *replica {
+func (c *cluster) start(t testing.TB, i int, viaBalancer bool) *replica {
 	t.Helper()
 	l := listen(t)
 	doc := strings.NewReplacer("{{store}}", c.st.URL, "{{lb}}", c.lb.url).Replace(replicaConfig)
@@ -87,12 +87,13 @@ func (c *cluster) start(t *testing.T, i int, viaBalancer bool) *replica {
 	env := map[string]string{"STORE_KEY": c.st.AccessKeyID, "STORE_SECRET": c.st.SecretAccessKey, "CALLERS": rigCallers,
 		"CLUSTER_KEY": "a cluster key shared by the replicas, 32+ characters"}
 	rep := &replica{served: make(chan struct{})}
-	factory := func(cfg aws.Config) (lambda.Handler, error) { return gateway.NewHandler(cfg) }
+	quiet := objectlambda.WithLogger(slog.New(slog.DiscardHandler))
+	factory := func(cfg aws.Config) (lambda.Handler, error) { return gateway.NewHandler(cfg, quiet) }
 	if viaBalancer {
 		factory = func(cfg aws.Config) (lambda.Handler, error) {
 			self := aws.ToString(cfg.BaseEndpoint)
 			cfg.BaseEndpoint = aws.String(c.lb.url)
-			return objectlambda.New(objectlambda.WithAWSConfig(cfg), objectlambda.WithTrustedEndpoints(self))
+			return objectlambda.New(objectlambda.WithAWSConfig(cfg), objectlambda.WithTrustedEndpoints(self), quiet)
 		}
 	}
 	rep.g, err = gateway.New(context.Background(), cfg,
@@ -140,7 +141,7 @@ type balancer struct {
 	picked   []atomic.Int64 // requests sent to each backend
 }
 
-func newBalancer(t *testing.T) *balancer {
+func newBalancer(t testing.TB) *balancer {
 	t.Helper()
 	l := listen(t)
 	b := &balancer{url: "http://" + l.Addr().String(), dead: map[int]bool{}, picked: make([]atomic.Int64, 8)}
@@ -190,7 +191,7 @@ type objectSet struct {
 	digest [][32]byte
 }
 
-func putObjects(t *testing.T, st *objectlambdatest.Store, sizes []int) *objectSet {
+func putObjects(t testing.TB, st *objectlambdatest.Store, sizes []int) *objectSet {
 	t.Helper()
 	s := &objectSet{sizes: sizes}
 	for i, n := range sizes {
@@ -361,8 +362,15 @@ func signRequest(req *http.Request, creds aws.Credentials) error {
 
 func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
 
-func testLogger(t *testing.T) *slog.Logger {
-	l, err := gateway.NewLogger(os.Stderr, "info")
+// testLogger is a gateway logger whose lines the test shows if it fails.
+func testLogger(t testing.TB) *slog.Logger {
+	var buf objectlambdatest.Buffer
+	l, err := gateway.NewLogger(&buf, "info")
 	require.NoError(t, err)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("gateway log:\n%s", buf.String())
+		}
+	})
 	return l
 }

@@ -52,19 +52,19 @@ type rig struct {
 }
 
 // newRig starts the store (with bucket "docs") and a gateway with doc.
-func newRig(t *testing.T, doc string, opts ...gateway.Option) *rig {
+func newRig(t testing.TB, doc string, opts ...gateway.Option) *rig {
 	t.Helper()
 	st := objectlambdatest.NewStore(t, "us-east-1")
 	st.CreateBucket(t, "docs")
 	return startGateway(t, st, doc, opts...)
 }
 
-func startGateway(t *testing.T, st *objectlambdatest.Store, doc string, opts ...gateway.Option) *rig {
+func startGateway(t testing.TB, st *objectlambdatest.Store, doc string, opts ...gateway.Option) *rig {
 	t.Helper()
 	return serveOn(t, listen(t), st, doc, opts...)
 }
 
-func listen(t *testing.T) net.Listener {
+func listen(t testing.TB) net.Listener {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -72,7 +72,7 @@ func listen(t *testing.T) net.Listener {
 }
 
 // serveOn serves a gateway with doc over st on l.
-func serveOn(t *testing.T, l net.Listener, st *objectlambdatest.Store, doc string, opts ...gateway.Option) *rig {
+func serveOn(t testing.TB, l net.Listener, st *objectlambdatest.Store, doc string, opts ...gateway.Option) *rig {
 	t.Helper()
 	cfg, err := config.Parse("gateway.yaml", []byte(strings.ReplaceAll(doc, "{{store}}", st.URL)))
 	if err != nil {
@@ -109,7 +109,7 @@ func serveOn(t *testing.T, l net.Listener, st *objectlambdatest.Store, doc strin
 }
 
 // put stores an object in bucket docs.
-func (r *rig) put(t *testing.T, key string, body []byte) {
+func (r *rig) put(t testing.TB, key string, body []byte) {
 	t.Helper()
 	_, err := r.st.Client().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("docs"), Key: aws.String(key),
 		Body: bytes.NewReader(body), ContentType: aws.String("text/plain")})

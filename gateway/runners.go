@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/objectlambda/sdk-go/gateway/config"
 	"github.com/objectlambda/sdk-go/gateway/function"
+	"github.com/objectlambda/sdk-go/objectlambda"
 )
 
 // runner is a function as the gateway runs it.
@@ -18,6 +20,9 @@ type runner struct {
 	name      string
 	arn       string // the function's ARN, in its Lambda context
 	inProcess bool
+	// direct: the function trusts the stores and reads inputS3Url from
+	// them, not through the gateway (a handler the gateway built).
+	direct bool
 	// accessKeyID and secret are the key the function signs
 	// WriteGetObjectResponse with, when the gateway knows it: issued to an
 	// in-process function, or its Lambda.ResponseCredentials. An empty
@@ -56,9 +61,15 @@ func (g *Gateway) buildRunners(ctx context.Context, o options) []error {
 // inProcess builds an in-process function with credentials of its own.
 func (g *Gateway) inProcess(r *runner, f *config.Function, path string, o options) error {
 	factory, ok := o.factories[f.InProcess]
+	if opts, isHandler := o.handlers[f.InProcess]; isHandler {
+		ok, r.direct = true, true
+		factory = func(cfg aws.Config) (lambda.Handler, error) {
+			return NewHandler(cfg, append([]objectlambda.Option{objectlambda.WithTrustedEndpoints(g.storeEndpoints()...)}, opts...)...)
+		}
+	}
 	if !ok {
 		return fmt.Errorf("%s.InProcess: no function %q is registered in this binary (registered: %s)",
-			path, f.InProcess, strings.Join(registered(o.factories), ", "))
+			path, f.InProcess, strings.Join(registered(o), ", "))
 	}
 	r.inProcess = true
 	r.accessKeyID = "OLGW" + strings.ToUpper(randomHex(8))
@@ -82,8 +93,21 @@ func (g *Gateway) functionConfig(r *runner) aws.Config {
 		Region:       g.cfg.Region,
 		BaseEndpoint: aws.String(g.selfURL),
 		Credentials:  credentials.NewStaticCredentialsProvider(r.accessKeyID, r.secret.Reveal(), ""),
-		HTTPClient:   g.peers,
+		HTTPClient:   g.local,
 	}
+}
+
+// storeEndpoints are the base URLs of the stores other than Amazon S3 (a
+// function trusts Amazon S3's hosts anyway).
+func (g *Gateway) storeEndpoints() []string {
+	var eps []string
+	for _, st := range g.stores {
+		if !st.amazon {
+			eps = append(eps, st.base.String())
+		}
+	}
+	slices.Sort(eps)
+	return eps
 }
 
 // lambda builds a function behind the Lambda Invoke API.
@@ -116,9 +140,12 @@ func (g *Gateway) lambda(ctx context.Context, r *runner, l *config.LambdaFunctio
 	return nil
 }
 
-func registered(m map[string]Factory) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
+func registered(o options) []string {
+	names := make([]string, 0, len(o.factories)+len(o.handlers))
+	for n := range o.factories {
+		names = append(names, n)
+	}
+	for n := range o.handlers {
 		names = append(names, n)
 	}
 	if len(names) == 0 {

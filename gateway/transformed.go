@@ -53,7 +53,7 @@ func (g *Gateway) serveTransformed(o *observed, r *http.Request, caller *config.
 		base = g.selfURL
 	}
 	sap := ap.ObjectLambdaConfiguration.SupportingAccessPoint
-	input, err := g.presign(r.Context(), r, g.stores[sap.Store], sap.Bucket, op, t.Key, base)
+	input, err := g.presign(r.Context(), r, g.stores[sap.Store], sap.Bucket, op, t.Key, base, fn.direct)
 	if err != nil {
 		release()
 		g.log.Warn("objectlambda-gateway: cannot presign inputS3Url", "requestId", reqID, "store", sap.Store, "err", err)
