@@ -10,8 +10,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/objectlambda/sdk-go/gateway/internal/rietest"
-	"github.com/objectlambda/sdk-go/internal/bootstrap"
 	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,15 +57,15 @@ func TestInvokedFunctions(t *testing.T) {
 	st.CreateBucket(t, "docs")
 	l := listen(t)
 	url := "http://" + l.Addr().String()
-	bin := bootstrap.Build(t, "../examples/passthrough")
+	bin := objectlambdatest.BuildBootstrap(t, "../examples/passthrough")
 	env := func(key, secret string, more ...string) []string {
 		return append([]string{"AWS_ENDPOINT_URL_S3=" + url, "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=" + secret}, more...)
 	}
-	signed := rietest.Start(t, bin, env("AKIAFUNCTION00000001", functionSecret)...)
-	role := rietest.Start(t, bin, env("ASIAEXECUTIONROLE001", "a-secret-only-lambda-knows", "AWS_SESSION_TOKEN=session-token-of-the-role")...)
-	imposter := rietest.Start(t, bin, env("AKIAIMPOSTER00000001", functionSecret)...)
+	signed := objectlambdatest.StartRIE(t, bin, env("AKIAFUNCTION00000001", functionSecret)...)
+	role := objectlambdatest.StartRIE(t, bin, env("ASIAEXECUTIONROLE001", "a-secret-only-lambda-knows", "AWS_SESSION_TOKEN=session-token-of-the-role")...)
+	imposter := objectlambdatest.StartRIE(t, bin, env("AKIAIMPOSTER00000001", functionSecret)...)
 	doc := rieConfig
-	for name, rie := range map[string]*rietest.RIE{"{{signed}}": signed, "{{role}}": role, "{{imposter}}": imposter} {
+	for name, rie := range map[string]*objectlambdatest.RIE{"{{signed}}": signed, "{{role}}": role, "{{imposter}}": imposter} {
 		doc = strings.ReplaceAll(doc, name, rie.Endpoint)
 	}
 	r := serveOn(t, l, st, doc)

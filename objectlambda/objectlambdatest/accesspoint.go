@@ -37,7 +37,7 @@ type AccessPoint struct {
 	direct *s3.Client // the store, as its root user
 	tr     *http.Transport
 	hc     *http.Client
-	rie    *rie   // the bootstrap's emulator, with WithBootstrap
+	rie    *RIE   // the bootstrap's emulator, with WithBootstrap
 	fnKey  string // the keys a bootstrap under the RIE signs with
 	fnSec  string
 	fnCfg  aws.Config // the SDK configuration of the in-process function
@@ -194,7 +194,10 @@ func (ap *AccessPoint) shutdown() {
 		<-ap.served
 	}
 	if ap.rie != nil {
-		ap.rie.close()
+		ap.rie.proc.stop()
+		if ap.t.Failed() {
+			ap.t.Logf("objectlambdatest: aws-lambda-rie output:\n%s", ap.rie.Output())
+		}
 	}
 	if ap.store != nil {
 		ap.store.stop()

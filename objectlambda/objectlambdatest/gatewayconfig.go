@@ -77,7 +77,7 @@ func (ap *AccessPoint) mainFunction() (gwconfig.Function, bool) {
 	switch {
 	case ap.rie != nil:
 		return gwconfig.Function{Name: functionName, Lambda: &gwconfig.LambdaFunction{
-			FunctionName: "function", Endpoint: ap.rie.url, MaxConcurrency: 1,
+			FunctionName: "function", Endpoint: ap.rie.Endpoint, MaxConcurrency: 1,
 			Credentials: &gwconfig.Credentials{AccessKeyID: gwconfig.StringRef{Value: "OBJECTLAMBDATEST"}, SecretAccessKey: gwconfig.SecretRef{Env: fnSecret}},
 			// The bootstrap signs WriteGetObjectResponse with the keys of Env:
 			// the gateway checks them.
