@@ -46,7 +46,7 @@ func (g *Gateway) serveTransformed(o *observed, r *http.Request, caller *config.
 		writeError(o, r, http.StatusServiceUnavailable, "SlowDown", msgUnavailable, reqID)
 		return
 	}
-	inv := &invocation{ap: ap, fn: fn, reqID: reqID, deadline: time.Now().Add(g.timeLimit), release: release}
+	inv := &invocation{ap: ap, fn: fn, reqID: reqID, deadline: time.Now().Add(g.timeLimit), release: release, callerGone: r.Context().Done()}
 	ev := g.event(r, caller, ap, rt, op, t.Key, reqID)
 	base := g.publicURL
 	if fn.inProcess {
@@ -91,6 +91,9 @@ type invocation struct {
 	reqID    string
 	deadline time.Time
 	release  func() // the access point's invocation slot
+	// callerGone is closed when the caller's request ends; an invocation
+	// still waiting for its function's slot then gives up.
+	callerGone <-chan struct{}
 }
 
 // result is what a function returned.
@@ -121,9 +124,9 @@ func (g *Gateway) start(inv *invocation, ev *objectlambda.Event) (context.Contex
 		defer g.work.leave()
 		defer inv.release()
 		defer cancel()
-		fctx := ctx
+		fctx := function.WithAbandon(ctx, inv.callerGone)
 		if inv.fn.inProcess {
-			fctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: inv.reqID, InvokedFunctionArn: inv.fn.arn})
+			fctx = lambdacontext.NewContext(fctx, &lambdacontext.LambdaContext{AwsRequestID: inv.reqID, InvokedFunctionArn: inv.fn.arn})
 		}
 		out, err := inv.fn.Invoke(fctx, payload)
 		res <- result{out: out, err: err}

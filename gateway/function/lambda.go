@@ -105,7 +105,29 @@ func (l *Lambda) acquire(ctx context.Context) (func(), error) {
 		return func() { <-l.slots }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-abandoned(ctx):
+		return nil, ErrAbandoned
 	}
+}
+
+// ErrAbandoned is returned by a runner that gave up waiting for a free
+// slot because the request it was for went away (WithAbandon).
+var ErrAbandoned = errors.New("function: the request went away before the function could be invoked")
+
+type abandonKey struct{}
+
+// WithAbandon returns ctx carrying done: a runner still waiting for a free
+// slot (LambdaFunction.MaxConcurrency) when done is closed gives up with
+// ErrAbandoned, so that a queue of requests whose callers left does not
+// hold up those behind it. An invocation under way is not affected: as on
+// Lambda, it runs to its end.
+func WithAbandon(ctx context.Context, done <-chan struct{}) context.Context {
+	return context.WithValue(ctx, abandonKey{}, done)
+}
+
+func abandoned(ctx context.Context) <-chan struct{} {
+	done, _ := ctx.Value(abandonKey{}).(<-chan struct{})
+	return done // nil blocks forever
 }
 
 // errorReply is the body of a function error.

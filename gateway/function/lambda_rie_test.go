@@ -113,6 +113,12 @@ func TestLambdaUnderRIEConcurrency(t *testing.T) {
 	_, err := fn.Invoke(ctx, []byte(`{}`))
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Equal(t, "LambdaTimeout", function.S3Error(err).Code)
+
+	// A request whose caller went away gives up its place in the queue.
+	gone := make(chan struct{})
+	close(gone)
+	_, err = fn.Invoke(function.WithAbandon(context.Background(), gone), []byte(`{}`))
+	assert.ErrorIs(t, err, function.ErrAbandoned)
 }
 
 // TestLambdaUnderRIEProcessExit: a function process that dies mid-invocation.
