@@ -79,6 +79,9 @@ func run(args []string, stdout, stderr io.Writer, signals <-chan os.Signal) int 
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	// The built-in functions log through slog's default: the same JSON
+	// lines, scrubbed the same way.
+	slog.SetDefault(log)
 	if err := serve(cfg, log, signals); err != nil {
 		log.Error("objectlambda-gateway stopped", "err", err)
 		return 1
