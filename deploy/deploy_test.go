@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -76,8 +77,13 @@ type (
 			ContainerPort int    `yaml:"containerPort"`
 		} `yaml:"ports"`
 		Env []struct {
-			Name  string `yaml:"name"`
-			Value string `yaml:"value"`
+			Name      string `yaml:"name"`
+			Value     string `yaml:"value"`
+			ValueFrom *struct {
+				FieldRef struct {
+					FieldPath string `yaml:"fieldPath"`
+				} `yaml:"fieldRef"`
+			} `yaml:"valueFrom"`
 		} `yaml:"env"`
 		ReadinessProbe probe `yaml:"readinessProbe"`
 		LivenessProbe  probe `yaml:"livenessProbe"`
@@ -344,7 +350,9 @@ func TestManifests(t *testing.T) {
 				assert.True(t, ok, "%s is a key of a mounted ConfigMap or Secret", r)
 			}
 		}
-		newGateway(t, b) // reads every secret, parses the callers, builds every function
+		g := newGateway(t, b) // reads every secret, parses the callers, builds every function
+		assert.Equal(t, fmt.Sprintf("http://10.1.2.3:%d", port(t, b.cfg.Listener.Address)), g.SelfURL(),
+			"Cluster.Advertise is the pod's IP and the listener's port, as the Deployment sets it")
 	})
 
 	t.Run("shutdown fits the grace period", func(t *testing.T) {
@@ -412,8 +420,9 @@ func TestManifests(t *testing.T) {
 func newGateway(t *testing.T, b *bundle) *gateway.Gateway {
 	t.Helper()
 	files := b.mounted(t)
+	env := b.env(t, "10.1.2.3")
 	src := config.Source{
-		LookupEnv: func(string) (string, bool) { return "", false },
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 		ReadFile: func(p string) ([]byte, error) {
 			v, ok := files[p]
 			if !ok {
@@ -426,6 +435,27 @@ func newGateway(t *testing.T, b *bundle) *gateway.Gateway {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = g.Close() })
 	return g
+}
+
+// env is the container's environment as Kubernetes sets it for a pod at
+// podIP: fieldRef status.podIP, and $(VAR) references expanded.
+func (b *bundle) env(t *testing.T, podIP string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, e := range b.ctr.Env {
+		switch {
+		case e.ValueFrom != nil:
+			require.Equal(t, "status.podIP", e.ValueFrom.FieldRef.FieldPath, "%s: the only field the gateway needs", e.Name)
+			out[e.Name] = podIP
+		default:
+			v := e.Value
+			for k, val := range out {
+				v = strings.ReplaceAll(v, "$("+k+")", val)
+			}
+			out[e.Name] = v
+		}
+	}
+	return out
 }
 
 // subset is the entries of m whose keys are in keys.

@@ -19,16 +19,23 @@
 // cmd/objectlambda-gateway puts them together. docs/gateway.md is the
 // user's guide.
 //
-// # What is not here yet
+// # What it does
 //
-// The access point protocol itself — caller SigV4 authentication (header
-// and presigned), routing of operations per TransformationConfigurations,
-// the WriteGetObjectResponse endpoint, the presigned inputS3Url, S3's error
-// codes — lives today in objectlambda/objectlambdatest and moves here next
-// (issue 16). Until then Handler answers every access point request with
-// 501 NotImplemented. Everything else in this package is real: the core
-// will read the callers (Callers, config.Callers.SecretOf for SigV4), the
-// routes (config.AccessPoint.Route, Allows, AllowsFeature), the runners
-// (Runner, function.S3Error), the stores (Store), the invocation limit
-// (Limiter.Acquire) and the metrics (Metrics).
+// [Gateway.Handler] speaks the access point protocol: callers are
+// authenticated with SigV4 (header and presigned) against the callers file
+// and the access point's AllowedPrincipals; GetObject, HeadObject and
+// ListObjects(V2) go to the function the TransformationConfigurations name,
+// with an event whose inputS3Url the gateway presigns with the store's
+// credentials; the function's WriteGetObjectResponse comes back to the same
+// handler, authenticated and bound to its route and single-use token, and is
+// streamed to the waiting caller with back-pressure. Other operations are
+// passed to the store or refused as Object Lambda does.
+//
+// Replicas share nothing: a WriteGetObjectResponse that lands on another
+// replica is streamed through to the one holding the caller, named by a
+// route the cluster key authenticates (Cluster in the configuration).
+//
+// objectlambdatest is a test harness over this package: the library's own
+// tests run every function through the same protocol code the gateway
+// serves in production.
 package gateway

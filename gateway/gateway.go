@@ -6,42 +6,62 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/objectlambda/sdk-go/gateway/config"
 	"github.com/objectlambda/sdk-go/gateway/function"
+	"github.com/objectlambda/sdk-go/gateway/internal/cluster"
+	"github.com/objectlambda/sdk-go/gateway/internal/pending"
+	"github.com/objectlambda/sdk-go/gateway/internal/s3op"
 	"github.com/objectlambda/sdk-go/gateway/metrics"
 	"github.com/objectlambda/sdk-go/gateway/server"
+	"github.com/objectlambda/sdk-go/objectlambda"
 )
 
 // Gateway is a configured objectlambda-gateway: its callers, stores,
 // function runners, limits, metrics and probes. Handler serves the access
 // points; AdminHandler serves /metrics, /healthz and /readyz.
 type Gateway struct {
-	cfg       *config.Config
-	log       *slog.Logger
-	publicURL string
+	cfg        *config.Config
+	log        *slog.Logger
+	publicURL  string // where invoked functions reach the gateway
+	selfURL    string // where in-process functions and peers reach this replica
+	addressing s3op.Addressing
+	timeLimit  time.Duration
+	started    time.Time
+	boundAddr  net.Addr // the listener's address, when given
 
-	callers *config.Callers
-	stores  map[string]aws.Config // by store Name: region, endpoint, credentials
-	runners map[string]function.Runner
+	callers Callers
+	stores  map[string]*store  // by store Name
+	runners map[string]*runner // by function Name
+	tokens  *pending.Table     // GetObjects waiting for their WriteGetObjectResponse
+	cluster *cluster.Cluster   // routes and forwarding between replicas
+	tls     *ownCertificate    // the listener's certificate, pinned by peers; nil without TLS
+	hc      *http.Client       // to the stores
+	peers   *http.Client       // to the other replicas
+	local   *http.Client       // of in-process functions: to this replica in memory, elsewhere as peers
 
-	// fnKey and fnSecret are the credentials of in-process functions: they
-	// sign WriteGetObjectResponse with them. They never leave the process.
-	fnKey    string
-	fnSecret config.Secret
+	observe func(WGORCall) func(WGORCall)
+	buffers sync.Pool // of *[copyBuffer]byte, the relays' buffers
 
 	limiter *Limiter
 	metrics *metrics.Metrics
 	health  *server.Health
+
+	ctx    context.Context // ends with Close: functions are stopped
+	cancel context.CancelFunc
+	work   activity // function invocations in flight
 }
 
 // New builds a gateway from a validated configuration (config.Load): it
@@ -49,33 +69,39 @@ type Gateway struct {
 // and checks that each InProcess name is registered (WithFunction). Every
 // problem is reported at once; nothing listens yet.
 func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Gateway, error) {
-	o := options{factories: map[string]Factory{}, log: slog.New(slog.DiscardHandler)}
+	o := options{factories: map[string]Factory{}, handlers: map[string][]objectlambda.Option{}, log: slog.New(slog.DiscardHandler), timeLimit: DefaultTimeLimit}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	g := &Gateway{
-		cfg: cfg, log: o.log, publicURL: o.publicURL,
-		stores: map[string]aws.Config{}, runners: map[string]function.Runner{},
-		fnKey: "OLGW" + strings.ToUpper(randomHex(8)), fnSecret: config.NewSecret(randomHex(20)),
+		cfg: cfg, log: o.log, timeLimit: o.timeLimit, started: time.Now(), observe: o.observe,
+		stores: map[string]*store{}, runners: map[string]*runner{}, tokens: pending.NewTable(),
 		metrics: metrics.New(), health: &server.Health{},
 	}
-	if g.publicURL == "" {
-		g.publicURL = PublicURL(cfg.Listener, nil)
+	g.ctx, g.cancel = context.WithCancel(context.Background())
+	if err := g.buildURLs(o); err != nil {
+		g.cancel()
+		return nil, err // nothing else can be built without the addresses
 	}
 	var errs []error
-	if strings.HasSuffix(g.publicURL, ":0") {
-		errs = append(errs, errors.New("listener: with port 0 the gateway's URL is known only once it listens: set Listener.PublicURL, or pass WithPublicURL"))
-	}
+	errs = append(errs, g.buildTransport()...)
 	g.callers = o.callers
 	if g.callers == nil {
-		var err error
-		if g.callers, err = cfg.LoadCallers(o.source); err != nil {
+		callers, err := cfg.LoadCallers(o.source)
+		if err != nil {
 			errs = append(errs, err)
+		} else {
+			g.callers = callers
 		}
 	}
+	errs = append(errs, g.buildCluster(o.source)...)
+	g.local = &http.Client{Transport: &localTransport{host: strings.TrimPrefix(strings.TrimPrefix(g.selfURL, "https://"), "http://"),
+		handler: g.Handler(), next: g.peers.Transport}, CheckRedirect: noRedirects}
 	errs = append(errs, g.buildStores(ctx, o.source)...)
 	errs = append(errs, g.buildRunners(ctx, o)...)
+	errs = append(errs, g.checkTokenOnly()...)
 	if err := errors.Join(errs...); err != nil {
+		g.cancel()
 		return nil, err
 	}
 	limits := map[string]int{}
@@ -88,6 +114,107 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Gateway, err
 	return g, nil
 }
 
+// buildURLs settles the public URL and the virtual-hosted domains.
+func (g *Gateway) buildURLs(o options) error {
+	l := g.cfg.Listener
+	g.boundAddr = o.listenAddr
+	if o.listenAddr == nil && strings.HasSuffix(l.Address, ":0") {
+		return errors.New("listener: with port 0 the gateway's addresses are known only once it listens: pass WithListenAddress")
+	}
+	g.publicURL = o.publicURL
+	if g.publicURL == "" {
+		g.publicURL = PublicURL(l, o.listenAddr)
+	}
+	g.publicURL = strings.TrimSuffix(g.publicURL, "/")
+	if u, err := url.Parse(g.publicURL); err == nil && u.Hostname() != "" && net.ParseIP(u.Hostname()) == nil {
+		g.addressing.Domains = []string{strings.ToLower(u.Hostname())}
+	}
+	return nil
+}
+
+// buildCluster reads the cluster key and this replica's address.
+func (g *Gateway) buildCluster(src config.Source) []error {
+	c := g.cfg.Cluster
+	var errs []error
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	if !c.Key.IsZero() {
+		k, err := c.Key.Read(src)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("Cluster.Key: %w", err))
+		case len(k.Reveal()) < config.MinClusterKey:
+			errs = append(errs, fmt.Errorf("Cluster.Key: shorter than %d characters", config.MinClusterKey))
+		default:
+			key = []byte(k.Reveal())
+		}
+	}
+	advertise, err := g.advertise(src)
+	if err != nil {
+		advertise = netip.AddrPortFrom(netip.IPv6Loopback(), 1) // reported; nothing is served
+		errs = append(errs, err)
+	}
+	g.cluster = cluster.New(key, advertise)
+	scheme := "http://"
+	if g.cfg.Listener.TLS != nil {
+		scheme = "https://"
+	}
+	g.selfURL = scheme + advertise.String()
+	return errs
+}
+
+// advertise is Cluster.Advertise, or the listener's own address.
+func (g *Gateway) advertise(src config.Source) (netip.AddrPort, error) {
+	a := g.cfg.Cluster.Advertise
+	if !a.IsZero() {
+		v, err := a.Read(src)
+		if err != nil {
+			return netip.AddrPort{}, fmt.Errorf("Cluster.Advertise: %w", err)
+		}
+		if msg := config.CheckAdvertise(v); msg != "" {
+			return netip.AddrPort{}, fmt.Errorf("Cluster.Advertise: %s", msg)
+		}
+		return netip.MustParseAddrPort(v), nil
+	}
+	u, err := url.Parse(PublicURL(config.Listener{Address: g.cfg.Listener.Address}, g.listenAddr()))
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("listener: %w", err)
+	}
+	ap, err := netip.ParseAddrPort(u.Host)
+	if err != nil || ap.Port() == 0 {
+		return netip.AddrPort{}, errors.New("Cluster.Advertise: the listener's address is not IP:port: set Cluster.Advertise to the IP:port other replicas and in-process functions reach this replica at")
+	}
+	return ap, nil
+}
+
+func (g *Gateway) listenAddr() net.Addr { return g.boundAddr }
+
+// checkTokenOnly refuses functions whose WriteGetObjectResponse only their
+// output token authorizes when the gateway's public URL is plain HTTP on a
+// network: the token would cross it in clear.
+func (g *Gateway) checkTokenOnly() []error {
+	u, err := url.Parse(g.publicURL)
+	if err != nil || u.Scheme == "https" || isLoopback(u.Hostname()) {
+		return nil
+	}
+	var errs []error
+	for _, r := range g.runners {
+		if !r.inProcess && r.accessKeyID == "" {
+			errs = append(errs, fmt.Errorf("Functions %s: without Lambda.ResponseCredentials its WriteGetObjectResponse is authorized by its output token alone, which must not cross a network in clear: make Listener.PublicURL https", r.name))
+		}
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errs
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
 // routedFunctions are the functions an access point routes actions to.
 func routedFunctions(ap *config.AccessPoint) []string {
 	var fns []string
@@ -97,66 +224,6 @@ func routedFunctions(ap *config.AccessPoint) []string {
 		}
 	}
 	return fns
-}
-
-// buildStores reads each store's credentials.
-func (g *Gateway) buildStores(ctx context.Context, src config.Source) []error {
-	var errs []error
-	for i, s := range g.cfg.Stores {
-		ac, err := awsConfig(ctx, s.Region, s.Endpoint, s.Credentials, fmt.Sprintf("Stores[%d].Credentials", i), src)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		g.stores[s.Name] = ac
-	}
-	return errs
-}
-
-// buildRunners builds the runner of every function.
-func (g *Gateway) buildRunners(ctx context.Context, o options) []error {
-	var errs []error
-	for i, f := range g.cfg.Functions {
-		path := fmt.Sprintf("Functions[%d]", i)
-		switch {
-		case f.InProcess != "":
-			factory, ok := o.factories[f.InProcess]
-			if !ok {
-				errs = append(errs, fmt.Errorf("%s.InProcess: no function %q is registered in this binary (registered: %s)",
-					path, f.InProcess, strings.Join(registered(o.factories), ", ")))
-				continue
-			}
-			h, err := factory(g.functionConfig())
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s.InProcess: %s: %w", path, f.InProcess, err))
-				continue
-			}
-			g.runners[f.Name] = function.InProcess(h)
-		case f.Lambda != nil:
-			l := f.Lambda
-			ac, err := awsConfig(ctx, l.Region, l.Endpoint, l.Credentials, path+".Lambda.Credentials", o.source)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			g.runners[f.Name] = function.NewLambda(ac, function.LambdaFunction{
-				FunctionName: l.FunctionName, Qualifier: l.Qualifier, MaxConcurrency: l.MaxConcurrency,
-			})
-		}
-	}
-	return errs
-}
-
-func registered(m map[string]Factory) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	if len(names) == 0 {
-		return []string{"none"}
-	}
-	return names
 }
 
 // awsConfig is the SDK configuration of a store or a function: static
@@ -183,15 +250,6 @@ func awsConfig(ctx context.Context, region, endpoint string, creds *config.Crede
 		ac.BaseEndpoint = aws.String(endpoint)
 	}
 	return ac, nil
-}
-
-// functionConfig is the SDK configuration of an in-process function.
-func (g *Gateway) functionConfig() aws.Config {
-	return aws.Config{
-		Region:       g.cfg.Region,
-		BaseEndpoint: aws.String(g.publicURL),
-		Credentials:  credentials.NewStaticCredentialsProvider(g.fnKey, g.fnSecret.Reveal(), ""),
-	}
 }
 
 // PublicURL is the URL functions reach the gateway at: the configured
@@ -223,19 +281,25 @@ func PublicURL(l config.Listener, addr net.Addr) string {
 func (g *Gateway) Config() *config.Config { return g.cfg }
 
 // Callers are the identities that may sign requests.
-func (g *Gateway) Callers() *config.Callers { return g.callers }
+func (g *Gateway) Callers() Callers { return g.callers }
 
 // Runner returns the runner of the function called name (a Route's
 // Function).
 func (g *Gateway) Runner(name string) (function.Runner, bool) {
 	r, ok := g.runners[name]
-	return r, ok
+	if !ok {
+		return nil, false
+	}
+	return r.Runner, true
 }
 
 // Store returns the SDK configuration of the store called name.
 func (g *Gateway) Store(name string) (aws.Config, bool) {
 	s, ok := g.stores[name]
-	return s, ok
+	if !ok {
+		return aws.Config{}, false
+	}
+	return s.aws, true
 }
 
 // Limiter is the per access point invocation limit.
@@ -247,27 +311,15 @@ func (g *Gateway) Metrics() *metrics.Metrics { return g.metrics }
 // Health is the state /readyz reports.
 func (g *Gateway) Health() *server.Health { return g.health }
 
-// PublicURL is the URL functions reach the gateway at.
+// PublicURL is the URL invoked functions reach the gateway at.
 func (g *Gateway) PublicURL() string { return g.publicURL }
 
-// Handler serves the access points.
-//
-// Until the access point core lands (issue 16: caller SigV4 authentication,
-// routing per TransformationConfigurations, the WriteGetObjectResponse
-// endpoint, presigned inputS3Url), every request is answered
-// 501 NotImplemented with S3's error document, and nothing reaches a store
-// or a function.
-func (g *Gateway) Handler() http.Handler { return http.HandlerFunc(g.serveAccessPoint) }
+// SelfURL is the URL of this replica: in-process functions reach it there,
+// and so do the other replicas.
+func (g *Gateway) SelfURL() string { return g.selfURL }
 
-// notImplemented is the message of every access point request until the
-// core lands.
-const notImplemented = "objectlambda-gateway: the access point protocol is not in this build yet (its core lands with issue 16)"
-
-func (g *Gateway) serveAccessPoint(w http.ResponseWriter, r *http.Request) {
-	id := newRequestID()
-	g.log.Debug("access point request answered 501: the protocol core is not in this build", "requestId", id, "method", r.Method)
-	writeError(w, r, http.StatusNotImplemented, "NotImplemented", notImplemented, id)
-}
+// Route is the outputRoute this replica puts in its events.
+func (g *Gateway) Route() string { return g.cluster.Route() }
 
 // AdminHandler serves /metrics (Prometheus), /healthz (liveness) and
 // /readyz (readiness).
@@ -279,14 +331,43 @@ func (g *Gateway) AdminHandler() http.Handler {
 	return mux
 }
 
-// Close releases the runners that hold resources.
+// Close stops the functions still running at once: Shutdown with no
+// grace.
 func (g *Gateway) Close() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return g.Shutdown(ctx)
+}
+
+// ErrFunctionsRunning is returned by Shutdown when functions were still
+// running 10 seconds after their contexts ended.
+var ErrFunctionsRunning = errors.New("gateway: functions still running after the shutdown deadline")
+
+// errClosing is what an invocation asked for during Shutdown gets.
+var errClosing = errors.New("gateway: shutting down")
+
+// Shutdown starts no more functions, lets those still running finish until
+// ctx ends, then stops them (their contexts end; callers still waiting get
+// 503 ServiceUnavailable), waits up to 10 seconds for them to return, and
+// releases the runners that hold resources. Drain the listeners first
+// (server.Drain), so that nothing new arrives.
+func (g *Gateway) Shutdown(ctx context.Context) error {
+	g.work.close()
+	g.work.wait(ctx.Done())
+	g.cancel()
 	var errs []error
+	stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if !g.work.wait(stop.Done()) {
+		errs = append(errs, ErrFunctionsRunning)
+	}
 	for _, r := range g.runners {
-		if c, ok := r.(io.Closer); ok {
+		if c, ok := r.Runner.(interface{ Close() error }); ok {
 			errs = append(errs, c.Close())
 		}
 	}
+	g.hc.CloseIdleConnections()
+	g.peers.CloseIdleConnections()
 	return errors.Join(errs...)
 }
 
@@ -295,3 +376,6 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// newRequestID is an S3-style request id: 16 upper-case hex digits.
+func newRequestID() string { return strings.ToUpper(randomHex(8)) }

@@ -129,11 +129,12 @@ func TestNew(t *testing.T) {
 	_, ok = g.Runner("missing")
 	assert.False(t, ok)
 
-	fc := g.functionConfig()
-	assert.Equal(t, "http://127.0.0.1:8080", aws.ToString(fc.BaseEndpoint), "in-process functions call WGOR on the gateway")
+	fc := g.functionConfig(g.runners["echo"])
+	assert.Equal(t, "http://127.0.0.1:8080", aws.ToString(fc.BaseEndpoint), "in-process functions call WGOR on their own replica")
 	fcreds, err := fc.Credentials.Retrieve(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, g.fnKey, fcreds.AccessKeyID)
+	assert.Equal(t, g.runners["echo"].accessKeyID, fcreds.AccessKeyID)
+	assert.NotEqual(t, g.runners["redact"].accessKeyID, fcreds.AccessKeyID, "each in-process function has keys of its own")
 	assert.NotEqual(t, "", fcreds.SecretAccessKey)
 }
 
@@ -196,35 +197,6 @@ func apiError(t *testing.T, err error, status int, code string) {
 	var re *awshttp.ResponseError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, status, re.HTTPStatusCode())
-}
-
-// TestHandlerNotImplemented: until the access point core lands, every
-// access point request is 501 NotImplemented, as S3 clients parse it.
-func TestHandlerNotImplemented(t *testing.T) {
-	g, err := newTestGateway(t, testEnv)
-	require.NoError(t, err)
-	srv := httptest.NewServer(g.Handler())
-	defer srv.Close()
-	c := s3Client(srv.URL)
-	ctx := context.Background()
-
-	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("reports"), Key: aws.String("a.txt")})
-	apiError(t, err, http.StatusNotImplemented, "NotImplemented")
-	_, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("reports")})
-	apiError(t, err, http.StatusNotImplemented, "NotImplemented")
-	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("reports"), Key: aws.String("a.txt")})
-	var re *awshttp.ResponseError
-	require.ErrorAs(t, err, &re)
-	assert.Equal(t, http.StatusNotImplemented, re.HTTPStatusCode())
-
-	resp, err := http.Get(srv.URL + "/reports/a.txt")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	assert.Equal(t, "application/xml", resp.Header.Get("Content-Type"))
-	assert.Regexp(t, `^[0-9A-F]{16}$`, resp.Header.Get("X-Amz-Request-Id"))
-	assert.Contains(t, string(b), "<Code>NotImplemented</Code>")
-	assert.Contains(t, string(b), "<RequestId>"+resp.Header.Get("X-Amz-Request-Id")+"</RequestId>")
 }
 
 func TestAdminHandler(t *testing.T) {

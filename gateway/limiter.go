@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/objectlambda/sdk-go/gateway/metrics"
+	"github.com/objectlambda/sdk-go/s3err"
 )
 
 // Limiter bounds the function invocations in flight per access point
@@ -71,5 +72,5 @@ func (l *Limiter) Limit(accessPoint string, next http.Handler) http.Handler {
 
 // WriteSlowDown answers 503 SlowDown with S3's error document.
 func WriteSlowDown(w http.ResponseWriter, r *http.Request) {
-	writeError(w, r, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.", newRequestID())
+	writeError(w, r, http.StatusServiceUnavailable, s3err.CodeSlowDown, msgUnavailable, newRequestID())
 }

@@ -647,3 +647,102 @@ func checkXMLText(s string) error {
 	}
 	return nil
 }
+
+// jsonListIn is the JSON form as read: pointers tell a missing required
+// field from a zero one.
+type jsonListIn struct {
+	Name                  *string        `json:"name"`
+	Prefix                string         `json:"prefix"`
+	Marker                string         `json:"marker"`
+	NextMarker            string         `json:"nextMarker"`
+	StartAfter            string         `json:"startAfter"`
+	ContinuationToken     *string        `json:"continuationToken"`
+	NextContinuationToken string         `json:"nextContinuationToken"`
+	KeyCount              *int           `json:"keyCount"`
+	MaxKeys               *int           `json:"maxKeys"`
+	Delimiter             string         `json:"delimiter"`
+	EncodingType          string         `json:"encodingType"`
+	IsTruncated           *bool          `json:"isTruncated"`
+	Contents              []jsonEntryIn  `json:"contents"`
+	CommonPrefixes        []jsonPrefixIn `json:"commonPrefixes"`
+}
+
+type jsonEntryIn struct {
+	Key               *string `json:"key"`
+	LastModified      string  `json:"lastModified"`
+	ETag              string  `json:"eTag"`
+	ChecksumAlgorithm string  `json:"checksumAlgorithm"`
+	Size              *int64  `json:"size"`
+	Owner             *struct {
+		DisplayName *string `json:"displayName"`
+		ID          *string `json:"id"`
+	} `json:"owner"`
+	StorageClass string `json:"storageClass"`
+}
+
+type jsonPrefixIn struct {
+	Prefix *string `json:"prefix"`
+}
+
+// UnmarshalJSON reads the listBucketResult object of an S3 Object Lambda
+// LIST reply, the form MarshalJSON writes, as strictly as S3 Object Lambda
+// does: an unknown field; a missing name, maxKeys or isTruncated; an entry
+// without key or size; an owner without id and displayName; a common
+// prefix without prefix; a negative number, a timestamp that does not
+// parse, more than MaxListingBytes or too many entries are errors wrapping
+// ErrInvalidListing. V2 is set when keyCount or continuationToken is
+// present (a ListObjectsV2 reply must have keyCount). With encodingType
+// "url" the encoded fields are decoded, as ParseListBucketResult does.
+func (l *ListBucketResult) UnmarshalJSON(data []byte) error {
+	if len(data) > MaxListingBytes {
+		return fmt.Errorf("%w: %d bytes is larger than %d", ErrInvalidListing, len(data), MaxListingBytes)
+	}
+	var j jsonListIn
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidListing, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%w: content after the listing", ErrInvalidListing)
+	}
+	if j.Name == nil || j.MaxKeys == nil || j.IsTruncated == nil {
+		return fmt.Errorf("%w: name, maxKeys and isTruncated are required", ErrInvalidListing)
+	}
+	if len(j.Contents)+len(j.CommonPrefixes) > maxListEntries {
+		return fmt.Errorf("%w: %w", ErrInvalidListing, errListEntries)
+	}
+	w := wireList{
+		Name: *j.Name, Prefix: j.Prefix, Delimiter: j.Delimiter, MaxKeys: *j.MaxKeys, EncodingType: j.EncodingType,
+		IsTruncated: *j.IsTruncated, Marker: j.Marker, NextMarker: j.NextMarker, ContinuationToken: j.ContinuationToken,
+		NextContinuationToken: j.NextContinuationToken, StartAfter: j.StartAfter, KeyCount: j.KeyCount,
+	}
+	for i, e := range j.Contents {
+		if e.Key == nil || e.Size == nil {
+			return fmt.Errorf("%w: contents[%d] needs key and size", ErrInvalidListing, i)
+		}
+		we := wireEntry{Key: *e.Key, LastModified: e.LastModified, ETag: e.ETag, Size: *e.Size, StorageClass: e.StorageClass}
+		if e.ChecksumAlgorithm != "" {
+			we.ChecksumAlgorithm = []string{e.ChecksumAlgorithm}
+		}
+		if o := e.Owner; o != nil {
+			if o.ID == nil || o.DisplayName == nil {
+				return fmt.Errorf("%w: contents[%d].owner needs id and displayName", ErrInvalidListing, i)
+			}
+			we.Owner = &Owner{ID: *o.ID, DisplayName: *o.DisplayName}
+		}
+		w.Contents = append(w.Contents, we)
+	}
+	for i, p := range j.CommonPrefixes {
+		if p.Prefix == nil {
+			return fmt.Errorf("%w: commonPrefixes[%d] needs prefix", ErrInvalidListing, i)
+		}
+		w.CommonPrefixes = append(w.CommonPrefixes, wirePrefix{Prefix: *p.Prefix})
+	}
+	r, err := w.result()
+	if err != nil {
+		return err
+	}
+	*l = *r
+	return nil
+}

@@ -14,9 +14,7 @@
 // accepting, and requests in flight get Shutdown.DrainTimeout to finish.
 // Ctrl-C (SIGINT) skips the readiness delay.
 //
-// Until the access point protocol core lands (issue 16), every access point
-// request is answered 501 NotImplemented; configuration, functions,
-// metrics, probes, limits and shutdown are real. See docs/gateway.md.
+// See docs/gateway.md.
 package main
 
 import (
@@ -81,6 +79,9 @@ func run(args []string, stdout, stderr io.Writer, signals <-chan os.Signal) int 
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	// The built-in functions log through slog's default: the same JSON
+	// lines, scrubbed the same way.
+	slog.SetDefault(log)
 	if err := serve(cfg, log, signals); err != nil {
 		log.Error("objectlambda-gateway stopped", "err", err)
 		return 1
@@ -117,7 +118,7 @@ func serve(cfg *config.Config, log *slog.Logger, signals <-chan os.Signal) error
 	}
 	defer adminL.Close()
 
-	opts := append(builtin.Functions(), gateway.WithLogger(log), gateway.WithPublicURL(gateway.PublicURL(cfg.Listener, api.Addr())))
+	opts := append(builtin.Functions(), gateway.WithLogger(log), gateway.WithListenAddress(api.Addr()))
 	g, err := gateway.New(context.Background(), cfg, opts...)
 	if err != nil {
 		return err
@@ -137,9 +138,8 @@ func serve(cfg *config.Config, log *slog.Logger, signals <-chan os.Signal) error
 	go func() { served <- server.Serve(apiSrv, api) }()
 	go func() { served <- server.Serve(adminSrv, adminL) }()
 	g.Health().SetReady()
-	log.Info("objectlambda-gateway serving", "version", versionString(), "url", g.PublicURL(),
-		"listener", api.Addr().String(), "admin", adminL.Addr().String(), "accessPoints", len(cfg.AccessPoints),
-		"note", "access point requests are answered 501 NotImplemented until the protocol core lands")
+	log.Info("objectlambda-gateway serving", "version", versionString(), "url", g.PublicURL(), "replica", g.SelfURL(),
+		"listener", api.Addr().String(), "admin", adminL.Addr().String(), "accessPoints", len(cfg.AccessPoints))
 
 	shutdown := cfg.Shutdown
 	select {

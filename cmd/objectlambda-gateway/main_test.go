@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -88,13 +88,15 @@ func mustRead(t *testing.T, path string) []byte {
 	return b
 }
 
-// testConfig is the example on free ports, with a short readiness delay.
-func testConfig(t *testing.T) string {
+// testConfig is the example on free ports, with a short readiness delay,
+// in front of the store at storeURL.
+func testConfig(t *testing.T, storeURL string) string {
 	t.Helper()
 	dir := t.TempDir()
 	doc := strings.NewReplacer(
 		"Address: 127.0.0.1:8080", "Address: 127.0.0.1:0",
 		"Address: 127.0.0.1:9090", "Address: 127.0.0.1:0",
+		"Endpoint: http://127.0.0.1:7070", "Endpoint: "+storeURL,
 	).Replace(string(mustRead(t, example)))
 	doc += "Shutdown: {ReadinessDelay: 1s, DrainTimeout: 10s}\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "gateway.yaml"), []byte(doc), 0o600))
@@ -154,14 +156,18 @@ func get(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// TestServe runs the command in-process: it serves the access points
-// (501 until the protocol core lands), the probes and the metrics, and
-// drains on SIGTERM.
+// TestServe runs the command in-process over versitygw with the example
+// configuration: a redacted object through the access point with the SDK,
+// the probes and the metrics, and the drain on SIGTERM.
 func TestServe(t *testing.T) {
-	for k, v := range storeEnv {
-		t.Setenv(k, v)
-	}
-	path := testConfig(t)
+	st := objectlambdatest.NewStore(t, "us-east-1")
+	st.CreateBucket(t, "documents")
+	_, err := st.Client().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("documents"), Key: aws.String("notes.txt"),
+		Body: strings.NewReader("write to ana@example.com, card 4111 1111 1111 1111\n"), ContentType: aws.String("text/plain")})
+	require.NoError(t, err)
+	t.Setenv("STORE_ACCESS_KEY_ID", st.AccessKeyID)
+	t.Setenv("STORE_SECRET_ACCESS_KEY", st.SecretAccessKey)
+	path := testConfig(t, st.URL)
 	var out bytes.Buffer
 	var l logs
 	signals := make(chan os.Signal, 1)
@@ -176,21 +182,32 @@ func TestServe(t *testing.T) {
 	assert.Equal(t, "ready\n", body)
 	code, _ = get(t, admin+"/healthz")
 	assert.Equal(t, http.StatusOK, code)
-	code, body = get(t, admin+"/metrics")
-	assert.Equal(t, http.StatusOK, code)
-	assert.Contains(t, body, `objectlambda_get_requests_total{access_point="redacted",function="redact"} 0`)
 
 	c := s3.New(s3.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(url), UsePathStyle: true, Retryer: aws.NopRetryer{},
 		Credentials: credentials.NewStaticCredentialsProvider("AKIAEXAMPLEANALYST01", "exampleAnalystSecretKey0000000000000000", ""),
 	})
-	_, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("redacted"), Key: aws.String("notes.txt")})
+	got, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("redacted"), Key: aws.String("notes.txt")})
+	require.NoError(t, err)
+	b, err := io.ReadAll(got.Body)
+	require.NoError(t, err)
+	require.NoError(t, got.Body.Close())
+	assert.Equal(t, "write to [REDACTED], card [REDACTED]\n", string(b))
+	head, err := c.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("redacted"), Key: aws.String("notes.txt")})
+	require.NoError(t, err)
+	assert.Equal(t, int64(51), aws.ToInt64(head.ContentLength), "HeadObject is not routed: the store answers")
+	stranger := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), UsePathStyle: true, Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(st.AccessKeyID, st.SecretAccessKey, "")})
+	_, err = stranger.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("redacted"), Key: aws.String("notes.txt")})
 	var ae smithy.APIError
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, "NotImplemented", ae.ErrorCode())
-	var re *awshttp.ResponseError
-	require.ErrorAs(t, err, &re)
-	assert.Equal(t, http.StatusNotImplemented, re.HTTPStatusCode())
+	assert.Equal(t, "InvalidAccessKeyId", ae.ErrorCode(), "the store's own keys are not a caller's")
+
+	code, body = get(t, admin+"/metrics")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `objectlambda_get_requests_total{access_point="redacted",function="redact"} 1`)
+	assert.Contains(t, body, `objectlambda_lambda_response_requests_total{access_point="redacted",function="redact"} 1`)
+	assert.Contains(t, body, `objectlambda_proxied_requests_total{access_point="redacted",function=""} 1`)
 
 	signals <- syscall.SIGTERM
 	l.waitFor(t, "objectlambda-gateway draining")
@@ -203,8 +220,9 @@ func TestServe(t *testing.T) {
 	defer l.mu.Unlock()
 	for _, rec := range l.lines {
 		b, _ := json.Marshal(rec)
-		assert.NotContains(t, string(b), "adminsecret")
-		assert.NotContains(t, string(b), "exampleAnalystSecretKey")
+		for _, secret := range []string{st.SecretAccessKey, "exampleAnalystSecretKey", "X-Amz-Signature", "outputToken"} {
+			assert.NotContains(t, string(b), secret)
+		}
 	}
 }
 
@@ -219,7 +237,7 @@ func TestSIGTERM(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
-	cmd := exec.Command(bin, "-config", testConfig(t))
+	cmd := exec.Command(bin, "-config", testConfig(t, "http://127.0.0.1:7070"))
 	cmd.Env = append(os.Environ(), "STORE_ACCESS_KEY_ID=admin", "STORE_SECRET_ACCESS_KEY=adminsecret")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)

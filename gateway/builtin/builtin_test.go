@@ -3,6 +3,7 @@ package builtin
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -29,7 +30,8 @@ func TestFunctions(t *testing.T) {
 	require.NoError(t, err)
 	callers, err := config.ParseCallers("c", []byte("Callers: [{AccessKeyId: AKIA0000000000000001, SecretAccessKey: secret-secret-secret, Arn: 'arn:aws:iam::111122223333:user/u'}]"))
 	require.NoError(t, err)
-	g, err := gateway.New(context.Background(), cfg, append(Functions(), gateway.WithCallers(callers), gateway.WithPublicURL("http://127.0.0.1:8080"))...)
+	g, err := gateway.New(context.Background(), cfg, append(Functions(), gateway.WithCallers(callers),
+		gateway.WithListenAddress(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}))...)
 	require.NoError(t, err)
 	defer g.Close()
 	for _, n := range Names() {
@@ -42,5 +44,5 @@ func TestFunctions(t *testing.T) {
 	assert.Len(t, Functions(), len(Names()))
 
 	_, err = gateway.New(context.Background(), cfg, append(Functions(), gateway.WithCallers(callers))...)
-	assert.ErrorContains(t, err, "with port 0 the gateway's URL is known only once it listens")
+	assert.ErrorContains(t, err, "with port 0 the gateway's addresses are known only once it listens")
 }

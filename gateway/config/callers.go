@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/transform"
@@ -68,8 +70,6 @@ type callersFile struct {
 
 var (
 	accessKeyRE = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
-	tagKeyRE    = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
-	tagValueRE  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
 )
 
 // ParseCallers decodes and checks a callers file. name labels the errors.
@@ -217,11 +217,25 @@ func (c *Caller) check(v *checker, p string) {
 		}
 	}
 	for k, val := range c.SessionTags {
-		if !tagKeyRE.MatchString(k) || strings.HasPrefix(strings.ToLower(k), "aws:") || !tagValueRE.MatchString(val) {
+		if !tagText(k, 1, 128) || strings.HasPrefix(strings.ToLower(k), "aws:") || !tagText(val, 0, 256) {
 			v.add(p+".SessionTags", "tag keys are 1-128 and values 0-256 letters, digits, spaces or _.:/=+-@; keys must not start with aws:")
 			break
 		}
 	}
+}
+
+// tagText reports whether s is IAM tag text of min to max characters:
+// letters, spaces, digits and _.:/=+-@. (A regular expression with these
+// classes and counts compiles into megabytes; this does not.)
+func tagText(s string, min, max int) bool {
+	n := 0
+	for _, r := range s {
+		n++
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Z, r) && !unicode.IsNumber(r) && !strings.ContainsRune("_.:/=+-@", r) {
+			return false
+		}
+	}
+	return utf8.ValidString(s) && n >= min && n <= max
 }
 
 // Identity is the caller as the event's userIdentity shows it.

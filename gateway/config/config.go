@@ -25,6 +25,7 @@ type Config struct {
 	Shutdown Shutdown `yaml:"Shutdown"`
 	Log      Log      `yaml:"Log"`
 	Limits   Limits   `yaml:"Limits"`
+	Cluster  Cluster  `yaml:"Cluster"`
 
 	Stores       []Store       `yaml:"Stores"`
 	Functions    []Function    `yaml:"Functions"`
@@ -34,8 +35,8 @@ type Config struct {
 	accessPoints map[string]*AccessPoint // by Name, built by Validate
 }
 
-// Listener is the S3 endpoint callers (and, once the access point core
-// lands, functions calling WriteGetObjectResponse) connect to.
+// Listener is the S3 endpoint callers and functions (WriteGetObjectResponse,
+// inputS3Url) connect to.
 type Listener struct {
 	// Address is host:port to listen on, e.g. 0.0.0.0:8443.
 	Address string `yaml:"Address"`
@@ -93,6 +94,23 @@ type Limits struct {
 	MaxConcurrentInvocations int `yaml:"MaxConcurrentInvocations"`
 }
 
+// Cluster is what the replicas of one gateway share. They share no state:
+// a GetObject's WriteGetObjectResponse may reach any replica behind the
+// load balancer; its outputRoute names the replica that holds the caller's
+// connection (its address, authenticated with Key), and the others stream
+// the call through to that replica, authenticated with Key too.
+type Cluster struct {
+	// Advertise is the IP:port at which the other replicas reach this
+	// replica's Listener: in Kubernetes the pod's IP, from the downward API
+	// ({Env: POD_ADDRESS}). Default: Listener.Address, with 127.0.0.1 for
+	// an unspecified host (a single replica).
+	Advertise StringRef `yaml:"Advertise"`
+	// Key authenticates routes and the calls replicas forward to each
+	// other: the same secret on every replica, at least 32 characters.
+	// Absent: a random key per process, which suits a single replica.
+	Key SecretRef `yaml:"Key"`
+}
+
 // Store is an S3-compatible endpoint that holds the objects.
 type Store struct {
 	Name string `yaml:"Name"`
@@ -145,8 +163,21 @@ type LambdaFunction struct {
 	// Endpoint overrides the Invoke API endpoint, e.g. the RIE's
 	// http://127.0.0.1:9000.
 	Endpoint string `yaml:"Endpoint"`
-	// Credentials to call Invoke with; absent: the SDK's default chain.
+	// Credentials to call Invoke with. Absent: the SDK's default chain for
+	// AWS Lambda, unsigned calls for an Endpoint of your own (the RIE
+	// ignores signatures).
 	Credentials *Credentials `yaml:"Credentials"`
+	// ResponseCredentials is the key pair the function signs
+	// WriteGetObjectResponse with, when the gateway can know it: a
+	// bootstrap under the RIE whose AWS_ACCESS_KEY_ID and
+	// AWS_SECRET_ACCESS_KEY you set. The gateway then checks the signature
+	// of its calls and refuses any other. Absent (a function on AWS Lambda,
+	// which signs with its execution role's credentials, which the gateway
+	// cannot check): the call's output token, 256 random bits valid once,
+	// for one request, during its time limit, is its only authorization,
+	// and PublicURL must be https (or loopback). docs/gateway.md has the
+	// threat model.
+	ResponseCredentials *Credentials `yaml:"ResponseCredentials"`
 	// MaxConcurrency bounds the invocations in flight to this function;
 	// more wait for a free slot. 0 is no bound. The RIE runs one invocation
 	// at a time: give it 1.
@@ -158,7 +189,12 @@ type LambdaFunction struct {
 type AccessPoint struct {
 	// Name is the access point's name, used as the bucket name by callers
 	// (3-45 characters, lower-case letters, digits and '-').
-	Name                      string                    `yaml:"Name"`
+	Name string `yaml:"Name"`
+	// Alias is another name callers may use as the bucket, as AWS gives
+	// every Object Lambda access point an alias (NAME-RANDOM--ol-s3) that
+	// works wherever a bucket name does. ListBuckets shows it rather than
+	// Name. Optional; a bucket name distinct from every Name and Alias.
+	Alias                     string                    `yaml:"Alias"`
 	ObjectLambdaConfiguration ObjectLambdaConfiguration `yaml:"ObjectLambdaConfiguration"`
 	// AllowedPrincipals are IAM ARN patterns ('*' any run, '?' one
 	// character) of the callers allowed to use the access point, matched
@@ -305,8 +341,11 @@ func (c *Config) resolvePaths(dir string) {
 	for i := range c.Functions {
 		if l := c.Functions[i].Lambda; l != nil {
 			creds(l.Credentials)
+			creds(l.ResponseCredentials)
 		}
 	}
+	abs(&c.Cluster.Advertise.File)
+	abs(&c.Cluster.Key.File)
 }
 
 func setDefault[T comparable](v *T, def T) {

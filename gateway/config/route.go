@@ -26,10 +26,13 @@ func (c *Config) index(functions map[string]*Function) {
 			}
 		}
 		c.accessPoints[ap.Name] = ap
+		if ap.Alias != "" {
+			c.accessPoints[ap.Alias] = ap
+		}
 	}
 }
 
-// AccessPoint returns the access point called name.
+// AccessPoint returns the access point whose Name or Alias is name.
 func (c *Config) AccessPoint(name string) (*AccessPoint, bool) {
 	ap, ok := c.accessPoints[name]
 	return ap, ok

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -33,6 +34,7 @@ func (c *Config) validate() error {
 	v := &checker{}
 	c.checkTop(v)
 	c.checkListener(v)
+	c.checkCluster(v)
 	stores := c.checkStores(v)
 	functions := c.checkFunctions(v)
 	c.checkAccessPoints(v, stores, functions)
@@ -255,6 +257,44 @@ func (c *Config) checkLambda(v *checker, p string, l *LambdaFunction) {
 		v.add(p+".MaxConcurrency", "must not be negative (0 is no bound)")
 	}
 	checkCredentials(v, p+".Credentials", l.Credentials)
+	checkCredentials(v, p+".ResponseCredentials", l.ResponseCredentials)
+}
+
+func (c *Config) checkCluster(v *checker) {
+	a := c.Cluster.Advertise
+	switch {
+	case a.Value != "" && (a.Env != "" || a.File != ""):
+		v.add("Cluster.Advertise", "give a value, Env or File, not several")
+	case a.Value != "":
+		if msg := CheckAdvertise(a.Value); msg != "" {
+			v.add("Cluster.Advertise", "%s", msg)
+		}
+	case !a.IsZero():
+		if msg := checkRef(a.Env, a.File); msg != "" {
+			v.add("Cluster.Advertise", "%s", msg)
+		}
+	}
+	if !c.Cluster.Key.IsZero() {
+		if msg := checkRef(c.Cluster.Key.Env, c.Cluster.Key.File); msg != "" {
+			v.add("Cluster.Key", "%s", msg)
+		}
+	}
+}
+
+// MinClusterKey is the shortest Cluster.Key accepted.
+const MinClusterKey = 32
+
+// CheckAdvertise checks a Cluster.Advertise value: an IP address and a
+// port, since routes carry it (a host name would not fit a route).
+func CheckAdvertise(s string) string {
+	ap, err := netip.ParseAddrPort(s)
+	switch {
+	case err != nil:
+		return "must be IP:port (the address other replicas reach this one at), e.g. 10.1.2.3:8080"
+	case ap.Port() == 0 || ap.Addr().IsUnspecified():
+		return "must be a reachable IP:port, not an unspecified address or port 0"
+	}
+	return ""
 }
 
 func (c *Config) checkAccessPoints(v *checker, stores map[string]bool, functions map[string]*Function) {
@@ -269,6 +309,15 @@ func (c *Config) checkAccessPoints(v *checker, stores map[string]bool, functions
 			v.add(p+".Name", "%s is defined twice", ap.Name)
 		}
 		names[ap.Name] = true
+		if ap.Alias != "" {
+			switch {
+			case !bucketRE.MatchString(ap.Alias) || strings.Contains(ap.Alias, ".."):
+				v.add(p+".Alias", "not a bucket name (3-63 lower-case letters, digits, '.' or '-')")
+			case names[ap.Alias]:
+				v.add(p+".Alias", "%s is already the name or alias of an access point", ap.Alias)
+			}
+			names[ap.Alias] = true
+		}
 		checkSupporting(v, p+".ObjectLambdaConfiguration.SupportingAccessPoint", ap.ObjectLambdaConfiguration.SupportingAccessPoint, stores)
 		checkFeatures(v, p+".ObjectLambdaConfiguration.AllowedFeatures", ap.ObjectLambdaConfiguration.AllowedFeatures)
 		checkTransformations(v, p+".ObjectLambdaConfiguration.TransformationConfigurations", ap.ObjectLambdaConfiguration.TransformationConfigurations, functions)

@@ -105,7 +105,29 @@ func (l *Lambda) acquire(ctx context.Context) (func(), error) {
 		return func() { <-l.slots }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-abandoned(ctx):
+		return nil, ErrAbandoned
 	}
+}
+
+// ErrAbandoned is returned by a runner that gave up waiting for a free
+// slot because the request it was for went away (WithAbandon).
+var ErrAbandoned = errors.New("function: the request went away before the function could be invoked")
+
+type abandonKey struct{}
+
+// WithAbandon returns ctx carrying done: a runner still waiting for a free
+// slot (LambdaFunction.MaxConcurrency) when done is closed gives up with
+// ErrAbandoned, so that a queue of requests whose callers left does not
+// hold up those behind it. An invocation under way is not affected: as on
+// Lambda, it runs to its end.
+func WithAbandon(ctx context.Context, done <-chan struct{}) context.Context {
+	return context.WithValue(ctx, abandonKey{}, done)
+}
+
+func abandoned(ctx context.Context) <-chan struct{} {
+	done, _ := ctx.Value(abandonKey{}).(<-chan struct{})
+	return done // nil blocks forever
 }
 
 // errorReply is the body of a function error.
@@ -183,7 +205,7 @@ func (c emulatorClient) Do(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if doc := emulatorError(body); doc != nil {
+	if doc := emulatorError(resp.StatusCode, body); doc != nil {
 		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
 		resp.Header.Set("X-Amz-Function-Error", Unhandled)
 		body = doc
@@ -199,9 +221,16 @@ var timedOutRE = regexp.MustCompile(`^Task timed out after [0-9.]+ seconds$`)
 
 // emulatorError returns the error document of an RIE function error, or
 // nil for a reply: a JSON object with errorType and without statusCode
-// (which every Object Lambda HEAD and LIST reply has), or the time-out text.
-func emulatorError(body []byte) []byte {
+// (which every Object Lambda HEAD and LIST reply has), the time-out text,
+// or a 502 without a body (the process exited during init).
+func emulatorError(status int, body []byte) []byte {
 	trimmed := bytes.TrimSpace(body)
+	if status == http.StatusBadGateway && len(trimmed) == 0 {
+		// The function's process exited before it took the invocation (it
+		// failed during init): Lambda reports Runtime.ExitError.
+		doc, _ := json.Marshal(map[string]string{"errorType": "Runtime.ExitError", "errorMessage": "the function exited before it took the invocation"})
+		return doc
+	}
 	if timedOutRE.Match(trimmed) {
 		doc, _ := json.Marshal(map[string]string{"errorType": "Sandbox.Timedout", "errorMessage": string(trimmed)})
 		return doc

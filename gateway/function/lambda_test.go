@@ -123,21 +123,23 @@ func TestLambdaUnreachable(t *testing.T) {
 
 func TestEmulatorError(t *testing.T) {
 	tests := []struct {
-		body string
-		want string // "" for a reply
+		status int
+		body   string
+		want   string // "" for a reply
 	}{
-		{`{"errorType":"errorString","errorMessage":"x"}`, `{"errorType":"errorString","errorMessage":"x"}`},
-		{`  {"errorType":"T"}` + "\n", `{"errorType":"T"}`},
-		{`Task timed out after 3.00 seconds`, `{"errorMessage":"Task timed out after 3.00 seconds","errorType":"Sandbox.Timedout"}`},
-		{`{"statusCode":404,"errorCode":"NoSuchKey","errorMessage":"x"}`, ""},
-		{`{"statusCode":200,"errorType":"T"}`, ""},
-		{`{"errorMessage":"no type"}`, ""},
-		{`["errorType"]`, ""},
-		{`Task timed out after soon`, ""},
-		{``, ""},
+		{200, `{"errorType":"errorString","errorMessage":"x"}`, `{"errorType":"errorString","errorMessage":"x"}`},
+		{502, `  {"errorType":"T"}` + "\n", `{"errorType":"T"}`},
+		{200, `Task timed out after 3.00 seconds`, `{"errorMessage":"Task timed out after 3.00 seconds","errorType":"Sandbox.Timedout"}`},
+		{502, ``, `{"errorType":"Runtime.ExitError","errorMessage":"the function exited before it took the invocation"}`},
+		{200, `{"statusCode":404,"errorCode":"NoSuchKey","errorMessage":"x"}`, ""},
+		{200, `{"statusCode":200,"errorType":"T"}`, ""},
+		{200, `{"errorMessage":"no type"}`, ""},
+		{200, `["errorType"]`, ""},
+		{200, `Task timed out after soon`, ""},
+		{200, ``, ""},
 	}
 	for _, tt := range tests {
-		got := emulatorError([]byte(tt.body))
+		got := emulatorError(tt.status, []byte(tt.body))
 		if tt.want == "" {
 			assert.Nil(t, got, tt.body)
 			continue

@@ -9,17 +9,21 @@
 // WriteGetObjectResponse, the single-use token, streaming, and what the
 // client finally sees when the function fails.
 //
-// New starts, on 127.0.0.1 and free ports:
+// It is a thin harness over package gateway, the production
+// objectlambda-gateway, so that functions are tested against exactly the
+// access point they are served by. New starts, on 127.0.0.1 and free ports:
 //
 //   - an S3 store: versitygw (a real S3 server that checks presigned
 //     signatures; the default), an in-process gofakes3 store
 //     (WithMemoryStore), or an endpoint you run (WithExternalStore);
-//   - one front end that is, at the same time, the Object Lambda access
-//     point for S3 clients, the WriteGetObjectResponse endpoint, and the host
-//     of every inputS3Url (a proxy to the store that keeps the signed Host);
+//   - a gateway with one access point over it, on one endpoint that is, at
+//     the same time, the Object Lambda access point for S3 clients, the
+//     WriteGetObjectResponse endpoint, and the host of every inputS3Url
+//     (which the gateway checks, as the store would, and fetches);
 //   - the function: in-process (WithFunction, WithFunctionFactory) or a
 //     bootstrap binary under AWS's Lambda Runtime Interface Emulator
-//     (WithBootstrap, BuildBootstrap).
+//     (WithBootstrap, BuildBootstrap), invoked through the Lambda Invoke
+//     API as the gateway invokes any function.
 //
 // The test then uses a real aws-sdk-go-v2 client (Client, ClientAs) and
 // asserts on what the client sees, on the events the function got (Events)

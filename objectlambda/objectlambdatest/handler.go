@@ -2,10 +2,10 @@ package objectlambdatest
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/objectlambda/sdk-go/gateway"
 	"github.com/objectlambda/sdk-go/objectlambda"
 )
 
@@ -27,7 +27,7 @@ func WithHandler(opts ...objectlambda.Option) Option {
 	return func(c *config) {
 		c.function, c.bootstrap = nil, ""
 		c.factory = func(cfg aws.Config) Function {
-			h, err := newHandler(cfg, opts)
+			h, err := gateway.NewHandler(cfg, opts...)
 			if err != nil {
 				return failingFunction{err}
 			}
@@ -40,18 +40,6 @@ func WithHandler(opts ...objectlambda.Option) Option {
 			return nil
 		}
 	}
-}
-
-func newHandler(cfg aws.Config, opts []objectlambda.Option) (*objectlambda.Handler, error) {
-	all := append([]objectlambda.Option{
-		objectlambda.WithAWSConfig(cfg),
-		objectlambda.WithTrustedEndpoints(aws.ToString(cfg.BaseEndpoint)),
-	}, opts...)
-	h, err := objectlambda.New(all...)
-	if err != nil {
-		return nil, fmt.Errorf("objectlambda.New: %w", err)
-	}
-	return h, nil
 }
 
 // failingFunction stands for a handler that could not be built.

@@ -1,84 +1,55 @@
 package objectlambdatest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
-// FunctionError is a function's failure as the Lambda service reports it.
-type FunctionError struct {
-	Type    string `json:"errorType"`
-	Message string `json:"errorMessage"`
+// RIE is a bootstrap running under AWS's Lambda Runtime Interface
+// Emulator: a server of the Lambda Invoke API on loopback, which runs one
+// invocation at a time. Its function is called "function".
+type RIE struct {
+	// Endpoint is the Invoke API's base URL, e.g. http://127.0.0.1:9000.
+	Endpoint string
+	proc     *process
 }
 
-func (e *FunctionError) Error() string { return "function error " + e.Type + ": " + e.Message }
+// Output is what the emulator and the function printed so far (its last
+// 64 KiB).
+func (r *RIE) Output() string { return r.proc.log.String() }
 
-type invoker interface {
-	invoke(ctx context.Context, payload []byte) ([]byte, error)
+// StartRIE runs bootstrap (see BuildBootstrap) under the RIE with env
+// (KEY=VALUE) added to a minimal environment (PATH, HOME and TMPDIR, and
+// placeholder AWS keys and region that env may override), and stops both
+// when the test ends. The emulator's output is logged if the test fails.
+// When the RIE is not installed the test is skipped, or fails when the CI
+// environment variable is set.
+func StartRIE(t testing.TB, bootstrap string, env ...string) *RIE {
+	t.Helper()
+	base := []string{"AWS_ACCESS_KEY_ID=objectlambdatest", "AWS_SECRET_ACCESS_KEY=objectlambdatest", "AWS_REGION=us-east-1"}
+	r, err := startRIE(t, bootstrap, append(base, env...), nil)
+	if err != nil {
+		t.Fatalf("objectlambdatest: %v", err)
+	}
+	t.Cleanup(func() {
+		r.proc.stop()
+		if t.Failed() {
+			t.Logf("objectlambdatest: aws-lambda-rie output:\n%s", r.Output())
+		}
+	})
+	return r
 }
 
-type invokeResult struct {
-	out []byte
-	err error
-}
-
-// invoke runs the function in the background; the result arrives on the
-// returned channel. The access point waits for it at cleanup.
-// The function's context ends at deadline (its time limit), or when the
-// function returns, never when the client's request ends: as on Lambda, the
-// function may go on after its WriteGetObjectResponse.
-func (ap *AccessPoint) invoke(rt *route, payload []byte, reqID string, deadline time.Time) (context.Context, <-chan invokeResult) {
-	res := make(chan invokeResult, 1)
-	ap.inflight.enter(true) // started by a request that is already counted
-	ctx, cancel := context.WithDeadline(ap.ctx, deadline)
-	fctx := lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: reqID, InvokedFunctionArn: ap.functionARN(rt.name)})
-	go func() {
-		defer ap.inflight.leave()
-		defer cancel()
-		var ir invokeResult
-		func() {
-			defer func() {
-				if v := recover(); v != nil {
-					ir = invokeResult{err: &FunctionError{Type: "Runtime.Panic", Message: fmt.Sprint(v)}}
-				}
-			}()
-			ir.out, ir.err = rt.fn.invoke(fctx, payload)
-		}()
-		res <- ir
-	}()
-	return ctx, res
-}
-
-type inProcess struct{ f Function }
-
-func (p inProcess) invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	return p.f.Invoke(ctx, payload)
-}
-
-// rie runs a bootstrap under AWS's Lambda Runtime Interface Emulator. The RIE
-// runs one invocation at a time.
-type rie struct {
-	proc   *process
-	url    string
-	hc     *http.Client
-	mu     sync.Mutex
-	logOut func(string)
-}
-
-func (ap *AccessPoint) startRIE(bootstrap string) (*rie, error) {
-	bin := findPeer(ap.t, "aws-lambda-rie", EnvRIE)
+// startRIE starts the emulator with env and copies its output to out
+// (when not nil); the caller stops it.
+func startRIE(t tb, bootstrap string, env []string, out io.Writer) (*RIE, error) {
+	bin := findPeer(t, "aws-lambda-rie", EnvRIE)
 	abs, err := filepath.Abs(bootstrap)
 	if err != nil {
 		return nil, err
@@ -86,9 +57,9 @@ func (ap *AccessPoint) startRIE(bootstrap string) (*rie, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return nil, fmt.Errorf("bootstrap: %w", err)
 	}
-	dir := ap.t.TempDir()
+	dir := t.TempDir()
 	var lastErr error
-	for range 3 {
+	for range 3 { // a free port may be taken between probe and use
 		invokeAddr, err := freeAddr()
 		if err != nil {
 			return nil, err
@@ -99,66 +70,22 @@ func (ap *AccessPoint) startRIE(bootstrap string) (*rie, error) {
 		}
 		cmd := exec.Command(bin, "--runtime-interface-emulator-address", invokeAddr, "--runtime-api-address", apiAddr, abs)
 		cmd.Dir = dir
-		cmd.Env = append(ap.Env(), "PATH="+os.Getenv("PATH"), "HOME="+dir, "TMPDIR="+dir)
-		cmd.Env = append(cmd.Env, ap.cfg.functionEnv...)
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, env...)
 		setProcessGroup(cmd)
-		p, err := startProcess("aws-lambda-rie", cmd, invokeAddr, ap.cfg.functionOut)
+		p, err := startProcess("aws-lambda-rie", cmd, invokeAddr, out)
 		if err != nil {
 			lastErr = err
 			continue
 		}
-		return &rie{proc: p, url: "http://" + invokeAddr + "/2015-03-31/functions/function/invocations", hc: &http.Client{}, logOut: func(s string) {
-			if ap.t.Failed() {
-				ap.t.Logf("objectlambdatest: aws-lambda-rie output:\n%s", s)
-			}
-		}}, nil
+		return &RIE{Endpoint: "http://" + invokeAddr, proc: p}, nil
 	}
 	return nil, lastErr
 }
 
-func (f *rie) invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, bytes.NewReader(payload))
-	if err != nil {
-		return nil, err
-	}
-	resp, err := f.hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("invoke through the RIE: %w", err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, 6<<20+1))
-	if err != nil {
-		return nil, fmt.Errorf("invoke through the RIE: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, &FunctionError{Type: "RIE", Message: fmt.Sprintf("HTTP %d", resp.StatusCode)}
-	}
-	// The RIE reports function errors as 200 with errorMessage/errorType.
-	var fe struct {
-		Type    *string `json:"errorType"`
-		Message *string `json:"errorMessage"`
-	}
-	if json.Unmarshal(out, &fe) == nil && (fe.Type != nil || fe.Message != nil) {
-		e := &FunctionError{}
-		if fe.Type != nil {
-			e.Type = *fe.Type
-		}
-		if fe.Message != nil {
-			e.Message = *fe.Message
-		}
-		return nil, e
-	}
-	return out, nil
-}
-
-// Close stops the RIE and the function process.
-func (f *rie) Close() error {
-	f.proc.stop()
-	f.hc.CloseIdleConnections()
-	f.logOut(f.proc.log.String())
-	return nil
+// startRIE starts the access point's bootstrap with the environment a
+// deployed function would see (Env, then WithFunctionEnv).
+func (ap *AccessPoint) startRIE(bootstrap string) (*RIE, error) {
+	return startRIE(ap.t, bootstrap, append(ap.Env(), ap.cfg.functionEnv...), ap.cfg.functionOut)
 }
 
 // BuildBootstrap builds pkg (a main package, as a path or import path) as a

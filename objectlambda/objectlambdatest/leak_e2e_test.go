@@ -179,11 +179,12 @@ func TestE2ENoSecretsInLogs(t *testing.T) {
 		"wrapping key (b64)":  base64.StdEncoding.EncodeToString(wrapKey),
 		"wrapping key (hex)":  hex.EncodeToString(wrapKey),
 	}
-	ap.mu.Lock()
-	for ak, caller := range ap.callers {
-		secrets["secret of "+ak] = caller.SecretAccessKey
+	for ak, secret := range ap.callers.secrets() {
+		secrets["secret of "+ak] = secret
 	}
-	ap.mu.Unlock()
+	fnCreds, err := ap.AWSConfig().Credentials.Retrieve(ctx)
+	require.NoError(t, err)
+	secrets["in-process function secret key"] = fnCreds.SecretAccessKey
 	spy.mu.Lock()
 	require.NotEmpty(t, spy.keys, "the sealed object was decrypted")
 	for i, dk := range spy.keys {

@@ -122,7 +122,7 @@ func (f *rawFunction) upper(ctx context.Context, ev *events.S3ObjectLambdaEvent)
 		StatusCode: aws.Int32(int32(resp.StatusCode)),
 	}
 	if resp.StatusCode >= 300 {
-		var e s3Error
+		var e struct{ Code, Message string }
 		b, _ := io.ReadAll(resp.Body)
 		_ = xmlUnmarshal(b, &e)
 		if e.Code == "" {

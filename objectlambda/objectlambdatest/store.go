@@ -109,6 +109,8 @@ type Store struct {
 	AccessKeyID     string // the root user's keys
 	SecretAccessKey string
 	Region          string
+	// PID is versitygw's process id (benchmarks read its CPU time).
+	PID int
 }
 
 // NewStore starts versitygw on a free 127.0.0.1 port for the test (skipped,
@@ -122,7 +124,7 @@ func NewStore(t testing.TB, region string) *Store {
 		t.Fatalf("objectlambdatest: store: %v", err)
 	}
 	t.Cleanup(st.stop)
-	return &Store{URL: st.url, AccessKeyID: st.accessKey, SecretAccessKey: st.secretKey, Region: region}
+	return &Store{URL: st.url, AccessKeyID: st.accessKey, SecretAccessKey: st.secretKey, Region: region, PID: st.proc.cmd.Process.Pid}
 }
 
 // Client is an S3 client of the store's root user (path-style).

@@ -46,4 +46,9 @@ func handle(ctx context.Context, ev event) (any, error) {
 	return ev.Reply, nil
 }
 
-func main() { lambda.Start(handle) }
+func main() {
+	if os.Getenv("FN_EXIT_AT_INIT") != "" {
+		os.Exit(2) // a function that fails before it takes an invocation
+	}
+	lambda.Start(handle)
+}

@@ -1,57 +1,20 @@
-package objectlambdatest
+package s3op
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 )
 
-// target is what a request to the access point addresses.
-type target struct {
-	bucket  string // "" for a service-level request (ListBuckets)
-	key     string // "" for a bucket-level request
-	virtual bool   // the bucket came from the Host header (bucket.localhost)
-}
-
-// virtualHostSuffix is the domain under which the access point accepts
-// virtual-hosted requests: Host bucket.localhost:port. Browsers, curl and
-// systemd-resolved map every *.localhost name to the loopback address.
-const virtualHostSuffix = ".localhost"
-
-// targetOf reads bucket and key from the Host header (virtual-hosted
-// addressing) or from the path (path-style addressing), as S3 does. The
-// key is the decoded path.
-func targetOf(r *http.Request) target {
-	path := strings.TrimPrefix(r.URL.Path, "/")
-	if b := bucketFromHost(r.Host); b != "" {
-		return target{bucket: b, key: path, virtual: true}
-	}
-	bucket, key, _ := strings.Cut(path, "/")
-	return target{bucket: bucket, key: key}
-}
-
-// bucketFromHost returns the bucket of a virtual-hosted Host header
-// ("b.localhost:8080" → "b"), or "" for any other host.
-func bucketFromHost(host string) string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	b, ok := strings.CutSuffix(host, virtualHostSuffix)
-	if !ok || b == "" {
-		return ""
-	}
-	return b
-}
-
 // S3 operation names, as AWS names them in its API reference and in
 // TransformationConfigurations Actions.
 const (
-	actGetObject     = "GetObject"
-	actHeadObject    = "HeadObject"
-	actListObjects   = "ListObjects"
-	actListObjectsV2 = "ListObjectsV2"
+	GetObject         = "GetObject"
+	HeadObject        = "HeadObject"
+	ListObjects       = "ListObjects"
+	ListObjectsV2     = "ListObjectsV2"
+	ListBuckets       = "ListBuckets"
+	GetBucketLocation = "GetBucketLocation"
 )
 
 // Sub-resources of an object GET, PUT, DELETE and POST, and of a bucket GET,
@@ -88,26 +51,26 @@ var (
 	}
 )
 
-// operationOf names the S3 operation of a request to t, the way S3 tells
+// Of names the S3 operation of a request to t, the way S3 tells
 // operations apart: method, sub-resource query parameters, and
 // x-amz-copy-source. It returns "" for a request that is no S3 operation.
-func operationOf(r *http.Request, t target) string {
+func Of(r *http.Request, t Target) string {
 	q := r.URL.Query()
 	copying := r.Header.Get("X-Amz-Copy-Source") != ""
 	switch {
-	case t.bucket == "":
+	case t.Bucket == "":
 		if r.Method == http.MethodGet {
-			return "ListBuckets"
+			return ListBuckets
 		}
 		return ""
-	case t.key == "":
+	case t.Key == "":
 		return bucketOperation(r.Method, q)
 	}
 	switch r.Method {
 	case http.MethodGet:
-		return subresource(q, objectGetSubresources, actGetObject)
+		return subresource(q, objectGetSubresources, GetObject)
 	case http.MethodHead:
-		return actHeadObject
+		return HeadObject
 	case http.MethodPut:
 		op := subresource(q, objectPutSubresources, "PutObject")
 		switch {
@@ -129,9 +92,9 @@ func bucketOperation(method string, q url.Values) string {
 	switch method {
 	case http.MethodGet:
 		if q.Get("list-type") == "2" {
-			return actListObjectsV2
+			return ListObjectsV2
 		}
-		return subresource(q, bucketGetSubresources, actListObjects)
+		return subresource(q, bucketGetSubresources, ListObjects)
 	case http.MethodHead:
 		return "HeadBucket"
 	case http.MethodPost:
@@ -168,36 +131,36 @@ func subresource(q url.Values, subs map[string]string, def string) string {
 	return def
 }
 
-// disposition is how an Object Lambda access point handles an operation.
-type disposition int
+// Disposition is how an Object Lambda access point handles an operation.
+type Disposition int
 
 const (
-	refuse      disposition = iota // not supported through an Object Lambda access point
-	passThrough                    // sent to the supporting access point unchanged
-	transformed                    // to the function when TransformationConfigurations route it, else passed through
-	answered                       // answered by the access point itself
+	Refuse      Disposition = iota // not supported through an Object Lambda access point
+	PassThrough                    // sent to the supporting access point unchanged
+	Transformed                    // to the function when TransformationConfigurations route it, else passed through
+	Answered                       // answered by the access point itself
 )
 
-// dispositionOf follows AWS's documentation: Object Lambda invokes functions
+// DispositionOf follows AWS's documentation: Object Lambda invokes functions
 // for GET, HEAD and LIST only; other requests get "standard, non-transformed
 // API responses" for the operations that S3 access points support (objects,
 // and a few bucket reads), except POST Object, CopyObject and UploadPartCopy
 // (the access point cannot be a copy source) and SelectObjectContent, which
 // Object Lambda access points do not support. Everything else (bucket
 // management) is refused, since access points serve object operations only.
-func dispositionOf(op string) disposition {
+func DispositionOf(op string) Disposition {
 	switch op {
-	case actGetObject, actHeadObject, actListObjects, actListObjectsV2:
-		return transformed
-	case "ListBuckets", "GetBucketLocation":
-		return answered
+	case GetObject, HeadObject, ListObjects, ListObjectsV2:
+		return Transformed
+	case ListBuckets, GetBucketLocation:
+		return Answered
 	case "GetObjectAcl", "GetObjectTagging", "GetObjectAttributes", "GetObjectRetention", "GetObjectLegalHold",
 		"PutObject", "PutObjectAcl", "PutObjectTagging", "PutObjectRetention", "PutObjectLegalHold",
 		"DeleteObject", "DeleteObjects", "DeleteObjectTagging", "RestoreObject",
 		"CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
 		"ListMultipartUploads", "ListObjectVersions", "HeadBucket",
 		"GetBucketAcl", "GetBucketCors", "GetBucketPolicy", "GetBucketNotificationConfiguration":
-		return passThrough
+		return PassThrough
 	}
-	return refuse
+	return Refuse
 }

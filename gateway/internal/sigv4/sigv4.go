@@ -1,11 +1,3 @@
-// Package sigv4 verifies AWS Signature Version 4 authentication on incoming
-// requests, in the Authorization header or in the query string (presigned
-// URLs), the way S3 and the S3 Object Lambda endpoint do.
-//
-// It recomputes the signature with aws-sdk-go-v2's own signer over exactly the
-// headers the client declared as signed, so a request passes only if a real
-// SDK, holding the same secret, would have produced the same Authorization
-// header.
 package sigv4
 
 import (
