@@ -123,6 +123,10 @@ bench observability ./objectlambda/otelobjectlambda '^BenchmarkGetObject$' 1000x
 bench observability-parts ./objectlambda/otelobjectlambda '^BenchmarkSpan$' 1s
 bench observability-emf ./objectlambda/emf '^BenchmarkObserveRequest$' 1s
 bench ranged-download ./cmd/objectlambda-demo '^BenchmarkRangedDownload$' 1x
+# The gateway: identity GET through it vs versitygw directly, and 1 vs 3
+# replicas behind a round-robin balancer.
+bench gateway ./gateway '^BenchmarkGateway$' 3x
+bench replicas ./gateway '^BenchmarkReplicas$' 2x
 
 # Release-style bootstrap (stripped), next to the test build measured above.
 bindir="${raw}/bin"
@@ -275,6 +279,24 @@ fixed mask (each range cut from the redacted output). Goal for redact: under
 
 EOF
 	table "${raw}/ranged-download.txt"
+	echo
+	cat <<EOF
+## Gateway (cmd/objectlambda-gateway)
+
+An identity GetObject through the gateway (an in-process function that
+changes nothing) against the same GET sent to versitygw directly,
+alternately in the same run (\`ratio\`: direct time ÷ gateway time, median of
+the pairs; \`cpu-ratio\`: the same for the CPU time of this process and
+versitygw; \`ttfb-added-p50-ms\`: the time to first byte the gateway adds;
+\`peak-heap-MiB\`: the gateway's heap growth). Then 6 callers reading 64 MiB
+objects through a round-robin balancer in front of 1 and 3 replicas, all in
+one process on the same CPUs (\`x-1-replica\`). docs/gateway.md explains the
+figures.
+
+EOF
+	table "${raw}/gateway.txt"
+	echo
+	table "${raw}/replicas.txt"
 	echo
 	echo "## All results"
 	echo
