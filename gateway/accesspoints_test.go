@@ -157,7 +157,7 @@ AccessPoints:
 		g, err := gateway.New(context.Background(), cfg, gateway.WithCallers(callers), gateway.WithSource(src))
 		if wantErr {
 			require.Error(t, err, url)
-			assert.Contains(t, err.Error(), "Functions remote: without Lambda.ResponseCredentials its WriteGetObjectResponse is authorized by its output token alone")
+			assert.Contains(t, err.Error(), "function remote: without Lambda.ResponseCredentials its WriteGetObjectResponse is authorized by its output token alone")
 			assert.NotContains(t, err.Error(), "known")
 			continue
 		}

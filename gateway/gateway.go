@@ -200,7 +200,7 @@ func (g *Gateway) checkTokenOnly() []error {
 	var errs []error
 	for _, r := range g.runners {
 		if !r.inProcess && r.accessKeyID == "" {
-			errs = append(errs, fmt.Errorf("Functions %s: without Lambda.ResponseCredentials its WriteGetObjectResponse is authorized by its output token alone, which must not cross a network in clear: make Listener.PublicURL https", r.name))
+			errs = append(errs, fmt.Errorf("function %s: without Lambda.ResponseCredentials its WriteGetObjectResponse is authorized by its output token alone, which must not cross a network in clear: make Listener.PublicURL https", r.name))
 		}
 	}
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
