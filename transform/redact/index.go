@@ -75,11 +75,9 @@ func (tx *text) candidates(k kind, from int) []int32 {
 func (tx *text) build() {
 	b := tx.b
 	words := len(b) / 64
-	d := resize(tx.digits, words+4) // zero words past the end, for the windows
+	d := resize(tx.digits, words+2) // zero words past the end, for the windows
 	tx.digits = d
-	for w := 0; w < words; w++ {
-		d[w] = digitWord(b[w*64:])
-	}
+	digitBits(d, b)
 	clear(d[words:])
 	if rest := b[words*64:]; len(rest) > 0 {
 		var pad [64]byte
@@ -89,40 +87,35 @@ func (tx *text) build() {
 	for k := range tx.cands {
 		tx.cands[k], tx.next[k] = tx.cands[k][:0], 0
 	}
-	// Three words are four windows of shapeSpan bits: the window and the
-	// two digit bits before it, at bit offsets 0, 48, 32 and 16.
-	for w := 0; w*64 < len(b); w += 3 {
-		d0, d1, d2, d3 := d[w], d[w+1], d[w+2], d[w+3]
-		var before uint64
-		if w > 0 {
-			before = d[w-1] >> 62
+	// Windows of 64 digit bits, one every shapeSpan positions. A window
+	// goes on to shapes unless no candidate can start in it: IBANs need two
+	// digits in a row, the others seven digits in 13 bytes. Prose has a
+	// few digits here and there; most of its windows stop here.
+	const decided = 1<<shapeSpan - 1
+	iban := tx.want.has(kindIBAN)
+	for i := 0; i < len(b); i += shapeSpan {
+		x := bitsAt(d, i)
+		if x&decided == 0 || bits.OnesCount64(x) < 7 && !(iban && x&(x>>1)&decided != 0) {
+			continue
 		}
-		i := w * 64
-		tx.shapesIf(i, d0, before)
-		tx.shapesIf(i+48, d0>>48|d1<<16, d0>>46&3)
-		tx.shapesIf(i+96, d1>>32|d2<<32, d1>>30&3)
-		tx.shapesIf(i+144, d2>>16|d3<<48, d2>>14&3)
+		var prev uint64 // the digit bits of positions i-2 and i-1
+		if i >= 2 {
+			prev = bitsAt(d, i-2) & 3
+		}
+		tx.shapes(i, x, prev)
 	}
+}
+
+// bitsAt returns bits i to i+63 of the bitmap bm, which has a word past
+// the one that holds bit i.
+func bitsAt(bm []uint64, i int) uint64 {
+	w, o := i>>6, uint(i&63)
+	return bm[w]>>o | bm[w+1]<<(64-o) // a shift by 64 gives 0
 }
 
 // shapeSpan is how many positions one window of the second pass decides;
 // the other 64-shapeSpan bits of the window are the shapes' look-ahead.
 const shapeSpan = 48
-
-// shapesIf runs shapes on the window of the digit bits x of positions i to
-// i+63, with those of i-2 and i-1 as bits 0 and 1 of prev, unless no
-// candidate can start in it: IBANs need two digits in a row, the others
-// seven digits in 13 bytes. Prose has a few digits here and there; most
-// of its windows stop at this test.
-func (tx *text) shapesIf(i int, x, prev uint64) {
-	const decided = 1<<shapeSpan - 1
-	if x&decided == 0 || i >= len(tx.b) {
-		return
-	}
-	if bits.OnesCount64(x) >= 7 || tx.want.has(kindIBAN) && x&(x>>1)&decided != 0 {
-		tx.shapes(i, x, prev)
-	}
-}
 
 // shapes adds the candidates of positions i to i+shapeSpan-1.
 //
@@ -131,14 +124,20 @@ func (tx *text) shapesIf(i int, x, prev uint64) {
 // the bitmaps of the starts of runs of exactly one to four digits make each
 // a few ANDs.
 func (tx *text) shapes(i int, x, prev uint64) {
+	b := tx.b
 	before := x<<1 | prev>>1 // bit j: b[i+j-1] is a digit
 	starts := x &^ before    // digit runs start here
 	d1, d2, d3, d4 := x>>1, x>>2, x>>3, x>>4
 	r2 := starts & d1 // runs of two or more digits
 	if tx.want.has(kindIBAN) {
 		// Two or more check digits after two upper-case letters.
-		for m := r2 &^ (x<<2 | prev) & tx.mask(i); m != 0; m &= m - 1 {
-			if p := i + bits.TrailingZeros64(m); p >= 2 && isUpper(tx.b[p-1]) && isUpper(tx.b[p-2]) {
+		m := r2 &^ (x<<2 | prev) & tx.mask(i)
+		if i == 0 {
+			m &^= 3 // no room for the letters
+		}
+		for ; m != 0; m &= m - 1 {
+			p := i + bits.TrailingZeros64(m)
+			if max(b[p-1]-'A', b[p-2]-'A') < 26 {
 				tx.cands[kindIBAN] = append(tx.cands[kindIBAN], int32(p))
 			}
 		}
@@ -174,8 +173,10 @@ func (tx *text) shapes(i int, x, prev uint64) {
 		for m := starts & in8 & (in4 >> 8) & (in >> 12) & tx.mask(i); m != 0; m &= m - 1 {
 			j := uint(bits.TrailingZeros64(m))
 			p := i + int(j)
-			afterNumber := (x<<2|prev)>>j&1 != 0 && isCardSep(tx.b[p-1]) // b[p-2] is a digit
-			if !afterNumber && cardSeps(tx.b, p, gaps>>j) {
+			if (x<<2|prev)>>j&1 != 0 && isCardSep(b[p-1]) {
+				continue // after a digit and a separator: inside a number
+			}
+			if cardSeps(b, p, gaps>>j) {
 				tx.cands[kindCard] = append(tx.cands[kindCard], int32(p))
 			}
 		}
@@ -256,7 +257,9 @@ func gather(m uint64, shift uint) uint64 {
 	return (m * gatherMSB >> 56) << shift
 }
 
-// digitWord returns the digit bits of the 64 bytes of c.
+// digitWord returns the digit bits of the 64 bytes of c, eight bytes at a
+// time in a 64-bit register (SWAR): digitBits on processors without an
+// assembly version, and the tail of a text on all.
 func digitWord(c []byte) uint64 {
 	_ = c[63]
 	m0 := digitMask(binary.LittleEndian.Uint64(c[0:]))

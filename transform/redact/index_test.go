@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -47,5 +48,28 @@ func TestDigitWord(t *testing.T) {
 			}
 			require.Equal(t, want, digitWord(b), "byte %#x at %d", v, at)
 		}
+	}
+}
+
+// TestDigitBits checks the digit bits of digitBits (assembly on amd64)
+// against digitWord on random bytes, bytes around the digits' edges and
+// lengths that end inside a word.
+func TestDigitBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for n := range 700 {
+		src := make([]byte, n)
+		for i := range src {
+			if rng.IntN(2) == 0 {
+				src[i] = "/0123456789:\x00\xb0\xb9\xff"[rng.IntN(16)]
+			} else {
+				src[i] = byte(rng.UintN(256))
+			}
+		}
+		got := make([]uint64, n/64+1)
+		digitBits(got, src)
+		for w := range n / 64 {
+			require.Equal(t, digitWord(src[w*64:]), got[w], "length %d, word %d", n, w)
+		}
+		require.Zero(t, got[n/64], "length %d: past the whole words", n)
 	}
 }

@@ -102,39 +102,49 @@ func (*runFilter) pass(x, geLo, gtHi, a0, a1, b0, b1, c0, c1 uint64) bool {
 func nextLongRun(t []byte, p, n int, f *runFilter) (rs, re int, ok bool) {
 	// The 8-byte windows inside a run of length L (from its start or p)
 	// start at L-7 positions, so one window in n-7 falls inside any run
-	// of n bytes. A run of n bytes around a window holds m more bytes on
-	// one side of it at least, so the windows there pass too.
+	// of n bytes.
 	k := n - 7
-	m := (n - 8 + 1) / 2
 	geLo, gtHi, a0, a1, b0, b1, c0, c1 := f.geLo, f.gtHi, f.not[0][0], f.not[0][1], f.not[1][0], f.not[1][1], f.not[2][0], f.not[2][1]
-	pass := func(i int) bool {
-		return f.pass(binary.LittleEndian.Uint64(t[i:]), geLo, gtHi, a0, a1, b0, b1, c0, c1)
-	}
 	for q := p; q+8 <= len(t); q += k {
-		if !pass(q) {
-			continue
+		if !f.pass(binary.LittleEndian.Uint64(t[q:q+8]), geLo, gtHi, a0, a1, b0, b1, c0, c1) {
+			continue // most windows: a space, a dot, a quote...
 		}
-		left := q-m >= p && pass(q-m) && (m < 8 || pass(q-8))
-		right := q+8+m <= len(t) && pass(q+m) && (m < 8 || pass(q+8))
-		if !left && !right {
-			continue
+		switch rs, re, next := f.around(t, p, q, n); {
+		case re > rs:
+			return rs, re, true
+		case next > 0:
+			q = next - k
 		}
-		// The window may lie inside a long run: look at its bytes.
-		e := q
-		for e < len(t) && f.class.has(t[e]) {
-			e++
-		}
-		if e >= q+8 { // it does: find the run's ends
-			s := q
-			for s > p && f.class.has(t[s-1]) {
-				s--
-			}
-			if e-s >= n {
-				return s, e, true
-			}
-		}
-		// Any other run of the class lies after e.
-		q = e + 1 - k
 	}
 	return 0, 0, false
+}
+
+// around looks at the bytes around the window t[q:q+8], which passed the
+// filter: it returns the run of at least n bytes of the class (from p) that
+// holds the window if there is one, or else where to search on (0: at the
+// next window).
+func (f *runFilter) around(t []byte, p, q, n int) (rs, re, next int) {
+	// A run of n bytes around the window holds m more bytes on one side
+	// of it at least, so the windows there pass the filter too.
+	m := (n - 8 + 1) / 2
+	ok := func(i int) bool { return f.window(binary.LittleEndian.Uint64(t[i:])) }
+	left := q-m >= p && ok(q-m) && (m < 8 || ok(q-8))
+	right := q+8+m <= len(t) && ok(q+m) && (m < 8 || ok(q+8))
+	if !left && !right {
+		return 0, 0, 0
+	}
+	e := q
+	for e < len(t) && f.class.has(t[e]) {
+		e++
+	}
+	if e >= q+8 { // the window lies inside a run: find its start
+		s := q
+		for s > p && f.class.has(t[s-1]) {
+			s--
+		}
+		if e-s >= n {
+			return s, e, 0
+		}
+	}
+	return 0, 0, e + 1 // any other run of the class lies after e
 }
