@@ -33,12 +33,15 @@
 //     key ids an 'A', secret keys the 'k' or 'K' of "key": found with
 //     bytes.IndexByte, which compares 16 to 64 bytes per instruction;
 //   - cards, SSNs, North American numbers and IBANs are made of digits:
-//     one pass per block marks the digits, eight bytes at a time in a
-//     64-bit register (SWAR), one bit per byte; then, only for the 64-byte
-//     words that hold digits, a few shifts and ANDs of those bits give the
-//     positions where each kind may start ("a run of exactly three digits,
-//     one non-digit, three digits, one non-digit, four digits" for
-//     415-555-2671), shared by the detectors of the step.
+//     one pass per block maps the digits, one bit per byte, sixteen bytes
+//     per instruction (transform/internal/bitscan: SSE2 on amd64, eight
+//     bytes at a time in a 64-bit register elsewhere), and where cards or
+//     IBANs are wanted also their separators and upper-case letters; then,
+//     only for the 64-bit windows that hold enough digits, a few shifts
+//     and ANDs of those bits give the positions where each kind may start
+//     ("a run of exactly three digits, one non-digit, three digits, one
+//     non-digit, four digits" for 415-555-2671), shared by the detectors
+//     of the step.
 //
 // The exact tests are the matchers this package used before, so the
 // output is the same byte for byte; a fuzz target (FuzzLegacy) checks it

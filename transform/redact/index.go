@@ -1,8 +1,9 @@
 package redact
 
 import (
-	"encoding/binary"
 	"math/bits"
+
+	"github.com/objectlambda/sdk-go/transform/internal/bitscan"
 )
 
 // text is the window one step of the reader searches, with an index of
@@ -10,9 +11,10 @@ import (
 // numbers, IBANs) share.
 //
 // The index is built on first use in a step, in two passes that work on
-// many bytes at a time in a 64-bit register. The first marks the digits of
-// the window, one bit per byte, eight bytes at a time (SWAR). The second
-// reads those bits 64 at a time, in windows that start every 48 bytes, and
+// many bytes at a time. The first maps the window, one bit per byte, with
+// transform/internal/bitscan: its digits, and where the kinds in use need
+// them its upper-case letters (IBANs) and card separators. The second reads
+// those bits 64 at a time, in windows that start every 48 bytes, and
 // computes for each kind of number the positions where one may start with
 // shifts and ANDs ("a run of exactly three digits, one non-digit, three
 // digits, one non-digit, four digits" for 415-555-2671): the 16 bits past
@@ -24,9 +26,12 @@ type text struct {
 	want  kinds // the kinds the reader's matchers use
 	built bool
 
-	digits []uint64          // bit i%64 of word i/64: b[i] is an ASCII digit
-	cands  [numKinds][]int32 // candidate positions of each kind, ascending
-	next   [numKinds]int     // cands[k][:next[k]] lie before the last search's start
+	// Maps of b, bit i%64 of word i/64 for b[i], with zero words past the
+	// end: ASCII digits; upper-case letters (IBANs only); card separators,
+	// ' ' and '-' (cards only).
+	digits, upper, seps []uint64
+	cands               [numKinds][]int32 // candidate positions of each kind, ascending
+	next                [numKinds]int     // cands[k][:next[k]] lie before the last search's start
 }
 
 // kind names a candidate list of the index.
@@ -74,15 +79,19 @@ func (tx *text) candidates(k kind, from int) []int32 {
 
 func (tx *text) build() {
 	b := tx.b
-	words := len(b) / 64
-	d := resize(tx.digits, words+2) // zero words past the end, for the windows
-	tx.digits = d
-	digitBits(d, b)
-	clear(d[words:])
-	if rest := b[words*64:]; len(rest) > 0 {
-		var pad [64]byte
-		copy(pad[:], rest)
-		d[words] = digitWord(pad[:]) & (1<<uint(len(rest)) - 1)
+	words := bitscan.Words(len(b))
+	tx.digits = resize(tx.digits, words+2)
+	bitscan.Range(tx.digits[:words], b, '0', '9')
+	clear(tx.digits[words:])
+	if tx.want.has(kindIBAN) {
+		tx.upper = resize(tx.upper, words+2)
+		bitscan.Range(tx.upper[:words], b, 'A', 'Z')
+		clear(tx.upper[words:])
+	}
+	if tx.want.has(kindCard) {
+		tx.seps = resize(tx.seps, words+2)
+		bitscan.Eq4(tx.seps[:words], b, ' ', '-', ' ', '-')
+		clear(tx.seps[words:])
 	}
 	for k := range tx.cands {
 		tx.cands[k], tx.next[k] = tx.cands[k][:0], 0
@@ -93,17 +102,23 @@ func (tx *text) build() {
 	// few digits here and there; most of its windows stop here.
 	const decided = 1<<shapeSpan - 1
 	iban := tx.want.has(kindIBAN)
+	d := tx.digits
 	for i := 0; i < len(b); i += shapeSpan {
 		x := bitsAt(d, i)
 		if x&decided == 0 || bits.OnesCount64(x) < 7 && !(iban && x&(x>>1)&decided != 0) {
 			continue
 		}
-		var prev uint64 // the digit bits of positions i-2 and i-1
-		if i >= 2 {
-			prev = bitsAt(d, i-2) & 3
-		}
-		tx.shapes(i, x, prev)
+		tx.shapes(i, x)
 	}
+}
+
+// before returns bits i-2 to i+61 of bm (i is a multiple of shapeSpan, so
+// i-2 is only negative at 0).
+func before(bm []uint64, i int) uint64 {
+	if i == 0 {
+		return bm[0] << 2
+	}
+	return bitsAt(bm, i-2)
 }
 
 // bitsAt returns bits i to i+63 of the bitmap bm, which has a word past
@@ -123,24 +138,18 @@ const shapeSpan = 48
 // of exactly three digits, then (one byte on) one of two, then one of four;
 // the bitmaps of the starts of runs of exactly one to four digits make each
 // a few ANDs.
-func (tx *text) shapes(i int, x, prev uint64) {
-	b := tx.b
-	before := x<<1 | prev>>1 // bit j: b[i+j-1] is a digit
-	starts := x &^ before    // digit runs start here
+func (tx *text) shapes(i int, x uint64) {
+	// The bits before i: prev has those of digits at i-2 and i-1 as bits
+	// 0 and 1.
+	prev := before(tx.digits, i) & 3
+	after := x<<1 | prev>>1 // bit j: b[i+j-1] is a digit
+	starts := x &^ after    // digit runs start here
 	d1, d2, d3, d4 := x>>1, x>>2, x>>3, x>>4
 	r2 := starts & d1 // runs of two or more digits
 	if tx.want.has(kindIBAN) {
 		// Two or more check digits after two upper-case letters.
-		m := r2 &^ (x<<2 | prev) & tx.mask(i)
-		if i == 0 {
-			m &^= 3 // no room for the letters
-		}
-		for ; m != 0; m &= m - 1 {
-			p := i + bits.TrailingZeros64(m)
-			if max(b[p-1]-'A', b[p-2]-'A') < 26 {
-				tx.cands[kindIBAN] = append(tx.cands[kindIBAN], int32(p))
-			}
-		}
+		u := before(tx.upper, i) // bit j: b[i+j-2]
+		tx.add(kindIBAN, i, r2&^(x<<2|prev)&u&(u>>1))
 	}
 	// Cards, SSNs and North American numbers have seven digits or more in
 	// their first 13 bytes, which a window holds for every start it decides.
@@ -165,21 +174,12 @@ func (tx *text) shapes(i int, x, prev uint64) {
 		// Thirteen bytes in a row that are digits, or single separators
 		// (' ' or '-') between two digits: every card number starts with
 		// them, and not after a digit and a separator.
-		gaps := before &^ x & d1
-		in := x | gaps
+		s := before(tx.seps, i) // bit j: b[i+j-2]
+		in := x | after&^x&d1&(s>>2)
 		in2 := in & (in >> 1)
 		in4 := in2 & (in2 >> 2)
-		in8 := in4 & (in4 >> 4)
-		for m := starts & in8 & (in4 >> 8) & (in >> 12) & tx.mask(i); m != 0; m &= m - 1 {
-			j := uint(bits.TrailingZeros64(m))
-			p := i + int(j)
-			if (x<<2|prev)>>j&1 != 0 && isCardSep(b[p-1]) {
-				continue // after a digit and a separator: inside a number
-			}
-			if cardSeps(b, p, gaps>>j) {
-				tx.cands[kindCard] = append(tx.cands[kindCard], int32(p))
-			}
-		}
+		in13 := in4 & (in4 >> 4) & (in4 >> 8) & (in >> 12)
+		tx.add(kindCard, i, starts&in13&^(s>>1&(x<<2|prev)))
 	}
 }
 
@@ -200,79 +200,9 @@ func (tx *text) add(k kind, i int, m uint64) {
 	}
 }
 
-// cardSeps reports whether the bytes at p+k for the bits k < 13 of gaps are
-// all card separators (' ' or '-').
-func cardSeps(t []byte, p int, gaps uint64) bool {
-	gaps &= 1<<13 - 1
-	if gaps == 0 {
-		return true
-	}
-	if p+16 > len(t) {
-		for ; gaps != 0; gaps &= gaps - 1 {
-			if !isCardSep(t[p+bits.TrailingZeros64(gaps)]) {
-				return false
-			}
-		}
-		return true
-	}
-	lo, hi := binary.LittleEndian.Uint64(t[p:]), binary.LittleEndian.Uint64(t[p+8:])
-	seps := gather(eqMask(lo, ' ')|eqMask(lo, '-'), 0) | gather(eqMask(hi, ' ')|eqMask(hi, '-'), 8)
-	return gaps&^seps == 0
-}
-
-// eqMask sets the top bit of every byte of x that equals c, and clears
-// every other bit.
-func eqMask(x uint64, c byte) uint64 {
-	z := x ^ uint64(c)*lsbs // bytes equal to c become 0
-	// (z&0x7f) + 0x7f sets the top bit of every byte but zero ones (no
-	// carry crosses bytes); z's own top bit covers bytes >= 0x80.
-	return ^((z&^msbs + 0x7f*lsbs) | z) & msbs
-}
-
 func resize(s []uint64, n int) []uint64 {
 	if cap(s) < n {
 		return make([]uint64, n)
 	}
 	return s[:n]
-}
-
-const (
-	// gatherMSB moves the top bit of each byte of x&msbs into the top byte,
-	// in order: bit k of the result's top byte is the top bit of byte k.
-	gatherMSB = 0x0002040810204081
-)
-
-// digitMask sets the top bit of every byte of x (eight bytes of text,
-// little-endian) that is '0'..'9', and clears every other bit.
-func digitMask(x uint64) uint64 {
-	y := x ^ (0x30 * lsbs) // digits become 0..9
-	// (y|0x80) - 10 keeps the top bit exactly when y&0x7f >= 10; no byte
-	// borrows from its neighbour because every byte starts at >= 0x80.
-	return ^((y | msbs) - 10*lsbs) &^ y & msbs
-}
-
-// gather packs the top bits of the bytes of m (a mask with only those bits
-// set) into eight bits, shifted left by shift.
-func gather(m uint64, shift uint) uint64 {
-	return (m * gatherMSB >> 56) << shift
-}
-
-// digitWord returns the digit bits of the 64 bytes of c, eight bytes at a
-// time in a 64-bit register (SWAR): digitBits on processors without an
-// assembly version, and the tail of a text on all.
-func digitWord(c []byte) uint64 {
-	_ = c[63]
-	m0 := digitMask(binary.LittleEndian.Uint64(c[0:]))
-	m1 := digitMask(binary.LittleEndian.Uint64(c[8:]))
-	m2 := digitMask(binary.LittleEndian.Uint64(c[16:]))
-	m3 := digitMask(binary.LittleEndian.Uint64(c[24:]))
-	m4 := digitMask(binary.LittleEndian.Uint64(c[32:]))
-	m5 := digitMask(binary.LittleEndian.Uint64(c[40:]))
-	m6 := digitMask(binary.LittleEndian.Uint64(c[48:]))
-	m7 := digitMask(binary.LittleEndian.Uint64(c[56:]))
-	if m0|m1|m2|m3|m4|m5|m6|m7 == 0 {
-		return 0 // no digit: skip the gathering
-	}
-	return gather(m0, 0) | gather(m1, 8) | gather(m2, 16) | gather(m3, 24) |
-		gather(m4, 32) | gather(m5, 40) | gather(m6, 48) | gather(m7, 56)
 }
