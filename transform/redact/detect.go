@@ -575,22 +575,14 @@ func allKeyChars(b []byte) bool {
 
 // ---- AWS secret access keys (keyword anchored) ----
 
-// awsSecretMatcher finds secret keys from their value: every match ends
-// with exactly 40 base64 characters followed by a byte that is not one, so
-// the value is the last 40 bytes of a run of at least 40 base64
-// characters. Such runs are rare in text and logs, and sampling every
-// b64Stride-th byte finds them without looking at the others (see
-// nextLongRun); the keyword before the value is tested only there.
+// awsSecretMatcher finds secret keys from their keyword: every match
+// starts with "secret" in some case, whose "cr" the index finds sixteen
+// bytes per instruction; the exact test runs only at those places. The
+// value is exactly 40 base64 characters followed by a byte that is not
+// one.
 type awsSecretMatcher struct{}
 
-const (
-	awsSecretLen = 40
-	// A match starts secretMinLead to secretMaxLead bytes before its
-	// value: "secretkey=" at the shortest, `secret_access_key"    =    "`
-	// at the longest.
-	secretMinLead = len("secretkey=")
-	secretMaxLead = len(`secret_access_key"`) + 4 + 1 + 4 + 1
-)
+const awsSecretLen = 40
 
 func (awsSecretMatcher) lookahead() int { return 96 }
 
@@ -609,23 +601,15 @@ func lowerIs(t []byte, i int, w string) bool {
 	return true
 }
 
+func (awsSecretMatcher) kind() kind { return kindSecret }
+
 func (awsSecretMatcher) find(tx *text, from int) (span, bool) {
-	t := tx.b
-	filter := b64Run()
-	for p := from; ; {
-		rs, re, ok := nextLongRun(t, p, awsSecretLen, &filter)
-		if !ok {
-			return span{}, false
+	for _, s := range tx.candidates(kindSecret, from) {
+		if sp, ok := awsSecretStart(tx.b, int(s)); ok {
+			return sp, true
 		}
-		// The only value this run can end: its last 40 bytes.
-		v := re - awsSecretLen
-		for s := max(from, v-secretMaxLead); s <= v-secretMinLead; s++ {
-			if sp, ok := awsSecretStart(t, s); ok {
-				return sp, true
-			}
-		}
-		p = max(re+1, rs+1)
 	}
+	return span{}, false
 }
 
 // awsSecretStart is the exact test for a secret key assignment starting at i.

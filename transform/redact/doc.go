@@ -30,8 +30,11 @@
 // its start, and the exact test runs only there:
 //
 //   - e-mail addresses have an '@', international numbers a '+', access
-//     key ids an 'A', secret keys the 'k' or 'K' of "key": found with
-//     bytes.IndexByte, which compares 16 to 64 bytes per instruction;
+//     key ids an 'A': found with bytes.IndexByte, which compares 16 to 64
+//     bytes per instruction; secret keys the "cr" of "secret" in any
+//     case, found with a map of letter pairs (below);
+//   - high-entropy tokens are runs of 32 or more token characters, found
+//     by testing one 8-byte window in every n-7 bytes;
 //   - cards, SSNs, North American numbers and IBANs are made of digits:
 //     one pass per block maps the digits, one bit per byte, sixteen bytes
 //     per instruction (transform/internal/bitscan: SSE2 on amd64, eight

@@ -30,6 +30,7 @@ type text struct {
 	// end: ASCII digits; upper-case letters (IBANs only); card separators,
 	// ' ' and '-' (cards only).
 	digits, upper, seps []uint64
+	scratch             []uint64          // a map used only while building
 	cands               [numKinds][]int32 // candidate positions of each kind, ascending
 	next                [numKinds]int     // cands[k][:next[k]] lie before the last search's start
 }
@@ -38,10 +39,11 @@ type text struct {
 type kind uint8
 
 const (
-	kindCard  kind = iota // a card number may start at the position
-	kindSSN               // an SSN may start at the position
-	kindPhone             // a North American number starts at the position, or one before it at a '('
-	kindIBAN              // the check digits of an IBAN start at the position
+	kindCard   kind = iota // a card number may start at the position
+	kindSSN                // an SSN may start at the position
+	kindPhone              // a North American number starts at the position, or one before it at a '('
+	kindIBAN               // the check digits of an IBAN start at the position
+	kindSecret             // "secret", in any case, may start at the position
 	numKinds
 )
 
@@ -96,6 +98,9 @@ func (tx *text) build() {
 	for k := range tx.cands {
 		tx.cands[k], tx.next[k] = tx.cands[k][:0], 0
 	}
+	if tx.want.has(kindSecret) {
+		tx.secrets(words)
+	}
 	// Windows of 64 digit bits, one every shapeSpan positions. A window
 	// goes on to shapes unless no candidate can start in it: IBANs need two
 	// digits in a row, the others seven digits in 13 bytes. Prose has a
@@ -109,6 +114,22 @@ func (tx *text) build() {
 			continue
 		}
 		tx.shapes(i, x)
+	}
+}
+
+// secrets adds the candidates of secret keys: the "cr" of "secret", in any
+// case, is rare in text and logs, so the positions two bytes before it are
+// few.
+func (tx *text) secrets(words int) {
+	cr := resize(tx.scratch, words)
+	tx.scratch = cr
+	bitscan.PairFold(cr, tx.b, 'c', 'r')
+	for w, m := range cr {
+		for ; m != 0; m &= m - 1 {
+			if p := w*64 + bits.TrailingZeros64(m) - 2; p >= 0 {
+				tx.cands[kindSecret] = append(tx.cands[kindSecret], int32(p))
+			}
+		}
 	}
 }
 

@@ -2,8 +2,8 @@ package redact
 
 import "encoding/binary"
 
-// Long runs of one class of bytes (base64 characters for secret keys, token
-// characters for high-entropy tokens) are found by sampling. A run of n or
+// Long runs of one class of bytes (token characters for high-entropy
+// tokens) are found by sampling. A run of n or
 // more bytes covers one of the 8-byte windows that start every n-7 bytes,
 // so only where a window could lie inside a run do the bytes around it
 // need a look. Whether a window could, a few
@@ -58,14 +58,9 @@ func newRunFilter(class asciiClass, lo, hi byte, not [3][2]byte) runFilter {
 	return f
 }
 
-// b64Run is isB64 (alphanumerics, '+', '/', '='), tokenRun isTokenChar
-// (alphanumerics, '+', '/', '_', '-'); runs_test.go checks the classes
-// against those functions and the filters against the classes.
-func b64Run() runFilter {
-	return newRunFilter(asciiClass{lo: 0x23ff880000000000, hi: 0x07fffffe07fffffe},
-		'+', 'z', [3][2]byte{{',', '.'}, {':', '<'}, {'>', '@'}})
-}
-
+// tokenRun is isTokenChar (alphanumerics, '+', '/', '_', '-');
+// runs_test.go checks the class against that function and the filter
+// against the class.
 func tokenRun() runFilter {
 	return newRunFilter(asciiClass{lo: 0x03ffa80000000000, hi: 0x07fffffe87fffffe},
 		'+', 'z', [3][2]byte{{',', ','}, {'.', '.'}, {':', '@'}})

@@ -91,3 +91,10 @@ func repeat(s string, n int) string {
 	}
 	return string(b)
 }
+
+// b64Run is isB64 (alphanumerics, '+', '/', '='): a second class for the
+// tests of the filters.
+func b64Run() runFilter {
+	return newRunFilter(asciiClass{lo: 0x23ff880000000000, hi: 0x07fffffe07fffffe},
+		'+', 'z', [3][2]byte{{',', '.'}, {':', '<'}, {'>', '@'}})
+}

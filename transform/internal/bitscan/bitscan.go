@@ -58,6 +58,25 @@ func Pair(dst []uint64, src []byte, a, b byte) {
 	}
 }
 
+// PairFold is Pair with 0x20 set in every byte of src before the
+// comparison: for lower-case ASCII letters a and b, the positions of the
+// two letters in a row in either case ("cr", "Cr", "cR", "CR").
+func PairFold(dst []uint64, src []byte, a, b byte) {
+	w := (len(src) - 1) / 64
+	if w > 0 {
+		pairFoldWords(dst[:w], src[:w*64+1], a, b)
+	}
+	for ; w < Words(len(src)); w++ {
+		var m uint64
+		for k := w * 64; k < min(len(src)-1, w*64+64); k++ {
+			if src[k]|0x20 == a && src[k+1]|0x20 == b {
+				m |= 1 << (k - w*64)
+			}
+		}
+		dst[w] = m
+	}
+}
+
 // tail writes the words of dst from w on, for the bytes of src from 64*w,
 // with mask applied eight bytes at a time.
 func tail(dst []uint64, src []byte, w int, mask func(uint64) uint64) {

@@ -20,6 +20,9 @@ func rangeWordsSSE2(dst *uint64, src *byte, words int, lo, hi uint64)
 //go:noescape
 func pairWordsSSE2(dst *uint64, src *byte, words int, a, b uint64)
 
+//go:noescape
+func pairFoldWordsSSE2(dst *uint64, src *byte, words int, a, b uint64)
+
 func eqWords(dst []uint64, src []byte, c byte) {
 	_ = src[len(dst)*64-1]
 	eqWordsSSE2(&dst[0], &src[0], len(dst), uint64(c)*lsbs)
@@ -38,4 +41,9 @@ func rangeWords(dst []uint64, src []byte, lo, hi byte) {
 func pairWords(dst []uint64, src []byte, a, b byte) {
 	_ = src[len(dst)*64] // the byte after the last word
 	pairWordsSSE2(&dst[0], &src[0], len(dst), uint64(a)*lsbs, uint64(b)*lsbs)
+}
+
+func pairFoldWords(dst []uint64, src []byte, a, b byte) {
+	_ = src[len(dst)*64] // the byte after the last word
+	pairFoldWordsSSE2(&dst[0], &src[0], len(dst), uint64(a)*lsbs, uint64(b)*lsbs)
 }

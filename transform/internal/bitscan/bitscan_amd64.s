@@ -163,3 +163,42 @@ pairloop:
 
 pairdone:
 	RET
+
+// PAIRFOLD(off, R) is PAIR on the bytes with 0x20 set (ASCII letters in
+// lower case) in X7.
+#define PAIRFOLD(off, R) \
+	MOVOU off(SI), X0 \
+	MOVOU off+1(SI), X1 \
+	POR X7, X0 \
+	POR X7, X1 \
+	PCMPEQB X8, X0 \
+	PCMPEQB X9, X1 \
+	PAND X1, X0 \
+	PMOVMSKB X0, R
+
+// func pairFoldWordsSSE2(dst *uint64, src *byte, words int, a, b uint64)
+TEXT ·pairFoldWordsSSE2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ words+16(FP), CX
+	SPLAT(a+24(FP), X8)
+	SPLAT(b+32(FP), X9)
+	MOVQ $0x2020202020202020, AX
+	MOVQ AX, X7
+	PUNPCKLQDQ X7, X7
+	TESTQ CX, CX
+	JEQ pairfolddone
+
+pairfoldloop:
+	PAIRFOLD(0, AX)
+	PAIRFOLD(16, BX)
+	PAIRFOLD(32, DX)
+	PAIRFOLD(48, R8)
+	STORE4(AX, BX, DX, R8)
+	ADDQ $8, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNE pairfoldloop
+
+pairfolddone:
+	RET

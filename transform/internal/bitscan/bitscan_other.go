@@ -11,3 +11,5 @@ func eq4Words(dst []uint64, src []byte, a, b, c, d byte) { eq4WordsSWAR(dst, src
 func rangeWords(dst []uint64, src []byte, lo, hi byte) { rangeWordsSWAR(dst, src, lo, hi) }
 
 func pairWords(dst []uint64, src []byte, a, b byte) { pairWordsSWAR(dst, src, a, b) }
+
+func pairFoldWords(dst []uint64, src []byte, a, b byte) { pairFoldWordsSWAR(dst, src, a, b) }

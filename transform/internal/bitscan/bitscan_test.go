@@ -2,6 +2,7 @@ package bitscan
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -22,7 +23,7 @@ func reference(src []byte, in func(i int) bool) []uint64 {
 // with bytes drawn from the edges of the sets under test and at random.
 func inputs() [][]byte {
 	rng := rand.New(rand.NewPCG(7, 7))
-	const edges = "/09:,\"\r\n\x00\x7f\x80\xff ab-"
+	const edges = "/09:,\"\r\n\x00\x7f\x80\xff ab-cCrR\x03\x12"
 	var out [][]byte
 	for _, n := range append(rangeInts(300), 1000, 4096, 4097) {
 		b := make([]byte, n)
@@ -62,6 +63,9 @@ func TestMaps(t *testing.T) {
 		{"range low", func(d []uint64, s []byte) { Range(d, s, 0, 0x1f) }, func(s []byte, i int) bool { return s[i] < 0x20 }},
 		{"range across", func(d []uint64, s []byte) { Range(d, s, 'a', 0x90) }, func(s []byte, i int) bool { return s[i] >= 'a' && s[i] <= 0x90 }},
 		{"pair", func(d []uint64, s []byte) { Pair(d, s, 'a', 'b') }, func(s []byte, i int) bool { return i+1 < len(s) && s[i] == 'a' && s[i+1] == 'b' }},
+		{"pair fold", func(d []uint64, s []byte) { PairFold(d, s, 'c', 'r') }, func(s []byte, i int) bool {
+			return i+1 < len(s) && (s[i] == 'c' || s[i] == 'C') && (s[i+1] == 'r' || s[i+1] == 'R')
+		}},
 		{"pair same", func(d []uint64, s []byte) { Pair(d, s, '9', '9') }, func(s []byte, i int) bool { return i+1 < len(s) && s[i] == '9' && s[i+1] == '9' }},
 	}
 	for _, tt := range tests {
@@ -92,12 +96,13 @@ func TestKernelsAgree(t *testing.T) {
 		{"range ascii", func(d []uint64, s []byte) { rangeWords(d, s, '0', '9') }, func(d []uint64, s []byte) { rangeWordsSWAR(d, s, '0', '9') }},
 		{"range across", func(d []uint64, s []byte) { rangeWords(d, s, 'a', 0x90) }, func(d []uint64, s []byte) { rangeWordsSWAR(d, s, 'a', 0x90) }},
 		{"pair", func(d []uint64, s []byte) { pairWords(d, s, '9', '9') }, func(d []uint64, s []byte) { pairWordsSWAR(d, s, '9', '9') }},
+		{"pair fold", func(d []uint64, s []byte) { pairFoldWords(d, s, 'c', 'r') }, func(d []uint64, s []byte) { pairFoldWordsSWAR(d, s, 'c', 'r') }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, src := range inputs() {
 				w := len(src) / 64
-				if tt.name == "pair" { // the kernel reads one byte past its words
+				if strings.HasPrefix(tt.name, "pair") { // the kernel reads one byte past its words
 					w = (len(src) - 1) / 64
 				}
 				if w <= 0 {

@@ -59,6 +59,20 @@ func pairWordsSWAR(dst []uint64, src []byte, a, b byte) {
 	}
 }
 
+func pairFoldWordsSWAR(dst []uint64, src []byte, a, b byte) {
+	const fold = 0x20 * lsbs
+	for w := range dst {
+		s := src[w*64 : w*64+65]
+		var m uint64
+		for k := 0; k < 64; k += 8 {
+			x := binary.LittleEndian.Uint64(s[k:])
+			y := x>>8 | uint64(s[k+8])<<56
+			m |= gather(eqMask(x|fold, a)&eqMask(y|fold, b), uint(k))
+		}
+		dst[w] = m
+	}
+}
+
 func asciiRangeWordsSWAR(dst []uint64, src []byte, lo, hi byte) {
 	geLo, gtHi := uint64(lo)*lsbs, uint64(hi+1)*lsbs
 	for w := range dst {
