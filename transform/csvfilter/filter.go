@@ -176,6 +176,9 @@ func (r *reader) next() ([]field, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.sc.recLen <= r.f.maxField {
+		return rec, nil // no value is longer than its record
+	}
 	for i := range rec {
 		if rec[i].ve-rec[i].vs > r.f.maxField {
 			return nil, fmt.Errorf("%w: a field exceeds %d bytes", ErrTooLarge, r.f.maxField)

@@ -42,6 +42,7 @@ type scanner struct {
 	line     int   // lines consumed before pos
 
 	nfields int // fields per record, from the first record
+	recLen  int // raw bytes of the last record next returned
 	fields  []field
 	scratch []byte
 	class   [256]uint8 // classDelim, classQuote, classCR, classLF, or 0
@@ -288,7 +289,7 @@ func (s *scanner) parse() (int, error) {
 	} else if len(fields) != s.nfields {
 		return 0, s.malformed(recLine, csv.ErrFieldCount)
 	}
-	s.line = line
+	s.line, s.recLen = line, i-start
 	return i, nil
 }
 
