@@ -30,6 +30,7 @@ type text struct {
 	// end: ASCII digits; upper-case letters (IBANs only); card separators,
 	// ' ' and '-' (cards only).
 	digits, upper, seps []uint64
+	dense               bool              // upper and seps are built (see build)
 	scratch             []uint64          // a map used only while building
 	cands               [numKinds][]int32 // candidate positions of each kind, ascending
 	next                [numKinds]int     // cands[k][:next[k]] lie before the last search's start
@@ -80,17 +81,44 @@ func (tx *text) candidates(k kind, from int) []int32 {
 }
 
 func (tx *text) build() {
+	tx.mapDigits()
+	tx.index(tx.digitsDense())
+}
+
+// mapDigits maps the digits of the window.
+func (tx *text) mapDigits() {
+	words := bitscan.Words(len(tx.b))
+	tx.digits = resize(tx.digits, words+2)
+	bitscan.Range(tx.digits[:words], tx.b, '0', '9')
+	clear(tx.digits[words:])
+}
+
+// digitsDense reports whether one byte in denseDigits or more is a digit.
+// Where digits are dense (logs), most windows go on to the IBAN and card
+// shapes, and maps of their letters and separators are cheaper than
+// looking at the bytes of each candidate; in prose, candidates are rare
+// and the maps would cost more than they save.
+func (tx *text) digitsDense() bool {
+	n := 0
+	for _, w := range tx.digits {
+		n += bits.OnesCount64(w)
+	}
+	return n*denseDigits >= len(tx.b)
+}
+
+// index builds the candidate lists from the digit map, with the maps of
+// upper-case letters and card separators when dense is set (the lists are
+// the same either way).
+func (tx *text) index(dense bool) {
 	b := tx.b
 	words := bitscan.Words(len(b))
-	tx.digits = resize(tx.digits, words+2)
-	bitscan.Range(tx.digits[:words], b, '0', '9')
-	clear(tx.digits[words:])
-	if tx.want.has(kindIBAN) {
+	tx.dense = dense
+	if dense && tx.want.has(kindIBAN) {
 		tx.upper = resize(tx.upper, words+2)
 		bitscan.Range(tx.upper[:words], b, 'A', 'Z')
 		clear(tx.upper[words:])
 	}
-	if tx.want.has(kindCard) {
+	if dense && tx.want.has(kindCard) {
 		tx.seps = resize(tx.seps, words+2)
 		bitscan.Eq4(tx.seps[:words], b, ' ', '-', ' ', '-')
 		clear(tx.seps[words:])
@@ -149,6 +177,10 @@ func bitsAt(bm []uint64, i int) uint64 {
 	return bm[w]>>o | bm[w+1]<<(64-o) // a shift by 64 gives 0
 }
 
+// denseDigits: a window where one byte in denseDigits or more is a digit
+// has the maps of upper-case letters and card separators built.
+const denseDigits = 16
+
 // shapeSpan is how many positions one window of the second pass decides;
 // the other 64-shapeSpan bits of the window are the shapes' look-ahead.
 const shapeSpan = 48
@@ -169,8 +201,13 @@ func (tx *text) shapes(i int, x uint64) {
 	r2 := starts & d1 // runs of two or more digits
 	if tx.want.has(kindIBAN) {
 		// Two or more check digits after two upper-case letters.
-		u := before(tx.upper, i) // bit j: b[i+j-2]
-		tx.add(kindIBAN, i, r2&^(x<<2|prev)&u&(u>>1))
+		m := r2 &^ (x<<2 | prev)
+		if tx.dense {
+			u := before(tx.upper, i) // bit j: b[i+j-2]
+			tx.add(kindIBAN, i, m&u&(u>>1))
+		} else {
+			tx.ibans(i, m)
+		}
 	}
 	// Cards, SSNs and North American numbers have seven digits or more in
 	// their first 13 bytes, which a window holds for every start it decides.
@@ -195,12 +232,21 @@ func (tx *text) shapes(i int, x uint64) {
 		// Thirteen bytes in a row that are digits, or single separators
 		// (' ' or '-') between two digits: every card number starts with
 		// them, and not after a digit and a separator.
-		s := before(tx.seps, i) // bit j: b[i+j-2]
-		in := x | after&^x&d1&(s>>2)
+		gaps := after &^ x & d1 // single non-digits between digits
+		s := ^uint64(0)         // without the map: any byte, checked below
+		if tx.dense {
+			s = before(tx.seps, i) // bit j: b[i+j-2]
+			gaps &= s >> 2
+		}
+		in := x | gaps
 		in2 := in & (in >> 1)
 		in4 := in2 & (in2 >> 2)
 		in13 := in4 & (in4 >> 4) & (in4 >> 8) & (in >> 12)
-		tx.add(kindCard, i, starts&in13&^(s>>1&(x<<2|prev)))
+		if tx.dense {
+			tx.add(kindCard, i, starts&in13&^(s>>1&(x<<2|prev)))
+		} else {
+			tx.cards(i, starts&in13, x<<2|prev, gaps)
+		}
 	}
 }
 
@@ -211,6 +257,38 @@ func (tx *text) mask(i int) uint64 {
 		return 1<<uint(n) - 1
 	}
 	return 1<<shapeSpan - 1
+}
+
+// ibans adds the IBAN candidates of the window at i without the map of
+// upper-case letters: the bits j of m where b[i+j-2] and b[i+j-1] are.
+func (tx *text) ibans(i int, m uint64) {
+	for m &= tx.mask(i); m != 0; m &= m - 1 {
+		if p := i + bits.TrailingZeros64(m); p >= 2 && isUpper(tx.b[p-1]) && isUpper(tx.b[p-2]) {
+			tx.cands[kindIBAN] = append(tx.cands[kindIBAN], int32(p))
+		}
+	}
+}
+
+// cards adds the card candidates of the window at i without the map of
+// separators: of the bits j of m, those where every gap (bit k of gaps, j
+// <= k < j+13) is a separator, and that do not follow a digit (bit j of
+// digit2: b[i+j-2]) and a separator.
+func (tx *text) cards(i int, m, digit2, gaps uint64) {
+	b := tx.b
+	for m &= tx.mask(i); m != 0; m &= m - 1 {
+		j := bits.TrailingZeros64(m)
+		p := i + j
+		if digit2>>j&1 != 0 && isCardSep(b[p-1]) {
+			continue // after a digit and a separator: inside a number
+		}
+		ok := true
+		for g := gaps >> j & (1<<13 - 1); g != 0 && ok; g &= g - 1 {
+			ok = isCardSep(b[p+bits.TrailingZeros64(g)])
+		}
+		if ok {
+			tx.cands[kindCard] = append(tx.cands[kindCard], int32(p))
+		}
+	}
 }
 
 // add appends the positions i+j of the bits j of m that the window at i
