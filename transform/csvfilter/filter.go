@@ -326,7 +326,7 @@ func (r *reader) write(rec []field) {
 			out = append(out, r.w.comma)
 		}
 		fields := rec[run.first : run.last+1]
-		if r.w.allVerbatim(r.sc, fields) {
+		if r.sc.plain || r.w.allVerbatim(r.sc, fields) {
 			out = append(out, r.sc.buf[fields[0].rs:fields[len(fields)-1].re]...)
 			continue
 		}

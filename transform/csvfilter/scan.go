@@ -43,6 +43,11 @@ type scanner struct {
 
 	nfields int // fields per record, from the first record
 	recLen  int // raw bytes of the last record next returned
+	// plain: every field of that record is written as its raw bytes
+	// (writer.allVerbatim holds for any run of them): unquoted and
+	// starting with a byte that needs no quotes, or quoted and holding
+	// the delimiter and nothing else special.
+	plain   bool
 	fields  []field
 	scratch []byte
 	class   [256]uint8 // classDelim, classQuote, classCR, classLF, or 0
@@ -244,17 +249,22 @@ func (s *scanner) parse() (int, error) {
 	start, recLine, line := i, s.line+1, s.line
 	s.scratch = s.scratch[:0]
 	fields := s.fields[:0]
+	plain := true // see scanner.plain
 	for end := false; !end; {
 		fields = append(fields, field{})
 		f := &fields[len(fields)-1]
 		if i < len(b) && b[i] == '"' {
 			if j, e, ok := s.quotedFast(f, b, i); ok {
+				// Quoted with a delimiter inside: a writer quotes it the
+				// same way.
+				plain = plain && f.flags&fSpecial != 0
 				i, end = j, e
 				if end {
 					line++
 				}
 				continue
 			}
+			plain = false
 			var err error
 			if i, end, err = s.quoted(f, b, i, &line, recLine); err != nil {
 				return 0, err
@@ -265,21 +275,25 @@ func (s *scanner) parse() (int, error) {
 		if j := s.skip(i); j < len(b) {
 			switch b[j] {
 			case s.comma:
+				plain = plain && (j == i || plainStart[b[i]])
 				f.vs, f.ve, f.rs, f.re = i, j, i, j
 				i = j + 1
 				continue
 			case '\n':
+				plain = plain && (j == i || plainStart[b[i]])
 				f.vs, f.ve, f.rs, f.re = i, j, i, j
 				i, end = j+1, true
 				line++
 				continue
 			}
 		}
+		plain = false
 		var err error
 		if i, end, err = s.unquoted(f, b, i, &line, recLine); err != nil {
 			return 0, err
 		}
 	}
+	s.plain = plain
 	s.fields = fields
 	if i-start > s.maxRow {
 		return 0, s.tooLarge()
