@@ -400,6 +400,10 @@ func (r *reader) lines(run []byte) {
 		return
 	}
 	f := r.f
+	if len(r.lits) == 0 {
+		r.emitLines(run) // no pattern: every line stays
+		return
+	}
 	ix := &r.ix
 	ix.reset(run, r.lits)
 	keep, drop := ix.lits[:len(f.keepLits)], ix.lits[len(f.keepLits):]
