@@ -8,27 +8,28 @@ import (
 
 // text is the window one step of the reader searches, with an index of
 // candidate positions that the number matchers (cards, SSNs, phone
-// numbers, IBANs) share.
+// numbers, IBANs) and the secret-key matcher share.
 //
 // The index is built on first use in a step, in two passes that work on
 // many bytes at a time. The first maps the window, one bit per byte, with
-// transform/internal/bitscan: its digits, and where the kinds in use need
-// them its upper-case letters (IBANs) and card separators. The second reads
-// those bits 64 at a time, in windows that start every 48 bytes, and
-// computes for each kind of number the positions where one may start with
-// shifts and ANDs ("a run of exactly three digits, one non-digit, three
-// digits, one non-digit, four digits" for 415-555-2671): the 16 bits past
-// the 48 positions a window decides are the look-ahead of the shapes, so no
-// shape needs the next window. A matcher then visits only its candidates,
-// in order, and runs its exact test there.
+// transform/internal/bitscan: its digits, and where digits are dense and
+// the kinds in use need them its upper-case letters (IBANs) and card
+// separators; secret keys get a map of the "cr" of their keyword. The
+// second reads the digit bits 64 at a time, in windows that start every
+// 48 bytes, and computes for each kind of number the positions where one
+// may start with shifts and ANDs ("a run of exactly three digits, one
+// non-digit, three digits, one non-digit, four digits" for 415-555-2671):
+// the 16 bits past the 48 positions a window decides are the look-ahead of
+// the shapes, so no shape needs the next window. A matcher then visits
+// only its candidates, in order, and runs its exact test there.
 type text struct {
 	b     []byte
 	want  kinds // the kinds the reader's matchers use
 	built bool
 
 	// Maps of b, bit i%64 of word i/64 for b[i], with zero words past the
-	// end: ASCII digits; upper-case letters (IBANs only); card separators,
-	// ' ' and '-' (cards only).
+	// end: ASCII digits; upper-case letters (IBANs, dense digits only);
+	// card separators, ' ' and '-' (cards, dense digits only).
 	digits, upper, seps []uint64
 	dense               bool              // upper and seps are built (see build)
 	scratch             []uint64          // a map used only while building
