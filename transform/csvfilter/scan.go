@@ -53,7 +53,9 @@ type scanner struct {
 	class   [256]uint8 // classDelim, classQuote, classCR, classLF, or 0
 
 	// specials maps buf[:mapped], one bit per byte (bitscan): the
-	// delimiter, '"', CR and LF. Bits past mapped are zero.
+	// delimiter, '"', CR and LF. The bits of the last word past mapped
+	// are zero; the words after it are stale and never read (skip stops
+	// at end).
 	specials []uint64
 	mapped   int
 }
