@@ -6,7 +6,10 @@
 // byte in a loop.
 //
 // On amd64 the maps come from SSE2, which every amd64 processor has:
-// sixteen bytes per instruction. Elsewhere they come from the same
-// computation eight bytes at a time in a 64-bit register (SWAR). The tests
-// check the two against a byte-by-byte reference.
+// sixteen bytes per instruction. Elsewhere (and with the purego build tag)
+// they come from the same computation eight bytes at a time in a 64-bit
+// register (SWAR). The tests check both against a byte-by-byte reference
+// and against each other. The assembly earns its place: on the machine of
+// BENCHMARKS.md, BenchmarkMaps maps 15 to 26 GB/s with SSE2 and 1.2 to 4
+// GB/s with SWAR.
 package bitscan
