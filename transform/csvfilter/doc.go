@@ -32,9 +32,11 @@
 //
 // The filter parses with its own scanner, not encoding/csv's Reader: a
 // record is a list of offsets into the read buffer (no string per field,
-// no allocation per row), the scanner finds the next delimiter, quote or
-// line break eight bytes at a time, and runs of adjacent kept columns whose
-// output equals their input are copied in one piece.
+// no allocation per row), the scanner maps each read for its delimiters,
+// quotes and line breaks, one bit per byte (transform/internal/bitscan,
+// sixteen bytes per instruction), so the end of a field is the next set
+// bit, and runs of adjacent kept columns whose output equals their input
+// are copied in one piece.
 //
 // Memory is bounded by MaxRowBytes (default 4 MiB), enforced on the bytes
 // handed to the parser, not after the fact; MaxFieldBytes (default 1 MiB)

@@ -176,6 +176,9 @@ func (r *reader) next() ([]field, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.sc.recLen <= r.f.maxField {
+		return rec, nil // no value is longer than its record
+	}
 	for i := range rec {
 		if rec[i].ve-rec[i].vs > r.f.maxField {
 			return nil, fmt.Errorf("%w: a field exceeds %d bytes", ErrTooLarge, r.f.maxField)
@@ -323,7 +326,7 @@ func (r *reader) write(rec []field) {
 			out = append(out, r.w.comma)
 		}
 		fields := rec[run.first : run.last+1]
-		if r.w.allVerbatim(r.sc, fields) {
+		if r.sc.plain || r.w.allVerbatim(r.sc, fields) {
 			out = append(out, r.sc.buf[fields[0].rs:fields[len(fields)-1].re]...)
 			continue
 		}

@@ -1,13 +1,13 @@
 package csvfilter
 
 import (
-	"bytes"
-	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math/bits"
+
+	"github.com/objectlambda/sdk-go/transform/internal/bitscan"
 )
 
 // scanner splits CSV records exactly as encoding/csv's Reader does with
@@ -42,10 +42,22 @@ type scanner struct {
 	line     int   // lines consumed before pos
 
 	nfields int // fields per record, from the first record
+	recLen  int // raw bytes of the last record next returned
+	// plain: every field of that record is written as its raw bytes
+	// (writer.allVerbatim holds for any run of them): unquoted and
+	// starting with a byte that needs no quotes, or quoted and holding
+	// the delimiter and nothing else special.
+	plain   bool
 	fields  []field
 	scratch []byte
 	class   [256]uint8 // classDelim, classQuote, classCR, classLF, or 0
-	low     uint64     // see special
+
+	// specials maps buf[:mapped], one bit per byte (bitscan): the
+	// delimiter, '"', CR and LF. The bits of the last word past mapped
+	// are zero; the words after it are stale and never read (skip stops
+	// at end).
+	specials []uint64
+	mapped   int
 }
 
 // field is one field of the current record.
@@ -88,69 +100,38 @@ func newScanner(src io.Reader, comma byte, lazy bool, maxRow int) *scanner {
 	s.class['"'] = classQuote
 	s.class['\r'] = classCR
 	s.class['\n'] = classLF
-	if comma < 0x2d {
-		s.low = lsbs * 0x2d
-	}
 	return s
 }
 
-const (
-	lsbs = 0x0101010101010101
-	msbs = 0x8080808080808080
-)
-
-// special returns the position of the first byte of b[i:] that is the
-// delimiter, '"', CR or LF, testing eight bytes at a time, or false when
-// fewer than eight bytes are left before it (skip finishes the job).
-//
-// For the delimiters ',' and tab, every special byte is below 0x2d:
-// (x-0x2d..)&^x&0x80.. flags the first byte of x below it exactly (the
-// bytes after it may be flagged too, but only the first flag counts), and
-// the class table tells the special ones from the others (mostly spaces).
-// For ';' and '|', a byte equal to c is a zero byte of x^c, flagged the
-// same way.
-func (s *scanner) special(b []byte, i int) (int, bool) {
-	if low := s.low; low != 0 {
-		for i+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[i:])
-			m := (x - low) &^ x & msbs
-			if m == 0 {
-				i += 8
-				continue
-			}
-			k := bits.TrailingZeros64(m)
-			i += k / 8
-			if s.class[byte(x>>(k&^7))] != 0 {
-				return i, true
-			}
-			i++
-		}
-		return i, false
+// mapSpecials extends the map of special bytes to buf[:end]. Bytes are
+// only ever appended to buf[:end] between moves (fill resets mapped when it
+// moves them), so only the word that held the old end is mapped again.
+func (s *scanner) mapSpecials() {
+	if n := bitscan.Words(len(s.buf)); len(s.specials) < n {
+		s.specials = make([]uint64, n)
+		s.mapped = 0
 	}
-	delim := lsbs * uint64(s.comma)
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		if m := zeros(x^delim) | zeros(x^(lsbs*'"')) | zeros(x^(lsbs*'\r')) | zeros(x^(lsbs*'\n')); m != 0 {
-			return i + bits.TrailingZeros64(m)/8, true
-		}
-	}
-	return i, false
+	w := s.mapped / 64
+	bitscan.Eq4(s.specials[w:], s.buf[w*64:s.end], s.comma, '"', '\r', '\n')
+	s.mapped = s.end
 }
 
-// skip returns the position of the first byte of b[i:] that is the
-// delimiter, '"', CR or LF, or len(b).
-func (s *scanner) skip(b []byte, i int) int {
-	i, ok := s.special(b, i)
-	if ok {
-		return i
+// skip returns the position of the first byte of buf[i:end] that is the
+// delimiter, '"', CR or LF, or end: the next bit of the map.
+func (s *scanner) skip(i int) int {
+	if i >= s.end {
+		return s.end
 	}
-	for i < len(b) && s.class[b[i]] == 0 {
-		i++
+	w := i / 64
+	m := s.specials[w] >> uint(i%64) << uint(i%64)
+	for m == 0 {
+		if w++; w*64 >= s.end {
+			return s.end
+		}
+		m = s.specials[w]
 	}
-	return i
+	return min(w*64+bits.TrailingZeros64(m), s.end)
 }
-
-func zeros(y uint64) uint64 { return (y - lsbs) &^ y & msbs }
 
 // value returns the bytes of f.
 func (s *scanner) value(f *field) []byte {
@@ -191,6 +172,7 @@ func (s *scanner) fill() error {
 	if s.pos > 0 {
 		s.end = copy(s.buf, s.buf[s.pos:s.end])
 		s.pos = 0
+		s.mapped = 0
 	}
 	if len(s.buf)-s.end < readChunk/2 {
 		grown := make([]byte, min(2*len(s.buf), s.maxRow+readChunk))
@@ -239,6 +221,9 @@ func (s *scanner) malformed(line int, err error) error {
 // parse parses the record at s.pos and returns the offset after it, or
 // errNeedMore when the buffer ends before the record does.
 func (s *scanner) parse() (int, error) {
+	if s.mapped < s.end {
+		s.mapSpecials()
+	}
 	b := s.buf[:s.end]
 	i := s.pos
 	// Skip empty lines; they are consumed at once, so they never count
@@ -266,63 +251,51 @@ func (s *scanner) parse() (int, error) {
 	start, recLine, line := i, s.line+1, s.line
 	s.scratch = s.scratch[:0]
 	fields := s.fields[:0]
+	plain := true // see scanner.plain
 	for end := false; !end; {
 		fields = append(fields, field{})
 		f := &fields[len(fields)-1]
 		if i < len(b) && b[i] == '"' {
 			if j, e, ok := s.quotedFast(f, b, i); ok {
+				// Quoted with a delimiter inside: a writer quotes it the
+				// same way.
+				plain = plain && f.flags&fSpecial != 0
 				i, end = j, e
 				if end {
 					line++
 				}
 				continue
 			}
+			plain = false
 			var err error
 			if i, end, err = s.quoted(f, b, i, &line, recLine); err != nil {
 				return 0, err
 			}
 			continue
 		}
-		// Fast path: an unquoted field that ends at a delimiter or LF
-		// (special, inlined for the common delimiters).
-		j, ok := i, false
-		if low := s.low; low != 0 {
-			for j+8 <= len(b) {
-				x := binary.LittleEndian.Uint64(b[j:])
-				m := (x - low) &^ x & msbs
-				if m == 0 {
-					j += 8
-					continue
-				}
-				k := bits.TrailingZeros64(m)
-				j += k / 8
-				if s.class[byte(x>>(k&^7))] != 0 {
-					ok = true
-					break
-				}
-				j++
-			}
-		} else {
-			j, ok = s.special(b, i)
-		}
-		if ok {
+		// Fast path: an unquoted field that ends at a delimiter or LF.
+		if j := s.skip(i); j < len(b) {
 			switch b[j] {
 			case s.comma:
+				plain = plain && (j == i || plainStart[b[i]])
 				f.vs, f.ve, f.rs, f.re = i, j, i, j
 				i = j + 1
 				continue
 			case '\n':
+				plain = plain && (j == i || plainStart[b[i]])
 				f.vs, f.ve, f.rs, f.re = i, j, i, j
 				i, end = j+1, true
 				line++
 				continue
 			}
 		}
+		plain = false
 		var err error
 		if i, end, err = s.unquoted(f, b, i, &line, recLine); err != nil {
 			return 0, err
 		}
 	}
+	s.plain = plain
 	s.fields = fields
 	if i-start > s.maxRow {
 		return 0, s.tooLarge()
@@ -332,7 +305,7 @@ func (s *scanner) parse() (int, error) {
 	} else if len(fields) != s.nfields {
 		return 0, s.malformed(recLine, csv.ErrFieldCount)
 	}
-	s.line = line
+	s.line, s.recLen = line, i-start
 	return i, nil
 }
 
@@ -341,7 +314,7 @@ func (s *scanner) parse() (int, error) {
 func (s *scanner) unquoted(f *field, b []byte, i int, line *int, recLine int) (int, bool, error) {
 	f.vs, f.rs = i, i
 	for {
-		i = s.skip(b, i)
+		i = s.skip(i)
 		if i == len(b) {
 			if err := s.more(); err != nil {
 				return 0, false, err
@@ -384,44 +357,22 @@ func (s *scanner) unquoted(f *field, b []byte, i int, line *int, recLine int) (i
 }
 
 // quotedFast scans the common quoted field: one whose value has no quote,
-// CR or LF, and whose closing quote the delimiter or LF follows. It jumps
-// to the closing quote with bytes.IndexByte, checks the value eight bytes
-// at a time for the delimiter (a writer must quote it again) and CR or LF
-// (quoted handles them), and returns false for anything else, leaving f
-// for quoted to fill.
+// CR or LF, and whose closing quote the delimiter or LF follows. It walks
+// the map of special bytes to the closing quote, noting delimiters (a
+// writer must quote them again), and returns false for anything else,
+// leaving f for quoted to fill.
 func (s *scanner) quotedFast(f *field, b []byte, i int) (next int, end, ok bool) {
-	q := bytes.IndexByte(b[i+1:], '"')
-	if q < 0 {
+	flags := uint8(fQuoted)
+	c := s.skip(i + 1)
+	for c < len(b) && b[c] == s.comma {
+		flags |= fSpecial
+		c = s.skip(c + 1)
+	}
+	// c is the closing quote if the value had neither CR nor LF.
+	if c+1 >= len(b) || b[c] != '"' || (b[c+1] != s.comma && b[c+1] != '\n') {
 		return 0, false, false
 	}
-	c := i + 1 + q // the closing quote
-	if c+1 >= len(b) || (b[c+1] != s.comma && b[c+1] != '\n') {
-		return 0, false, false
-	}
-	v := b[i+1 : c]
-	delim := lsbs * uint64(s.comma)
-	var hasDelim, hasLine uint64
-	for len(v) >= 8 {
-		x := binary.LittleEndian.Uint64(v)
-		hasDelim |= zeros(x ^ delim)
-		hasLine |= zeros(x^(lsbs*'\r')) | zeros(x^(lsbs*'\n'))
-		v = v[8:]
-	}
-	for _, c := range v {
-		switch c {
-		case s.comma:
-			hasDelim = 1
-		case '\r', '\n':
-			hasLine = 1
-		}
-	}
-	if hasLine != 0 {
-		return 0, false, false
-	}
-	f.flags, f.vs, f.ve, f.rs, f.re = fQuoted, i+1, c, i, c+1
-	if hasDelim != 0 {
-		f.flags |= fSpecial
-	}
+	f.flags, f.vs, f.ve, f.rs, f.re = flags, i+1, c, i, c+1
 	return c + 2, b[c+1] == '\n', true
 }
 
@@ -432,7 +383,7 @@ func (s *scanner) quoted(f *field, b []byte, i int, line *int, recLine int) (int
 	f.vs = i
 	seg := i // start of the bytes not copied yet, once copying
 	for {
-		i = s.skip(b, i)
+		i = s.skip(i)
 		if i == len(b) {
 			if err := s.more(); err != nil {
 				return 0, false, err

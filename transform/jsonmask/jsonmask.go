@@ -322,6 +322,9 @@ func (r *reader) step() {
 	}
 	target := len(r.mach.out) + outChunk
 	for len(r.mach.out) < target {
+		if r.fastTokens(target, false); len(r.mach.out) >= target {
+			return
+		}
 		kind, err := r.sc.next()
 		switch {
 		case err == errNeedMore:
@@ -441,6 +444,9 @@ func (r *reader) maskLine(line []byte) error {
 	r.sc.reset(line, true)
 	r.mach.reset()
 	for {
+		if r.fastTokens(len(r.mach.out)+len(line)+outChunk, true); r.mach.values > 1 {
+			return fmt.Errorf("%w: line %d holds more than one JSON value", ErrSyntax, r.lineNo)
+		}
 		kind, err := r.sc.next()
 		if err != nil {
 			return fmt.Errorf("line %d: %w", r.lineNo, err)

@@ -28,10 +28,13 @@
 // Kept lines are handed out as slices of the read buffer, not copied, and
 // the buffer is cut into lines with bytes.IndexByte and
 // bytes.LastIndexByte. When every pattern is a literal string ("healthcheck",
-// not "^health") and no ?grep= is given, the filter searches each read
-// for the literals with bytes.Index instead of testing line by line: the
-// lines between two occurrences are kept (Drop) or skipped (Keep) as a
-// whole. Regular expressions still see every line.
+// not "^health") and no ?grep= is given, the filter does not test line by
+// line: it maps each read, one bit per byte (transform/internal/bitscan,
+// sixteen bytes per instruction), for its line feeds and for the places
+// where each literal may start (its first two bytes), and goes from one
+// occurrence to the next and to the line around it with bit operations.
+// The lines between two occurrences are kept (Drop) or skipped (Keep) as
+// a whole. Regular expressions still see every line.
 //
 // # Per-request options
 //

@@ -15,10 +15,14 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/internal/textkit"
+	"github.com/objectlambda/sdk-go/transform/internal/transformtest"
 )
 
 // legacyFilter runs a Filter's configuration through the old reader.
@@ -244,4 +248,48 @@ func (r *legacyReader) keep(content []byte) bool {
 		}
 	}
 	return r.grep == nil || r.grep.Match(content)
+}
+
+// TestLiteralsVsLegacy compares the literal search (index.go) with the
+// line-at-a-time version on generated prose and logs of several read
+// buffers' length, for keep and drop literals of every length the index
+// treats apart (empty, one byte, two bytes, longer), alone and together,
+// with and without Head, read whole and in uneven pieces.
+func TestLiteralsVsLegacy(t *testing.T) {
+	inputs := map[string][]byte{
+		"text": transformtest.Text(100<<10, true),
+		"logs": transformtest.Logs(100<<10, 16),
+		"crlf": bytes.ReplaceAll(transformtest.Logs(20<<10, 4), []byte("\n"), []byte("\r\n")),
+	}
+	configs := map[string][]Option{
+		"drop 4":             {Drop("2024")},
+		"keep 4":             {Keep("2024")},
+		"keep 1":             {Keep("7")},
+		"drop 2":             {Drop("ab")},
+		"keep empty":         {Keep("")},
+		"drop empty":         {Drop("")},
+		"keep two":           {Keep("ERROR", "the")},
+		"keep drop":          {Keep("INFO", "of"), Drop("GET", "an")},
+		"keep drop 1":        {Keep("0"), Drop("5")},
+		"keep head":          {Keep("the"), Head(37)},
+		"drop head":          {Drop("e"), Head(1000)},
+		"drop overlap":       {Drop("aa", "aaa")},
+		"keep repeat":        {Keep("1111")},
+		"keep longer":        {Keep("example.com"), Drop("ana")},
+		"keep at line start": {Keep("2024-11-28T10")},
+	}
+	for name, in := range inputs {
+		for cname, opts := range configs {
+			t.Run(name+"/"+cname, func(t *testing.T) {
+				fl := MustNew(opts...)
+				for _, wrap := range []func(io.Reader) io.Reader{nil, transformtest.Chunky(7)} {
+					want := transformtest.Apply(legacyFilter{fl}, transformtest.Input{Body: in}, wrap, nil)
+					got := transformtest.Apply(fl, transformtest.Input{Body: in}, wrap, nil)
+					require.NoError(t, want.Err)
+					require.NoError(t, got.Err)
+					require.Equal(t, string(want.Body), string(got.Body))
+				}
+			})
+		}
+	}
 }

@@ -3,11 +3,9 @@ package lines
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"net/http"
 	"regexp"
 	"regexp/syntax"
@@ -234,7 +232,7 @@ func (f *Filter) Apply(_ context.Context, in *transform.Object) (*transform.Obje
 		}
 	}
 	in.Body = &reader{f: f, src: in.Body, head: head, grep: grep, chunk: make([]byte, readChunk),
-		fast: grep == nil && f.notLiteral == 0}
+		fast: grep == nil && f.notLiteral == 0, lits: append(f.keepLits[:len(f.keepLits):len(f.keepLits)], f.dropLits...)}
 	if !f.passthrough() {
 		in.Length = -1
 	}
@@ -247,11 +245,11 @@ func (f *Filter) Apply(_ context.Context, in *transform.Object) (*transform.Obje
 // kept as they are, point into the read buffer, so that the bytes of most
 // lines are copied once, from the buffer to the caller. Only lines that
 // change (truncated, or assembled across reads) are copied to out first.
-// A run of lines is found with bytes.IndexByte and bytes.LastIndexByte,
-// and literal patterns with bytes.Index over the whole run, which look at
-// many bytes per instruction; lines are looked at one by one only when a
-// regular expression must see each of them, or when a line may be longer
-// than the maximum.
+// A run of lines is found with bytes.IndexByte and bytes.LastIndexByte;
+// with literal patterns, a bitmap of the run's line feeds and of the
+// places where each literal may start (index) finds the lines that hold
+// one; lines are looked at one by one only when a regular expression must
+// see each of them, or when a line may be longer than the maximum.
 type reader struct {
 	f     *Filter
 	src   io.Reader
@@ -273,7 +271,8 @@ type reader struct {
 	flushed int      // see out
 	pieces  [][]byte // output waiting to be read: pieces[pi:]
 	pi      int
-	next    []int // per literal: its next occurrence in the run, see lines
+	ix      index    // of the run of lines being decided, see lines
+	lits    [][]byte // f.keepLits, then f.dropLits
 	emitted int64
 }
 
@@ -401,86 +400,56 @@ func (r *reader) lines(run []byte) {
 		return
 	}
 	f := r.f
-	r.next = r.next[:0]
-	for range f.keepLits {
-		r.next = append(r.next, -1)
+	if len(r.lits) == 0 {
+		r.emitLines(run) // no pattern: every line stays
+		return
 	}
-	for range f.dropLits {
-		r.next = append(r.next, -1)
-	}
-	if len(f.keepLits) == 0 {
+	ix := &r.ix
+	ix.reset(run, r.lits)
+	keep, drop := ix.lits[:len(f.keepLits)], ix.lits[len(f.keepLits):]
+	if len(keep) == 0 {
 		// Drop patterns only: keep everything up to the next line that
 		// holds one of them.
 		for a := 0; a < len(run) && !r.done; {
-			at := r.nextLiteral(run, a, f.dropLits, r.next)
+			at := ix.nextLiteral(a, drop)
 			if at < 0 {
 				r.emitLines(run[a:])
 				return
 			}
-			start := a + lastNewline(run[a:at]) + 1
-			r.emitLines(run[a:start])
-			a = at + bytes.IndexByte(run[at:], '\n') + 1
+			r.emitLines(run[a:ix.lineStart(at)])
+			a = ix.lineEnd(at)
 		}
 		return
 	}
 	// Keep patterns: only the lines that hold one of them may be kept.
+	// Kept lines in a row go out as one piece.
+	kept, keptEnd := 0, 0 // run[kept:keptEnd] is waiting to go out
 	for a := 0; a < len(run) && !r.done; {
-		at := r.nextLiteral(run, a, f.keepLits, r.next[:len(f.keepLits)])
+		at := ix.nextLiteral(a, keep)
 		if at < 0 {
-			return
+			break
 		}
-		start := a + lastNewline(run[a:at]) + 1
-		a = at + bytes.IndexByte(run[at:], '\n') + 1
-		content := run[start : a-1]
-		if n := len(content); n > 0 && content[n-1] == '\r' {
-			content = content[:n-1]
-		}
-		if !containsAny(content, f.dropLits) {
-			r.emitLines(run[start:a])
-		}
-	}
-}
-
-// nextLiteral returns the first occurrence at or after a of any of lits in
-// run, or -1. next remembers each literal's next occurrence from earlier
-// calls on the same run (-1: not searched yet), so that a literal is not
-// searched for again before the run reaches it.
-func (r *reader) nextLiteral(run []byte, a int, lits [][]byte, next []int) int {
-	best := -1
-	for k, lit := range lits {
-		if next[k] < a && next[k] != len(run) {
-			next[k] = len(run)
-			if i := bytes.Index(run[a:], lit); i >= 0 {
-				next[k] = a + i
+		start := ix.lineStart(at)
+		a = ix.lineEnd(at)
+		if len(drop) > 0 {
+			content := run[start : a-1]
+			if n := len(content); n > 0 && content[n-1] == '\r' {
+				content = content[:n-1]
+			}
+			if containsAny(content, f.dropLits) {
+				continue
 			}
 		}
-		if next[k] < len(run) && (best < 0 || next[k] < best) {
-			best = next[k]
+		if start != keptEnd {
+			r.emitLines(run[kept:keptEnd])
+			kept = start
 		}
+		keptEnd = a
 	}
-	return best
-}
-
-// lastNewline is bytes.LastIndexByte(b, '\n'), eight bytes at a time
-// (bytes.LastIndexByte looks at one byte at a time): a byte is LF when it
-// is a zero byte of x^0x0a.., which ^(((y&0x7f..)+0x7f..)|y)&0x80.. flags
-// exactly.
-func lastNewline(b []byte) int {
-	i := len(b)
-	for ; i >= 8; i -= 8 {
-		y := binary.LittleEndian.Uint64(b[i-8:]) ^ (lsbs * '\n')
-		if m := ^(((y & lo7s) + lo7s) | y) & msbs; m != 0 {
-			return i - 8 + (bits.Len64(m)-1)/8
-		}
+	if !r.done {
+		r.emitLines(run[kept:keptEnd])
 	}
-	return bytes.LastIndexByte(b[:i], '\n')
 }
-
-const (
-	lsbs = 0x0101010101010101
-	msbs = 0x8080808080808080
-	lo7s = 0x7f7f7f7f7f7f7f7f
-)
 
 func containsAny(b []byte, lits [][]byte) bool {
 	for _, lit := range lits {

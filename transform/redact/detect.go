@@ -151,9 +151,8 @@ func numberStart(t []byte, i int, sep func(byte) bool) bool {
 func (cardMatcher) kind() kind { return kindCard }
 
 func (cardMatcher) find(tx *text, from int) (span, bool) {
-	bm := tx.cand(kindCard)
-	for p := next(bm, from); p >= 0; p = next(bm, p+1) {
-		if sp, ok := cardAt(tx.b, p); ok {
+	for _, p := range tx.candidates(kindCard, from) {
+		if sp, ok := cardAt(tx.b, int(p)); ok {
 			return sp, true
 		}
 	}
@@ -218,9 +217,8 @@ func isDash(c byte) bool { return c == '-' }
 func (ssnMatcher) kind() kind { return kindSSN }
 
 func (ssnMatcher) find(tx *text, from int) (span, bool) {
-	bm := tx.cand(kindSSN)
-	for p := next(bm, from); p >= 0; p = next(bm, p+1) {
-		if sp, ok := ssnAt(tx.b, p); ok {
+	for _, p := range tx.candidates(kindSSN, from) {
+		if sp, ok := ssnAt(tx.b, int(p)); ok {
 			return sp, true
 		}
 	}
@@ -269,8 +267,9 @@ func isPhoneSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
 func (phoneNANPMatcher) kind() kind { return kindPhone }
 
 func (phoneNANPMatcher) find(tx *text, from int) (span, bool) {
-	t, bm := tx.b, tx.cand(kindPhone)
-	for p := next(bm, from); p >= 0; p = next(bm, p+1) {
+	t := tx.b
+	for _, c := range tx.candidates(kindPhone, from) {
+		p := int(c)
 		if p > from && t[p-1] == '(' {
 			if sp, ok := phoneNANPAt(t, p-1); ok {
 				return sp, true
@@ -432,9 +431,8 @@ func isIBANChar(c byte) bool { return isUpper(c) || isDigit(c) }
 func (ibanMatcher) kind() kind { return kindIBAN }
 
 func (ibanMatcher) find(tx *text, from int) (span, bool) {
-	bm := tx.cand(kindIBAN)
-	for p := next(bm, from+2); p >= 0; p = next(bm, p+1) {
-		if sp, ok := ibanStart(tx.b, p-2); ok {
+	for _, p := range tx.candidates(kindIBAN, from+2) {
+		if sp, ok := ibanStart(tx.b, int(p)-2); ok {
 			return sp, true
 		}
 	}
@@ -577,19 +575,14 @@ func allKeyChars(b []byte) bool {
 
 // ---- AWS secret access keys (keyword anchored) ----
 
-// awsSecretMatcher finds secret keys from the 'k' or 'K' of their "key",
-// which every match has 6 to 14 bytes after its start: the separator of
-// the value (':' or '=') is common in logs and JSON, and "secret" starts
-// with the most common consonant of English, but 'k' is rare.
+// awsSecretMatcher finds secret keys from their keyword: every match
+// starts with "secret" in some case, whose "cr" the index finds sixteen
+// bytes per instruction; the exact test runs only at those places. The
+// value is exactly 40 base64 characters followed by a byte that is not
+// one.
 type awsSecretMatcher struct{}
 
-const (
-	awsSecretLen = 40
-	// The "key" of a match is keyMin to keyMax bytes after its start:
-	// "secret", then an optional separator, "access" and separator.
-	keyMin = len("secret")
-	keyMax = len("secret_access_")
-)
+const awsSecretLen = 40
 
 func (awsSecretMatcher) lookahead() int { return 96 }
 
@@ -608,33 +601,15 @@ func lowerIs(t []byte, i int, w string) bool {
 	return true
 }
 
-func (awsSecretMatcher) find(tx *text, from int) (best span, found bool) {
-	t := tx.b
-	lower, upper := tx.indexByte(slotKeyLower, 'k', from+keyMin), tx.indexByte(slotKeyUpper, 'K', from+keyMin)
-	for {
-		i := min(lower, upper)
-		if i < 0 {
-			i = max(lower, upper)
-		}
-		if i < 0 || (found && i-keyMax > best.start) {
-			break // no more anchors, or only ones that allow later starts
-		}
-		if i == lower {
-			lower = tx.indexByte(slotKeyLower, 'k', i+1)
-		} else {
-			upper = tx.indexByte(slotKeyUpper, 'K', i+1)
-		}
-		if i+2 >= len(t) || t[i+1]|0x20 != 'e' || t[i+2]|0x20 != 'y' {
-			continue
-		}
-		for s := max(from, i-keyMax); s <= i-keyMin && (!found || s < best.start); s++ {
-			if sp, ok := awsSecretStart(t, s); ok {
-				best, found = sp, true
-				break
-			}
+func (awsSecretMatcher) kind() kind { return kindSecret }
+
+func (awsSecretMatcher) find(tx *text, from int) (span, bool) {
+	for _, s := range tx.candidates(kindSecret, from) {
+		if sp, ok := awsSecretStart(tx.b, int(s)); ok {
+			return sp, true
 		}
 	}
-	return best, found
+	return span{}, false
 }
 
 // awsSecretStart is the exact test for a secret key assignment starting at i.
@@ -717,40 +692,29 @@ func isTokenChar(c byte) bool { return isAlnum(c) || c == '+' || c == '/' || c =
 
 func (m entropyMatcher) find(tx *text, from int) (span, bool) {
 	t := tx.b
-	i := from
-	for i < len(t) {
-		if !isTokenChar(t[i]) {
-			i++
+	filter := tokenRun()
+	for p := from; ; {
+		i, j, ok := nextLongRun(t, p, m.minLen, &filter)
+		if !ok {
+			return span{}, false
+		}
+		p = j + 1
+		if i > 0 && isTokenChar(t[i-1]) { // a run that began before from
 			continue
 		}
-		if i > 0 && isTokenChar(t[i-1]) { // inside a run that began earlier
-			for i < len(t) && isTokenChar(t[i]) {
-				i++
-			}
-			continue
-		}
-		j := i
-		for j < len(t) && isTokenChar(t[j]) && j-i <= entropyMaxLen {
-			j++
-		}
-		n := j - i
-		if n > entropyMaxLen {
-			for j < len(t) && isTokenChar(t[j]) {
-				j++
-			}
-			i = j
+		if j-i > entropyMaxLen {
 			continue
 		}
 		e := j
 		for e < len(t) && t[e] == '=' && e-j < 2 {
 			e++
 		}
-		if n >= m.minLen && (e == len(t) || (!isTokenChar(t[e]) && t[e] != '=')) && m.looksRandom(t[i:j]) {
-			return span{i, i, e}, true
+		if e == len(t) || (!isTokenChar(t[e]) && t[e] != '=') {
+			if m.looksRandom(t[i:j]) {
+				return span{i, i, e}, true
+			}
 		}
-		i = j
 	}
-	return span{}, false
 }
 
 func (m entropyMatcher) looksRandom(b []byte) bool {

@@ -30,25 +30,31 @@
 // its start, and the exact test runs only there:
 //
 //   - e-mail addresses have an '@', international numbers a '+', access
-//     key ids an 'A', secret keys the 'k' or 'K' of "key": found with
-//     bytes.IndexByte, which compares 16 to 64 bytes per instruction;
+//     key ids an 'A': found with bytes.IndexByte, which compares 16 to 64
+//     bytes per instruction; secret keys the "cr" of "secret" in any
+//     case, found with a map of letter pairs (below);
+//   - high-entropy tokens are runs of 32 or more token characters, found
+//     by testing one 8-byte window in every n-7 bytes;
 //   - cards, SSNs, North American numbers and IBANs are made of digits:
-//     one pass per block marks the digits, eight bytes at a time in a
-//     64-bit register (SWAR), one bit per byte; then, only for the 64-byte
-//     words that hold digits, a few shifts and ANDs of those bits give the
-//     positions where each kind may start ("a run of exactly three digits,
-//     one non-digit, three digits, one non-digit, four digits" for
+//     one pass per block maps the digits, one bit per byte, sixteen bytes
+//     per instruction (transform/internal/bitscan: SSE2 on amd64, eight
+//     bytes at a time in a 64-bit register elsewhere), and where digits
+//     are dense (logs) also the card separators and upper-case letters
+//     the card and IBAN shapes need; then, only for the 64-bit windows
+//     that hold enough digits, a few shifts and ANDs of those bits give
+//     the positions where each kind may start ("a run of exactly three
+//     digits, one non-digit, three digits, one non-digit, four digits" for
 //     415-555-2671), shared by the detectors of the step.
 //
 // The exact tests are the matchers this package used before, so the
-// output is the same byte for byte; a fuzz target (FuzzLegacy) checks it
-// against a copy of the old code. The default detectors run at about 4.5
-// to 6 times the speed of that code (BENCHMARKS.md, "x-legacy"). A
-// multi-pattern automaton (Aho-Corasick) or another regular expression
-// engine was not the better tool: the anchors above are single bytes,
-// which bytes.IndexByte finds faster than any automaton that steps
-// through the input byte by byte, and the number shapes are not literal
-// strings an automaton could search for.
+// output is the same byte for byte; a fuzz target (FuzzLegacy) and a
+// generated corpus of near misses check it against a copy of the old
+// code. A multi-pattern automaton (Aho-Corasick) or another regular
+// expression engine was not the better tool: the anchors above are single
+// bytes or byte pairs, which the SIMD-backed bytes functions and bitscan
+// find sixteen or more bytes per instruction, faster than any automaton
+// that steps through the input byte by byte, and the number shapes are
+// not literal strings an automaton could search for.
 //
 // # Text and binary
 //

@@ -1,43 +1,51 @@
 package redact
 
 import (
-	"bytes"
-	"encoding/binary"
 	"math/bits"
+
+	"github.com/objectlambda/sdk-go/transform/internal/bitscan"
 )
 
 // text is the window one step of the reader searches, with an index of
 // candidate positions that the number matchers (cards, SSNs, phone
-// numbers, IBANs) share.
+// numbers, IBANs) and the secret-key matcher share.
 //
 // The index is built on first use in a step, in two passes that work on
-// eight bytes at a time in a 64-bit register (SWAR): the first marks the
-// digits of the window, one bit per byte; the second, only over the 64-byte
-// words that hold a digit, computes for each kind of number the positions
-// where one may start, with shifts and ANDs of those bits ("three digits
-// then a non-digit", "thirteen digits or separators in a row"). A matcher
-// then visits only its candidates and runs its exact test there. Prose has
-// few digits, so the second pass skips most of it; logs have digits
-// everywhere, but the shapes are selective enough that few candidates
-// survive.
+// many bytes at a time. The first maps the window, one bit per byte, with
+// transform/internal/bitscan: its digits, and where digits are dense and
+// the kinds in use need them its upper-case letters (IBANs) and card
+// separators; secret keys get a map of the "cr" of their keyword. The
+// second reads the digit bits 64 at a time, in windows that start every
+// 48 bytes, and computes for each kind of number the positions where one
+// may start with shifts and ANDs ("a run of exactly three digits, one
+// non-digit, three digits, one non-digit, four digits" for 415-555-2671):
+// the 16 bits past the 48 positions a window decides are the look-ahead of
+// the shapes, so no shape needs the next window. A matcher then visits
+// only its candidates, in order, and runs its exact test there.
 type text struct {
 	b     []byte
 	want  kinds // the kinds the reader's matchers use
 	built bool
 
-	digits []uint64           // bit i%64 of word i/64: b[i] is an ASCII digit
-	cands  [numKinds][]uint64 // see shapes
-	found  [numSlots]found    // answers of indexByte
+	// Maps of b, bit i%64 of word i/64 for b[i], with zero words past the
+	// end: ASCII digits; upper-case letters (IBANs, dense digits only);
+	// card separators, ' ' and '-' (cards, dense digits only).
+	digits, upper, seps []uint64
+	dense               bool              // upper and seps are built (see build)
+	scratch             []uint64          // a map used only while building
+	cands               [numKinds][]int32 // candidate positions of each kind, ascending
+	next                [numKinds]int     // cands[k][:next[k]] lie before the last search's start
 }
 
-// kind names a candidate bitmap of the index.
+// kind names a candidate list of the index.
 type kind uint8
 
 const (
-	kindCard  kind = iota // a card number may start at the bit
-	kindSSN               // an SSN may start at the bit
-	kindPhone             // a North American number starts at the bit, or one before it at a '('
-	kindIBAN              // the check digits of an IBAN start at the bit
+	kindCard   kind = iota // a card number may start at the position
+	kindSSN                // an SSN may start at the position
+	kindPhone              // a North American number starts at the position, or one before it at a '('
+	kindIBAN               // the check digits of an IBAN start at the position
+	kindSecret             // "secret", in any case, may start at the position
 	numKinds
 )
 
@@ -52,249 +60,249 @@ type indexed interface{ kind() kind }
 func (tx *text) reset(b []byte) {
 	tx.b = b
 	tx.built = false
-	tx.found = [numSlots]found{}
 }
 
-// Slots of indexByte, one per byte a matcher searches with it.
-const (
-	slotKeyLower = iota
-	slotKeyUpper
-	numSlots
-)
-
-// found is the last answer of indexByte for a slot: no searched byte in
-// b[from:at], and b[at] is one (or at is -1: none up to the end).
-type found struct {
-	from, at int
-	ok       bool
-}
-
-// indexByte returns the position of the first c at or after i, or -1. A
-// matcher that merges two bytes' positions searches again from where it
-// stopped, and the slot's memory keeps such searches from scanning the
-// same bytes twice in a step.
-func (tx *text) indexByte(slot int, c byte, i int) int {
-	f := &tx.found[slot]
-	if f.ok && f.from <= i && (i <= f.at || f.at < 0) {
-		return f.at
-	}
-	at := -1
-	if i < len(tx.b) {
-		if k := bytes.IndexByte(tx.b[i:], c); k >= 0 {
-			at = i + k
-		}
-	}
-	*f = found{from: i, at: at, ok: true}
-	return at
-}
-
-// cand returns the candidate bitmap of k, building the index if needed.
-// It has a zero word past the last (partial) word of b.
-func (tx *text) cand(k kind) []uint64 {
+// candidates returns the candidates of k at or after from, building the
+// index if needed. The reader searches each matcher with a growing from
+// within a step, so the list is walked once per step.
+func (tx *text) candidates(k kind, from int) []int32 {
 	if !tx.built {
 		tx.build()
 		tx.built = true
 	}
-	return tx.cands[k]
-}
-
-// next returns the first position >= p (and < len(b)) whose bit is set in
-// bm, or -1.
-func next(bm []uint64, p int) int {
-	w := p >> 6
-	if w >= len(bm) {
-		return -1
+	c, i := tx.cands[k], tx.next[k]
+	if i > 0 && int(c[i-1]) >= from {
+		i = 0 // a search from further back (tests do that): start over
 	}
-	m := bm[w] &^ (1<<(uint(p)&63) - 1)
-	for m == 0 {
-		if w++; w == len(bm) {
-			return -1
-		}
-		m = bm[w]
+	for i < len(c) && int(c[i]) < from {
+		i++
 	}
-	return w<<6 + bits.TrailingZeros64(m)
+	tx.next[k] = i
+	return c[i:]
 }
 
 func (tx *text) build() {
-	b := tx.b
-	n := len(b)/64 + 2
-	tx.digits = resize(tx.digits, n)
-	for k := range tx.cands {
-		if tx.want.has(kind(k)) {
-			tx.cands[k] = resize(tx.cands[k], n)
-			clear(tx.cands[k])
-		}
-	}
-	words := len(b) / 64
-	for w := 0; w < words; w++ {
-		tx.digits[w] = digitWord(b[w*64:])
-	}
+	tx.mapDigits()
+	tx.index(tx.digitsDense())
+}
+
+// mapDigits maps the digits of the window.
+func (tx *text) mapDigits() {
+	words := bitscan.Words(len(tx.b))
+	tx.digits = resize(tx.digits, words+2)
+	bitscan.Range(tx.digits[:words], tx.b, '0', '9')
 	clear(tx.digits[words:])
-	if rest := b[words*64:]; len(rest) > 0 {
-		var pad [64]byte
-		copy(pad[:], rest)
-		tx.digits[words] = digitWord(pad[:]) & (1<<uint(len(rest)) - 1)
+}
+
+// digitsDense reports whether one byte in denseDigits or more is a digit.
+// Where digits are dense (logs), most windows go on to the IBAN and card
+// shapes, and maps of their letters and separators are cheaper than
+// looking at the bytes of each candidate; in prose, candidates are rare
+// and the maps would cost more than they save.
+func (tx *text) digitsDense() bool {
+	n := 0
+	for _, w := range tx.digits {
+		n += bits.OnesCount64(w)
 	}
-	// Separators only matter next to digits; sepAt computes them for the
-	// words that need them.
-	var last uint64 // the previous digit word
-	for w := 0; w < n-1; w++ {
-		lo := tx.digits[w]
-		if lo != 0 {
-			tx.shapes(w, lo, tx.digits[w+1], last)
+	return n*denseDigits >= len(tx.b)
+}
+
+// index builds the candidate lists from the digit map, with the maps of
+// upper-case letters and card separators when dense is set (the lists are
+// the same either way).
+func (tx *text) index(dense bool) {
+	b := tx.b
+	words := bitscan.Words(len(b))
+	tx.dense = dense
+	if dense && tx.want.has(kindIBAN) {
+		tx.upper = resize(tx.upper, words+2)
+		bitscan.Range(tx.upper[:words], b, 'A', 'Z')
+		clear(tx.upper[words:])
+	}
+	if dense && tx.want.has(kindCard) {
+		tx.seps = resize(tx.seps, words+2)
+		bitscan.Eq4(tx.seps[:words], b, ' ', '-', ' ', '-')
+		clear(tx.seps[words:])
+	}
+	for k := range tx.cands {
+		tx.cands[k], tx.next[k] = tx.cands[k][:0], 0
+	}
+	if tx.want.has(kindSecret) {
+		tx.secrets(words)
+	}
+	// Windows of 64 digit bits, one every shapeSpan positions. A window
+	// goes on to shapes unless no candidate can start in it: IBANs need two
+	// digits in a row, the others seven digits in 13 bytes. Prose has a
+	// few digits here and there; most of its windows stop here.
+	const decided = 1<<shapeSpan - 1
+	iban := tx.want.has(kindIBAN)
+	d := tx.digits
+	for i := 0; i < len(b); i += shapeSpan {
+		x := bitsAt(d, i)
+		if x&decided == 0 || bits.OnesCount64(x) < 7 && !(iban && x&(x>>1)&decided != 0) {
+			continue
 		}
-		last = lo
+		tx.shapes(i, x)
 	}
 }
 
-// shapes computes the candidates of word w from its digit bits (lo), those
-// of the next word (hi) and of the word before (last).
-//
-// Most shapes are sequences of digit runs of given lengths: an SSN is a run
-// of exactly three digits, one of two after a non-digit, then one of four;
-// the bitmaps of the starts of runs of exactly one to four digits make
-// each a few ANDs.
-func (tx *text) shapes(w int, lo, hi, last uint64) {
-	prev := lo<<1 | last>>63 // bit j: the byte before w*64+j is a digit
-	starts := lo &^ prev     // digit runs start here
-	x1, x2, x3, x4 := runLengths(starts, lo, hi)
-	// Every SSN and North American number starts with a run of exactly
-	// three digits, or of one ("1 415-555-2671").
-	if x3|x1 != 0 && tx.want&(1<<kindSSN|1<<kindPhone) != 0 {
-		tx.numberShapes(w, x1, x2, x3, x4, lo, hi)
-	}
-	if tx.want.has(kindIBAN) {
-		// Two or more check digits, after two non-digits (then checked
-		// to be upper-case letters).
-		m := starts &^ x1 &^ (lo<<2 | last>>62)
-		for c := m; c != 0; c &= c - 1 {
-			j := bits.TrailingZeros64(c)
-			if p := w*64 + j; p < 2 || !isUpper(tx.b[p-1]) || !isUpper(tx.b[p-2]) {
-				m &^= 1 << j
+// secrets adds the candidates of secret keys: the "cr" of "secret", in any
+// case, is rare in text and logs, so the positions two bytes before it are
+// few.
+func (tx *text) secrets(words int) {
+	cr := resize(tx.scratch, words)
+	tx.scratch = cr
+	bitscan.PairFold(cr, tx.b, 'c', 'r')
+	for w, m := range cr {
+		for ; m != 0; m &= m - 1 {
+			if p := w*64 + bits.TrailingZeros64(m) - 2; p >= 0 {
+				tx.cands[kindSecret] = append(tx.cands[kindSecret], int32(p))
 			}
 		}
-		tx.cands[kindIBAN][w] = m
-	}
-	// A card number has at least seven digits in its first thirteen bytes.
-	if tx.want.has(kindCard) && bits.OnesCount64(lo)+bits.OnesCount64(hi&(1<<13-1)) >= 7 {
-		// Thirteen bytes in a row that are digits, or separators (' ' or
-		// '-') between two digits: every card number starts with them.
-		d := dpair{lo, hi}
-		prevPair := dpair{prev, hi<<1 | lo>>63}
-		gaps := prevPair.and(d.shr(1)).andNot(d) // a non-digit between two digits
-		in := d.or(dpair{tx.seps(w, gaps.lo), tx.seps(w+1, gaps.hi&(1<<12-1))})
-		in2 := in.and(in.shr(1))
-		in4 := in2.and(in2.shr(2))
-		in8 := in4.and(in4.shr(4))
-		tx.cands[kindCard][w] = starts & in8.lo & in4.shr(8).lo & in.shr(12).lo
 	}
 }
 
-// numberShapes computes the candidates of SSNs and North American numbers
-// in word w from the starts of its runs of one to four digits (x1 to x4)
-// and the digit bits of the word (lo) and the next (hi).
-func (tx *text) numberShapes(w int, x1, x2, x3, x4, lo, hi uint64) {
-	// The same run starts in the next word, whose first bits the shapes
-	// reach into (its bits past the first 16 are not exact, and not used).
-	_, h2, h3, h4 := runLengths(hi&^(hi<<1|lo>>63), hi, 0)
+// before returns bits i-2 to i+61 of bm (i is a multiple of shapeSpan, so
+// i-2 is only negative at 0).
+func before(bm []uint64, i int) uint64 {
+	if i == 0 {
+		return bm[0] << 2
+	}
+	return bitsAt(bm, i-2)
+}
+
+// bitsAt returns bits i to i+63 of the bitmap bm, which has a word past
+// the one that holds bit i.
+func bitsAt(bm []uint64, i int) uint64 {
+	w, o := i>>6, uint(i&63)
+	return bm[w]>>o | bm[w+1]<<(64-o) // a shift by 64 gives 0
+}
+
+// denseDigits: a window where one byte in denseDigits or more is a digit
+// has the maps of upper-case letters and card separators built.
+const denseDigits = 16
+
+// shapeSpan is how many positions one window of the second pass decides;
+// the other 64-shapeSpan bits of the window are the shapes' look-ahead.
+const shapeSpan = 48
+
+// shapes adds the candidates of positions i to i+shapeSpan-1.
+//
+// Most shapes are sequences of digit runs of given lengths: an SSN is a run
+// of exactly three digits, then (one byte on) one of two, then one of four;
+// the bitmaps of the starts of runs of exactly one to four digits make each
+// a few ANDs.
+func (tx *text) shapes(i int, x uint64) {
+	// The bits before i: prev has those of digits at i-2 and i-1 as bits
+	// 0 and 1.
+	prev := before(tx.digits, i) & 3
+	after := x<<1 | prev>>1 // bit j: b[i+j-1] is a digit
+	starts := x &^ after    // digit runs start here
+	d1, d2, d3, d4 := x>>1, x>>2, x>>3, x>>4
+	r2 := starts & d1 // runs of two or more digits
+	if tx.want.has(kindIBAN) {
+		// Two or more check digits after two upper-case letters.
+		m := r2 &^ (x<<2 | prev)
+		if tx.dense {
+			u := before(tx.upper, i) // bit j: b[i+j-2]
+			tx.add(kindIBAN, i, m&u&(u>>1))
+		} else {
+			tx.ibans(i, m)
+		}
+	}
+	// Cards, SSNs and North American numbers have seven digits or more in
+	// their first 13 bytes, which a window holds for every start it decides.
+	if bits.OnesCount64(x) < 7 {
+		return
+	}
+	x1, r3 := starts&^d1, r2&d2
+	x2, x3, r4 := r2&^d2, r3&^d3, r3&d3
+	x4 := r4 &^ d4
 	if tx.want.has(kindSSN) {
-		// ddd-dd-dddd
-		tx.cands[kindSSN][w] = x3 & shr(x2, h2, 4) & shr(x4, h4, 7)
+		tx.add(kindSSN, i, x3&(x2>>4)&(x4>>7)) // ddd-dd-dddd
 	}
 	if tx.want.has(kindPhone) {
 		// 415-555-2671 with any single non-digits between the groups, or
 		// 415) 555-2671 after the '(' of "(415) 555-2671"; here or after a
 		// "1" and a separator ("1 415-555-2671", "1 (415) 555-2671").
-		nanp := func(k uint) uint64 { return shr(x3, h3, k) & shr(x3, h3, k+4) & shr(x4, h4, k+8) }
-		paren := func(k uint) uint64 { return shr(x3, h3, k) & shr(x3, h3, k+5) & shr(x4, h4, k+9) }
-		tx.cands[kindPhone][w] = nanp(0) | paren(0) | x1&(nanp(2)|nanp(3)|paren(3))
+		p4 := x3 & (x3 >> 4) & (x4 >> 8)
+		p5 := x3 & (x3 >> 5) & (x4 >> 9)
+		tx.add(kindPhone, i, p4|p5|x1&(p4>>2|p4>>3|p5>>3))
 	}
-}
-
-// runLengths returns the starts of the digit runs of exactly one, two,
-// three and four digits, given the run starts and the digit bits of a word
-// (lo) and the next (hi).
-func runLengths(starts, lo, hi uint64) (x1, x2, x3, x4 uint64) {
-	a := starts
-	s := shr(lo, hi, 1)
-	x1, a = a&^s, a&s
-	s = shr(lo, hi, 2)
-	x2, a = a&^s, a&s
-	s = shr(lo, hi, 3)
-	x3, a = a&^s, a&s
-	x4 = a &^ shr(lo, hi, 4)
-	return x1, x2, x3, x4
-}
-
-// shr returns bits k..k+63 of the 128 bits hi:lo (0 < k < 64).
-func shr(lo, hi uint64, k uint) uint64 { return lo>>k | hi<<(64-k) }
-
-// seps returns the bits of gaps (positions of word w) whose byte is a card
-// separator, ' ' or '-'.
-func (tx *text) seps(w int, gaps uint64) uint64 {
-	var m uint64
-	for ; gaps != 0; gaps &= gaps - 1 {
-		j := bits.TrailingZeros64(gaps)
-		if c := tx.b[w*64+j]; c == ' ' || c == '-' {
-			m |= 1 << j
+	if tx.want.has(kindCard) {
+		// Thirteen bytes in a row that are digits, or single separators
+		// (' ' or '-') between two digits: every card number starts with
+		// them, and not after a digit and a separator.
+		gaps := after &^ x & d1 // single non-digits between digits
+		s := ^uint64(0)         // without the map: any byte, checked below
+		if tx.dense {
+			s = before(tx.seps, i) // bit j: b[i+j-2]
+			gaps &= s >> 2
+		}
+		in := x | gaps
+		in2 := in & (in >> 1)
+		in4 := in2 & (in2 >> 2)
+		in13 := in4 & (in4 >> 4) & (in4 >> 8) & (in >> 12)
+		if tx.dense {
+			tx.add(kindCard, i, starts&in13&^(s>>1&(x<<2|prev)))
+		} else {
+			tx.cards(i, starts&in13, x<<2|prev, gaps)
 		}
 	}
-	return m
 }
 
-// dpair is 128 bits of a bitmap: a word and the next; shr(k) shifts toward
-// lower positions, so bit j of shr(k).lo is bit j+k of the pair.
-type dpair struct{ lo, hi uint64 }
+// mask keeps the bits of the positions a window at i decides: the first
+// shapeSpan, and none past the end of the text.
+func (tx *text) mask(i int) uint64 {
+	if n := len(tx.b) - i; n < shapeSpan {
+		return 1<<uint(n) - 1
+	}
+	return 1<<shapeSpan - 1
+}
 
-func (p dpair) shr(k uint) dpair     { return dpair{p.lo>>k | p.hi<<(64-k), p.hi >> k} }
-func (p dpair) and(q dpair) dpair    { return dpair{p.lo & q.lo, p.hi & q.hi} }
-func (p dpair) or(q dpair) dpair     { return dpair{p.lo | q.lo, p.hi | q.hi} }
-func (p dpair) andNot(q dpair) dpair { return dpair{p.lo &^ q.lo, p.hi &^ q.hi} }
+// ibans adds the IBAN candidates of the window at i without the map of
+// upper-case letters: the bits j of m where b[i+j-2] and b[i+j-1] are.
+func (tx *text) ibans(i int, m uint64) {
+	for m &= tx.mask(i); m != 0; m &= m - 1 {
+		if p := i + bits.TrailingZeros64(m); p >= 2 && isUpper(tx.b[p-1]) && isUpper(tx.b[p-2]) {
+			tx.cands[kindIBAN] = append(tx.cands[kindIBAN], int32(p))
+		}
+	}
+}
+
+// cards adds the card candidates of the window at i without the map of
+// separators: of the bits j of m, those where every gap (bit k of gaps, j
+// <= k < j+13) is a separator, and that do not follow a digit (bit j of
+// digit2: b[i+j-2]) and a separator.
+func (tx *text) cards(i int, m, digit2, gaps uint64) {
+	b := tx.b
+	for m &= tx.mask(i); m != 0; m &= m - 1 {
+		j := bits.TrailingZeros64(m)
+		p := i + j
+		if digit2>>j&1 != 0 && isCardSep(b[p-1]) {
+			continue // after a digit and a separator: inside a number
+		}
+		ok := true
+		for g := gaps >> j & (1<<13 - 1); g != 0 && ok; g &= g - 1 {
+			ok = isCardSep(b[p+bits.TrailingZeros64(g)])
+		}
+		if ok {
+			tx.cands[kindCard] = append(tx.cands[kindCard], int32(p))
+		}
+	}
+}
+
+// add appends the positions i+j of the bits j of m that the window at i
+// decides to the candidates of k.
+func (tx *text) add(k kind, i int, m uint64) {
+	for m &= tx.mask(i); m != 0; m &= m - 1 {
+		tx.cands[k] = append(tx.cands[k], int32(i+bits.TrailingZeros64(m)))
+	}
+}
 
 func resize(s []uint64, n int) []uint64 {
 	if cap(s) < n {
 		return make([]uint64, n)
 	}
 	return s[:n]
-}
-
-const (
-	lsbs = 0x0101010101010101
-	msbs = 0x8080808080808080
-	// gatherMSB moves the top bit of each byte of x&msbs into the top byte,
-	// in order: bit k of the result's top byte is the top bit of byte k.
-	gatherMSB = 0x0002040810204081
-)
-
-// digitMask sets the top bit of every byte of x (eight bytes of text,
-// little-endian) that is '0'..'9', and clears every other bit.
-func digitMask(x uint64) uint64 {
-	y := x ^ (0x30 * lsbs) // digits become 0..9
-	// (y|0x80) - 10 keeps the top bit exactly when y&0x7f >= 10; no byte
-	// borrows from its neighbour because every byte starts at >= 0x80.
-	return ^((y | msbs) - 10*lsbs) &^ y & msbs
-}
-
-// gather packs the top bits of the bytes of m (a mask with only those bits
-// set) into eight bits, shifted left by shift.
-func gather(m uint64, shift uint) uint64 {
-	return (m * gatherMSB >> 56) << shift
-}
-
-// digitWord returns the digit bits of the 64 bytes of c.
-func digitWord(c []byte) uint64 {
-	_ = c[63]
-	m0 := digitMask(binary.LittleEndian.Uint64(c[0:]))
-	m1 := digitMask(binary.LittleEndian.Uint64(c[8:]))
-	m2 := digitMask(binary.LittleEndian.Uint64(c[16:]))
-	m3 := digitMask(binary.LittleEndian.Uint64(c[24:]))
-	m4 := digitMask(binary.LittleEndian.Uint64(c[32:]))
-	m5 := digitMask(binary.LittleEndian.Uint64(c[40:]))
-	m6 := digitMask(binary.LittleEndian.Uint64(c[48:]))
-	m7 := digitMask(binary.LittleEndian.Uint64(c[56:]))
-	if m0|m1|m2|m3|m4|m5|m6|m7 == 0 {
-		return 0 // no digit: skip the gathering
-	}
-	return gather(m0, 0) | gather(m1, 8) | gather(m2, 16) | gather(m3, 24) |
-		gather(m4, 32) | gather(m5, 40) | gather(m6, 48) | gather(m7, 56)
 }

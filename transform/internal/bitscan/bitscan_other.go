@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package bitscan
+
+// Without assembly, the word functions are the SWAR ones.
+
+func eqWords(dst []uint64, src []byte, c byte) { eqWordsSWAR(dst, src, c) }
+
+func eq4Words(dst []uint64, src []byte, a, b, c, d byte) { eq4WordsSWAR(dst, src, a, b, c, d) }
+
+func rangeWords(dst []uint64, src []byte, lo, hi byte) { rangeWordsSWAR(dst, src, lo, hi) }
+
+func pairWords(dst []uint64, src []byte, a, b byte) { pairWordsSWAR(dst, src, a, b) }
+
+func pairFoldWords(dst []uint64, src []byte, a, b byte) { pairFoldWordsSWAR(dst, src, a, b) }
