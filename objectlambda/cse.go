@@ -153,7 +153,7 @@ func WithEncryptionFor(f KeyringFunc, opts ...encryption.Option) Option {
 // Objects without an envelope are refused with 403 AccessDenied (a rewrapping
 // access point never serves plaintext), instruction files with 404
 // NoSuchKey, and a data key that from cannot unwrap with 403 AccessDenied.
-// opts are passed to encryption.RewrapMetadata (WithEncryptionContext for a
+// opts are passed to encryption.Rewrap (WithEncryptionContext for a
 // KMS target). WithRewrap cannot be combined with WithDecryption or
 // WithEncryption, and body transforms must not be added: they would change
 // ciphertext.
@@ -222,7 +222,7 @@ func cseIsInstruction(r *transform.Request, md encryption.Metadata) bool {
 	if encryption.IsInstructionFile(md) {
 		return true
 	}
-	return r != nil && strings.HasSuffix(r.Key, encryption.InstructionSuffix)
+	return r != nil && strings.HasSuffix(r.Key, encryption.InstructionFileSuffix)
 }
 
 // cseNotEncrypted is the answer for an object without an envelope where
@@ -296,7 +296,7 @@ func cseKeyring(ctx context.Context, f KeyringFunc, r *transform.Request) (encry
 func cseSetEnvelope(h http.Header, md map[string]string) {
 	encryption.StripEnvelope(h)
 	for k, v := range md {
-		h.Set(encryption.MetaPrefix+k, v)
+		h.Set("x-amz-meta-"+k, v)
 	}
 }
 
@@ -318,7 +318,7 @@ func (*cseDecryptor) Properties() transform.Properties { return transform.Proper
 // AES-GCM object is the stored length minus the 16-byte tag; plain objects
 // (with encryption.WithUnencryptedObjects) keep their length.
 func (d *cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
-	md := encryption.FromHeader(h)
+	md := encryption.MetadataFromHeader(h)
 	if encryption.IsInstructionFile(md) {
 		return -1, false
 	}
@@ -342,7 +342,7 @@ func (d *cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
 }
 
 func (d *cseDecryptor) Apply(ctx context.Context, in *transform.Object) (*transform.Object, error) {
-	md := encryption.FromHeader(in.Header)
+	md := encryption.MetadataFromHeader(in.Header)
 	if cseIsInstruction(in.Request, md) {
 		return nil, cseNoSuchKey()
 	}
@@ -452,7 +452,7 @@ func (*cseEncryptor) OutputLength(_ http.Header, n int64) (int64, bool) {
 }
 
 func (e *cseEncryptor) Apply(ctx context.Context, in *transform.Object) (*transform.Object, error) {
-	md := encryption.FromHeader(in.Header)
+	md := encryption.MetadataFromHeader(in.Header)
 	if cseIsInstruction(in.Request, md) {
 		return nil, cseNoSuchKey()
 	}
@@ -518,7 +518,7 @@ func (*cseRewrapper) Properties() transform.Properties {
 }
 
 func (r *cseRewrapper) Apply(ctx context.Context, in *transform.Object) (*transform.Object, error) {
-	md := encryption.FromHeader(in.Header)
+	md := encryption.MetadataFromHeader(in.Header)
 	if cseIsInstruction(in.Request, md) {
 		return nil, cseNoSuchKey()
 	}
@@ -529,7 +529,7 @@ func (r *cseRewrapper) Apply(ctx context.Context, in *transform.Object) (*transf
 	if err != nil {
 		return nil, err
 	}
-	out, err := encryption.RewrapMetadata(ctx, md, r.from, to, r.opts...)
+	out, err := encryption.Rewrap(ctx, md, r.from, to, r.opts...)
 	if err != nil {
 		return nil, cseError(err)
 	}

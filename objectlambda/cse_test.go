@@ -73,7 +73,7 @@ func seal(t testing.TB, kr encryption.Keyring, plain []byte, opts ...encryption.
 	require.NoError(t, err)
 	hdr := map[string]string{"x-amz-meta-color": "blue", "Content-Type": "text/plain"}
 	for k, v := range x.Metadata() {
-		hdr[encryption.MetaPrefix+k] = v
+		hdr["x-amz-meta-"+k] = v
 	}
 	return string(body), hdr
 }
@@ -103,7 +103,7 @@ func (s *spyKeyring) record(dk []byte) {
 	s.keys = append(s.keys, bytes.Clone(dk))
 }
 
-func (s *spyKeyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) ([]byte, error) {
+func (s *spyKeyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) (encryption.DataKey, error) {
 	dk, err := s.Keyring.UnwrapKey(ctx, e)
 	if err == nil {
 		s.record(dk)
@@ -295,7 +295,7 @@ func TestCSEDecryptRange(t *testing.T) {
 // S3 Encryption Client would.
 func openReply(t *testing.T, call wgorCall, kr encryption.Keyring) []byte {
 	t.Helper()
-	env, err := encryption.ParseEnvelope(encryption.FromHeader(call.Header))
+	env, err := encryption.RequireEnvelope(encryption.MetadataFromHeader(call.Header))
 	require.NoError(t, err)
 	d, err := encryption.NewDecryptor(context.Background(), bytes.NewReader(call.Body), env, kr,
 		encryption.WithCiphertextLength(int64(len(call.Body))))
@@ -349,7 +349,7 @@ func TestCSEReencrypt(t *testing.T) {
 			call := hs.onlyCall(t)
 			require.Equal(t, "200", call.Header.Get("X-Amz-Fwd-Status"), call.Header.Get("X-Amz-Fwd-Error-Message"))
 			assert.NotContains(t, string(call.Body), plainMarker, "the reply is ciphertext")
-			env, err := encryption.ParseEnvelope(encryption.FromHeader(call.Header))
+			env, err := encryption.RequireEnvelope(encryption.MetadataFromHeader(call.Header))
 			require.NoError(t, err)
 			assert.Equal(t, tt.format, env.Format)
 			assert.Equal(t, tt.want, openReply(t, call, tt.out))

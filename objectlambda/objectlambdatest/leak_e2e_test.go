@@ -37,7 +37,7 @@ type leakSpyKeyring struct {
 	keys [][]byte
 }
 
-func (s *leakSpyKeyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) ([]byte, error) {
+func (s *leakSpyKeyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) (encryption.DataKey, error) {
 	dk, err := s.Keyring.UnwrapKey(ctx, e)
 	if err == nil {
 		s.mu.Lock()
