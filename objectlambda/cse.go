@@ -247,7 +247,7 @@ func cseError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if _, ok := s3err.As(err); ok {
+	if _, ok := errors.AsType[*s3err.Error](err); ok {
 		return err
 	}
 	switch {
@@ -282,7 +282,7 @@ func cseError(err error) error {
 func cseKeyring(ctx context.Context, f KeyringFunc, r *transform.Request) (encryption.Keyring, error) {
 	kr, err := f(ctx, r)
 	if err != nil {
-		if _, ok := s3err.As(err); ok {
+		if _, ok := errors.AsType[*s3err.Error](err); ok {
 			return nil, err
 		}
 		return nil, s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied, "Access Denied")

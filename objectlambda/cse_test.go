@@ -570,7 +570,7 @@ func TestCSEHeadHeaders(t *testing.T) {
 	_, err = transform.Run(context.Background(), &cseDecryptor{kr: kr}, &transform.Object{
 		Body: transform.HeadersOnly(), Header: http.Header{}, Length: 19, Request: &transform.Request{Operation: "HeadObject", Key: "doc.instruction"},
 	})
-	e, ok := s3err.As(err)
+	e, ok := errors.AsType[*s3err.Error](err)
 	require.True(t, ok)
 	assert.Equal(t, http.StatusNotFound, e.StatusCode)
 }
@@ -704,7 +704,7 @@ func TestCSEDecryptRefusesUnencrypted(t *testing.T) {
 		Body: transform.HeadersOnly(), Header: http.Header{"X-Amz-Meta-Color": {"blue"}}, Length: 16,
 		Request: &transform.Request{Operation: "HeadObject", Key: "doc.txt"},
 	})
-	e, ok := s3err.As(err)
+	e, ok := errors.AsType[*s3err.Error](err)
 	require.True(t, ok, "HEAD is refused too: %v", err)
 	assert.Equal(t, http.StatusForbidden, e.StatusCode)
 }

@@ -263,7 +263,7 @@ func (h *Handler) authorize(ctx context.Context, r *Request) error {
 	}
 	for _, a := range h.cfg.authorizers {
 		if err := a(ctx, r); err != nil {
-			if _, ok := s3err.As(err); ok {
+			if _, ok := errors.AsType[*s3err.Error](err); ok {
 				return err
 			}
 			return s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied, "Access Denied")

@@ -282,7 +282,7 @@ func (h *Handler) filterList(ctx context.Context, req *Request, lr *ListBucketRe
 // denyErr turns a user callback's error into the reply error: an
 // *s3err.Error as it is, anything else 403 AccessDenied.
 func denyErr(err error) error {
-	if _, ok := s3err.As(err); ok {
+	if _, ok := errors.AsType[*s3err.Error](err); ok {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -107,7 +107,7 @@ func TestDecompress(t *testing.T) {
 			out, got, err := run(t, d, object(tt.body, tt.key, tt.header))
 			if tt.wantCode != "" {
 				require.Error(t, err)
-				e, ok := s3err.As(err)
+				e, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok, "want an *s3err.Error, got %v", err)
 				assert.Equal(t, tt.wantCode, e.Code)
 				assert.ErrorIs(t, err, tt.wantIs)
@@ -140,7 +140,7 @@ func TestDecompressMidStreamCorruption(t *testing.T) {
 	_, got, err := run(t, d, object(data, "a.gz", nil))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, compress.ErrCorrupt)
-	_, isS3 := s3err.As(err)
+	_, isS3 := errors.AsType[*s3err.Error](err)
 	assert.False(t, isS3, "mid-stream errors are plain")
 	assert.NotEmpty(t, got)
 }
@@ -182,7 +182,7 @@ func TestBombGuard(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.ErrorIs(t, err, compress.ErrBomb)
-			e, isS3 := s3err.As(err)
+			e, isS3 := errors.AsType[*s3err.Error](err)
 			assert.Equal(t, tt.wantS3, isS3)
 			if isS3 {
 				assert.Equal(t, s3err.CodeEntityTooLarge, e.Code)

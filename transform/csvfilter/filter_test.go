@@ -133,7 +133,7 @@ func TestFilter(t *testing.T) {
 			out, got, err := run(t, f, object(tt.input, tt.query, tt.caller))
 			if tt.wantCode != "" {
 				require.Error(t, err)
-				e, ok := s3err.As(err)
+				e, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok, "want an *s3err.Error, got %v", err)
 				assert.Equal(t, tt.wantCode, e.Code)
 				assert.ErrorIs(t, err, tt.wantIs)
@@ -168,7 +168,7 @@ func TestMidStreamErrorsArePlain(t *testing.T) {
 			_, got, err := run(t, f, object(tt.input, "", transform.Caller{}))
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tt.is)
-			_, isS3 := s3err.As(err)
+			_, isS3 := errors.AsType[*s3err.Error](err)
 			assert.False(t, isS3, "after the first byte errors are plain: %v", err)
 			assert.True(t, strings.HasPrefix(big, got), "output is a prefix of the valid rows")
 			assert.NotEmpty(t, got)
