@@ -236,7 +236,7 @@ func TestHeadObjectErrors(t *testing.T) {
 		{name: "upstream 418 maps to 400", key: "k", upstream: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(418) }, wantStatus: 400},
 		{name: "upstream 502 maps to 503", key: "k", upstream: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) }, wantStatus: 503},
 		{name: "transform refuses by headers", key: "k", opts: []Option{WithTransform(transform.Func(func(_ context.Context, o *transform.Object) (*transform.Object, error) {
-			return nil, s3err.Errorf(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia, "cannot transform %s", o.Header.Get("Content-Type"))
+			return nil, s3err.Errorf(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType, "cannot transform %s", o.Header.Get("Content-Type"))
 		}))}, wantStatus: 400, wantCode: "UnsupportedMediaType"},
 		{name: "measure limit", key: "k", opts: []Option{WithTransform(appendSuffix("!!")), WithHeadMeasure(10)}, wantStatus: 500, wantCode: "InternalError"},
 		{name: "object changed while measuring", key: "k", opts: []Option{WithTransform(appendSuffix("!!")), WithHeadMeasure(0)}, upstream: func(w http.ResponseWriter, r *http.Request) {

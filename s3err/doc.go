@@ -16,7 +16,7 @@
 // error (an *Error, [ErrDeadline] and context timeouts, cancellations,
 // unknown failures) onto the reply the caller gets.
 //
-//	return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia, "only CSV objects are served")
+//	return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType, "only CSV objects are served")
 //
 // The error message travels to the S3 client. Never put secrets, object bytes
 // or presigned URLs into it.

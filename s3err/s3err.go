@@ -11,21 +11,21 @@ import (
 // Codes the SDK itself answers with. Upstream S3 codes are forwarded
 // verbatim, and a transform may use any code of the form [ValidCode] accepts.
 const (
-	CodeAccessDenied       = "AccessDenied"
-	CodeInternalError      = "InternalError"
-	CodeInvalidArgument    = "InvalidArgument"
-	CodeInvalidPartNumber  = "InvalidPartNumber"
-	CodeInvalidPayload     = "InvalidPayload"
-	CodeInvalidRange       = "InvalidRange"
-	CodeInvalidRequest     = "InvalidRequest"
-	CodeNoSuchKey          = "NoSuchKey"
-	CodeNotModified        = "NotModified"
-	CodePreconditionFailed = "PreconditionFailed"
-	CodeServiceUnavailable = "ServiceUnavailable"
-	CodeSlowDown           = "SlowDown"
-	CodeUnsupportedMedia   = "UnsupportedMediaType"
-	CodeEntityTooLarge     = "EntityTooLarge"
-	CodeLambdaTimeout      = "LambdaTimeout"
+	CodeAccessDenied         = "AccessDenied"
+	CodeInternalError        = "InternalError"
+	CodeInvalidArgument      = "InvalidArgument"
+	CodeInvalidPartNumber    = "InvalidPartNumber"
+	CodeInvalidPayload       = "InvalidPayload"
+	CodeInvalidRange         = "InvalidRange"
+	CodeInvalidRequest       = "InvalidRequest"
+	CodeNoSuchKey            = "NoSuchKey"
+	CodeNotModified          = "NotModified"
+	CodePreconditionFailed   = "PreconditionFailed"
+	CodeServiceUnavailable   = "ServiceUnavailable"
+	CodeSlowDown             = "SlowDown"
+	CodeUnsupportedMediaType = "UnsupportedMediaType"
+	CodeEntityTooLarge       = "EntityTooLarge"
+	CodeLambdaTimeout        = "LambdaTimeout"
 )
 
 // Error is an S3-style error: HTTP status, S3 error code and message.

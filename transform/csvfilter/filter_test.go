@@ -121,8 +121,8 @@ func TestFilter(t *testing.T) {
 		{name: "unknown predicate column", cfg: csvfilter.Config{Where: []csvfilter.Predicate{{Column: "nope", Op: "eq"}}}, input: people, wantCode: s3err.CodeInvalidArgument, wantIs: csvfilter.ErrUnknownColumn},
 		{name: "unknown requested column", query: "columns=nope", input: people, wantCode: s3err.CodeInvalidArgument, wantIs: csvfilter.ErrUnknownColumn},
 		{name: "everything dropped", cfg: csvfilter.Config{Drop: []string{"a"}}, input: "a\n1\n", wantCode: s3err.CodeInvalidArgument, wantIs: csvfilter.ErrUnknownColumn},
-		{name: "bad quote in header", input: "a,\"b\n1,2\n", wantCode: s3err.CodeUnsupportedMedia, wantIs: csvfilter.ErrMalformed},
-		{name: "field count mismatch early", input: "a,b\n1\n", wantCode: s3err.CodeUnsupportedMedia, wantIs: csvfilter.ErrMalformed},
+		{name: "bad quote in header", input: "a,\"b\n1,2\n", wantCode: s3err.CodeUnsupportedMediaType, wantIs: csvfilter.ErrMalformed},
+		{name: "field count mismatch early", input: "a,b\n1\n", wantCode: s3err.CodeUnsupportedMediaType, wantIs: csvfilter.ErrMalformed},
 		{name: "field too large before first byte", cfg: csvfilter.Config{MaxFieldBytes: 4}, input: "abcdefgh\n1\n", wantCode: s3err.CodeEntityTooLarge, wantIs: csvfilter.ErrTooLarge},
 		{name: "row too large before first byte", cfg: csvfilter.Config{MaxRowBytes: 16}, input: strings.Repeat("x", 10000) + "\n", wantCode: s3err.CodeEntityTooLarge, wantIs: csvfilter.ErrTooLarge},
 	}

@@ -107,7 +107,7 @@ func TestDetect(t *testing.T) {
 	e, ok := errors.AsType[*s3err.Error](res.Err)
 	require.True(t, ok)
 	assert.Equal(t, http.StatusUnsupportedMediaType, e.StatusCode)
-	assert.Equal(t, s3err.CodeUnsupportedMedia, e.Code)
+	assert.Equal(t, s3err.CodeUnsupportedMediaType, e.Code)
 
 	res = transformtest.Apply(MustNew(Remove("a"), WithFormat(FormatNDJSON)), transformtest.Input{Body: []byte("{\"a\":1}\n"), ContentType: "text/plain"}, nil, nil)
 	require.NoError(t, res.Err)
