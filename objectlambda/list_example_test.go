@@ -74,9 +74,13 @@ func (t trailer) OutputLength(_ http.Header, n int64) (int64, bool) {
 
 func Example_lengthStater() {
 	var t transform.Transform = trailer("\n-- end --\n")
-	n, ok := transform.OutputLength(t, http.Header{}, 100)
-	fmt.Println(ok, n)
-	// Output: true 111
+	// HEAD runs the chain over headers only and serves the stated length.
+	out, err := transform.Run(context.Background(), t, &transform.Object{Body: transform.HeadersOnly(), Header: http.Header{}, Length: 100})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(out.Length)
+	// Output: 111
 }
 
 type noWGOR struct{ objectlambda.WGORAPI }
