@@ -39,6 +39,8 @@ func TestParseEventFixtures(t *testing.T) {
 			assert.Equal(t, tt.key, req.Key)
 			assert.Equal(t, string(tt.op), req.Operation)
 			assert.Equal(t, tt.userName, req.Caller.UserName)
+			assert.Equal(t, ev.Configuration.SupportingAccessPointARN, req.SupportingAccessPointARN)
+			assert.Equal(t, ev.XAmzRequestID, req.RequestID)
 			assert.NotEmpty(t, ev.InputS3URL())
 		})
 	}

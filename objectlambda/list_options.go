@@ -120,7 +120,7 @@ func WithTenantPrefix(tenant TenantFunc) Option {
 					return deny
 				}
 			case OpListObjects, OpListObjectsV2:
-				p := listParamsOf(r.Event, r)
+				p := listParamsOf(r.event, r)
 				switch {
 				case strings.HasPrefix(p.prefix, t):
 				case p.v2 && strings.HasPrefix(t, p.prefix):

@@ -101,7 +101,7 @@ func TestE2ENoSecretsInLogs(t *testing.T) {
 		objectlambda.WithDecryption(spy),
 		objectlambda.WithTransform(leakTransform()),
 		objectlambda.WithAuthorizer(func(_ context.Context, r *objectlambda.Request) error {
-			if strings.Contains(r.Event.UserIdentity.ARN, "mallory") {
+			if strings.Contains(r.Caller.ARN, "mallory") {
 				return s3err.New(http.StatusForbidden, "AccessDenied", "denied for the leak scan")
 			}
 			return nil
