@@ -16,10 +16,10 @@ import (
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
-// ListReply is the function's answer to ListObjects / ListObjectsV2; S3
+// listReply is the function's answer to ListObjects / ListObjectsV2; S3
 // Object Lambda sends it to the caller. On success exactly one of
 // ListResultXML and ListBucketResult is set (see WithListJSON).
-type ListReply struct {
+type listReply struct {
 	StatusCode       int               `json:"statusCode"`
 	ErrorCode        string            `json:"errorCode,omitempty"`
 	ErrorMessage     string            `json:"errorMessage,omitempty"`
@@ -95,21 +95,21 @@ func WithListJSON() Option {
 	}
 }
 
-// MaxReplyBytes is the largest reply a Lambda function can return
+// maxReplyBytes is the largest reply a Lambda function can return
 // synchronously (6 MB), which bounds HEAD and LIST replies.
-const MaxReplyBytes = 6 << 20
+const maxReplyBytes = 6 << 20
 
-func errorListReply(err error) *ListReply {
+func errorListReply(err error) *listReply {
 	e := s3err.From(err)
-	return &ListReply{StatusCode: replyStatus(e.StatusCode), ErrorCode: e.Code, ErrorMessage: publicMessage(e.Message)}
+	return &listReply{StatusCode: replyStatus(e.StatusCode), ErrorCode: e.Code, ErrorMessage: publicMessage(e.Message)}
 }
 
-func (h *Handler) serveList(ctx context.Context, ev *Event) (*ListReply, error) {
+func (h *Handler) serveList(ctx context.Context, ev *Event) (*listReply, error) {
 	start := time.Now()
-	op := ev.Operation()
+	op := ev.operation()
 	var st listStats
 	v, err := h.guarded(ctx, start, func(ctx context.Context) (any, error) { return h.list(ctx, ev, &st) })
-	reply, _ := v.(*ListReply)
+	reply, _ := v.(*listReply)
 	if err != nil || reply == nil {
 		if err == nil {
 			err = errors.New("objectlambda: listing produced no reply")
@@ -139,7 +139,7 @@ type listParams struct {
 // executes, falling back to the caller's URL for parameters it lacks.
 func listParamsOf(ev *Event, r *Request) listParams {
 	var q url.Values
-	if u, err := url.Parse(ev.InputS3URL()); err == nil {
+	if u, err := url.Parse(ev.inputS3URL()); err == nil {
 		q = u.Query()
 	}
 	var uq url.Values
@@ -153,13 +153,13 @@ func listParamsOf(ev *Event, r *Request) listParams {
 		return uq.Get(name)
 	}
 	return listParams{
-		v2:           ev.Operation() == OpListObjectsV2,
+		v2:           ev.operation() == OpListObjectsV2,
 		prefix:       get("prefix"),
 		encodingType: get("encoding-type"),
 	}
 }
 
-func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListReply, error) {
+func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*listReply, error) {
 	req, err := newRequest(ev)
 	if err != nil {
 		return nil, err
@@ -171,7 +171,7 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 	if params.encodingType != "" && params.encodingType != "url" {
 		return nil, s3err.New(http.StatusBadRequest, s3err.CodeInvalidArgument, "Invalid Encoding Method specified in Request")
 	}
-	resp, err := h.fetchObject(ctx, &presign.Request{Method: http.MethodGet, URL: ev.InputS3URL(), UserHeaders: req.Header, Header: http.Header{}})
+	resp, err := h.fetchObject(ctx, &presign.Request{Method: http.MethodGet, URL: ev.inputS3URL(), UserHeaders: req.Header, Header: http.Header{}})
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 		return nil, err
 	}
 
-	reply := &ListReply{StatusCode: http.StatusOK}
+	reply := &listReply{StatusCode: http.StatusOK}
 	if h.cfg.headList.listJSON {
 		reply.ListBucketResult = lr
 	} else {

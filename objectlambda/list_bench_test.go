@@ -73,7 +73,7 @@ func BenchmarkListPage1000(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := json.Marshal(&ListReply{StatusCode: 200, ListResultXML: string(out)}); err != nil {
+			if _, err := json.Marshal(&listReply{StatusCode: 200, ListResultXML: string(out)}); err != nil {
 				b.Fatal(err)
 			}
 			if len(l.Contents) != 900 {
@@ -87,7 +87,7 @@ func BenchmarkListPage1000(b *testing.B) {
 		b.ReportAllocs()
 		start := time.Now()
 		for b.Loop() {
-			if _, err := json.Marshal(&ListReply{StatusCode: 200, ListResultXML: string(page)}); err != nil {
+			if _, err := json.Marshal(&listReply{StatusCode: 200, ListResultXML: string(page)}); err != nil {
 				b.Fatal(err)
 			}
 		}

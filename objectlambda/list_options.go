@@ -33,7 +33,7 @@ func (c *headListConfig) maxReply() int64 {
 	if c.replyLimit > 0 {
 		return c.replyLimit
 	}
-	return MaxReplyBytes
+	return maxReplyBytes
 }
 
 // withListLimits lowers the listing and reply size limits, for tests.

@@ -37,7 +37,7 @@ type Request struct {
 
 // newRequest lifts the fields out of ev. Errors are *s3err.Error.
 func newRequest(ev *Event) (*Request, error) {
-	op, err := ev.operation()
+	op, err := ev.findOperation()
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func newRequest(ev *Event) (*Request, error) {
 			Operation:      string(op),
 			Key:            key,
 			URL:            u,
-			Header:         ev.UserRequest.Headers.HTTPHeader(),
+			Header:         ev.UserRequest.Headers.httpHeader(),
 			Caller:         callerOf(ev.UserIdentity),
 			Payload:        []byte(ev.Configuration.Payload),
 			AccessPointARN: ev.Configuration.AccessPointARN,
@@ -60,7 +60,7 @@ func newRequest(ev *Event) (*Request, error) {
 		return r, nil
 	}
 	q := u.Query()
-	r.Range = ev.UserRequest.Headers.Get("Range")
+	r.Range = ev.UserRequest.Headers.get("Range")
 	if r.Range == "" {
 		r.Range = queryFold(q, "Range")
 	}
