@@ -17,14 +17,15 @@ import (
 )
 
 // listReply is the function's answer to ListObjects / ListObjectsV2; S3
-// Object Lambda sends it to the caller. On success exactly one of
-// ListResultXML and ListBucketResult is set (see WithListJSON).
+// Object Lambda sends it to the caller. On success ListResultXML holds the
+// listing: the protocol's other form, the listBucketResult JSON object,
+// cannot carry ChecksumType or RestoreStatus and keeps only the first
+// ChecksumAlgorithm.
 type listReply struct {
-	StatusCode       int               `json:"statusCode"`
-	ErrorCode        string            `json:"errorCode,omitempty"`
-	ErrorMessage     string            `json:"errorMessage,omitempty"`
-	ListResultXML    string            `json:"listResultXml,omitempty"`
-	ListBucketResult *ListBucketResult `json:"listBucketResult,omitempty"`
+	StatusCode    int    `json:"statusCode"`
+	ErrorCode     string `json:"errorCode,omitempty"`
+	ErrorMessage  string `json:"errorMessage,omitempty"`
+	ListResultXML string `json:"listResultXml,omitempty"`
 }
 
 // ListFilter sees every object of a listing before it is returned. It may
@@ -80,17 +81,6 @@ func WithCommonPrefixFilter(f CommonPrefixFilter) Option {
 			return errors.New("objectlambda: WithCommonPrefixFilter: nil filter")
 		}
 		c.headList.prefixFilters = append(c.headList.prefixFilters, f)
-		return nil
-	}
-}
-
-// WithListJSON makes listings answer with the listBucketResult JSON object
-// instead of the listResultXml string. S3 Object Lambda turns either into the
-// same XML for the caller; the JSON form cannot carry ChecksumType or
-// RestoreStatus and keeps only the first ChecksumAlgorithm.
-func WithListJSON() Option {
-	return func(c *config) error {
-		c.headList.listJSON = true
 		return nil
 	}
 }
@@ -200,16 +190,11 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*listRepl
 		return nil, err
 	}
 
-	reply := &listReply{StatusCode: http.StatusOK}
-	if h.cfg.headList.listJSON {
-		reply.ListBucketResult = lr
-	} else {
-		b, err := lr.AppendXML(make([]byte, 0, len(body)+len(body)/8))
-		if err != nil {
-			return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the listing cannot be written as XML: "+listWhy(err))
-		}
-		reply.ListResultXML = string(b)
+	b, err := lr.AppendXML(make([]byte, 0, len(body)+len(body)/8))
+	if err != nil {
+		return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the listing cannot be written as XML: "+listWhy(err))
 	}
+	reply := &listReply{StatusCode: http.StatusOK, ListResultXML: string(b)}
 	// Measure the reply as Invoke will encode it.
 	enc, err := json.Marshal(reply)
 	if err != nil {

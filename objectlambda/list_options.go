@@ -14,9 +14,7 @@ import (
 // headListConfig holds the HEAD and LIST settings (one field of config).
 type headListConfig struct {
 	prefixFilters []CommonPrefixFilter
-	listJSON      bool
 	unknownLength headLengthMode
-	measureLimit  int64 // 0: no limit
 	// test hooks; 0 means the default
 	listingLimit int64
 	replyLimit   int64
@@ -149,22 +147,6 @@ func WithTenantPrefix(tenant TenantFunc) Option {
 	}
 }
 
-// TenantFromSessionAttribute derives the tenant prefix from a session
-// attribute of the caller (userIdentity.sessionContext.attributes), formatted
-// with format, which holds one %s: TenantFromSessionAttribute("tenant",
-// "tenants/%s/"). A missing value, or one that holds '/', a control
-// character or is "." or "..", denies the request.
-//
-// AWS documents only mfaAuthenticated and creationDate in these attributes
-// (session tags are not part of the event), so this is for events from other
-// S3 Object Lambda implementations or attributes you know to be present;
-// with AWS, prefer TenantFromCaller or your own TenantFunc.
-func TenantFromSessionAttribute(name, format string) TenantFunc {
-	return func(_ context.Context, r *Request) (string, error) {
-		return tenantPrefix(format, r.Caller.SessionAttributes[name])
-	}
-}
-
 // TenantFromCaller derives the tenant prefix from the caller's name:
 // the IAM user name, or for an assumed role the session name (the last part
 // of the ARN), formatted with format, which holds one %s: TenantFromCaller("home/%s/").
@@ -201,26 +183,6 @@ func tenantPrefix(format, v string) (string, error) {
 	return fmt.Sprintf(format, v), nil
 }
 
-// WithHeadMeasure lets HEAD learn the length of a transform chain that
-// changes the length and cannot state it (see transform.LengthStater) by fetching the
-// object through inputS3Url with GET and running the chain over it, reading
-// at most limit transformed bytes (0: no limit but the deadline).
-//
-// This works only where the upstream accepts a GET on the URL presigned for
-// HEAD: S3 does not (the method is part of the signature, so the fetch fails
-// with 403 SignatureDoesNotMatch), some S3-compatible servers and test
-// doubles do. Against S3, make the transforms state their length instead.
-func WithHeadMeasure(limit int64) Option {
-	return func(c *config) error {
-		if limit < 0 {
-			return fmt.Errorf("objectlambda: WithHeadMeasure: negative limit %d", limit)
-		}
-		c.headList.unknownLength = headLengthMeasure
-		c.headList.measureLimit = limit
-		return nil
-	}
-}
-
 // WithHeadOriginalLength makes HEAD answer with the original object's
 // Content-Length when the transform chain changes the length and cannot
 // state it. The answer is then wrong for the transformed object: use it only
@@ -238,6 +200,5 @@ type headLengthMode int
 
 const (
 	headLengthFail     headLengthMode = iota // 500, naming the cause
-	headLengthMeasure                        // GET through inputS3Url and count
 	headLengthOriginal                       // the original object's length
 )
