@@ -91,6 +91,10 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 // Plain objects served under encryption.WithUnencryptedObjects lose their
 // ETag and checksums, because the chain as a whole declares that it may
 // change the body.
+//
+// Instruction files (keys ending in [encryption.InstructionFileSuffix]) are
+// refused with 404 NoSuchKey and hidden from listings: they hold wrapped data
+// keys, not objects.
 func WithDecryption(kr encryption.Keyring, opts ...encryption.Option) Option {
 	return func(c *config) error {
 		if kr == nil {
@@ -100,7 +104,7 @@ func WithDecryption(kr encryption.Keyring, opts ...encryption.Option) Option {
 			return err
 		}
 		c.preTransforms = append(c.preTransforms, &cseDecryptor{kr: kr, opts: slices.Clone(opts)})
-		return nil
+		return WithListFilter(hideInstructionFiles)(c)
 	}
 }
 
@@ -152,7 +156,7 @@ func WithEncryptionFor(f KeyringFunc, opts ...encryption.Option) Option {
 //
 // Objects without an envelope are refused with 403 AccessDenied (a rewrapping
 // access point never serves plaintext), instruction files with 404
-// NoSuchKey, and a data key that from cannot unwrap with 403 AccessDenied.
+// NoSuchKey (and hidden from listings), and a data key that from cannot unwrap with 403 AccessDenied.
 // opts are passed to encryption.Rewrap (WithEncryptionContext for a
 // KMS target). WithRewrap cannot be combined with WithDecryption or
 // WithEncryption, and body transforms must not be added: they would change
@@ -174,7 +178,7 @@ func WithRewrapFor(from encryption.Keyring, to KeyringFunc, opts ...encryption.O
 			return err
 		}
 		c.preTransforms = append(c.preTransforms, &cseRewrapper{from: from, to: to, opts: slices.Clone(opts)})
-		return nil
+		return WithListFilter(hideInstructionFiles)(c)
 	}
 }
 

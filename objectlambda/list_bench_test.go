@@ -46,7 +46,7 @@ func BenchmarkListPage1000(b *testing.B) {
 	page := page1000(b)
 	h := &Handler{}
 	for _, o := range []Option{
-		WithListFilter(HideInstructionFiles()),
+		WithListFilter(hideInstructionFiles),
 		WithTenantPrefix(func(context.Context, *Request) (string, error) { return "tenants/alice/", nil }),
 	} {
 		if err := o(&h.cfg); err != nil {

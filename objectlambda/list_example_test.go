@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/objectlambda/sdk-go/encryption"
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/transform"
 )
@@ -27,7 +28,7 @@ func ExampleParseListBucketResult() {
 	}
 	kept := l.Contents[:0]
 	for _, e := range l.Contents {
-		if !strings.HasSuffix(e.Key, objectlambda.InstructionFileSuffix) {
+		if !strings.HasSuffix(e.Key, encryption.InstructionFileSuffix) {
 			kept = append(kept, e)
 		}
 	}
@@ -48,11 +49,10 @@ func ExampleParseListBucketResult() {
 }
 
 // A multi-tenant access point: every caller sees only tenants/<user>/,
-// in listings, HEAD and GET, and never the encryption instruction files.
+// in listings, HEAD and GET.
 func ExampleWithTenantPrefix() {
 	h, err := objectlambda.New(
 		objectlambda.WithTenantPrefix(objectlambda.TenantFromCaller("tenants/%s/")),
-		objectlambda.WithListFilter(objectlambda.HideInstructionFiles()),
 		objectlambda.WithS3Client(noWGOR{}),
 	)
 	fmt.Println(h != nil, err)

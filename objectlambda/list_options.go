@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/objectlambda/sdk-go/encryption"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
@@ -42,17 +43,13 @@ func withListLimits(listing, reply int64) Option {
 	}
 }
 
-// InstructionFileSuffix is the suffix of the instruction files the S3
-// Encryption Client writes next to encrypted objects.
-const InstructionFileSuffix = ".instruction"
-
-// HideInstructionFiles is a ListFilter that hides client-side encryption
-// instruction files (keys ending in ".instruction"), which hold wrapped data
-// keys and mean nothing to callers who read decrypted objects.
-func HideInstructionFiles() ListFilter {
-	return func(_ context.Context, _ *Request, e *ListEntry) (bool, error) {
-		return !strings.HasSuffix(e.Key, InstructionFileSuffix), nil
-	}
+// hideInstructionFiles hides client-side encryption instruction files (keys
+// ending in ".instruction") from listings. They hold wrapped data keys and
+// mean nothing to callers who read decrypted objects; WithDecryption and
+// WithRewrap refuse them on GET and install this filter, so that a listing
+// does not show them by another door.
+func hideInstructionFiles(_ context.Context, _ *Request, e *ListEntry) (bool, error) {
+	return !strings.HasSuffix(e.Key, encryption.InstructionFileSuffix), nil
 }
 
 // TenantFunc returns the key prefix the caller of r may use, for example

@@ -54,6 +54,7 @@ func TestListPaging(t *testing.T) {
 	noInstr := func(k string) bool { return !strings.HasSuffix(k, ".instruction") }
 	alice := func(k string) bool { return strings.HasPrefix(k, "tenants/alice/") }
 	tenant := WithTenantPrefix(tenantFromAttribute("tenant", "tenants/%s/"))
+	decrypting := WithDecryption(aesKeyring(t, 1, "a")) // hides instruction files
 	tests := []struct {
 		name         string
 		op           Operation
@@ -64,17 +65,18 @@ func TestListPaging(t *testing.T) {
 		wantPrefixes []string
 	}{
 		{name: "v2 no filter", op: OpListObjectsV2, query: "max-keys=5", wantKeys: filterKeys(all, func(string) bool { return true })},
-		{name: "v2 hide instruction files", op: OpListObjectsV2, opts: []Option{WithListFilter(HideInstructionFiles())}, query: "max-keys=3", wantKeys: filterKeys(all, noInstr)},
+		{name: "v2 hide instruction files", op: OpListObjectsV2, opts: []Option{decrypting}, query: "max-keys=3", wantKeys: filterKeys(all, noInstr)},
+		{name: "v2 rewrapping hides instruction files", op: OpListObjectsV2, opts: []Option{WithRewrap(aesKeyring(t, 1, "a"), aesKeyring(t, 2, "b"))}, query: "max-keys=3", wantKeys: filterKeys(all, noInstr)},
 		{name: "v2 tenant from parent prefix", op: OpListObjectsV2, opts: []Option{tenant}, query: "max-keys=4", wantKeys: filterKeys(all, alice)},
-		{name: "v2 tenant inside prefix with delimiter", op: OpListObjectsV2, opts: []Option{tenant, WithListFilter(HideInstructionFiles())}, query: "prefix=tenants%2Falice%2F&delimiter=%2F&max-keys=4",
+		{name: "v2 tenant inside prefix with delimiter", op: OpListObjectsV2, opts: []Option{tenant, decrypting}, query: "prefix=tenants%2Falice%2F&delimiter=%2F&max-keys=4",
 			wantKeys: filterKeys(all, func(k string) bool { return alice(k) && noInstr(k) && !strings.Contains(k, "/sub/") }), wantPrefixes: []string{"tenants/alice/sub/"}},
 		{name: "v2 tenant at the root with delimiter", op: OpListObjectsV2, opts: []Option{tenant}, query: "delimiter=%2F", wantPrefixes: []string{"tenants/"}},
 		{name: "v2 tenant one level down", op: OpListObjectsV2, opts: []Option{tenant}, query: "prefix=tenants%2F&delimiter=%2F&max-keys=1", wantPrefixes: []string{"tenants/alice/"}},
-		{name: "v2 url encoding from S3", op: OpListObjectsV2, opts: []Option{WithListFilter(HideInstructionFiles())}, query: "encoding-type=url&prefix=tenants%2Falice%2Fsub%2F&max-keys=1",
+		{name: "v2 url encoding from S3", op: OpListObjectsV2, opts: []Option{decrypting}, query: "encoding-type=url&prefix=tenants%2Falice%2Fsub%2F&max-keys=1",
 			wantKeys: filterKeys(all, func(k string) bool { return strings.HasPrefix(k, "tenants/alice/sub/") })},
 		{name: "v2 url encoding from a server that ignores it", op: OpListObjectsV2, ignoreEnc: true, query: "encoding-type=url&prefix=tenants%2Falice%2Fsub%2F&max-keys=2",
 			wantKeys: filterKeys(all, func(k string) bool { return strings.HasPrefix(k, "tenants/alice/sub/") })},
-		{name: "v1 no delimiter, hidden page ends", op: OpListObjects, opts: []Option{WithListFilter(HideInstructionFiles())}, query: "max-keys=1", wantKeys: filterKeys(all, noInstr)},
+		{name: "v1 no delimiter, hidden page ends", op: OpListObjects, opts: []Option{decrypting}, query: "max-keys=1", wantKeys: filterKeys(all, noInstr)},
 		{name: "v1 tenant inside prefix", op: OpListObjects, opts: []Option{tenant}, query: "prefix=tenants%2Falice%2F&max-keys=5", wantKeys: filterKeys(all, alice)},
 		{name: "v1 delimiter", op: OpListObjects, query: "delimiter=%2F&max-keys=1", wantKeys: []string{"top.txt", "top.txt.instruction"}, wantPrefixes: []string{"tenants/"}},
 		{name: "v1 url encoding", op: OpListObjects, query: "encoding-type=url&prefix=tenants%2Falice%2Fsub&max-keys=2",

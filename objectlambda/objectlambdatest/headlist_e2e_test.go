@@ -1,6 +1,7 @@
 package objectlambdatest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/objectlambda/sdk-go/encryption"
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
 	"github.com/objectlambda/sdk-go/transform"
@@ -205,7 +207,7 @@ func sorted(keys ...[]string) []string {
 func TestListObjectsV2PaginatorE2E(t *testing.T) {
 	ap := objectlambdatest.NewAccessPoint(t,
 		objectlambda.WithTenantPrefix(objectlambda.TenantFromCaller("tenants/%s/")),
-		objectlambda.WithListFilter(objectlambda.HideInstructionFiles()),
+		objectlambda.WithDecryption(hlKeyring(t)), // hides instruction files from listings
 	)
 	k := hlBucket()
 	require.Len(t, k.all(), 2500)
@@ -348,4 +350,13 @@ func filter(keys []string, keep func(string) bool) []string {
 		}
 	}
 	return out
+}
+
+// hlKeyring is a keyring for access points that decrypt: listings then hide
+// instruction files.
+func hlKeyring(t *testing.T) encryption.Keyring {
+	t.Helper()
+	kr, err := encryption.NewAESKeyring(bytes.Repeat([]byte{7}, encryption.DataKeySize), map[string]string{"kid": "hl"})
+	require.NoError(t, err)
+	return kr
 }
