@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/objectlambda/sdk-go/internal/listing"
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
 )
@@ -176,7 +177,7 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*listRepl
 		return nil, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
 			fmt.Sprintf("the upstream listing is larger than %d bytes", limit))
 	}
-	lr, err := ParseListBucketResult(body)
+	lr, err := listing.Parse(body)
 	if err != nil {
 		return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the upstream listing is not a valid ListBucketResult")
 	}
@@ -212,15 +213,15 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*listRepl
 // which field and what is wrong, never the value.
 func listWhy(err error) string {
 	msg := err.Error()
-	if i := strings.Index(msg, ErrInvalidListing.Error()+": "); i >= 0 {
-		return msg[i+len(ErrInvalidListing.Error())+2:]
+	if i := strings.Index(msg, listing.ErrInvalid.Error()+": "); i >= 0 {
+		return msg[i+len(listing.ErrInvalid.Error())+2:]
 	}
 	return "invalid listing"
 }
 
 // filterList runs the filters and fixes the paging fields, with the
 // semantics documented on ListFilter.
-func (h *Handler) filterList(ctx context.Context, req *Request, lr *ListBucketResult) error {
+func (h *Handler) filterList(ctx context.Context, req *Request, lr *listing.Result) error {
 	if !lr.V2 && lr.IsTruncated && lr.NextMarker == "" {
 		last := ""
 		if n := len(lr.Contents); n > 0 {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/objectlambda/sdk-go/encryption"
+	"github.com/objectlambda/sdk-go/internal/listing"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
@@ -25,7 +26,7 @@ func (c *headListConfig) maxListing() int64 {
 	if c.listingLimit > 0 {
 		return c.listingLimit
 	}
-	return MaxListingBytes
+	return listing.MaxBytes
 }
 
 func (c *headListConfig) maxReply() int64 {
