@@ -69,7 +69,7 @@ func BenchmarkDecrypt(b *testing.B) {
 	const size = 32 << 20
 	x, _ := NewEncryptor(context.Background(), &sizedReader{size}, kr)
 	body, _ := io.ReadAll(x)
-	e, _ := ParseEnvelope(x.Metadata())
+	e, _ := parseEnvelope(x.Metadata())
 	buf := make([]byte, 64<<10)
 	modes := map[string][]Option{
 		"buffered":      {WithMemoryLimit(64 << 20), WithCiphertextLength(size + TagSize)},
@@ -113,7 +113,7 @@ func BenchmarkMemory256MiB(b *testing.B) {
 			b.Fatal(err)
 		}
 		md := x.Metadata()
-		e, _ := ParseEnvelope(md)
+		e, _ := parseEnvelope(md)
 		d, err := NewDecryptor(context.Background(), x, e, kr, WithSpillDir(dir), WithCiphertextLength(size+TagSize))
 		if err != nil {
 			b.Fatal(err)

@@ -25,7 +25,7 @@ import (
 // test vectors.
 type fixedKeyring struct{ dk []byte }
 
-func (f fixedKeyring) UnwrapKey(context.Context, *Envelope) ([]byte, error) {
+func (f fixedKeyring) UnwrapKey(context.Context, *Envelope) (DataKey, error) {
 	return append([]byte(nil), f.dk...), nil
 }
 func (f fixedKeyring) WrapKey(context.Context, *WrapRequest) (*WrappedKey, error) {
@@ -63,7 +63,7 @@ func decryptAll(t testing.TB, body []byte, e *Envelope, kr Keyring, opts ...Opti
 }
 
 func TestDecryptKnownAnswers(t *testing.T) {
-	v2 := FromHeader(v2KMSHeader())
+	v2 := MetadataFromHeader(v2KMSHeader())
 	v3 := v3KMSMeta()
 	badKC := v3KMSMeta()
 	badKC["x-amz-d"] = "FiQepGw+/O+3MuYrmQU5mAkotUnxB+W+EwYDHw=="
@@ -112,7 +112,7 @@ func TestDecryptKnownAnswers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := ParseEnvelope(tt.md)
+			e, err := parseEnvelope(tt.md)
 			require.NoError(t, err)
 			got, err := decryptAll(t, mustHex(t, tt.body), e, fixedKeyring{mustB64(t, tt.dk)}, tt.opts...)
 			if tt.wantErr != nil {
@@ -181,7 +181,7 @@ func TestRawAESVectors(t *testing.T) {
 				assert.Equal(t, "0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6w==", md[keyV3MessageID])
 				assert.Equal(t, "02", md[keyV3Wrap])
 			}
-			e, err := ParseEnvelope(md)
+			e, err := parseEnvelope(md)
 			require.NoError(t, err)
 			got, err := decryptAll(t, body, e, kr)
 			require.NoError(t, err)
@@ -220,7 +220,7 @@ func encryptAll(t testing.TB, pt []byte, kr Keyring, opts ...Option) ([]byte, *E
 	require.NoError(t, err)
 	body, err := io.ReadAll(x)
 	require.NoError(t, err)
-	e, err := ParseEnvelope(x.Metadata())
+	e, err := parseEnvelope(x.Metadata())
 	require.NoError(t, err)
 	return body, e
 }
@@ -413,12 +413,12 @@ func TestRewrap(t *testing.T) {
 	pt := []byte("rewrap me")
 	for _, f := range []Format{FormatV2, FormatV3} {
 		body, e := encryptAll(t, pt, rings["AES/GCM"], WithFormat(f))
-		md := FromMap(e.Metadata())
+		md := fromMap(e.Metadata())
 		md["owner"] = "ana"
-		out, err := RewrapMetadata(context.Background(), md, rings["AES/GCM"], rings["RSA-OAEP-SHA1"])
+		out, err := Rewrap(context.Background(), md, rings["AES/GCM"], rings["RSA-OAEP-SHA1"])
 		require.NoError(t, err)
 		assert.Equal(t, "ana", out["owner"])
-		ne, err := ParseEnvelope(out)
+		ne, err := parseEnvelope(out)
 		require.NoError(t, err)
 		assert.Equal(t, WrapRSAOAEPSHA1, ne.Wrap)
 		got, err := decryptAll(t, body, ne, rings["RSA-OAEP-SHA1"])
@@ -427,7 +427,7 @@ func TestRewrap(t *testing.T) {
 		_, err = decryptAll(t, body, ne, rings["AES/GCM"])
 		require.ErrorIs(t, err, ErrKeyNotFound)
 	}
-	_, err := rewrap(context.Background(), &Envelope{Format: FormatV2, Content: ContentAESGCM, Wrap: WrapAESGCM, EncryptedKey: []byte{1}, IV: seq(1, 12)}, nil, nil)
+	_, err := rewrapEnvelope(context.Background(), &Envelope{Format: FormatV2, Content: ContentAESGCM, Wrap: WrapAESGCM, EncryptedKey: []byte{1}, IV: seq(1, 12)}, nil, nil)
 	require.ErrorIs(t, err, ErrNoKeyring)
 }
 

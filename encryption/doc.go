@@ -16,13 +16,13 @@
 //
 // # Reading
 //
-//	md := encryption.FromHeader(resp.Header)       // or encryption.Metadata(out.Metadata)
-//	env, err := encryption.RequireEnvelope(md)     // no envelope: ErrEncryptionRequired
+//	md := encryption.MetadataFromHeader(resp.Header) // or encryption.Metadata(out.Metadata)
+//	env, err := encryption.RequireEnvelope(md)       // no envelope: ErrEncryptionRequired
 //	d, err := encryption.NewDecryptor(ctx, resp.Body, env, keyring,
 //		encryption.WithCiphertextLength(resp.ContentLength))
-//	defer d.Close()                                // also closes resp.Body
-//	n, _ := d.PlaintextLength()                    // Content-Length to announce
-//	encryption.StripEnvelope(outHeader)            // plaintext must not carry the envelope
+//	defer d.Close()                                  // also closes resp.Body
+//	n, _ := d.PlaintextLength()                      // Content-Length to announce
+//	encryption.StripEnvelope(outHeader)              // plaintext must not carry the envelope
 //
 // Objects without an envelope are refused by default. Whoever can write to
 // the bucket can strip an envelope or put plaintext in place of a
@@ -31,8 +31,7 @@
 // [RequireEnvelope] (and objectlambda.WithDecryption) therefore answer
 // [ErrEncryptionRequired]; only with the opt-in [WithUnencryptedObjects], for
 // buckets that mix plain and encrypted objects, do they answer
-// [ErrNotEncrypted], which means "serve it as stored". [ParseEnvelope]
-// reports ErrNotEncrypted either way and leaves the decision to its caller.
+// [ErrNotEncrypted], which means "serve it as stored".
 //
 // The [Decryptor] never releases plaintext that is not authenticated: AES-GCM
 // objects are buffered ([DefaultMemoryLimit] in memory, then up to
@@ -67,7 +66,7 @@
 // [NewEncryptor] encrypts a plaintext stream under a fresh data key (format V2
 // by default, [WithFormat](FormatV3) for key commitment) and returns the
 // ciphertext reader and the metadata to set ([Encryptor.Metadata]).
-// [RewrapMetadata] swaps only the wrapped data key, leaving the body
+// [Rewrap] swaps only the wrapped data key, leaving the body
 // untouched.
 //
 // # Keys

@@ -207,15 +207,15 @@ func (x *Encryptor) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// rewrap replaces only the wrapped data key: it unwraps with from and wraps
-// the same data key with to. The body stays valid and untouched; the content
+// rewrapEnvelope replaces only the wrapped data key: it unwraps with from
+// and wraps the same data key with to. The body stays valid and untouched; the content
 // algorithm, IV or message ID and commitment are kept. The recipient then
 // holds the data key of the stored object; re-encrypt with NewEncryptor to
 // give them a fresh one.
 //
 // Options read: WithEncryptionContext (for a KMS target),
 // WithLegacyWrapping, WithRequireCommitment.
-func rewrap(ctx context.Context, e *Envelope, from, to Keyring, opts ...Option) (*Envelope, error) {
+func rewrapEnvelope(ctx context.Context, e *Envelope, from, to Keyring, opts ...Option) (*Envelope, error) {
 	c := newConfig(opts)
 	c.legacyContent = true // the body is not touched, so CBC objects can be rewrapped
 	if err := checkPolicy(e, c); err != nil {
@@ -255,9 +255,8 @@ func rewrap(ctx context.Context, e *Envelope, from, to Keyring, opts ...Option) 
 	return &out, nil
 }
 
-// RewrapMetadata replaces only the wrapped data key of the object whose
-// metadata is md: it unwraps the data key with from and wraps the same key
-// with to. It returns md with the envelope entries replaced (names
+// Rewrap replaces only the wrapped data key of the object whose metadata is
+// md: it unwraps the data key with from and wraps the same key with to. It returns md with the envelope entries replaced (names
 // normalised, without prefix); the body stays valid and untouched, and the
 // content algorithm, IV or message ID and commitment are kept. The recipient
 // then holds the data key of the stored object; re-encrypt with
@@ -265,12 +264,12 @@ func rewrap(ctx context.Context, e *Envelope, from, to Keyring, opts ...Option) 
 //
 // Options read: [WithEncryptionContext] (for a KMS target),
 // [WithLegacyWrapping], [WithRequireCommitment].
-func RewrapMetadata(ctx context.Context, md Metadata, from, to Keyring, opts ...Option) (map[string]string, error) {
-	e, err := ParseEnvelope(md)
+func Rewrap(ctx context.Context, md Metadata, from, to Keyring, opts ...Option) (map[string]string, error) {
+	e, err := parseEnvelope(md)
 	if err != nil {
 		return nil, err
 	}
-	ne, err := rewrap(ctx, e, from, to, opts...)
+	ne, err := rewrapEnvelope(ctx, e, from, to, opts...)
 	if err != nil {
 		return nil, err
 	}

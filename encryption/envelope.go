@@ -95,8 +95,8 @@ const (
 	keyInstructionTag = "x-amz-crypto-instr-file"
 )
 
-// MetaPrefix is the prefix S3 puts in front of user metadata names.
-const MetaPrefix = "x-amz-meta-"
+// metaPrefix is the prefix S3 puts in front of user metadata names.
+const metaPrefix = "x-amz-meta-"
 
 // ReservedContextKey is the KMS encryption context entry that binds a
 // kms+context data key to its content algorithm. A [Keyring] that wraps with
@@ -104,9 +104,9 @@ const MetaPrefix = "x-amz-meta-"
 // callers must not set it themselves.
 const ReservedContextKey = "aws:x-amz-cek-alg"
 
-// InstructionSuffix is the suffix the S3 Encryption Client gives the
+// InstructionFileSuffix is the suffix the S3 Encryption Client gives the
 // instruction file it writes next to an object ("<key>.instruction").
-const InstructionSuffix = ".instruction"
+const InstructionFileSuffix = ".instruction"
 
 // Sizes fixed by the formats.
 const (
@@ -144,7 +144,7 @@ func isEnvelopeKey(k string) bool {
 func StripEnvelope(h http.Header) http.Header {
 	for name := range h {
 		l := strings.ToLower(name)
-		if strings.HasPrefix(l, MetaPrefix) && isEnvelopeKey(l[len(MetaPrefix):]) {
+		if strings.HasPrefix(l, metaPrefix) && isEnvelopeKey(l[len(metaPrefix):]) {
 			delete(h, name)
 		}
 	}
@@ -156,7 +156,7 @@ func StripEnvelope(h http.Header) http.Header {
 func stripEnvelopeMetadata(md map[string]string) map[string]string {
 	out := make(map[string]string, len(md))
 	for k, v := range md {
-		l := strings.TrimPrefix(strings.ToLower(k), MetaPrefix)
+		l := strings.TrimPrefix(strings.ToLower(k), metaPrefix)
 		if !isEnvelopeKey(l) {
 			out[k] = v
 		}
@@ -165,39 +165,41 @@ func stripEnvelopeMetadata(md map[string]string) map[string]string {
 }
 
 // Metadata is S3 user metadata normalised for parsing: lower-case names
-// without the "x-amz-meta-" prefix. Build it with FromHeader or FromMap; a
-// plain map literal works too, it is normalised again when parsed.
+// without the "x-amz-meta-" prefix. Build it with [MetadataFromHeader] from
+// an HTTP response, or convert the SDK's map (GetObjectOutput.Metadata):
+// every function that takes Metadata normalises it again (letter case, an
+// "x-amz-meta-" prefix).
 type Metadata map[string]string
 
-// FromHeader extracts the user metadata from an HTTP response header
+// MetadataFromHeader extracts the user metadata from an HTTP response header
 // (X-Amz-Meta-* fields; the first value of each wins).
-func FromHeader(h http.Header) Metadata {
+func MetadataFromHeader(h http.Header) Metadata {
 	md := make(Metadata)
 	for name, vs := range h {
 		l := strings.ToLower(name)
-		if !strings.HasPrefix(l, MetaPrefix) || len(vs) == 0 {
+		if !strings.HasPrefix(l, metaPrefix) || len(vs) == 0 {
 			continue
 		}
-		md[l[len(MetaPrefix):]] = vs[0]
+		md[l[len(metaPrefix):]] = vs[0]
 	}
 	return md
 }
 
-// FromMap normalises a user metadata map as the SDK returns it
+// fromMap normalises a user metadata map as the SDK returns it
 // (GetObjectOutput.Metadata: names without prefix) or as raw header names
 // with the "x-amz-meta-" prefix.
-func FromMap(m map[string]string) Metadata {
+func fromMap(m map[string]string) Metadata {
 	md := make(Metadata, len(m))
 	for k, v := range m {
-		md[strings.TrimPrefix(strings.ToLower(k), MetaPrefix)] = v
+		md[strings.TrimPrefix(strings.ToLower(k), metaPrefix)] = v
 	}
 	return md
 }
 
 func (md Metadata) normalized() Metadata {
 	for k := range md {
-		if k != strings.ToLower(k) || strings.HasPrefix(k, MetaPrefix) {
-			return FromMap(md)
+		if k != strings.ToLower(k) || strings.HasPrefix(k, metaPrefix) {
+			return fromMap(md)
 		}
 	}
 	return md
@@ -282,12 +284,12 @@ func v3WrapCode(w WrapAlg) (string, bool) {
 var v2OnlyKeys = []string{keyIV, keyCEKAlg, keyWrapAlg, keyMatDesc, keyTagLen}
 var v3OnlyKeys = []string{keyV3Content, keyV3Commitment, keyV3MessageID, keyV3Wrap, keyV3MatDesc, keyV3Context}
 
-// ParseEnvelope reads the envelope from object metadata. It returns
+// parseEnvelope reads the envelope from object metadata. It returns
 // ErrNotEncrypted when there is none, ErrNeedInstructionFile when the object
 // points at an instruction file, and an error wrapping ErrMalformedEnvelope
 // or ErrUnsupportedFormat when the envelope is broken. Legacy formats are
 // parsed here; decryption refuses them unless the matching opt-in is given.
-func ParseEnvelope(md Metadata) (*Envelope, error) {
+func parseEnvelope(md Metadata) (*Envelope, error) {
 	md = md.normalized()
 	hasV1, hasV2, hasV3 := md.has(keyV1Key), md.has(keyV2Key), md.has(keyV3Key)
 	n := 0
@@ -308,12 +310,16 @@ func ParseEnvelope(md Metadata) (*Envelope, error) {
 	return parseNormalized(md, false)
 }
 
-// RequireEnvelope is ParseEnvelope for readers that must not serve what was
-// not encrypted: metadata without an envelope gives ErrEncryptionRequired,
-// or ErrNotEncrypted (serve the object as it is) only when opts contain
-// WithUnencryptedObjects. Every other result is ParseEnvelope's.
+// RequireEnvelope reads the envelope from object metadata, for readers that
+// must not serve what was not encrypted: metadata without an envelope gives
+// [ErrEncryptionRequired], or [ErrNotEncrypted] (serve the object as it is)
+// only when opts contain [WithUnencryptedObjects]. An object that points at
+// an instruction file gives [ErrNeedInstructionFile] (read it with
+// [ParseInstructionFile]); a broken envelope an error wrapping
+// [ErrMalformedEnvelope] or [ErrUnsupportedFormat]. Legacy formats are
+// parsed; decryption refuses them unless the matching opt-in is given.
 func RequireEnvelope(md Metadata, opts ...Option) (*Envelope, error) {
-	e, err := ParseEnvelope(md)
+	e, err := parseEnvelope(md)
 	if errors.Is(err, ErrNotEncrypted) && !newConfig(opts).allowPlain {
 		return nil, fmt.Errorf("%w: the object metadata holds no envelope", ErrEncryptionRequired)
 	}

@@ -34,9 +34,9 @@ func v3KMSMeta() Metadata {
 
 func TestParseEnvelopeV2FromHeader(t *testing.T) {
 	h := v2KMSHeader()
-	md := FromHeader(h)
+	md := MetadataFromHeader(h)
 	require.True(t, IsEncrypted(md))
-	e, err := ParseEnvelope(md)
+	e, err := parseEnvelope(md)
 	require.NoError(t, err)
 	assert.Equal(t, FormatV2, e.Format)
 	assert.Equal(t, ContentAESGCM, e.Content)
@@ -55,7 +55,7 @@ func TestParseEnvelopeV3(t *testing.T) {
 	for k, v := range v3KMSMeta() {
 		raw["X-Amz-Meta-"+k] = v
 	}
-	e, err := ParseEnvelope(raw)
+	e, err := parseEnvelope(raw)
 	require.NoError(t, err)
 	assert.Equal(t, FormatV3, e.Format)
 	assert.Equal(t, ContentCommitting, e.Content)
@@ -85,7 +85,7 @@ func TestParseEnvelopeLegacy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := ParseEnvelope(tt.md)
+			e, err := parseEnvelope(tt.md)
 			require.NoError(t, err)
 			assert.Equal(t, tt.format, e.Format)
 			assert.Equal(t, tt.content, e.Content)
@@ -97,7 +97,7 @@ func TestParseEnvelopeLegacy(t *testing.T) {
 
 func TestParseEnvelopeErrors(t *testing.T) {
 	v2 := func(mod func(Metadata)) Metadata {
-		md := FromHeader(v2KMSHeader())
+		md := MetadataFromHeader(v2KMSHeader())
 		mod(md)
 		return md
 	}
@@ -140,7 +140,7 @@ func TestParseEnvelopeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := ParseEnvelope(tt.md)
+			e, err := parseEnvelope(tt.md)
 			require.ErrorIs(t, err, tt.want)
 			assert.Nil(t, e)
 		})
@@ -148,27 +148,27 @@ func TestParseEnvelopeErrors(t *testing.T) {
 }
 
 func TestEnvelopeMetadataRoundTrip(t *testing.T) {
-	for _, md := range []Metadata{FromHeader(v2KMSHeader()), v3KMSMeta()} {
-		e, err := ParseEnvelope(md)
+	for _, md := range []Metadata{MetadataFromHeader(v2KMSHeader()), v3KMSMeta()} {
+		e, err := parseEnvelope(md)
 		require.NoError(t, err)
-		e2, err := ParseEnvelope(e.Metadata())
+		e2, err := parseEnvelope(e.Metadata())
 		require.NoError(t, err)
 		assert.Equal(t, e, e2)
 	}
 }
 
 func TestNonASCIIMatDesc(t *testing.T) {
-	md := FromHeader(v2KMSHeader())
+	md := MetadataFromHeader(v2KMSHeader())
 	md["x-amz-wrap-alg"] = "AES/GCM"
 	// "café" double-encoded by S3: UTF-8 bytes read as Latin-1, then RFC 2047.
 	md["x-amz-matdesc"] = "=?UTF-8?B?eyJuYW1lIjoiY2Fmw4PCqSJ9?="
-	e, err := ParseEnvelope(md)
+	e, err := parseEnvelope(md)
 	require.NoError(t, err)
 	assert.Equal(t, "café", e.MatDesc["name"])
 
 	out := e.Metadata()
 	assert.Equal(t, `{"name":"caf\u00e9"}`, out[keyMatDesc])
-	e2, err := ParseEnvelope(out)
+	e2, err := parseEnvelope(out)
 	require.NoError(t, err)
 	assert.Equal(t, e.MatDesc, e2.MatDesc)
 	assert.Equal(t, `{"e":"\ud83d\ude00"}`, asciiJSON(map[string]string{"e": "😀"}))
@@ -190,7 +190,7 @@ func TestInstructionFile(t *testing.T) {
 		delete(obj, "x-amz-3")
 		delete(obj, "x-amz-w")
 		delete(obj, "x-amz-t")
-		_, err := ParseEnvelope(obj)
+		_, err := parseEnvelope(obj)
 		require.ErrorIs(t, err, ErrNeedInstructionFile)
 		e, err := ParseInstructionFile(obj, []byte(body))
 		require.NoError(t, err)
@@ -278,7 +278,7 @@ func TestInstructionFileNoDowngrade(t *testing.T) {
 	v3 := v3KMSMeta()
 	v3Body := `{"x-amz-3":"` + v3["x-amz-3"] + `","x-amz-w":"12","x-amz-t":"{\"aws:x-amz-cek-alg\":\"115\"}"}`
 	v3Object := Metadata{"x-amz-c": v3["x-amz-c"], "x-amz-d": v3["x-amz-d"], "x-amz-i": v3["x-amz-i"]}
-	v2Header := FromHeader(v2KMSHeader())
+	v2Header := MetadataFromHeader(v2KMSHeader())
 	tests := []struct {
 		name string
 		obj  Metadata

@@ -3,6 +3,7 @@ package encryption_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,9 +32,9 @@ func Example() {
 	}
 
 	// Decrypt on the way in, from the response header and body.
-	md := encryption.FromHeader(header)
+	md := encryption.MetadataFromHeader(header)
 	fmt.Println("encrypted:", encryption.IsEncrypted(md))
-	env, err := encryption.ParseEnvelope(md)
+	env, err := encryption.RequireEnvelope(md)
 	if err != nil {
 		panic(err)
 	}
@@ -55,8 +56,14 @@ func Example() {
 	// envelope headers left: 0
 }
 
-func ExampleParseEnvelope_notEncrypted() {
-	_, err := encryption.ParseEnvelope(encryption.Metadata{"owner": "ana"})
-	fmt.Println(err)
-	// Output: encryption: object is not client-side encrypted
+func ExampleRequireEnvelope_notEncrypted() {
+	md := encryption.Metadata{"owner": "ana"}
+	_, err := encryption.RequireEnvelope(md)
+	fmt.Println(errors.Is(err, encryption.ErrEncryptionRequired))
+	// Only with the opt-in is plaintext "serve it as stored".
+	_, err = encryption.RequireEnvelope(md, encryption.WithUnencryptedObjects())
+	fmt.Println(errors.Is(err, encryption.ErrNotEncrypted))
+	// Output:
+	// true
+	// true
 }

@@ -27,7 +27,7 @@ func linesFromMeta(md Metadata) string {
 }
 
 func FuzzParseEnvelope(f *testing.F) {
-	f.Add(linesFromMeta(FromHeader(v2KMSHeader())))
+	f.Add(linesFromMeta(MetadataFromHeader(v2KMSHeader())))
 	f.Add(linesFromMeta(v3KMSMeta()))
 	f.Add("x-amz-key: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v\nx-amz-iv: AAECAwQFBgcICQoLDA0ODw==")
 	f.Add("x-amz-c: 115\nx-amz-d: 6JOSx47RkdyfciJkNauuC4RpkMcWZY4a+i1RzQ==\nx-amz-i: sE9zLb4tsEBJkvEhLMZFxMj9oZJBbQ6ZOgOqHA==")
@@ -35,14 +35,14 @@ func FuzzParseEnvelope(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		md := metaFromLines(s)
 		enc := IsEncrypted(md)
-		e, err := ParseEnvelope(md)
+		e, err := parseEnvelope(md)
 		if err != nil {
 			require.Nil(t, e)
 			return
 		}
 		require.True(t, enc, "parsed envelope from metadata IsEncrypted rejects")
 		// What we parse, we can write back and read again identically.
-		e2, err := ParseEnvelope(e.Metadata())
+		e2, err := parseEnvelope(e.Metadata())
 		require.NoError(t, err)
 		require.Equal(t, e, e2)
 		stripped := stripEnvelopeMetadata(md)
@@ -61,7 +61,7 @@ func FuzzParseInstructionFile(f *testing.F) {
 			return
 		}
 		require.True(t, e.FromInstructionFile)
-		e2, err := ParseEnvelope(e.Metadata())
+		e2, err := parseEnvelope(e.Metadata())
 		require.NoError(t, err)
 		e2.FromInstructionFile = true
 		require.Equal(t, e, e2)

@@ -20,9 +20,11 @@ import (
 // it is not, they return an error wrapping ErrKeyNotFound so that a
 // MultiKeyring can try the next one.
 //
-// Returned data keys belong to the caller, who overwrites them after use.
+// Returned data keys belong to the caller, who overwrites them after use. A
+// [DataKey] prints redacted, so a key that reaches a log by mistake does not
+// leak.
 type Keyring interface {
-	UnwrapKey(ctx context.Context, e *Envelope) ([]byte, error)
+	UnwrapKey(ctx context.Context, e *Envelope) (DataKey, error)
 	WrapKey(ctx context.Context, req *WrapRequest) (*WrappedKey, error)
 }
 
@@ -139,7 +141,7 @@ func (k *AESKeyring) keyFor(md map[string]string) []byte {
 }
 
 // UnwrapKey implements Keyring.
-func (k *AESKeyring) UnwrapKey(_ context.Context, e *Envelope) ([]byte, error) {
+func (k *AESKeyring) UnwrapKey(_ context.Context, e *Envelope) (DataKey, error) {
 	wk := k.keyFor(e.MatDesc)
 	block, err := aes.NewCipher(wk)
 	if err != nil {
@@ -258,7 +260,7 @@ func cloneOrEmpty(m map[string]string) map[string]string {
 }
 
 // UnwrapKey implements Keyring.
-func (k *RSAKeyring) UnwrapKey(_ context.Context, e *Envelope) ([]byte, error) {
+func (k *RSAKeyring) UnwrapKey(_ context.Context, e *Envelope) (DataKey, error) {
 	if k.priv == nil {
 		return nil, notMine("RSA keyring has no private key")
 	}
@@ -337,7 +339,7 @@ func NewMultiKeyring(primary Keyring, others ...Keyring) *MultiKeyring {
 }
 
 // UnwrapKey implements Keyring.
-func (m *MultiKeyring) UnwrapKey(ctx context.Context, e *Envelope) ([]byte, error) {
+func (m *MultiKeyring) UnwrapKey(ctx context.Context, e *Envelope) (DataKey, error) {
 	var errs []error
 	for _, r := range m.rings {
 		if r == nil {

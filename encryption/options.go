@@ -18,7 +18,7 @@ const (
 )
 
 // Option configures [NewDecryptor], [NewEncryptor], [RequireEnvelope] and
-// [RewrapMetadata], and through them objectlambda.WithDecryption,
+// [Rewrap], and through them objectlambda.WithDecryption,
 // WithEncryption and WithRewrap. Each function documents the options it
 // reads; others are ignored.
 type Option func(*config)

@@ -12,11 +12,17 @@
 //	g, err := gateway.New(ctx, cfg, gateway.WithHandler("redact", objectlambda.WithTransform(r)))
 //	// g.Handler() on the listener, g.AdminHandler() on the admin port
 //
-// The configuration (package config) mirrors AWS::S3ObjectLambda::AccessPoint;
-// package function runs the functions; package metrics names its Prometheus
-// metrics after Object Lambda's CloudWatch metrics; package server builds
-// the listeners, the probes and the graceful shutdown; the command
-// cmd/objectlambda-gateway puts them together. docs/gateway.md is the
+// The configuration (package [config]) mirrors
+// AWS::S3ObjectLambda::AccessPoint; [New] builds a [Gateway] from it, with
+// functions registered by [WithHandler] (an objectlambda handler),
+// [WithFunction] (any aws-lambda-go handler) or the configuration (AWS
+// Lambda, the Lambda Invoke API); package [function] runs them; package
+// [github.com/objectlambda/sdk-go/gateway/server] builds the listeners, the
+// probes and the graceful shutdown ([Gateway.Shutdown] drains the
+// functions); the command cmd/objectlambda-gateway puts them together, and
+// package [github.com/objectlambda/sdk-go/gateway/builtin] registers its
+// built-in functions. The Prometheus metrics on [Gateway.AdminHandler] are
+// named after Object Lambda's CloudWatch metrics. docs/gateway.md is the
 // user's guide.
 //
 // # What it does
@@ -35,7 +41,8 @@
 // replica is streamed through to the one holding the caller, named by a
 // route the cluster key authenticates (Cluster in the configuration).
 //
-// objectlambdatest is a test harness over this package: the library's own
+// Package [github.com/objectlambda/sdk-go/objectlambda/objectlambdatest] is
+// a test harness over this package: the library's own
 // tests run every function through the same protocol code the gateway
 // serves in production.
 package gateway

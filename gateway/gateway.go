@@ -22,9 +22,9 @@ import (
 	"github.com/objectlambda/sdk-go/gateway/config"
 	"github.com/objectlambda/sdk-go/gateway/function"
 	"github.com/objectlambda/sdk-go/gateway/internal/cluster"
+	"github.com/objectlambda/sdk-go/gateway/internal/metrics"
 	"github.com/objectlambda/sdk-go/gateway/internal/pending"
 	"github.com/objectlambda/sdk-go/gateway/internal/s3op"
-	"github.com/objectlambda/sdk-go/gateway/metrics"
 	"github.com/objectlambda/sdk-go/gateway/server"
 	"github.com/objectlambda/sdk-go/objectlambda"
 )
@@ -55,7 +55,7 @@ type Gateway struct {
 	observe func(WGORCall) func(WGORCall)
 	buffers sync.Pool // of *[copyBuffer]byte, the relays' buffers
 
-	limiter *Limiter
+	limiter *limiter
 	metrics *metrics.Metrics
 	health  *server.Health
 
@@ -110,7 +110,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Gateway, err
 		limits[ap.Name] = ap.MaxConcurrentInvocations
 		g.metrics.AddAccessPoint(ap.Name, routedFunctions(ap)...)
 	}
-	g.limiter = NewLimiter(limits, g.metrics)
+	g.limiter = newLimiter(limits, g.metrics)
 	return g, nil
 }
 
@@ -123,7 +123,7 @@ func (g *Gateway) buildURLs(o options) error {
 	}
 	g.publicURL = o.publicURL
 	if g.publicURL == "" {
-		g.publicURL = PublicURL(l, o.listenAddr)
+		g.publicURL = publicURL(l, o.listenAddr)
 	}
 	g.publicURL = strings.TrimSuffix(g.publicURL, "/")
 	if u, err := url.Parse(g.publicURL); err == nil && u.Hostname() != "" && net.ParseIP(u.Hostname()) == nil {
@@ -176,7 +176,7 @@ func (g *Gateway) advertise(src config.Source) (netip.AddrPort, error) {
 		}
 		return netip.MustParseAddrPort(v), nil
 	}
-	u, err := url.Parse(PublicURL(config.Listener{Address: g.cfg.Listener.Address}, g.listenAddr()))
+	u, err := url.Parse(publicURL(config.Listener{Address: g.cfg.Listener.Address}, g.listenAddr()))
 	if err != nil {
 		return netip.AddrPort{}, fmt.Errorf("listener: %w", err)
 	}
@@ -252,10 +252,10 @@ func awsConfig(ctx context.Context, region, endpoint string, creds *config.Crede
 	return ac, nil
 }
 
-// PublicURL is the URL functions reach the gateway at: the configured
-// PublicURL, else one derived from the listener's address (addr when not
+// publicURL is the URL functions reach the gateway at: the configured
+// publicURL, else one derived from the listener's address (addr when not
 // nil, for a listener on port 0), with 127.0.0.1 for an unspecified host.
-func PublicURL(l config.Listener, addr net.Addr) string {
+func publicURL(l config.Listener, addr net.Addr) string {
 	if l.PublicURL != "" {
 		return strings.TrimSuffix(l.PublicURL, "/")
 	}
@@ -277,9 +277,6 @@ func PublicURL(l config.Listener, addr net.Addr) string {
 	return scheme + net.JoinHostPort(host, port)
 }
 
-// Config is the gateway's configuration.
-func (g *Gateway) Config() *config.Config { return g.cfg }
-
 // Callers are the identities that may sign requests.
 func (g *Gateway) Callers() Callers { return g.callers }
 
@@ -293,20 +290,14 @@ func (g *Gateway) Runner(name string) (function.Runner, bool) {
 	return r.Runner, true
 }
 
-// Store returns the SDK configuration of the store called name.
-func (g *Gateway) Store(name string) (aws.Config, bool) {
+// storeConfig returns the SDK configuration of the store called name.
+func (g *Gateway) storeConfig(name string) (aws.Config, bool) {
 	s, ok := g.stores[name]
 	if !ok {
 		return aws.Config{}, false
 	}
 	return s.aws, true
 }
-
-// Limiter is the per access point invocation limit.
-func (g *Gateway) Limiter() *Limiter { return g.limiter }
-
-// Metrics are the gateway's Prometheus metrics.
-func (g *Gateway) Metrics() *metrics.Metrics { return g.metrics }
 
 // Health is the state /readyz reports.
 func (g *Gateway) Health() *server.Health { return g.health }
@@ -317,9 +308,6 @@ func (g *Gateway) PublicURL() string { return g.publicURL }
 // SelfURL is the URL of this replica: in-process functions reach it there,
 // and so do the other replicas.
 func (g *Gateway) SelfURL() string { return g.selfURL }
-
-// Route is the outputRoute this replica puts in its events.
-func (g *Gateway) Route() string { return g.cluster.Route() }
 
 // AdminHandler serves /metrics (Prometheus), /healthz (liveness) and
 // /readyz (readiness).

@@ -104,7 +104,7 @@ func TestNew(t *testing.T) {
 	assert.Equal(t, "http://127.0.0.1:8080", g.PublicURL(), "an unspecified host becomes loopback")
 	assert.Equal(t, 1, g.Callers().Len())
 
-	store, ok := g.Store("local")
+	store, ok := g.storeConfig("local")
 	require.True(t, ok)
 	assert.Equal(t, "eu-west-1", store.Region)
 	assert.Equal(t, "http://127.0.0.1:7070", aws.ToString(store.BaseEndpoint))
@@ -176,7 +176,7 @@ func TestPublicURL(t *testing.T) {
 		{"port 0, bound", config.Listener{Address: "127.0.0.1:0"}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 41234}, "http://127.0.0.1:41234"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, PublicURL(tt.l, tt.addr), tt.name)
+		assert.Equal(t, tt.want, publicURL(tt.l, tt.addr), tt.name)
 	}
 }
 

@@ -9,14 +9,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/objectlambda/sdk-go/gateway/metrics"
+	"github.com/objectlambda/sdk-go/gateway/internal/metrics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestLimiterAcquire(t *testing.T) {
 	m := metrics.New()
-	l := NewLimiter(map[string]int{"a": 2, "b": 1}, m)
+	l := newLimiter(map[string]int{"a": 2, "b": 1}, m)
 	type step struct {
 		ap      string
 		acquire bool // else release the oldest held slot of ap
@@ -60,7 +60,7 @@ func TestLimiterAcquire(t *testing.T) {
 
 // TestLimiterSlowDown: over the limit, a real S3 client gets 503 SlowDown.
 func TestLimiterSlowDown(t *testing.T) {
-	l := NewLimiter(map[string]int{"reports": 1}, nil)
+	l := newLimiter(map[string]int{"reports": 1}, nil)
 	entered, release := make(chan struct{}), make(chan struct{})
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		entered <- struct{}{}

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/objectlambda/sdk-go/gateway/metrics"
+	"github.com/objectlambda/sdk-go/gateway/internal/metrics"
 )
 
 // Handler serves the gateway's S3 endpoint: the access points for callers,

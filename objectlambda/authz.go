@@ -3,15 +3,14 @@ package objectlambda
 import (
 	"context"
 	"errors"
-
-	"github.com/objectlambda/sdk-go/internal/arnmatch"
 )
 
-// AllowPrincipals returns an Authorizer that allows only callers whose ARN,
+// AllowPrincipals returns an [Authorizer] that allows only callers whose ARN,
 // or whose session issuer's ARN (the role behind an assumed-role session),
-// matches one of patterns, as IAM matches ARNs: '*' matches any run of
-// characters (also '/'), '?' any one character. Everyone else gets
-// 403 AccessDenied.
+// matches one of patterns, as IAM matches ARNs ([transform.Caller.Matches]):
+// '*' matches any run of characters (also '/'), '?' any one character.
+// Everyone else gets 403 AccessDenied. An authorizer of one's own calls
+// r.Caller.Matches for the same rule.
 //
 //	objectlambda.WithAuthorizer(objectlambda.AllowPrincipals(
 //		"arn:aws:iam::111122223333:role/analyst",          // sessions of this role
@@ -20,7 +19,7 @@ import (
 func AllowPrincipals(patterns ...string) Authorizer {
 	ps := append([]string(nil), patterns...)
 	return func(_ context.Context, r *Request) error {
-		if CallerMatches(r, ps...) {
+		if r.Caller.Matches(ps...) {
 			return nil
 		}
 		return errNotAllowed
@@ -28,9 +27,3 @@ func AllowPrincipals(patterns ...string) Authorizer {
 }
 
 var errNotAllowed = errors.New("objectlambda: the caller is not an allowed principal")
-
-// CallerMatches reports whether the caller's ARN or session issuer ARN
-// matches one of patterns (see AllowPrincipals). Empty ARNs never match.
-func CallerMatches(r *Request, patterns ...string) bool {
-	return arnmatch.Any(patterns, r.Caller.ARN, r.Caller.SessionIssuerARN)
-}

@@ -91,6 +91,10 @@ type KeyringFunc func(ctx context.Context, r *transform.Request) (encryption.Key
 // Plain objects served under encryption.WithUnencryptedObjects lose their
 // ETag and checksums, because the chain as a whole declares that it may
 // change the body.
+//
+// Instruction files (keys ending in [encryption.InstructionFileSuffix]) are
+// refused with 404 NoSuchKey and hidden from listings: they hold wrapped data
+// keys, not objects.
 func WithDecryption(kr encryption.Keyring, opts ...encryption.Option) Option {
 	return func(c *config) error {
 		if kr == nil {
@@ -100,7 +104,7 @@ func WithDecryption(kr encryption.Keyring, opts ...encryption.Option) Option {
 			return err
 		}
 		c.preTransforms = append(c.preTransforms, &cseDecryptor{kr: kr, opts: slices.Clone(opts)})
-		return nil
+		return WithListFilter(hideInstructionFiles)(c)
 	}
 }
 
@@ -152,8 +156,8 @@ func WithEncryptionFor(f KeyringFunc, opts ...encryption.Option) Option {
 //
 // Objects without an envelope are refused with 403 AccessDenied (a rewrapping
 // access point never serves plaintext), instruction files with 404
-// NoSuchKey, and a data key that from cannot unwrap with 403 AccessDenied.
-// opts are passed to encryption.RewrapMetadata (WithEncryptionContext for a
+// NoSuchKey (and hidden from listings), and a data key that from cannot unwrap with 403 AccessDenied.
+// opts are passed to encryption.Rewrap (WithEncryptionContext for a
 // KMS target). WithRewrap cannot be combined with WithDecryption or
 // WithEncryption, and body transforms must not be added: they would change
 // ciphertext.
@@ -174,7 +178,7 @@ func WithRewrapFor(from encryption.Keyring, to KeyringFunc, opts ...encryption.O
 			return err
 		}
 		c.preTransforms = append(c.preTransforms, &cseRewrapper{from: from, to: to, opts: slices.Clone(opts)})
-		return nil
+		return WithListFilter(hideInstructionFiles)(c)
 	}
 }
 
@@ -222,7 +226,7 @@ func cseIsInstruction(r *transform.Request, md encryption.Metadata) bool {
 	if encryption.IsInstructionFile(md) {
 		return true
 	}
-	return r != nil && strings.HasSuffix(r.Key, encryption.InstructionSuffix)
+	return r != nil && strings.HasSuffix(r.Key, encryption.InstructionFileSuffix)
 }
 
 // cseNotEncrypted is the answer for an object without an envelope where
@@ -247,7 +251,7 @@ func cseError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if _, ok := s3err.As(err); ok {
+	if _, ok := errors.AsType[*s3err.Error](err); ok {
 		return err
 	}
 	switch {
@@ -282,7 +286,7 @@ func cseError(err error) error {
 func cseKeyring(ctx context.Context, f KeyringFunc, r *transform.Request) (encryption.Keyring, error) {
 	kr, err := f(ctx, r)
 	if err != nil {
-		if _, ok := s3err.As(err); ok {
+		if _, ok := errors.AsType[*s3err.Error](err); ok {
 			return nil, err
 		}
 		return nil, s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied, "Access Denied")
@@ -296,7 +300,7 @@ func cseKeyring(ctx context.Context, f KeyringFunc, r *transform.Request) (encry
 func cseSetEnvelope(h http.Header, md map[string]string) {
 	encryption.StripEnvelope(h)
 	for k, v := range md {
-		h.Set(encryption.MetaPrefix+k, v)
+		h.Set("x-amz-meta-"+k, v)
 	}
 }
 
@@ -318,7 +322,7 @@ func (*cseDecryptor) Properties() transform.Properties { return transform.Proper
 // AES-GCM object is the stored length minus the 16-byte tag; plain objects
 // (with encryption.WithUnencryptedObjects) keep their length.
 func (d *cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
-	md := encryption.FromHeader(h)
+	md := encryption.MetadataFromHeader(h)
 	if encryption.IsInstructionFile(md) {
 		return -1, false
 	}
@@ -342,7 +346,7 @@ func (d *cseDecryptor) OutputLength(h http.Header, n int64) (int64, bool) {
 }
 
 func (d *cseDecryptor) Apply(ctx context.Context, in *transform.Object) (*transform.Object, error) {
-	md := encryption.FromHeader(in.Header)
+	md := encryption.MetadataFromHeader(in.Header)
 	if cseIsInstruction(in.Request, md) {
 		return nil, cseNoSuchKey()
 	}
@@ -452,7 +456,7 @@ func (*cseEncryptor) OutputLength(_ http.Header, n int64) (int64, bool) {
 }
 
 func (e *cseEncryptor) Apply(ctx context.Context, in *transform.Object) (*transform.Object, error) {
-	md := encryption.FromHeader(in.Header)
+	md := encryption.MetadataFromHeader(in.Header)
 	if cseIsInstruction(in.Request, md) {
 		return nil, cseNoSuchKey()
 	}
@@ -518,7 +522,7 @@ func (*cseRewrapper) Properties() transform.Properties {
 }
 
 func (r *cseRewrapper) Apply(ctx context.Context, in *transform.Object) (*transform.Object, error) {
-	md := encryption.FromHeader(in.Header)
+	md := encryption.MetadataFromHeader(in.Header)
 	if cseIsInstruction(in.Request, md) {
 		return nil, cseNoSuchKey()
 	}
@@ -529,7 +533,7 @@ func (r *cseRewrapper) Apply(ctx context.Context, in *transform.Object) (*transf
 	if err != nil {
 		return nil, err
 	}
-	out, err := encryption.RewrapMetadata(ctx, md, r.from, to, r.opts...)
+	out, err := encryption.Rewrap(ctx, md, r.from, to, r.opts...)
 	if err != nil {
 		return nil, cseError(err)
 	}

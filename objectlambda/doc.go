@@ -7,15 +7,17 @@
 // Getting that right by hand is where functions fail: they fetch the object
 // with their own role (the confused-deputy problem), follow URLs they should
 // not, buffer whole objects, forget Range, leave the caller hanging when
-// something fails, or log the token. A Handler does all of it:
+// something fails, or log the token. A [Handler] (built by [New], run by
+// [Start]) does all of it:
 //
 //   - parses and validates the event (unknown fields tolerated, header names
 //     case-insensitive, header arrays accepted);
 //   - fetches the original only through the presigned inputS3Url, after
-//     checking it is https on a trusted S3 host (see package presign),
+//     checking it is https on a trusted S3 host (see package [presign] and
+//     [WithTrustPolicy]),
 //     replaying the headers the URL was signed with;
-//   - streams the body through the configured transforms (see package
-//     transform) without holding the object in memory;
+//   - streams the body through the configured transforms ([WithTransform],
+//     package [transform]) without holding the object in memory;
 //   - answers with exactly one WGOR: status, headers, Range (206,
 //     Content-Range, 416) and partNumber, or an S3 error, before the deadline.
 //
@@ -28,8 +30,13 @@
 //		)
 //	}
 //
+// Access is decided by [Authorizer] functions ([WithAuthorizer],
+// [AllowPrincipals]), which see the [Request]; listings go through
+// [WithListFilter] and [WithTenantPrefix], HEAD answers through
+// [WithHeadHook].
+//
 // Existing handlers written against aws-lambda-go's events.S3ObjectLambdaEvent
-// can be wrapped with Wrap to get the trust checks, panic recovery and error
+// can be wrapped with [Wrap] to get the trust checks, panic recovery and error
 // replies without being rewritten.
 //
 // # Exactly one reply
@@ -58,7 +65,7 @@
 //
 // What a caller sees of an object is what the transform chain makes of it,
 // however it is asked for: a 304 (If-None-Match, If-Modified-Since) and a
-// HEAD run the chain over the object's headers alone (transform.HeadersOnly),
+// HEAD run the chain over the object's headers alone ([transform.HeadersOnly]),
 // so metadata a transform removes stays removed, a transform's denial holds,
 // decryption strips its envelope and refuses instruction files. When a
 // transform cannot work without the body, no object header is shown.
@@ -74,8 +81,8 @@
 //
 // # Secrets
 //
-// Logs, the error Invoke returns (which the Lambda runtime prints), the
-// Metrics observers receive, span errors and error messages sent to callers
+// Logs, the error [Handler.Invoke] returns (which the Lambda runtime prints),
+// the [Metrics] observers receive, span errors and error messages sent to callers
 // carry no presigned query string, credential, token, Authorization header
 // or object byte: errors are scrubbed in one place on their way out, and the
 // WGOR client's SDK request and signing logs are always off.
@@ -83,8 +90,8 @@
 // # Deadline
 //
 // The work of a request is bounded by the earlier of the Lambda deadline and
-// the Object Lambda time limit (60 s from the invocation, WithTimeLimit), less
-// a margin (1 s, WithDeadlineMargin). If the work is not done by then, the
+// the Object Lambda time limit (60 s from the invocation, [WithTimeLimit]),
+// less a margin (1 s, [WithDeadlineMargin]). If the work is not done by then, the
 // caller gets 500 LambdaTimeout while there is still time to send it, and a
 // stream in flight is aborted. A reply has until three quarters of the margin
 // after the work deadline to reach S3, and the invocation returns by then
@@ -93,7 +100,8 @@
 //
 // # Errors and status codes
 //
-// Errors travel as *s3err.Error (status, S3 code, message). The handler
+// Errors travel as [*s3err.Error] (status, S3 code, message); [s3err.From]
+// maps any other error. The handler
 // answers as follows:
 //
 //	situation                                         status  code
@@ -137,13 +145,15 @@
 // and bytes=-n, clamped at the end of the object; 416 InvalidRange when the
 // range starts beyond it; a header that is not one well-formed bytes range
 // (another unit, several ranges, garbage) is ignored and the whole object
-// served with 200. When every transform declares itself RangeSafe, the range
+// served with 200. When every transform declares itself RangeSafe
+// ([transform.Properties]), the range
 // is fetched from S3 ("pushed down"); otherwise the whole object is
 // transformed and the result sliced. When the transformed length is unknown
 // the output is read to its end to learn it, keeping only the requested
-// bytes in memory (up to WithRangeMemory; a larger range is read a second
-// time and checked against the first; nothing goes to disk). partNumber addresses fixed-size parts of the transformed object
-// (WithPartSize, 8 MiB by default) and the reply carries PartsCount. The
+// bytes in memory (up to [WithRangeMemory]; a larger range is read a second
+// time and checked against the first; nothing goes to disk). partNumber
+// addresses fixed-size parts of the transformed object
+// ([WithPartSize], 8 MiB by default) and the reply carries PartsCount. The
 // access point must list GetObject-Range / GetObject-PartNumber in its
 // AllowedFeatures, or S3 answers 501 before the function runs.
 //
@@ -160,29 +170,32 @@
 //
 // # Client-side encryption
 //
-// WithDecryption serves objects written by the Amazon S3 Encryption Client
+// [WithDecryption] serves objects written by the Amazon S3 Encryption Client
 // decrypted (formats V2 and V3; AES, RSA and KMS keyrings from package
-// encryption), authenticated before the first byte by default, with the
+// [encryption]), authenticated before the first byte by default, with the
 // envelope metadata removed and Content-Length the plaintext length.
-// WithEncryption (or WithEncryptionFor, to choose the key per caller)
-// re-encrypts on the way out, and WithRewrap swaps only the wrapped data key.
-// Instruction files are never served as data. See WithDecryption for the
+// [WithEncryption] (or [WithEncryptionFor], to choose the key per caller)
+// re-encrypts on the way out, and [WithRewrap] swaps only the wrapped data
+// key. Instruction files are never served as data, nor listed. See
+// WithDecryption for the
 // error table; a wrong key is 403 AccessDenied, an altered object 500.
 //
 // # Observability
 //
-// WithObserver receives per-request Metrics (status, error code, bytes,
+// [WithObserver] receives per-request [Metrics] (status, error code, bytes,
 // upstream and response first-byte times, retries, deadline margin left);
-// package emf writes them as CloudWatch Embedded Metric Format. WithTracer
-// adds spans; package otelobjectlambda adapts OpenTelemetry and continues the
+// package [github.com/objectlambda/sdk-go/objectlambda/emf] writes them as
+// CloudWatch Embedded Metric Format. [WithTracer] adds spans ([Tracer]);
+// package [github.com/objectlambda/sdk-go/objectlambda/otelobjectlambda]
+// adapts OpenTelemetry and continues the
 // X-Ray trace of the invocation.
 //
 // # Configuration
 //
-// New takes the AWS configuration of the WGOR call from the environment
+// [New] takes the AWS configuration of the WGOR call from the environment
 // Lambda gives every function (AWS_REGION, the role's credentials,
 // AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL); elsewhere pass one with
-// WithAWSConfig. It does not link config.LoadDefaultConfig, whose profile,
+// [WithAWSConfig]. It does not link config.LoadDefaultConfig, whose profile,
 // SSO and STS machinery would add 1.8 MB to every function for nothing.
 // A custom endpoint configured that way is also trusted for inputS3Url, and
 // the WGOR host prefix ("{route}.") is not added for it. The function's role
@@ -190,7 +203,7 @@
 //
 // # Logging
 //
-// One line per request through log/slog: request id, operation, status,
+// One line per request through [log/slog] ([WithLogger]): request id, operation, status,
 // error code, bytes in and out, duration. Presigned URLs, the output token,
 // keys and object bytes are never logged.
 package objectlambda

@@ -133,10 +133,10 @@ func (h *Headers) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Get returns the value of the header name, ignoring case. When the event
+// get returns the value of the header name, ignoring case. When the event
 // holds the same name in several spellings, their values are joined in
 // sorted-key order so the result is deterministic.
-func (h Headers) Get(name string) string {
+func (h Headers) get(name string) string {
 	if v, ok := h[name]; ok {
 		return v
 	}
@@ -160,8 +160,8 @@ func (h Headers) Get(name string) string {
 	return strings.Join(vals, ", ")
 }
 
-// HTTPHeader returns the headers as an http.Header with canonical names.
-func (h Headers) HTTPHeader() http.Header {
+// httpHeader returns the headers as an http.Header with canonical names.
+func (h Headers) httpHeader() http.Header {
 	out := make(http.Header, len(h))
 	keys := make([]string, 0, len(h))
 	for k := range h {
@@ -201,18 +201,19 @@ type SessionIssuer struct {
 	UserName    string `json:"userName"`
 }
 
-// Errors returned by ParseEvent and Event.Validate. They wrap ErrInvalidEvent.
+// ErrInvalidEvent is the class of errors [Handler.Invoke] and [Wrapper.Invoke]
+// return for a malformed event; the others wrap it.
 var (
 	ErrInvalidEvent = errors.New("invalid S3 Object Lambda event")
 	errNoContext    = fmt.Errorf("%w: no getObjectContext, headObjectContext, listObjectsContext or listObjectsV2Context", ErrInvalidEvent)
 	errTwoContexts  = fmt.Errorf("%w: more than one operation context", ErrInvalidEvent)
 )
 
-// maxEventSize bounds what ParseEvent accepts; Lambda's own limit is 6 MB.
+// maxEventSize bounds what parseEvent accepts; Lambda's own limit is 6 MB.
 const maxEventSize = 6 << 20
 
-// ParseEvent decodes and validates an event.
-func ParseEvent(data []byte) (*Event, error) {
+// parseEvent decodes and validates an event.
+func parseEvent(data []byte) (*Event, error) {
 	if len(data) > maxEventSize {
 		return nil, fmt.Errorf("%w: %d bytes is larger than %d", ErrInvalidEvent, len(data), maxEventSize)
 	}
@@ -220,20 +221,21 @@ func ParseEvent(data []byte) (*Event, error) {
 	if err := json.Unmarshal(data, &ev); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidEvent, err)
 	}
-	if err := ev.Validate(); err != nil {
+	if err := ev.validate(); err != nil {
 		return &ev, err
 	}
 	return &ev, nil
 }
 
-// Operation reports which operation the event is for, or "" when the event
+// operation reports which operation the event is for, or "" when the event
 // has no context or several.
-func (e *Event) Operation() Operation {
-	op, _ := e.operation()
+func (e *Event) operation() Operation {
+	op, _ := e.findOperation()
 	return op
 }
 
-func (e *Event) operation() (Operation, error) {
+// findOperation is operation with the reason an event has none.
+func (e *Event) findOperation() (Operation, error) {
 	var ops []Operation
 	if e.GetObjectContext != nil {
 		ops = append(ops, OpGetObject)
@@ -256,8 +258,8 @@ func (e *Event) operation() (Operation, error) {
 	return "", errTwoContexts
 }
 
-// InputS3URL returns the presigned URL of whichever context the event has.
-func (e *Event) InputS3URL() string {
+// inputS3URL returns the presigned URL of whichever context the event has.
+func (e *Event) inputS3URL() string {
 	switch {
 	case e.GetObjectContext != nil:
 		return e.GetObjectContext.InputS3URL
@@ -275,10 +277,10 @@ var routeRE = regexp.MustCompile(`^[a-zA-Z0-9-]{1,63}$`)
 
 const maxTokenLen = 8 << 10
 
-// CanRespond reports whether the event carries an output route and token that
+// canRespond reports whether the event carries an output route and token that
 // a WriteGetObjectResponse call can use. Only then can errors be answered
 // through WGOR; otherwise the invocation can only fail.
-func (e *Event) CanRespond() bool {
+func (e *Event) canRespond() bool {
 	c := e.GetObjectContext
 	return c != nil && routeRE.MatchString(c.OutputRoute) && validToken(c.OutputToken)
 }
@@ -295,15 +297,15 @@ func validToken(t string) bool {
 	return true
 }
 
-// Validate checks the structure of the event: exactly one context, a
+// validate checks the structure of the event: exactly one context, a
 // presigned URL, a usable output route and token for GetObject, and protocol
 // major version 1 (any minor version is accepted, as AWS may add fields).
-func (e *Event) Validate() error {
-	op, err := e.operation()
+func (e *Event) validate() error {
+	op, err := e.findOperation()
 	if err != nil {
 		return err
 	}
-	if e.InputS3URL() == "" {
+	if e.inputS3URL() == "" {
 		return fmt.Errorf("%w: %s context has no inputS3Url", ErrInvalidEvent, op)
 	}
 	if op == OpGetObject {
@@ -324,8 +326,8 @@ func (e *Event) Validate() error {
 	return nil
 }
 
-// FromLambdaEvent converts aws-lambda-go's event type.
-func FromLambdaEvent(le events.S3ObjectLambdaEvent) *Event {
+// fromLambdaEvent converts aws-lambda-go's event type.
+func fromLambdaEvent(le events.S3ObjectLambdaEvent) *Event {
 	ev := &Event{
 		XAmzRequestID:   le.XAmzRequestID,
 		ProtocolVersion: le.ProtocolVersion,
@@ -366,10 +368,10 @@ func FromLambdaEvent(le events.S3ObjectLambdaEvent) *Event {
 	return ev
 }
 
-// LambdaEvent converts the event to aws-lambda-go's type, for handlers
+// lambdaEvent converts the event to aws-lambda-go's type, for handlers
 // written against it. userName and invokedBy have no place there and are
 // dropped.
-func (e *Event) LambdaEvent() events.S3ObjectLambdaEvent {
+func (e *Event) lambdaEvent() events.S3ObjectLambdaEvent {
 	le := events.S3ObjectLambdaEvent{
 		XAmzRequestID:   e.XAmzRequestID,
 		ProtocolVersion: e.ProtocolVersion,

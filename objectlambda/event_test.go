@@ -30,16 +30,18 @@ func TestParseEventFixtures(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", "events", tt.file))
 			require.NoError(t, err)
-			ev, err := ParseEvent(data)
+			ev, err := parseEvent(data)
 			require.NoError(t, err)
-			assert.Equal(t, tt.op, ev.Operation())
+			assert.Equal(t, tt.op, ev.operation())
 			assert.Equal(t, tt.payload, string(ev.Configuration.Payload))
 			req, err := newRequest(ev)
 			require.NoError(t, err)
 			assert.Equal(t, tt.key, req.Key)
 			assert.Equal(t, string(tt.op), req.Operation)
 			assert.Equal(t, tt.userName, req.Caller.UserName)
-			assert.NotEmpty(t, ev.InputS3URL())
+			assert.Equal(t, ev.Configuration.SupportingAccessPointARN, req.SupportingAccessPointARN)
+			assert.Equal(t, ev.XAmzRequestID, req.RequestID)
+			assert.NotEmpty(t, ev.inputS3URL())
 		})
 	}
 }
@@ -47,20 +49,20 @@ func TestParseEventFixtures(t *testing.T) {
 func TestHeadersCaseInsensitiveAndArrays(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "events", "get-minio-arrays.json"))
 	require.NoError(t, err)
-	ev, err := ParseEvent(data)
+	ev, err := parseEvent(data)
 	require.NoError(t, err)
 	h := ev.UserRequest.Headers
-	assert.Equal(t, "bytes=0-1", h.Get("range"))
-	assert.Equal(t, "a, b", h.Get("x-multi"))
-	assert.Equal(t, "5", h.Get("X-NUM"))
-	assert.Equal(t, "", h.Get("missing"))
+	assert.Equal(t, "bytes=0-1", h.get("range"))
+	assert.Equal(t, "a, b", h.get("x-multi"))
+	assert.Equal(t, "5", h.get("X-NUM"))
+	assert.Equal(t, "", h.get("missing"))
 	req, err := newRequest(ev)
 	require.NoError(t, err)
 	assert.Equal(t, "bytes=0-1", req.Range)
 
 	dup := Headers{"x-a": "1", "X-A": "2"}
-	assert.Equal(t, "2, 1", dup.Get("X-a"), "spellings of one name join in sorted key order")
-	assert.Equal(t, []string{"2", "1"}, dup.HTTPHeader().Values("X-A"))
+	assert.Equal(t, "2, 1", dup.get("X-a"), "spellings of one name join in sorted key order")
+	assert.Equal(t, []string{"2", "1"}, dup.httpHeader().Values("X-A"))
 }
 
 func TestParseEventErrors(t *testing.T) {
@@ -77,7 +79,7 @@ func TestParseEventErrors(t *testing.T) {
 	}
 	for name, in := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := ParseEvent([]byte(in))
+			_, err := parseEvent([]byte(in))
 			require.ErrorIs(t, err, ErrInvalidEvent)
 		})
 	}
@@ -88,10 +90,10 @@ func TestLambdaEventRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	var le events.S3ObjectLambdaEvent
 	require.NoError(t, json.Unmarshal(data, &le))
-	ev := FromLambdaEvent(le)
-	require.NoError(t, ev.Validate())
-	assert.Equal(t, le, ev.LambdaEvent())
-	ours, err := ParseEvent(data)
+	ev := fromLambdaEvent(le)
+	require.NoError(t, ev.validate())
+	assert.Equal(t, le, ev.lambdaEvent())
+	ours, err := parseEvent(data)
 	require.NoError(t, err)
 	assert.Equal(t, ours, ev)
 }
@@ -122,12 +124,12 @@ func FuzzParseEvent(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ev, err := ParseEvent(data)
+		ev, err := parseEvent(data)
 		if err != nil {
 			return
 		}
 		// A valid event has exactly one operation and yields a request or an S3 error.
-		if ev.Operation() == "" {
+		if ev.operation() == "" {
 			t.Fatal("valid event without operation")
 		}
 		if _, err := newRequest(ev); err != nil {

@@ -57,18 +57,6 @@ func ExampleDecodePayload() {
 	// true
 }
 
-// Parse an event and look at it; header names are case-insensitive.
-func ExampleParseEvent() {
-	ev, err := objectlambda.ParseEvent([]byte(`{
-		"xAmzRequestId": "r1",
-		"getObjectContext": {"inputS3Url": "https://ap-111122223333.s3-accesspoint.us-east-1.amazonaws.com/k?X-Amz-Signature=x",
-			"outputRoute": "io-use1-001", "outputToken": "t"},
-		"userRequest": {"url": "https://olap-111122223333.s3-object-lambda.us-east-1.amazonaws.com/k", "headers": {"range": "bytes=0-9"}},
-		"protocolVersion": "1.01", "aFieldFromTheFuture": true}`))
-	fmt.Println(ev.Operation(), ev.UserRequest.Headers.Get("Range"), err)
-	// Output: GetObject bytes=0-9 <nil>
-}
-
 // Keep an existing aws-lambda-go handler, and give it the safety net.
 func ExampleWrap() {
 	legacy := func(ctx context.Context, ev events.S3ObjectLambdaEvent) (any, error) {

@@ -14,9 +14,9 @@ import (
 	"github.com/objectlambda/sdk-go/transform"
 )
 
-// GetResult is what a GetObject invocation returns to Lambda. S3 ignores it;
+// getResult is what a GetObject invocation returns to Lambda. S3 ignores it;
 // it is there for logs and tests.
-type GetResult struct {
+type getResult struct {
 	StatusCode int    `json:"statusCode"`
 	ErrorCode  string `json:"errorCode,omitempty"`
 	BytesOut   int64  `json:"bytesOut"`
@@ -52,7 +52,7 @@ type getRun struct {
 
 // serveGet answers one GetObject event with exactly one WGOR call. When
 // pre is not nil the request already failed and pre is the reply.
-func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*GetResult, error) {
+func (h *Handler) serveGet(ctx context.Context, ev *Event, pre error) (*getResult, error) {
 	g := h.newGetRun(ctx, ev)
 	rep := g.compute(pre)
 	g.deliver(rep)
@@ -137,7 +137,7 @@ func (g *getRun) deliver(rep *reply) {
 // end stops what still runs, releases the pipeline, logs the request and
 // returns the invocation's result: an error only when the reply could not be
 // delivered whole.
-func (g *getRun) end() (*GetResult, error) {
+func (g *getRun) end() (*getResult, error) {
 	g.stop()
 	g.p.done()
 	// The pump or the stages may still be finishing a read; everything is
@@ -146,7 +146,7 @@ func (g *getRun) end() (*GetResult, error) {
 	// logged) before the invocation returns.
 	g.p.wait(g.replyBy)
 	status, code, wgorErr := g.rs.result()
-	res := &GetResult{StatusCode: status, ErrorCode: code, BytesOut: g.rs.bytesOut.Load()}
+	res := &getResult{StatusCode: status, ErrorCode: code, BytesOut: g.rs.bytesOut.Load()}
 	cause, replyErr := g.h.logRequest(g.ctx, g.ev, requestEnd{
 		op: OpGetObject, start: g.start, status: status, code: code,
 		bytesIn: g.bytesIn.Load(), bytesOut: res.BytesOut, err: g.cause, replyErr: wgorErr,

@@ -45,7 +45,7 @@ func (m mapReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func invoke(t *testing.T, h *Handler, ev []byte) (*GetResult, error) {
+func invoke(t *testing.T, h *Handler, ev []byte) (*getResult, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -53,7 +53,7 @@ func invoke(t *testing.T, h *Handler, ev []byte) (*GetResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	var res GetResult
+	var res getResult
 	require.NoError(t, jsonUnmarshal(out, &res))
 	return &res, nil
 }

@@ -184,11 +184,11 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 }
 
 func (h *Handler) invoke(ctx context.Context, payload []byte) (any, error) {
-	ev, err := ParseEvent(payload)
+	ev, err := parseEvent(payload)
 	if err == nil {
-		return h.Handle(ctx, ev)
+		return h.handle(ctx, ev)
 	}
-	if ev != nil && ev.CanRespond() {
+	if ev != nil && ev.canRespond() {
 		// The event names a GET we can still answer: tell the caller.
 		ctx = h.beginRequest(ctx, ev)
 		return h.serveGet(ctx, ev, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the Object Lambda event is malformed"))
@@ -210,20 +210,20 @@ func marshalReply(reply any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// Handle serves a decoded event. For GetObject the reply is a *GetResult
+// handle serves a decoded event. For GetObject the reply is a *getResult
 // (the object itself went through WriteGetObjectResponse); for HeadObject a
-// *HeadReply; for ListObjects and ListObjectsV2 a *ListReply. An error means
+// *HeadReply; for ListObjects and ListObjectsV2 a *listReply. An error means
 // the invocation failed: for GetObject only when the reply could not be
 // delivered at all.
-func (h *Handler) Handle(ctx context.Context, ev *Event) (any, error) {
+func (h *Handler) handle(ctx context.Context, ev *Event) (any, error) {
 	ctx = h.beginRequest(ctx, ev)
-	if err := ev.Validate(); err != nil {
-		if ev.CanRespond() {
+	if err := ev.validate(); err != nil {
+		if ev.canRespond() {
 			return h.serveGet(ctx, ev, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the Object Lambda event is malformed"))
 		}
 		return nil, err
 	}
-	switch ev.Operation() {
+	switch ev.operation() {
 	case OpGetObject:
 		return h.serveGet(ctx, ev, nil)
 	case OpHeadObject:
@@ -263,7 +263,7 @@ func (h *Handler) authorize(ctx context.Context, r *Request) error {
 	}
 	for _, a := range h.cfg.authorizers {
 		if err := a(ctx, r); err != nil {
-			if _, ok := s3err.As(err); ok {
+			if _, ok := errors.AsType[*s3err.Error](err); ok {
 				return err
 			}
 			return s3err.Wrap(err, http.StatusForbidden, s3err.CodeAccessDenied, "Access Denied")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/objectlambda/sdk-go/internal/httprange"
@@ -68,8 +67,7 @@ func errorHeadReply(err error) *HeadReply {
 
 func (h *Handler) serveHead(ctx context.Context, ev *Event) (*HeadReply, error) {
 	start := time.Now()
-	var st headStats
-	v, err := h.guarded(ctx, start, func(ctx context.Context) (any, error) { return h.head(ctx, ev, &st) })
+	v, err := h.guarded(ctx, start, func(ctx context.Context) (any, error) { return h.head(ctx, ev) })
 	reply, _ := v.(*HeadReply)
 	if err != nil || reply == nil {
 		if err == nil {
@@ -79,18 +77,14 @@ func (h *Handler) serveHead(ctx context.Context, ev *Event) (*HeadReply, error) 
 	}
 	markResponse(ctx)
 	h.logRequest(ctx, ev, requestEnd{op: OpHeadObject, start: start, status: reply.StatusCode, code: reply.ErrorCode,
-		bytesIn: st.measured.Load(), err: err})
+		err: err})
 	return reply, nil
-}
-
-type headStats struct {
-	measured atomic.Int64 // bytes read to measure the transformed length
 }
 
 // head computes the HEAD reply. Its headers come from the same header
 // pipeline as a GET's (describe), for 200, 206 and 304 alike, and every
 // reply, 304 included, passes the HEAD hooks.
-func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadReply, error) {
+func (h *Handler) head(ctx context.Context, ev *Event) (*HeadReply, error) {
 	req, err := newRequest(ev)
 	if err == nil {
 		err = h.authorize(ctx, req)
@@ -126,7 +120,7 @@ func (h *Handler) head(ctx context.Context, ev *Event, st *headStats) (*HeadRepl
 	case http.StatusNotModified:
 		return h.notModified(ctx, req, view.header)
 	}
-	hdr, length, err := h.headLength(ctx, ev, req, resp, view, st)
+	hdr, length, err := h.headLength(resp, view)
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func (h *Handler) describe(ctx context.Context, req *Request, hdr http.Header, l
 	for _, t := range h.cfg.chainMembers() {
 		out, err := transform.Run(ctx, t, obj)
 		if err != nil {
-			if e, ok := s3err.As(err); ok && !errors.Is(err, transform.ErrHeadersOnly) {
+			if e, ok := errors.AsType[*s3err.Error](err); ok && !errors.Is(err, transform.ErrHeadersOnly) {
 				return headerView{}, e
 			}
 			return headerView{length: -1}, nil

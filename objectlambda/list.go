@@ -12,19 +12,21 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/objectlambda/sdk-go/internal/listing"
 	"github.com/objectlambda/sdk-go/presign"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
-// ListReply is the function's answer to ListObjects / ListObjectsV2; S3
-// Object Lambda sends it to the caller. On success exactly one of
-// ListResultXML and ListBucketResult is set (see WithListJSON).
-type ListReply struct {
-	StatusCode       int               `json:"statusCode"`
-	ErrorCode        string            `json:"errorCode,omitempty"`
-	ErrorMessage     string            `json:"errorMessage,omitempty"`
-	ListResultXML    string            `json:"listResultXml,omitempty"`
-	ListBucketResult *ListBucketResult `json:"listBucketResult,omitempty"`
+// listReply is the function's answer to ListObjects / ListObjectsV2; S3
+// Object Lambda sends it to the caller. On success ListResultXML holds the
+// listing: the protocol's other form, the listBucketResult JSON object,
+// cannot carry ChecksumType or RestoreStatus and keeps only the first
+// ChecksumAlgorithm.
+type listReply struct {
+	StatusCode    int    `json:"statusCode"`
+	ErrorCode     string `json:"errorCode,omitempty"`
+	ErrorMessage  string `json:"errorMessage,omitempty"`
+	ListResultXML string `json:"listResultXml,omitempty"`
 }
 
 // ListFilter sees every object of a listing before it is returned. It may
@@ -84,32 +86,21 @@ func WithCommonPrefixFilter(f CommonPrefixFilter) Option {
 	}
 }
 
-// WithListJSON makes listings answer with the listBucketResult JSON object
-// instead of the listResultXml string. S3 Object Lambda turns either into the
-// same XML for the caller; the JSON form cannot carry ChecksumType or
-// RestoreStatus and keeps only the first ChecksumAlgorithm.
-func WithListJSON() Option {
-	return func(c *config) error {
-		c.headList.listJSON = true
-		return nil
-	}
-}
-
-// MaxReplyBytes is the largest reply a Lambda function can return
+// maxReplyBytes is the largest reply a Lambda function can return
 // synchronously (6 MB), which bounds HEAD and LIST replies.
-const MaxReplyBytes = 6 << 20
+const maxReplyBytes = 6 << 20
 
-func errorListReply(err error) *ListReply {
+func errorListReply(err error) *listReply {
 	e := s3err.From(err)
-	return &ListReply{StatusCode: replyStatus(e.StatusCode), ErrorCode: e.Code, ErrorMessage: publicMessage(e.Message)}
+	return &listReply{StatusCode: replyStatus(e.StatusCode), ErrorCode: e.Code, ErrorMessage: publicMessage(e.Message)}
 }
 
-func (h *Handler) serveList(ctx context.Context, ev *Event) (*ListReply, error) {
+func (h *Handler) serveList(ctx context.Context, ev *Event) (*listReply, error) {
 	start := time.Now()
-	op := ev.Operation()
+	op := ev.operation()
 	var st listStats
 	v, err := h.guarded(ctx, start, func(ctx context.Context) (any, error) { return h.list(ctx, ev, &st) })
-	reply, _ := v.(*ListReply)
+	reply, _ := v.(*listReply)
 	if err != nil || reply == nil {
 		if err == nil {
 			err = errors.New("objectlambda: listing produced no reply")
@@ -139,7 +130,7 @@ type listParams struct {
 // executes, falling back to the caller's URL for parameters it lacks.
 func listParamsOf(ev *Event, r *Request) listParams {
 	var q url.Values
-	if u, err := url.Parse(ev.InputS3URL()); err == nil {
+	if u, err := url.Parse(ev.inputS3URL()); err == nil {
 		q = u.Query()
 	}
 	var uq url.Values
@@ -153,13 +144,13 @@ func listParamsOf(ev *Event, r *Request) listParams {
 		return uq.Get(name)
 	}
 	return listParams{
-		v2:           ev.Operation() == OpListObjectsV2,
+		v2:           ev.operation() == OpListObjectsV2,
 		prefix:       get("prefix"),
 		encodingType: get("encoding-type"),
 	}
 }
 
-func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListReply, error) {
+func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*listReply, error) {
 	req, err := newRequest(ev)
 	if err != nil {
 		return nil, err
@@ -171,7 +162,7 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 	if params.encodingType != "" && params.encodingType != "url" {
 		return nil, s3err.New(http.StatusBadRequest, s3err.CodeInvalidArgument, "Invalid Encoding Method specified in Request")
 	}
-	resp, err := h.fetchObject(ctx, &presign.Request{Method: http.MethodGet, URL: ev.InputS3URL(), UserHeaders: req.Header, Header: http.Header{}})
+	resp, err := h.fetchObject(ctx, &presign.Request{Method: http.MethodGet, URL: ev.inputS3URL(), UserHeaders: req.Header, Header: http.Header{}})
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +177,7 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 		return nil, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError,
 			fmt.Sprintf("the upstream listing is larger than %d bytes", limit))
 	}
-	lr, err := ParseListBucketResult(body)
+	lr, err := listing.Parse(body)
 	if err != nil {
 		return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the upstream listing is not a valid ListBucketResult")
 	}
@@ -200,16 +191,11 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 		return nil, err
 	}
 
-	reply := &ListReply{StatusCode: http.StatusOK}
-	if h.cfg.headList.listJSON {
-		reply.ListBucketResult = lr
-	} else {
-		b, err := lr.AppendXML(make([]byte, 0, len(body)+len(body)/8))
-		if err != nil {
-			return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the listing cannot be written as XML: "+listWhy(err))
-		}
-		reply.ListResultXML = string(b)
+	b, err := lr.AppendXML(make([]byte, 0, len(body)+len(body)/8))
+	if err != nil {
+		return nil, s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "the listing cannot be written as XML: "+listWhy(err))
 	}
+	reply := &listReply{StatusCode: http.StatusOK, ListResultXML: string(b)}
 	// Measure the reply as Invoke will encode it.
 	enc, err := json.Marshal(reply)
 	if err != nil {
@@ -227,15 +213,15 @@ func (h *Handler) list(ctx context.Context, ev *Event, st *listStats) (*ListRepl
 // which field and what is wrong, never the value.
 func listWhy(err error) string {
 	msg := err.Error()
-	if i := strings.Index(msg, ErrInvalidListing.Error()+": "); i >= 0 {
-		return msg[i+len(ErrInvalidListing.Error())+2:]
+	if i := strings.Index(msg, listing.ErrInvalid.Error()+": "); i >= 0 {
+		return msg[i+len(listing.ErrInvalid.Error())+2:]
 	}
 	return "invalid listing"
 }
 
 // filterList runs the filters and fixes the paging fields, with the
 // semantics documented on ListFilter.
-func (h *Handler) filterList(ctx context.Context, req *Request, lr *ListBucketResult) error {
+func (h *Handler) filterList(ctx context.Context, req *Request, lr *listing.Result) error {
 	if !lr.V2 && lr.IsTruncated && lr.NextMarker == "" {
 		last := ""
 		if n := len(lr.Contents); n > 0 {
@@ -282,7 +268,7 @@ func (h *Handler) filterList(ctx context.Context, req *Request, lr *ListBucketRe
 // denyErr turns a user callback's error into the reply error: an
 // *s3err.Error as it is, anything else 403 AccessDenied.
 func denyErr(err error) error {
-	if _, ok := s3err.As(err); ok {
+	if _, ok := errors.AsType[*s3err.Error](err); ok {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

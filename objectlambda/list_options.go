@@ -8,15 +8,15 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/objectlambda/sdk-go/encryption"
+	"github.com/objectlambda/sdk-go/internal/listing"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
 // headListConfig holds the HEAD and LIST settings (one field of config).
 type headListConfig struct {
 	prefixFilters []CommonPrefixFilter
-	listJSON      bool
 	unknownLength headLengthMode
-	measureLimit  int64 // 0: no limit
 	// test hooks; 0 means the default
 	listingLimit int64
 	replyLimit   int64
@@ -26,14 +26,14 @@ func (c *headListConfig) maxListing() int64 {
 	if c.listingLimit > 0 {
 		return c.listingLimit
 	}
-	return MaxListingBytes
+	return listing.MaxBytes
 }
 
 func (c *headListConfig) maxReply() int64 {
 	if c.replyLimit > 0 {
 		return c.replyLimit
 	}
-	return MaxReplyBytes
+	return maxReplyBytes
 }
 
 // withListLimits lowers the listing and reply size limits, for tests.
@@ -44,17 +44,13 @@ func withListLimits(listing, reply int64) Option {
 	}
 }
 
-// InstructionFileSuffix is the suffix of the instruction files the S3
-// Encryption Client writes next to encrypted objects.
-const InstructionFileSuffix = ".instruction"
-
-// HideInstructionFiles is a ListFilter that hides client-side encryption
-// instruction files (keys ending in ".instruction"), which hold wrapped data
-// keys and mean nothing to callers who read decrypted objects.
-func HideInstructionFiles() ListFilter {
-	return func(_ context.Context, _ *Request, e *ListEntry) (bool, error) {
-		return !strings.HasSuffix(e.Key, InstructionFileSuffix), nil
-	}
+// hideInstructionFiles hides client-side encryption instruction files (keys
+// ending in ".instruction") from listings. They hold wrapped data keys and
+// mean nothing to callers who read decrypted objects; WithDecryption and
+// WithRewrap refuse them on GET and install this filter, so that a listing
+// does not show them by another door.
+func hideInstructionFiles(_ context.Context, _ *Request, e *ListEntry) (bool, error) {
+	return !strings.HasSuffix(e.Key, encryption.InstructionFileSuffix), nil
 }
 
 // TenantFunc returns the key prefix the caller of r may use, for example
@@ -120,7 +116,7 @@ func WithTenantPrefix(tenant TenantFunc) Option {
 					return deny
 				}
 			case OpListObjects, OpListObjectsV2:
-				p := listParamsOf(r.Event, r)
+				p := listParamsOf(r.event, r)
 				switch {
 				case strings.HasPrefix(p.prefix, t):
 				case p.v2 && strings.HasPrefix(t, p.prefix):
@@ -146,22 +142,6 @@ func WithTenantPrefix(tenant TenantFunc) Option {
 			}
 			return strings.HasPrefix(cp.Prefix, t) || strings.HasPrefix(t, cp.Prefix), nil
 		})(c)
-	}
-}
-
-// TenantFromSessionAttribute derives the tenant prefix from a session
-// attribute of the caller (userIdentity.sessionContext.attributes), formatted
-// with format, which holds one %s: TenantFromSessionAttribute("tenant",
-// "tenants/%s/"). A missing value, or one that holds '/', a control
-// character or is "." or "..", denies the request.
-//
-// AWS documents only mfaAuthenticated and creationDate in these attributes
-// (session tags are not part of the event), so this is for events from other
-// S3 Object Lambda implementations or attributes you know to be present;
-// with AWS, prefer TenantFromCaller or your own TenantFunc.
-func TenantFromSessionAttribute(name, format string) TenantFunc {
-	return func(_ context.Context, r *Request) (string, error) {
-		return tenantPrefix(format, r.Caller.SessionAttributes[name])
 	}
 }
 
@@ -201,26 +181,6 @@ func tenantPrefix(format, v string) (string, error) {
 	return fmt.Sprintf(format, v), nil
 }
 
-// WithHeadMeasure lets HEAD learn the length of a transform chain that
-// changes the length and cannot state it (see transform.LengthStater) by fetching the
-// object through inputS3Url with GET and running the chain over it, reading
-// at most limit transformed bytes (0: no limit but the deadline).
-//
-// This works only where the upstream accepts a GET on the URL presigned for
-// HEAD: S3 does not (the method is part of the signature, so the fetch fails
-// with 403 SignatureDoesNotMatch), some S3-compatible servers and test
-// doubles do. Against S3, make the transforms state their length instead.
-func WithHeadMeasure(limit int64) Option {
-	return func(c *config) error {
-		if limit < 0 {
-			return fmt.Errorf("objectlambda: WithHeadMeasure: negative limit %d", limit)
-		}
-		c.headList.unknownLength = headLengthMeasure
-		c.headList.measureLimit = limit
-		return nil
-	}
-}
-
 // WithHeadOriginalLength makes HEAD answer with the original object's
 // Content-Length when the transform chain changes the length and cannot
 // state it. The answer is then wrong for the transformed object: use it only
@@ -238,6 +198,5 @@ type headLengthMode int
 
 const (
 	headLengthFail     headLengthMode = iota // 500, naming the cause
-	headLengthMeasure                        // GET through inputS3Url and count
 	headLengthOriginal                       // the original object's length
 )

@@ -136,7 +136,7 @@ func (e *scrubbedError) As(target any) bool {
 	if !ok {
 		return false
 	}
-	se, ok := s3err.As(e.cause)
+	se, ok := errors.AsType[*s3err.Error](e.cause)
 	if !ok {
 		return false
 	}

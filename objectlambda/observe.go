@@ -204,7 +204,7 @@ func (h *Handler) beginRequest(ctx context.Context, ev *Event) context.Context {
 	st := &reqStats{start: time.Now()}
 	st.deadline, _ = h.deadlines(ctx, st.start)
 	if h.tracing() {
-		op := ev.Operation()
+		op := ev.operation()
 		ctx, st.span = h.startSpan(ctx, "objectlambda."+string(op),
 			slog.String("objectlambda.request_id", ev.XAmzRequestID),
 			slog.String("objectlambda.operation", string(op)),

@@ -217,10 +217,11 @@ func WithRangeMemory(n int64) Option {
 	}
 }
 
-// WithRangePushdown controls whether Range and partNumber requests are
-// fetched as ranges from S3 when every transform declares itself RangeSafe.
-// Default true.
-func WithRangePushdown(on bool) Option {
+// withRangePushdown controls whether Range and partNumber requests are
+// fetched as ranges from S3 when every transform declares itself RangeSafe
+// (default true). Tests compare both paths; users have no reason to switch
+// it off.
+func withRangePushdown(on bool) Option {
 	return func(c *config) error {
 		c.pushdownRanges = on
 		return nil

@@ -15,7 +15,7 @@ import (
 func TestRangePushdownProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	pushed, hPushed := newHarness(t, WithTransform(upper()))
-	after, hAfter := newHarness(t, WithTransform(upper()), WithRangePushdown(false))
+	after, hAfter := newHarness(t, WithTransform(upper()), withRangePushdown(false))
 	for i := range 60 {
 		size := rng.IntN(300)
 		body := make([]byte, size)

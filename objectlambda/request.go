@@ -11,13 +11,16 @@ import (
 	"github.com/objectlambda/sdk-go/transform"
 )
 
-// Request is a parsed, validated request: what transforms and authorizers see.
-// It embeds the transform.Request (operation, key, URL, headers, caller,
-// payload) and adds the event and the byte-range options.
+// Request is a parsed, validated request: what authorizers, tenant functions,
+// HEAD hooks and list filters see. It embeds the [transform.Request]
+// (operation, key, URL, headers, caller, payload) and adds the request id and
+// the byte-range options. The raw event stays inside the handler: its reply
+// token and presigned URL are not user code's to hold.
 type Request struct {
 	transform.Request
-	// Event is the raw event, for fields the Request does not lift out.
-	Event *Event
+	// SupportingAccessPointARN is the ARN of the S3 access point behind the
+	// Object Lambda access point.
+	SupportingAccessPointARN string
 	// RequestID is the S3 request id (xAmzRequestId), for logs.
 	RequestID string
 	// Range is the caller's Range (header, or query parameter), "" if none.
@@ -26,11 +29,15 @@ type Request struct {
 	PartNumber int
 
 	rangeSpec *httprange.Spec
+	// event is the raw event. It stays inside the handler: it carries the
+	// reply token and the presigned URL, which user code must never hold
+	// (one reply per request; no secrets in logs).
+	event *Event
 }
 
 // newRequest lifts the fields out of ev. Errors are *s3err.Error.
 func newRequest(ev *Event) (*Request, error) {
-	op, err := ev.operation()
+	op, err := ev.findOperation()
 	if err != nil {
 		return nil, err
 	}
@@ -40,19 +47,20 @@ func newRequest(ev *Event) (*Request, error) {
 			Operation:      string(op),
 			Key:            key,
 			URL:            u,
-			Header:         ev.UserRequest.Headers.HTTPHeader(),
+			Header:         ev.UserRequest.Headers.httpHeader(),
 			Caller:         callerOf(ev.UserIdentity),
 			Payload:        []byte(ev.Configuration.Payload),
 			AccessPointARN: ev.Configuration.AccessPointARN,
 		},
-		Event:     ev,
-		RequestID: ev.XAmzRequestID,
+		SupportingAccessPointARN: ev.Configuration.SupportingAccessPointARN,
+		RequestID:                ev.XAmzRequestID,
+		event:                    ev,
 	}
 	if op != OpGetObject && op != OpHeadObject {
 		return r, nil
 	}
 	q := u.Query()
-	r.Range = ev.UserRequest.Headers.Get("Range")
+	r.Range = ev.UserRequest.Headers.get("Range")
 	if r.Range == "" {
 		r.Range = queryFold(q, "Range")
 	}

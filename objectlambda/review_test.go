@@ -94,7 +94,7 @@ func TestReviewPartNumberPushedDownMatchesSlicing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			answers := map[string]wgorCall{}
 			for name, pushdown := range map[string]bool{"pushed down": true, "sliced": false} {
-				hs, h := newHarness(t, WithPartSize(1<<10), WithRangePushdown(pushdown))
+				hs, h := newHarness(t, WithPartSize(1<<10), withRangePushdown(pushdown))
 				hs.put("doc.txt", tt.body, nil)
 				_, err := invoke(t, h, hs.event("doc.txt", withQuery("partNumber="+tt.part)))
 				require.NoError(t, err)

@@ -64,7 +64,7 @@ func (h *Handler) pushdownRange(req *Request) string {
 // request: InvalidPartNumber for a part, and the object size for
 // Content-Range: bytes */size.
 func pushdownError(err error, req *Request) error {
-	e, ok := s3err.As(err)
+	e, ok := errors.AsType[*s3err.Error](err)
 	if !ok || e.StatusCode != http.StatusRequestedRangeNotSatisfiable {
 		return err
 	}
@@ -259,7 +259,7 @@ func pinnedRequest(url string, req *Request, etag string) (*presign.Request, boo
 // changedError turns the 412 of a pinned fetch into a retryable 503: the
 // object changed between two readings.
 func changedError(err error, pinned bool) error {
-	if e, ok := s3err.As(err); ok && pinned && e.StatusCode == http.StatusPreconditionFailed {
+	if e, ok := errors.AsType[*s3err.Error](err); ok && pinned && e.StatusCode == http.StatusPreconditionFailed {
 		return s3err.Wrap(err, http.StatusServiceUnavailable, s3err.CodeServiceUnavailable, "the object changed while it was read; retry")
 	}
 	return err

@@ -203,15 +203,15 @@ func (t *tracker) answered() bool {
 func (w *Wrapper) Invoke(ctx context.Context, payload []byte) (out []byte, err error) {
 	defer func() { err = scrubError(err) }()
 	h := w.h
-	ev, err := ParseEvent(payload)
+	ev, err := parseEvent(payload)
 	if err == nil {
 		err = w.checkURL(ev)
 	}
-	if ev != nil && ev.Operation() != "" {
+	if ev != nil && ev.operation() != "" {
 		ctx = h.beginRequest(ctx, ev)
 	}
 	if err != nil {
-		if ev != nil && ev.CanRespond() {
+		if ev != nil && ev.canRespond() {
 			res, herr := h.serveGet(ctx, ev, err)
 			if herr != nil {
 				return nil, herr
@@ -220,7 +220,7 @@ func (w *Wrapper) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 		}
 		return nil, err
 	}
-	if ev.Operation() != OpGetObject {
+	if ev.operation() != OpGetObject {
 		return w.reply(ctx, ev)
 	}
 	return w.get(ctx, ev)
@@ -230,7 +230,7 @@ func (w *Wrapper) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 // document it returns, and ends the request like every other.
 func (w *Wrapper) reply(ctx context.Context, ev *Event) ([]byte, error) {
 	start := time.Now()
-	v, err := w.h.guarded(ctx, start, func(ctx context.Context) (any, error) { return w.fn(ctx, ev.LambdaEvent()) })
+	v, err := w.h.guarded(ctx, start, func(ctx context.Context) (any, error) { return w.fn(ctx, ev.lambdaEvent()) })
 	var out []byte
 	if err == nil {
 		out, err = json.Marshal(v)
@@ -240,7 +240,7 @@ func (w *Wrapper) reply(ctx context.Context, ev *Event) ([]byte, error) {
 		ErrorCode  string `json:"errorCode"`
 	}
 	_ = json.Unmarshal(out, &doc) // a reply without them is reported as status 0
-	cause, _ := w.h.logRequest(ctx, ev, requestEnd{op: ev.Operation(), start: start, status: doc.StatusCode, code: doc.ErrorCode, err: err})
+	cause, _ := w.h.logRequest(ctx, ev, requestEnd{op: ev.operation(), start: start, status: doc.StatusCode, code: doc.ErrorCode, err: err})
 	if err != nil {
 		return nil, cause
 	}
@@ -249,7 +249,7 @@ func (w *Wrapper) reply(ctx context.Context, ev *Event) ([]byte, error) {
 
 // checkURL refuses an inputS3Url the trust policy refuses, before fn sees it.
 func (w *Wrapper) checkURL(ev *Event) error {
-	u, err := url.Parse(ev.InputS3URL())
+	u, err := url.Parse(ev.inputS3URL())
 	if err != nil {
 		return s3err.Wrap(err, http.StatusInternalServerError, s3err.CodeInternalError, "inputS3Url does not parse")
 	}
@@ -267,7 +267,7 @@ func (w *Wrapper) get(ctx context.Context, ev *Event) ([]byte, error) {
 	tr, untrack := w.track(ev.GetObjectContext.OutputToken)
 	defer untrack()
 	v, ferr := h.guarded(ctx, start, func(ctx context.Context) (any, error) {
-		return w.fn(ctx, ev.LambdaEvent())
+		return w.fn(ctx, ev.lambdaEvent())
 	})
 	if ferr != nil {
 		// A call of the handler's still connecting gets half the margin to

@@ -10,12 +10,13 @@
 // status and code returns an [*Error]: [New] for a fixed message, [Errorf]
 // for a formatted one, [Wrap] to attach a cause that stays in the logs. The
 // Code* constants ([CodeAccessDenied], [CodeInvalidArgument], ...) are the
-// codes the SDK itself uses; any code [ValidCode] accepts may be sent. [As]
-// recovers an *Error from a wrapped error chain, and [From] maps an arbitrary
+// codes the SDK itself uses; any code [ValidCode] accepts may be sent.
+// [errors.AsType] recovers an *Error from a wrapped error chain
+// (errors.AsType[*s3err.Error](err)), and [From] maps an arbitrary
 // error (an *Error, [ErrDeadline] and context timeouts, cancellations,
 // unknown failures) onto the reply the caller gets.
 //
-//	return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia, "only CSV objects are served")
+//	return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType, "only CSV objects are served")
 //
 // The error message travels to the S3 client. Never put secrets, object bytes
 // or presigned URLs into it.

@@ -11,27 +11,27 @@ import (
 // Codes the SDK itself answers with. Upstream S3 codes are forwarded
 // verbatim, and a transform may use any code of the form [ValidCode] accepts.
 const (
-	CodeAccessDenied       = "AccessDenied"
-	CodeInternalError      = "InternalError"
-	CodeInvalidArgument    = "InvalidArgument"
-	CodeInvalidPartNumber  = "InvalidPartNumber"
-	CodeInvalidPayload     = "InvalidPayload"
-	CodeInvalidRange       = "InvalidRange"
-	CodeInvalidRequest     = "InvalidRequest"
-	CodeNoSuchKey          = "NoSuchKey"
-	CodeNotModified        = "NotModified"
-	CodePreconditionFailed = "PreconditionFailed"
-	CodeServiceUnavailable = "ServiceUnavailable"
-	CodeSlowDown           = "SlowDown"
-	CodeUnsupportedMedia   = "UnsupportedMediaType"
-	CodeEntityTooLarge     = "EntityTooLarge"
-	CodeLambdaTimeout      = "LambdaTimeout"
+	CodeAccessDenied         = "AccessDenied"
+	CodeInternalError        = "InternalError"
+	CodeInvalidArgument      = "InvalidArgument"
+	CodeInvalidPartNumber    = "InvalidPartNumber"
+	CodeInvalidPayload       = "InvalidPayload"
+	CodeInvalidRange         = "InvalidRange"
+	CodeInvalidRequest       = "InvalidRequest"
+	CodeNoSuchKey            = "NoSuchKey"
+	CodeNotModified          = "NotModified"
+	CodePreconditionFailed   = "PreconditionFailed"
+	CodeServiceUnavailable   = "ServiceUnavailable"
+	CodeSlowDown             = "SlowDown"
+	CodeUnsupportedMediaType = "UnsupportedMediaType"
+	CodeEntityTooLarge       = "EntityTooLarge"
+	CodeLambdaTimeout        = "LambdaTimeout"
 )
 
 // Error is an S3-style error: HTTP status, S3 error code and message.
 // Err optionally holds the cause; it is never shown to the S3 client.
 // Build one with [New], [Errorf] or [Wrap]; find one in an error chain with
-// [As] (the same as errors.AsType for *Error).
+// errors.AsType[*s3err.Error](err).
 type Error struct {
 	StatusCode int    // HTTP status, 400-599 (304 for NotModified); [From] makes others 500
 	Code       string // S3 error code, matches ^[A-Z][a-zA-Z]+$
@@ -82,15 +82,6 @@ var codeRE = regexp.MustCompile(`^[A-Z][a-zA-Z]+$`)
 // InternalError.
 func ValidCode(code string) bool { return codeRE.MatchString(code) }
 
-// As returns the first *Error in err's chain.
-func As(err error) (*Error, bool) {
-	var e *Error
-	if errors.As(err, &e) {
-		return e, true
-	}
-	return nil, false
-}
-
 // Sentinel causes, for errors.Is.
 var (
 	// ErrDeadline marks work stopped because the Lambda deadline guard fired.
@@ -109,7 +100,7 @@ func From(err error) *Error {
 	if err == nil {
 		return nil
 	}
-	if e, ok := As(err); ok {
+	if e, ok := errors.AsType[*Error](err); ok {
 		out := *e
 		if out.StatusCode < 300 || out.StatusCode > 599 {
 			out.StatusCode = http.StatusInternalServerError

@@ -62,11 +62,6 @@ func TestErrorMethods(t *testing.T) {
 	assert.Equal(t, "width 9000 is too large: root cause", f.Message)
 	assert.ErrorIs(t, f, cause)
 
-	_, ok := As(errors.New("plain"))
-	assert.False(t, ok)
-	got, ok := As(fmt.Errorf("x: %w", f))
-	require.True(t, ok)
-	assert.Same(t, f, got)
 }
 
 func TestValidCode(t *testing.T) {

@@ -117,7 +117,7 @@ func TestConfigure(t *testing.T) {
 		require.NoError(t, err, payload)
 		b, _ := io.ReadAll(out.Body)
 		assert.Equal(t, want, string(b), payload)
-		n, ok := OutputLength(Configure("", func(cfg) (Transform, error) { return Identity(), nil }), nil, 3)
+		n, ok := outputLength(Configure("", func(cfg) (Transform, error) { return Identity(), nil }), nil, 3)
 		assert.False(t, ok, "a configured transform states nothing: %d", n)
 	}
 }

@@ -226,7 +226,7 @@ func Run(ctx context.Context, t Transform, in *Object) (out *Object, err error) 
 	out.Header.Del("Content-Length")
 	if stater && in.Length >= 0 {
 		// The stated length is the contract, whatever Apply left in Length.
-		if n, ok := OutputLength(t, in.Header, in.Length); ok {
+		if n, ok := outputLength(t, in.Header, in.Length); ok {
 			out.Length = n
 		}
 	}
@@ -306,16 +306,16 @@ type LengthStater interface {
 	OutputLength(h http.Header, inputLength int64) (int64, bool)
 }
 
-// OutputLength reports the length t will produce for an input of the given
+// outputLength reports the length t will produce for an input of the given
 // headers and length (-1 if unknown), if that can be known without reading the
 // body: through LengthPreserving, LengthStater, or, for a Chain, each member
 // in turn.
-func OutputLength(t Transform, h http.Header, inputLength int64) (int64, bool) {
+func outputLength(t Transform, h http.Header, inputLength int64) (int64, bool) {
 	if c, ok := t.(chain); ok {
 		n := inputLength
 		for _, m := range c {
 			var ok bool
-			if n, ok = OutputLength(m, h, n); !ok {
+			if n, ok = outputLength(m, h, n); !ok {
 				return -1, false
 			}
 		}

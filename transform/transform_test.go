@@ -76,7 +76,7 @@ func TestRunHeaderRules(t *testing.T) {
 			b, err := io.ReadAll(out.Body)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantBody, string(b))
-			n, ok := OutputLength(tt.t, in.Header, 3)
+			n, ok := outputLength(tt.t, in.Header, 3)
 			assert.Equal(t, tt.outLenKnown, ok)
 			if ok {
 				assert.Equal(t, tt.wantOutLen, n)

@@ -111,7 +111,7 @@ func (k *Keyring) String() string {
 }
 
 // UnwrapKey implements encryption.Keyring.
-func (k *Keyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) ([]byte, error) {
+func (k *Keyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) (encryption.DataKey, error) {
 	if e.Wrap != encryption.WrapKMSContext && e.Wrap != encryption.WrapKMS {
 		return nil, fmt.Errorf("%w: KMS keyring cannot unwrap %q", encryption.ErrKeyNotFound, e.Wrap)
 	}

@@ -151,7 +151,7 @@ func TestRoundTripLocalKMS(t *testing.T) {
 			require.ErrorIs(t, err, encryption.ErrKeyNotFound)
 
 			// Rewrap to key B via KMS Encrypt; the body is untouched.
-			out, err := encryption.RewrapMetadata(ctx, md, krA, krB)
+			out, err := encryption.Rewrap(ctx, md, krA, krB)
 			require.NoError(t, err)
 			got, err = decrypt(t, body, out, krB)
 			require.NoError(t, err)

@@ -6,8 +6,9 @@
 //	redact       personal data masked; the payload is a redact.Config
 //	decompress   gzip and zstd objects decompressed; the payload is a compress.Config
 //
-// cmd/objectlambda-gateway registers them all. A gateway binary of your own
-// adds its functions with gateway.WithHandler or gateway.WithFunction.
+// cmd/objectlambda-gateway registers them all ([Functions]; [Names] lists
+// them). A gateway binary of your own adds its functions with
+// [gateway.WithHandler] or [gateway.WithFunction].
 package builtin
 
 import (

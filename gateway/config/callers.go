@@ -257,8 +257,8 @@ func (c *Caller) Identity() objectlambda.UserIdentity {
 }
 
 // Allows reports whether the access point's AllowedPrincipals admit the
-// caller, by its ARN or its session issuer's, with the matcher the
-// objectlambda package's AllowPrincipals uses. A nil caller is refused.
+// caller, by its ARN or its session issuer's, with [transform.Caller.Matches]
+// (the matcher objectlambda.AllowPrincipals uses). A nil caller is refused.
 func (ap *AccessPoint) Allows(c *Caller) bool {
 	if c == nil {
 		return false
@@ -267,7 +267,7 @@ func (ap *AccessPoint) Allows(c *Caller) bool {
 	if c.SessionIssuer != nil {
 		tc.SessionIssuerARN = c.SessionIssuer.ARN
 	}
-	return objectlambda.CallerMatches(&objectlambda.Request{Request: transform.Request{Caller: tc}}, ap.AllowedPrincipals...)
+	return tc.Matches(ap.AllowedPrincipals...)
 }
 
 // String describes the callers without their secrets.

@@ -137,7 +137,7 @@ func TestLoadCallers(t *testing.T) {
 }
 
 // TestAllows: deny by default, IAM globs on the caller's ARN and its
-// session issuer's, through objectlambda.CallerMatches.
+// session issuer's, through transform.Caller.Matches.
 func TestAllows(t *testing.T) {
 	cs, err := ParseCallers("callers.yaml", []byte(callersDoc))
 	require.NoError(t, err)

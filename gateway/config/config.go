@@ -241,11 +241,11 @@ type TransformationConfiguration struct {
 
 // ContentTransformation mirrors AWS's union with its one member.
 type ContentTransformation struct {
-	AwsLambda AwsLambda `yaml:"AwsLambda"`
+	AWSLambda AWSLambda `yaml:"AwsLambda"`
 }
 
-// AwsLambda names the function and its payload.
-type AwsLambda struct {
+// AWSLambda names the function and its payload.
+type AWSLambda struct {
 	// FunctionArn names an entry of Functions, by its Name, or by its
 	// Lambda FunctionName when that is an ARN (so a template's ARN works).
 	FunctionArn string `yaml:"FunctionArn"`

@@ -311,7 +311,7 @@ func TestValidateBuiltInGo(t *testing.T) {
 			ObjectLambdaConfiguration: ObjectLambdaConfiguration{
 				SupportingAccessPoint: SupportingAccessPoint{Store: "s", Bucket: "bkt"},
 				TransformationConfigurations: []TransformationConfiguration{{
-					Actions: []string{ActionGetObject}, ContentTransformation: ContentTransformation{AwsLambda: AwsLambda{FunctionArn: "f"}},
+					Actions: []string{ActionGetObject}, ContentTransformation: ContentTransformation{AWSLambda: AWSLambda{FunctionArn: "f"}},
 				}},
 			},
 			AllowedPrincipals: []string{"*"},

@@ -20,7 +20,7 @@ func (c *Config) index(functions map[string]*Function) {
 		ap := &c.AccessPoints[i]
 		ap.routes = map[string]Route{}
 		for _, t := range ap.ObjectLambdaConfiguration.TransformationConfigurations {
-			aws := t.ContentTransformation.AwsLambda
+			aws := t.ContentTransformation.AWSLambda
 			for _, a := range t.Actions {
 				ap.routes[a] = Route{Function: functions[aws.FunctionArn].Name, Payload: aws.FunctionPayload}
 			}

@@ -377,7 +377,7 @@ func checkTransformations(v *checker, p string, ts []TransformationConfiguration
 			}
 			routed[a] = true
 		}
-		ref := t.ContentTransformation.AwsLambda.FunctionArn
+		ref := t.ContentTransformation.AWSLambda.FunctionArn
 		fp := tp + ".ContentTransformation.AwsLambda.FunctionArn"
 		if ref == "" {
 			v.add(fp, "required: the Name of one of Functions (or its Lambda FunctionName ARN)")

@@ -208,9 +208,6 @@ func (ap *AccessPoint) shutdown() {
 	ap.tr.CloseIdleConnections()
 }
 
-// Gateway is the gateway that serves the access point.
-func (ap *AccessPoint) Gateway() *gateway.Gateway { return ap.gw }
-
 // URL is the access point's single endpoint, e.g. http://127.0.0.1:41234.
 // Clients, WriteGetObjectResponse and inputS3Url all use it.
 func (ap *AccessPoint) URL() string { return ap.url }

@@ -72,7 +72,7 @@ func TestGetObject(t *testing.T) {
 			require.Len(t, evs, 1)
 			ev := evs[0]
 			require.NotNil(t, ev.GetObjectContext)
-			assert.Equal(t, ProtocolVersion, ev.ProtocolVersion)
+			assert.Equal(t, protocolVersion, ev.ProtocolVersion)
 			assert.Regexp(t, regexp.MustCompile(`^[a-zA-Z0-9-]{1,63}$`), ev.GetObjectContext.OutputRoute)
 			assert.NotEmpty(t, ev.GetObjectContext.OutputToken)
 			assert.Equal(t, "https://test-olap-111122223333.s3-object-lambda.us-east-1.amazonaws.com/dir/hello world.txt?x-id=GetObject", ev.UserRequest.URL)

@@ -156,7 +156,7 @@ func TestCSEEndToEndReencrypt(t *testing.T) {
 	out, err := ap.Client().GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String("doc.txt")})
 	require.NoError(t, err)
 	defer out.Body.Close()
-	env, err := encryption.ParseEnvelope(encryption.FromMap(out.Metadata))
+	env, err := encryption.RequireEnvelope(encryption.Metadata(out.Metadata))
 	require.NoError(t, err, "the caller receives an envelope in the metadata")
 	var opts []encryption.Option
 	if n := aws.ToInt64(out.ContentLength); n > 0 {

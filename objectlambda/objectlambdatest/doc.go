@@ -9,31 +9,34 @@
 // WriteGetObjectResponse, the single-use token, streaming, and what the
 // client finally sees when the function fails.
 //
-// It is a thin harness over package gateway, the production
+// It is a thin harness over package [gateway], the production
 // objectlambda-gateway, so that functions are tested against exactly the
-// access point they are served by. New starts, on 127.0.0.1 and free ports:
+// access point they are served by. [New] ([NewAccessPoint] for a function
+// built from objectlambda options, [Start] outside a test) starts, on
+// 127.0.0.1 and free ports:
 //
 //   - an S3 store: versitygw (a real S3 server that checks presigned
 //     signatures; the default), an in-process gofakes3 store
-//     (WithMemoryStore), or an endpoint you run (WithExternalStore);
+//     ([WithMemoryStore]), or an endpoint you run ([WithExternalStore]);
 //   - a gateway with one access point over it, on one endpoint that is, at
 //     the same time, the Object Lambda access point for S3 clients, the
 //     WriteGetObjectResponse endpoint, and the host of every inputS3Url
 //     (which the gateway checks, as the store would, and fetches);
-//   - the function: in-process (WithFunction, WithFunctionFactory) or a
-//     bootstrap binary under AWS's Lambda Runtime Interface Emulator
-//     (WithBootstrap, BuildBootstrap), invoked through the Lambda Invoke
+//   - the function: in-process ([WithFunction], [WithFunctionFactory],
+//     [WithHandler]) or a bootstrap binary under AWS's Lambda Runtime
+//     Interface Emulator ([WithBootstrap], [BuildBootstrap]), invoked through the Lambda Invoke
 //     API as the gateway invokes any function.
 //
-// The test then uses a real aws-sdk-go-v2 client (Client, ClientAs) and
-// asserts on what the client sees, on the events the function got (Events)
-// and on its WriteGetObjectResponse calls (WGORCalls).
+// The test then uses a real aws-sdk-go-v2 client ([AccessPoint.Client],
+// [AccessPoint.ClientAs]) and asserts on what the client sees, on the events
+// the function got ([AccessPoint.Events]) and on its WriteGetObjectResponse
+// calls ([AccessPoint.WGORCalls]).
 //
 // The access point is configured as AWS configures one
-// (AWS::S3ObjectLambda::AccessPoint): AllowedFeatures (WithAllowedFeatures),
-// and TransformationConfigurations, which route GetObject, HeadObject,
-// ListObjects and ListObjectsV2 to a function with a payload (WithActions,
-// WithPayload, WithTransformationConfiguration). Like the real one:
+// (AWS::S3ObjectLambda::AccessPoint): AllowedFeatures
+// ([WithAllowedFeatures]), and TransformationConfigurations, which route
+// GetObject, HeadObject, ListObjects and ListObjectsV2 to a function with a
+// payload ([WithActions], [WithPayload], [WithTransformationConfiguration]). Like the real one:
 //
 //   - it accepts callers signed with SigV4 in the Authorization header or in
 //     the query string (presigned URLs), for the service "s3" or
@@ -62,14 +65,15 @@
 // (aws s3 ls, s3cmd, rclone) work. docs/clients.md says which S3 clients work
 // through it, and which of AWS's behaviours are not documented.
 //
-// A function needs one endpoint: set AWS_ENDPOINT_URL_S3 to URL (Env does).
+// A function needs one endpoint: set AWS_ENDPOINT_URL_S3 to
+// [AccessPoint.URL] ([AccessPoint.Env] does).
 // That endpoint speaks plain HTTP, so a function's WriteGetObjectResponse
 // must disable the SDK's host prefix and send UNSIGNED-PAYLOAD for streamed
 // bodies, as the objectlambda package does for custom endpoints.
 //
 // versitygw and the RIE are external binaries, found through
-// OBJECTLAMBDATEST_VERSITYGW and OBJECTLAMBDATEST_RIE, then
+// [EnvVersityGW] and [EnvRIE], then
 // <module root>/.peers/bin (scripts/install-peers.sh installs them there),
 // then PATH. When one is missing, the test is skipped, or fails if the CI
-// environment variable is set.
+// environment variable is set; [Start] returns [ErrPeerMissing].
 package objectlambdatest

@@ -11,8 +11,8 @@ import (
 	"github.com/objectlambda/sdk-go/gateway/function"
 )
 
-// ProtocolVersion is the event protocolVersion the access point sends.
-const ProtocolVersion = gateway.ProtocolVersion
+// protocolVersion is the event protocolVersion the access point sends.
+const protocolVersion = gateway.ProtocolVersion
 
 // Event is one event sent to the function: the parsed aws-lambda-go form for
 // assertions, and the exact JSON.

@@ -92,6 +92,6 @@ func (ap *AccessPoint) mainFunction() (gwconfig.Function, bool) {
 func transformation(actions []string, function, payload string) gwconfig.TransformationConfiguration {
 	return gwconfig.TransformationConfiguration{
 		Actions:               slices.Clone(actions),
-		ContentTransformation: gwconfig.ContentTransformation{AwsLambda: gwconfig.AwsLambda{FunctionArn: function, FunctionPayload: payload}},
+		ContentTransformation: gwconfig.ContentTransformation{AWSLambda: gwconfig.AWSLambda{FunctionArn: function, FunctionPayload: payload}},
 	}
 }

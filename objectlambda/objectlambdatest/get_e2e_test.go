@@ -157,7 +157,7 @@ func TestE2EConditional(t *testing.T) {
 
 func TestE2EMissingKeyAndDeniedCaller(t *testing.T) {
 	ap := objectlambdatest.NewAccessPoint(t, objectlambda.WithAuthorizer(func(_ context.Context, r *objectlambda.Request) error {
-		if strings.HasSuffix(r.Event.UserIdentity.ARN, ":user/tester") {
+		if strings.HasSuffix(r.Caller.ARN, ":user/tester") {
 			return nil
 		}
 		return errors.New("only the tester may read")

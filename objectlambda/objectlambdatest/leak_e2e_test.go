@@ -37,7 +37,7 @@ type leakSpyKeyring struct {
 	keys [][]byte
 }
 
-func (s *leakSpyKeyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) ([]byte, error) {
+func (s *leakSpyKeyring) UnwrapKey(ctx context.Context, e *encryption.Envelope) (encryption.DataKey, error) {
 	dk, err := s.Keyring.UnwrapKey(ctx, e)
 	if err == nil {
 		s.mu.Lock()
@@ -101,7 +101,7 @@ func TestE2ENoSecretsInLogs(t *testing.T) {
 		objectlambda.WithDecryption(spy),
 		objectlambda.WithTransform(leakTransform()),
 		objectlambda.WithAuthorizer(func(_ context.Context, r *objectlambda.Request) error {
-			if strings.Contains(r.Event.UserIdentity.ARN, "mallory") {
+			if strings.Contains(r.Caller.ARN, "mallory") {
 				return s3err.New(http.StatusForbidden, "AccessDenied", "denied for the leak scan")
 			}
 			return nil

@@ -92,13 +92,13 @@ func TestDecompress(t *testing.T) {
 		{name: "gzip by magic", body: gz(t, plain), key: "blob", wantType: "application/octet-stream"},
 		{name: "zstd by magic", body: zst(t, plain), key: "blob", header: hdr("Content-Type", "application/zstd"), wantType: "application/octet-stream"},
 		{name: "identity header falls to suffix", body: gz(t, plain), key: "a.txt.gz", header: hdr("Content-Encoding", "identity"), wantType: "text/plain; charset=utf-8"},
-		{name: "plain object refused", body: plain, key: "a.csv", wantCode: s3err.CodeUnsupportedMedia, wantIs: compress.ErrUnsupported},
-		{name: "empty object refused", body: nil, key: "a.csv", wantCode: s3err.CodeUnsupportedMedia, wantIs: compress.ErrUnsupported},
-		{name: "brotli refused", body: plain, key: "a", header: hdr("Content-Encoding", "br"), wantCode: s3err.CodeUnsupportedMedia, wantIs: compress.ErrUnsupported},
-		{name: "stacked refused", body: plain, key: "a", header: hdr("Content-Encoding", "gzip, zstd"), wantCode: s3err.CodeUnsupportedMedia, wantIs: compress.ErrUnsupported},
-		{name: "corrupt gzip header", body: []byte("not gzip at all"), key: "a.gz", wantCode: s3err.CodeUnsupportedMedia, wantIs: compress.ErrCorrupt},
-		{name: "corrupt zstd", body: []byte{0x28, 0xb5, 0x2f, 0xfd, 0xff, 0xff, 0xff}, key: "a", wantCode: s3err.CodeUnsupportedMedia, wantIs: compress.ErrCorrupt},
-		{name: "empty gzip by suffix", body: nil, key: "a.gz", wantCode: s3err.CodeUnsupportedMedia, wantIs: compress.ErrCorrupt},
+		{name: "plain object refused", body: plain, key: "a.csv", wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrUnsupported},
+		{name: "empty object refused", body: nil, key: "a.csv", wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrUnsupported},
+		{name: "brotli refused", body: plain, key: "a", header: hdr("Content-Encoding", "br"), wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrUnsupported},
+		{name: "stacked refused", body: plain, key: "a", header: hdr("Content-Encoding", "gzip, zstd"), wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrUnsupported},
+		{name: "corrupt gzip header", body: []byte("not gzip at all"), key: "a.gz", wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrCorrupt},
+		{name: "corrupt zstd", body: []byte{0x28, 0xb5, 0x2f, 0xfd, 0xff, 0xff, 0xff}, key: "a", wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrCorrupt},
+		{name: "empty gzip by suffix", body: nil, key: "a.gz", wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrCorrupt},
 	}
 	d, err := compress.Decompress()
 	require.NoError(t, err)
@@ -107,7 +107,7 @@ func TestDecompress(t *testing.T) {
 			out, got, err := run(t, d, object(tt.body, tt.key, tt.header))
 			if tt.wantCode != "" {
 				require.Error(t, err)
-				e, ok := s3err.As(err)
+				e, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok, "want an *s3err.Error, got %v", err)
 				assert.Equal(t, tt.wantCode, e.Code)
 				assert.ErrorIs(t, err, tt.wantIs)
@@ -140,7 +140,7 @@ func TestDecompressMidStreamCorruption(t *testing.T) {
 	_, got, err := run(t, d, object(data, "a.gz", nil))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, compress.ErrCorrupt)
-	_, isS3 := s3err.As(err)
+	_, isS3 := errors.AsType[*s3err.Error](err)
 	assert.False(t, isS3, "mid-stream errors are plain")
 	assert.NotEmpty(t, got)
 }
@@ -182,7 +182,7 @@ func TestBombGuard(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.ErrorIs(t, err, compress.ErrBomb)
-			e, isS3 := s3err.As(err)
+			e, isS3 := errors.AsType[*s3err.Error](err)
 			assert.Equal(t, tt.wantS3, isS3)
 			if isS3 {
 				assert.Equal(t, s3err.CodeEntityTooLarge, e.Code)

@@ -140,7 +140,7 @@ func (d *Decompressor) Apply(ctx context.Context, obj *transform.Object) (*trans
 	}
 	enc, fromKey, err := encodingOf(obj.Header.Get("Content-Encoding"), key)
 	if err != nil {
-		return nil, s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+		return nil, s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 			"the object's Content-Encoding is not gzip or zstd")
 	}
 	body := obj.Body
@@ -161,7 +161,7 @@ func (d *Decompressor) Apply(ctx context.Context, obj *transform.Object) (*trans
 				obj.Body = transform.Unchanged(body)
 				return obj, nil
 			}
-			return nil, s3err.Wrap(ErrUnsupported, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+			return nil, s3err.Wrap(ErrUnsupported, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 				"the object is not gzip or zstd compressed")
 		}
 	}
@@ -321,7 +321,7 @@ func (r *decodeReader) decodeError(err error) error {
 		err = fmt.Errorf("%w: %s: %w", ErrCorrupt, r.enc, err)
 	}
 	if r.out == 0 {
-		return s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+		return s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 			"the object's compressed data is not valid "+r.enc)
 	}
 	return err

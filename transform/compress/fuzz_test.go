@@ -3,6 +3,7 @@ package compress_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"testing"
 	"testing/iotest"
@@ -35,13 +36,13 @@ func FuzzDecompress(f *testing.F) {
 			}
 			out, err := transform.Run(context.Background(), d, obj)
 			if err != nil {
-				_, ok := s3err.As(err)
+				_, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok, "Apply errors are S3 errors: %v", err)
 				return nil, err
 			}
 			got, err := io.ReadAll(out.Body)
 			if err != nil && len(got) == 0 {
-				_, ok := s3err.As(err)
+				_, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok, "errors before the first byte are S3 errors: %v", err)
 			}
 			return got, err

@@ -121,8 +121,8 @@ func TestFilter(t *testing.T) {
 		{name: "unknown predicate column", cfg: csvfilter.Config{Where: []csvfilter.Predicate{{Column: "nope", Op: "eq"}}}, input: people, wantCode: s3err.CodeInvalidArgument, wantIs: csvfilter.ErrUnknownColumn},
 		{name: "unknown requested column", query: "columns=nope", input: people, wantCode: s3err.CodeInvalidArgument, wantIs: csvfilter.ErrUnknownColumn},
 		{name: "everything dropped", cfg: csvfilter.Config{Drop: []string{"a"}}, input: "a\n1\n", wantCode: s3err.CodeInvalidArgument, wantIs: csvfilter.ErrUnknownColumn},
-		{name: "bad quote in header", input: "a,\"b\n1,2\n", wantCode: s3err.CodeUnsupportedMedia, wantIs: csvfilter.ErrMalformed},
-		{name: "field count mismatch early", input: "a,b\n1\n", wantCode: s3err.CodeUnsupportedMedia, wantIs: csvfilter.ErrMalformed},
+		{name: "bad quote in header", input: "a,\"b\n1,2\n", wantCode: s3err.CodeUnsupportedMediaType, wantIs: csvfilter.ErrMalformed},
+		{name: "field count mismatch early", input: "a,b\n1\n", wantCode: s3err.CodeUnsupportedMediaType, wantIs: csvfilter.ErrMalformed},
 		{name: "field too large before first byte", cfg: csvfilter.Config{MaxFieldBytes: 4}, input: "abcdefgh\n1\n", wantCode: s3err.CodeEntityTooLarge, wantIs: csvfilter.ErrTooLarge},
 		{name: "row too large before first byte", cfg: csvfilter.Config{MaxRowBytes: 16}, input: strings.Repeat("x", 10000) + "\n", wantCode: s3err.CodeEntityTooLarge, wantIs: csvfilter.ErrTooLarge},
 	}
@@ -133,7 +133,7 @@ func TestFilter(t *testing.T) {
 			out, got, err := run(t, f, object(tt.input, tt.query, tt.caller))
 			if tt.wantCode != "" {
 				require.Error(t, err)
-				e, ok := s3err.As(err)
+				e, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok, "want an *s3err.Error, got %v", err)
 				assert.Equal(t, tt.wantCode, e.Code)
 				assert.ErrorIs(t, err, tt.wantIs)
@@ -168,7 +168,7 @@ func TestMidStreamErrorsArePlain(t *testing.T) {
 			_, got, err := run(t, f, object(tt.input, "", transform.Caller{}))
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tt.is)
-			_, isS3 := s3err.As(err)
+			_, isS3 := errors.AsType[*s3err.Error](err)
 			assert.False(t, isS3, "after the first byte errors are plain: %v", err)
 			assert.True(t, strings.HasPrefix(big, got), "output is a prefix of the valid rows")
 			assert.NotEmpty(t, got)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func FuzzFilter(f *testing.F) {
 				_, err = io.Copy(&b, out.Body)
 			}
 			if err != nil && b.Len() == 0 {
-				_, ok := s3err.As(err)
+				_, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok || err == context.Canceled, "errors before the first byte are S3 errors: %v", err)
 			}
 			return b.String(), err

@@ -88,8 +88,8 @@ func FuzzLegacy(f *testing.F) {
 			if want.Err != nil {
 				require.Equal(t, want.Err.Error(), got.Err.Error())
 			}
-			_, wantS3 := s3err.As(want.Err)
-			_, gotS3 := s3err.As(got.Err)
+			_, wantS3 := errors.AsType[*s3err.Error](want.Err)
+			_, gotS3 := errors.AsType[*s3err.Error](got.Err)
 			require.Equal(t, wantS3, gotS3, "early (S3) or late failure")
 			require.Equal(t, string(want.Body), string(got.Body))
 		}

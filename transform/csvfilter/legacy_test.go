@@ -359,7 +359,7 @@ func (r *legacyReader) s3(err error) error {
 		return s3err.Wrap(err, http.StatusBadRequest, s3err.CodeInvalidArgument,
 			"the requested or configured columns do not match the object's header")
 	case errors.Is(err, ErrMalformed):
-		return s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia, "the object is not valid CSV")
+		return s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType, "the object is not valid CSV")
 	case errors.Is(err, ErrTooLarge):
 		return s3err.Wrap(err, http.StatusBadRequest, s3err.CodeEntityTooLarge, "a CSV row or field exceeds the configured limit")
 	}

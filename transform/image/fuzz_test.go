@@ -3,6 +3,7 @@ package image_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -56,7 +57,7 @@ func FuzzDecode(f *testing.F) {
 		obj := object(data, query, "")
 		out, err := transform.Run(context.Background(), tr, obj)
 		if err != nil {
-			_, ok := s3err.As(err)
+			_, ok := errors.AsType[*s3err.Error](err)
 			require.True(t, ok, "errors are S3 errors: %v", err)
 			return
 		}

@@ -103,7 +103,7 @@ func tooLarge(err error) error {
 }
 
 func unsupported(err error) error {
-	return s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia, "the object is not a PNG, JPEG or GIF image this function can read")
+	return s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType, "the object is not a PNG, JPEG or GIF image this function can read")
 }
 
 func (t *Transformer) readAll(obj *transform.Object) ([]byte, error) {

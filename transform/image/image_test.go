@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	stdimage "image"
 	"image/color"
@@ -153,10 +154,10 @@ func TestTransform(t *testing.T) {
 		{name: "width above max", input: pngSrc, query: "width=5000", wantCode: s3err.CodeInvalidArgument, wantIs: imagex.ErrInvalidParam},
 		{name: "bad format", input: pngSrc, query: "format=webp", wantCode: s3err.CodeInvalidArgument, wantIs: imagex.ErrInvalidParam},
 		{name: "bad quality", input: pngSrc, query: "quality=101", wantCode: s3err.CodeInvalidArgument, wantIs: imagex.ErrInvalidParam},
-		{name: "not an image", input: []byte("hello, world"), wantCode: s3err.CodeUnsupportedMedia, wantIs: imagex.ErrUnsupported},
-		{name: "empty", input: nil, wantCode: s3err.CodeUnsupportedMedia, wantIs: imagex.ErrUnsupported},
-		{name: "truncated png", input: pngSrc[:len(pngSrc)/2], wantCode: s3err.CodeUnsupportedMedia, wantIs: imagex.ErrUnsupported},
-		{name: "truncated header", input: pngSrc[:12], wantCode: s3err.CodeUnsupportedMedia, wantIs: imagex.ErrUnsupported},
+		{name: "not an image", input: []byte("hello, world"), wantCode: s3err.CodeUnsupportedMediaType, wantIs: imagex.ErrUnsupported},
+		{name: "empty", input: nil, wantCode: s3err.CodeUnsupportedMediaType, wantIs: imagex.ErrUnsupported},
+		{name: "truncated png", input: pngSrc[:len(pngSrc)/2], wantCode: s3err.CodeUnsupportedMediaType, wantIs: imagex.ErrUnsupported},
+		{name: "truncated header", input: pngSrc[:12], wantCode: s3err.CodeUnsupportedMediaType, wantIs: imagex.ErrUnsupported},
 		{name: "png bomb refused before decoding", input: pngBomb(100000, 100000), wantCode: s3err.CodeEntityTooLarge, wantIs: imagex.ErrTooLarge},
 		{name: "gif bomb refused before decoding", input: gifBomb(t, 65535, 65535), wantCode: s3err.CodeEntityTooLarge, wantIs: imagex.ErrTooLarge},
 		{name: "pixel limit", cfg: imagex.Config{MaxPixels: 1000}, input: pngSrc, wantCode: s3err.CodeEntityTooLarge, wantIs: imagex.ErrTooLarge},
@@ -169,7 +170,7 @@ func TestTransform(t *testing.T) {
 			out, got, err := run(t, tr, object(tt.input, tt.query, tt.accept))
 			if tt.wantCode != "" {
 				require.Error(t, err)
-				e, ok := s3err.As(err)
+				e, ok := errors.AsType[*s3err.Error](err)
 				require.True(t, ok, "want an *s3err.Error, got %v", err)
 				assert.Equal(t, tt.wantCode, e.Code)
 				assert.ErrorIs(t, err, tt.wantIs)

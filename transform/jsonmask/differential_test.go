@@ -100,8 +100,8 @@ func FuzzDifferential(f *testing.F) {
 			}
 			require.Equal(t, errClass(want.Err), errClass(got.Err), "error class; legacy: %v; new: %v", want.Err, got.Err)
 			require.Equal(t, string(want.Body), string(got.Body))
-			_, wantS3 := s3err.As(want.Err)
-			_, gotS3 := s3err.As(got.Err)
+			_, wantS3 := errors.AsType[*s3err.Error](want.Err)
+			_, gotS3 := errors.AsType[*s3err.Error](got.Err)
 			require.Equal(t, wantS3, gotS3, "early (S3) or late failure")
 		}
 	})

@@ -104,10 +104,10 @@ func TestDetect(t *testing.T) {
 		assert.Equal(t, tt.want, detect(tt.ct, tt.key), "%s %s", tt.ct, tt.key)
 	}
 	res := transformtest.Apply(MustNew(Remove("a")), transformtest.Input{Body: []byte(`{}`), ContentType: "text/plain", Key: "a.txt"}, nil, nil)
-	e, ok := s3err.As(res.Err)
+	e, ok := errors.AsType[*s3err.Error](res.Err)
 	require.True(t, ok)
 	assert.Equal(t, http.StatusUnsupportedMediaType, e.StatusCode)
-	assert.Equal(t, s3err.CodeUnsupportedMedia, e.Code)
+	assert.Equal(t, s3err.CodeUnsupportedMediaType, e.Code)
 
 	res = transformtest.Apply(MustNew(Remove("a"), WithFormat(FormatNDJSON)), transformtest.Input{Body: []byte("{\"a\":1}\n"), ContentType: "text/plain"}, nil, nil)
 	require.NoError(t, res.Err)
@@ -138,7 +138,7 @@ func TestInvalidInput(t *testing.T) {
 			res := transformtest.Apply(m, transformtest.Input{Body: []byte(tt.in)}, nil, nil)
 			require.Error(t, res.Err)
 			assert.ErrorIs(t, res.Err, tt.cause)
-			e, ok := s3err.As(res.Err)
+			e, ok := errors.AsType[*s3err.Error](res.Err)
 			require.True(t, ok, "early failures are S3 errors: %v", res.Err)
 			assert.Equal(t, http.StatusUnsupportedMediaType, e.StatusCode)
 			assert.Empty(t, res.Body, "nothing is sent before an early failure")
@@ -159,7 +159,7 @@ func TestLateFailureAbortsStream(t *testing.T) {
 	res := transformtest.Apply(MustNew(Remove("[*].a"), WithFormat(FormatJSON)), transformtest.Input{Body: []byte(b.String())}, nil, nil)
 	require.Error(t, res.Err)
 	assert.ErrorIs(t, res.Err, ErrSyntax)
-	_, isS3 := s3err.As(res.Err)
+	_, isS3 := errors.AsType[*s3err.Error](res.Err)
 	assert.False(t, isS3, "after output was released the error is plain")
 	assert.Greater(t, len(res.Body), holdback)
 }
@@ -177,7 +177,7 @@ func TestUpstreamError(t *testing.T) {
 		require.NoError(t, err)
 		_, err = io.ReadAll(out.Body)
 		assert.ErrorIs(t, err, boom, f)
-		_, isS3 := s3err.As(err)
+		_, isS3 := errors.AsType[*s3err.Error](err)
 		assert.False(t, isS3, "upstream errors are passed on as they are")
 	}
 }

@@ -34,7 +34,7 @@ func (l legacyMasker) Apply(_ context.Context, in *transform.Object) (*transform
 		}
 		format = detect(in.Header.Get("Content-Type"), key)
 		if format == FormatAuto {
-			return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+			return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 				"field masking needs a JSON or NDJSON object (Content-Type application/json or application/x-ndjson)")
 		}
 	}
@@ -127,12 +127,12 @@ func (r *legacyReader) fail(err error) {
 	if !r.released {
 		r.mach.out, r.outPos = r.mach.out[:0], 0
 		if errors.Is(err, ErrTooLarge) {
-			r.err = s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+			r.err = s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 				"the JSON object exceeds the size or depth limits of field masking")
 			return
 		}
 		if errors.Is(err, ErrSyntax) {
-			r.err = s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+			r.err = s3err.Wrap(err, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 				"the object is not valid JSON")
 			return
 		}

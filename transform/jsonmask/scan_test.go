@@ -2,6 +2,7 @@ package jsonmask
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -75,8 +76,8 @@ func TestDifferentialLargeInputs(t *testing.T) {
 			got := transformtest.Apply(in.m, src, mode.wrap, nil)
 			want := transformtest.Apply(legacyMasker{in.m}, src, mode.wrap, nil)
 			require.Equal(t, errClass(want.Err), errClass(got.Err), "input %d %s", i, mode.name)
-			_, wantS3 := s3err.As(want.Err)
-			_, gotS3 := s3err.As(got.Err)
+			_, wantS3 := errors.AsType[*s3err.Error](want.Err)
+			_, gotS3 := errors.AsType[*s3err.Error](got.Err)
 			require.Equal(t, wantS3, gotS3, "input %d %s: early or late", i, mode.name)
 			require.True(t, bytes.Equal(want.Body, got.Body), "input %d %s: %d vs %d bytes", i, mode.name, len(want.Body), len(got.Body))
 		}
@@ -232,7 +233,7 @@ func TestUpstreamTruncation(t *testing.T) {
 		_, err = io.ReadAll(out.Body)
 		require.ErrorIs(t, err, io.ErrUnexpectedEOF, f)
 		assert.NotErrorIs(t, err, ErrSyntax, f)
-		_, isS3 := s3err.As(err)
+		_, isS3 := errors.AsType[*s3err.Error](err)
 		assert.False(t, isS3, f)
 	}
 }

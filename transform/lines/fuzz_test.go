@@ -2,6 +2,7 @@ package lines
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"testing"
 	"testing/iotest"
@@ -105,8 +106,8 @@ func FuzzLegacy(f *testing.F) {
 			require.Equal(t, want.Err == nil, got.Err == nil, "legacy: %v; new: %v", want.Err, got.Err)
 			if want.Err != nil {
 				require.Equal(t, want.Err.Error(), got.Err.Error())
-				_, wantS3 := s3err.As(want.Err)
-				_, gotS3 := s3err.As(got.Err)
+				_, wantS3 := errors.AsType[*s3err.Error](want.Err)
+				_, gotS3 := errors.AsType[*s3err.Error](got.Err)
 				require.Equal(t, wantS3, gotS3, "early (S3) or late failure")
 			}
 			require.Equal(t, string(want.Body), string(got.Body))

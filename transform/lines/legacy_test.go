@@ -35,7 +35,7 @@ const legacyReadChunk = 32 << 10
 func (l legacyFilter) Apply(_ context.Context, in *transform.Object) (*transform.Object, error) {
 	f := l.f
 	if ct := in.Header.Get("Content-Type"); !textkit.MediaTypeMatches(ct, f.contentTypes) {
-		return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+		return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 			"line filtering is not configured for this object's content type")
 	}
 	head := f.head
@@ -190,7 +190,7 @@ func (r *legacyReader) fail() {
 	msg := fmt.Sprintf("a line is longer than %d bytes", r.f.maxLine)
 	if r.emitted == 0 && len(r.out) == 0 {
 		// Nothing sent yet: the caller gets a proper S3 error.
-		r.err = s3err.Wrap(ErrLineTooLong, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+		r.err = s3err.Wrap(ErrLineTooLong, http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 			"the object is not line-oriented text: "+msg)
 		return
 	}

@@ -61,7 +61,7 @@ func TestLongLineErrors(t *testing.T) {
 	// Before the first byte: a 415 S3 error.
 	res := transformtest.Apply(f, transformtest.Input{Body: []byte("0123456789abcdef\nok\n")}, nil, nil)
 	require.Error(t, res.Err)
-	e, ok := s3err.As(res.Err)
+	e, ok := errors.AsType[*s3err.Error](res.Err)
 	require.True(t, ok, "want an S3 error before the first byte, got %v", res.Err)
 	assert.Equal(t, http.StatusUnsupportedMediaType, e.StatusCode)
 	assert.ErrorIs(t, res.Err, ErrLineTooLong)
@@ -72,7 +72,7 @@ func TestLongLineErrors(t *testing.T) {
 	res = transformtest.Apply(f, transformtest.Input{Body: []byte(in)}, nil, nil)
 	require.Error(t, res.Err)
 	assert.ErrorIs(t, res.Err, ErrLineTooLong)
-	_, isS3 := s3err.As(res.Err)
+	_, isS3 := errors.AsType[*s3err.Error](res.Err)
 	assert.False(t, isS3, "mid-stream errors are plain")
 	assert.NotEmpty(t, res.Body)
 	assert.Equal(t, 0, len(res.Body)%len("short\n"), "only whole lines were sent")
@@ -128,7 +128,7 @@ func TestQueryOverrides(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			res := transformtest.Apply(f, transformtest.Input{Body: []byte(logText), Query: tt.query}, nil, nil)
 			if tt.errCode != "" {
-				e, ok := s3err.As(res.Err)
+				e, ok := errors.AsType[*s3err.Error](res.Err)
 				require.True(t, ok)
 				assert.Equal(t, http.StatusBadRequest, e.StatusCode)
 				assert.Equal(t, tt.errCode, e.Code)
@@ -167,7 +167,7 @@ func TestConfig(t *testing.T) {
 	assert.Equal(t, "ERROR disk full\n", string(res.Body))
 
 	res = transformtest.Apply(f, transformtest.Input{Body: []byte(logText), ContentType: "image/png"}, nil, nil)
-	e, ok := s3err.As(res.Err)
+	e, ok := errors.AsType[*s3err.Error](res.Err)
 	require.True(t, ok)
 	assert.Equal(t, http.StatusUnsupportedMediaType, e.StatusCode)
 

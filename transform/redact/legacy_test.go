@@ -35,7 +35,7 @@ func (l legacyRedactor) Apply(_ context.Context, in *transform.Object) (*transfo
 		return in, nil
 	}
 	if ct := in.Header.Get("Content-Type"); !textkit.MediaTypeMatches(ct, r.contentTypes) {
-		return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+		return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 			"redaction is not configured for this object's content type")
 	}
 	mk := legacyNewMasker(r.style, r.replacement, r.maskChar, r.key, r.hashLen)

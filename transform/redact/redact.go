@@ -159,7 +159,7 @@ func (r *Redactor) Apply(_ context.Context, in *transform.Object) (*transform.Ob
 		return in, nil
 	}
 	if ct := in.Header.Get("Content-Type"); !textkit.MediaTypeMatches(ct, r.contentTypes) {
-		return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMedia,
+		return nil, s3err.New(http.StatusUnsupportedMediaType, s3err.CodeUnsupportedMediaType,
 			"redaction is not configured for this object's content type")
 	}
 	mk := newMasker(r.style, r.replacement, r.maskChar, r.key, r.hashLen)

@@ -245,10 +245,10 @@ func TestContentTypeAndExempt(t *testing.T) {
 
 	res := transformtest.Apply(r, transformtest.Input{Body: []byte("a@b.io"), ContentType: "image/png"}, nil, nil)
 	require.Error(t, res.Err)
-	e, ok := s3err.As(res.Err)
+	e, ok := errors.AsType[*s3err.Error](res.Err)
 	require.True(t, ok)
 	assert.Equal(t, http.StatusUnsupportedMediaType, e.StatusCode)
-	assert.Equal(t, s3err.CodeUnsupportedMedia, e.Code)
+	assert.Equal(t, s3err.CodeUnsupportedMediaType, e.Code)
 
 	res = transformtest.Apply(r, transformtest.Input{Body: []byte("a@b.io"), ContentType: "application/ld+json; charset=utf-8"}, nil, nil)
 	require.NoError(t, res.Err)

@@ -90,7 +90,7 @@ func TestInstructionFileWeWroteTheyDecrypt(t *testing.T) {
 		require.NoError(t, err)
 		objectMD, instr := instructionSplit(t, f, x.Metadata())
 		e.s3.put(key, body, objectMD)
-		e.s3.put(key+encryption.InstructionSuffix, instr, map[string]string{"x-amz-crypto-instr-file": ""})
+		e.s3.put(key+encryption.InstructionFileSuffix, instr, map[string]string{"x-amz-crypto-instr-file": ""})
 
 		out, err := e.official(t, e.keyA).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 		require.NoError(t, err, key)

@@ -39,7 +39,7 @@ func TestHandlerReencryptTheyDecrypt(t *testing.T) {
 				_, err := e.official(t, e.keyA).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(plain)})
 				require.NoError(t, err, key)
 				body, meta := e.s3.get(t, key)
-				ap.PutObjectBytes(t, key, body, func(in *s3.PutObjectInput) { in.Metadata = map[string]string(encryption.FromHeader(meta)) })
+				ap.PutObjectBytes(t, key, body, func(in *s3.PutObjectInput) { in.Metadata = map[string]string(encryption.MetadataFromHeader(meta)) })
 
 				caller := e.officialOver(t, ap.Client(), e.keyB)
 				out, err := caller.GetObject(ctx, &s3.GetObjectInput{Bucket: ap.Bucket(), Key: aws.String(key)})

@@ -107,7 +107,7 @@ func s3MetadataValue(v string) string {
 func (f *fakeS3) put(key string, body []byte, meta map[string]string) {
 	h := http.Header{}
 	for k, v := range meta {
-		h.Set(encryption.MetaPrefix+k, v)
+		h.Set("x-amz-meta-"+k, v)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -203,7 +203,7 @@ func TestTheyEncryptWeDecrypt(t *testing.T) {
 			require.NoError(t, err, key)
 
 			body, meta := e.s3.get(t, key)
-			envl, err := encryption.RequireEnvelope(encryption.FromHeader(meta))
+			envl, err := encryption.RequireEnvelope(encryption.MetadataFromHeader(meta))
 			require.NoError(t, err, key)
 			assert.Equal(t, encryption.FormatV2, envl.Format)
 			assert.Equal(t, encryption.WrapKMSContext, envl.Wrap)
@@ -260,7 +260,7 @@ func TestWeRewrapTheyDecrypt(t *testing.T) {
 	_, err := e.official(t, e.keyA).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("obj"), Body: bytes.NewReader(plain)})
 	require.NoError(t, err)
 	body, meta := e.s3.get(t, "obj")
-	md, err := encryption.RewrapMetadata(ctx, encryption.FromHeader(meta), e.ours(t, e.keyA), e.ours(t, e.keyB))
+	md, err := encryption.Rewrap(ctx, encryption.MetadataFromHeader(meta), e.ours(t, e.keyA), e.ours(t, e.keyB))
 	require.NoError(t, err)
 	e.s3.put("rewrapped", body, md)
 
@@ -286,12 +286,12 @@ func TestTamperedRefusedByBoth(t *testing.T) {
 	bad := bytes.Clone(body)
 	bad[100] ^= 0x01
 	md := map[string]string{}
-	for k, v := range encryption.FromHeader(meta) {
+	for k, v := range encryption.MetadataFromHeader(meta) {
 		md[k] = v
 	}
 	e.s3.put("bad", bad, md)
 
-	envl, err := encryption.RequireEnvelope(encryption.FromHeader(meta))
+	envl, err := encryption.RequireEnvelope(encryption.MetadataFromHeader(meta))
 	require.NoError(t, err)
 	d, err := encryption.NewDecryptor(ctx, bytes.NewReader(bad), envl, e.ours(t, e.keyA))
 	require.NoError(t, err)

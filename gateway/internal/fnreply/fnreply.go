@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/objectlambda/sdk-go/objectlambda"
+	"github.com/objectlambda/sdk-go/internal/listing"
 	"github.com/objectlambda/sdk-go/s3err"
 )
 
@@ -133,7 +133,7 @@ func (r *raw) listing(k Kind) ([]byte, error) {
 	case !hasJSON:
 		return nil, fmt.Errorf("%w: the reply has neither listResultXml nor listBucketResult", ErrInvalid)
 	}
-	var l objectlambda.ListBucketResult
+	var l listing.Result
 	if err := l.UnmarshalJSON(r.ListBucketResult); err != nil {
 		return nil, fmt.Errorf("%w: listBucketResult: %v", ErrInvalid, err)
 	}

@@ -1,8 +1,10 @@
-package objectlambda
+package listing
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -29,13 +31,13 @@ const s3V2Page = `<?xml version="1.0" encoding="UTF-8"?>
   <CommonPrefixes><Prefix>photos%2F2006%2F</Prefix></CommonPrefixes>
 </ListBucketResult>`
 
-func TestParseListBucketResult(t *testing.T) {
-	l, err := ParseListBucketResult([]byte(s3V2Page))
+func TestParse(t *testing.T) {
+	l, err := Parse([]byte(s3V2Page))
 	require.NoError(t, err)
-	want := &ListBucketResult{
+	want := &Result{
 		V2: true, Name: "bucket", Prefix: "photos/", Delimiter: "/", MaxKeys: 2, EncodingType: "url", IsTruncated: true,
 		ContinuationToken: "1ueGcxLPRx1Tr", NextContinuationToken: "2xyz", StartAfter: "photos/a", KeyCount: 3,
-		Contents: []ListEntry{
+		Contents: []Entry{
 			{
 				Key: "photos/a b&c.jpg", LastModified: time.Date(2009, 10, 12, 17, 50, 30, 123e6, time.UTC),
 				ETag: `"fba9dede5f27731c9771645a39863328"`, Size: 434234, StorageClass: "GLACIER",
@@ -56,26 +58,26 @@ func TestParseListBucketResult(t *testing.T) {
 	assert.Contains(t, string(out), "<LastModified>2009-10-12T17:50:30.123Z</LastModified>")
 	assert.Contains(t, string(out), "<ETag>&quot;fba9dede5f27731c9771645a39863328&quot;</ETag>")
 	assert.NotContains(t, string(out), "FutureField")
-	again, err := ParseListBucketResult(out)
+	again, err := Parse(out)
 	require.NoError(t, err)
 	assert.Equal(t, want, again, "emit and parse round-trip")
 }
 
-func TestListBucketResultWrite(t *testing.T) {
+func TestWrite(t *testing.T) {
 	tests := []struct {
 		name    string
-		l       ListBucketResult
+		l       Result
 		want    []string
 		wantErr bool
 	}{
-		{name: "v1 keeps Marker and counts nothing", l: ListBucketResult{Name: "b", KeyCount: 99, Contents: []ListEntry{{Key: "a<&>\"'\r\n\tz"}}},
+		{name: "v1 keeps Marker and counts nothing", l: Result{Name: "b", KeyCount: 99, Contents: []Entry{{Key: "a<&>\"'\r\n\tz"}}},
 			want: []string{"<Marker></Marker>", "<Key>a&lt;&amp;&gt;&quot;'&#13;\n\tz</Key>"}},
-		{name: "v2 KeyCount recomputed", l: ListBucketResult{V2: true, KeyCount: 99, Contents: []ListEntry{{Key: "a"}}, CommonPrefixes: []CommonPrefix{{Prefix: "p/"}}},
+		{name: "v2 KeyCount recomputed", l: Result{V2: true, KeyCount: 99, Contents: []Entry{{Key: "a"}}, CommonPrefixes: []CommonPrefix{{Prefix: "p/"}}},
 			want: []string{"<KeyCount>2</KeyCount>"}},
-		{name: "control character without encoding", l: ListBucketResult{Contents: []ListEntry{{Key: "a\x01"}}}, wantErr: true},
-		{name: "invalid UTF-8", l: ListBucketResult{CommonPrefixes: []CommonPrefix{{Prefix: "\xff"}}}, wantErr: true},
-		{name: "control character encoded", l: ListBucketResult{EncodingType: "url", Contents: []ListEntry{{Key: "a\x01 +"}}}, want: []string{"<Key>a%01%20%2B</Key>"}},
-		{name: "unknown encoding", l: ListBucketResult{EncodingType: "base64"}, wantErr: true},
+		{name: "control character without encoding", l: Result{Contents: []Entry{{Key: "a\x01"}}}, wantErr: true},
+		{name: "invalid UTF-8", l: Result{CommonPrefixes: []CommonPrefix{{Prefix: "\xff"}}}, wantErr: true},
+		{name: "control character encoded", l: Result{EncodingType: "url", Contents: []Entry{{Key: "a\x01 +"}}}, want: []string{"<Key>a%01%20%2B</Key>"}},
+		{name: "unknown encoding", l: Result{EncodingType: "base64"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,7 +85,7 @@ func TestListBucketResultWrite(t *testing.T) {
 			_, jerr := json.Marshal(&tt.l)
 			if tt.wantErr {
 				require.Error(t, err)
-				assert.True(t, errors.Is(err, ErrInvalidListing))
+				assert.True(t, errors.Is(err, ErrInvalid))
 				assert.Equal(t, "prefix:", string(out), "nothing appended on error")
 				require.Error(t, jerr, "the JSON form refuses the same values")
 				return
@@ -93,56 +95,56 @@ func TestListBucketResultWrite(t *testing.T) {
 			for _, w := range tt.want {
 				assert.Contains(t, string(out), w)
 			}
-			_, err = ParseListBucketResult(out[len("prefix:"):])
+			_, err = Parse(out[len("prefix:"):])
 			require.NoError(t, err)
 		})
 	}
 }
 
-func TestParseListBucketResultLimits(t *testing.T) {
+func TestParseLimits(t *testing.T) {
 	tooMany := "<ListBucketResult>" + strings.Repeat("<CommonPrefixes><Prefix>p</Prefix></CommonPrefixes>", maxListEntries+1) + "</ListBucketResult>"
-	_, err := ParseListBucketResult([]byte(tooMany))
-	require.ErrorIs(t, err, ErrInvalidListing)
+	_, err := Parse([]byte(tooMany))
+	require.ErrorIs(t, err, ErrInvalid)
 	assert.ErrorContains(t, err, "entries")
 
-	huge := make([]byte, MaxListingBytes+1)
-	_, err = ParseListBucketResult(huge)
-	require.ErrorIs(t, err, ErrInvalidListing)
+	huge := make([]byte, MaxBytes+1)
+	_, err = Parse(huge)
+	require.ErrorIs(t, err, ErrInvalid)
 
 	for _, doc := range []string{"", "   ", "text", "<ListBucketResult>", `<Other xmlns="x"/>`, `<ListBucketResult xmlns="urn:other"/>`,
 		"<ListBucketResult><MaxKeys>-1</MaxKeys></ListBucketResult>", "<ListBucketResult><EncodingType>zip</EncodingType></ListBucketResult>",
 		"<ListBucketResult><EncodingType>url</EncodingType><Prefix>%zz</Prefix></ListBucketResult>", "<ListBucketResult/>trailing"} {
-		_, err := ParseListBucketResult([]byte(doc))
-		assert.ErrorIs(t, err, ErrInvalidListing, "%q", doc)
+		_, err := Parse([]byte(doc))
+		assert.ErrorIs(t, err, ErrInvalid, "%q", doc)
 	}
-	l, err := ParseListBucketResult([]byte("<!-- hi --><ListBucketResult/><!-- bye -->\n"))
+	l, err := Parse([]byte("<!-- hi --><ListBucketResult/><!-- bye -->\n"))
 	require.NoError(t, err)
 	assert.False(t, l.V2)
 }
 
-// FuzzParseListBucketResult checks that the parser never panics and that
+// FuzzParse checks that the parser never panics and that
 // what it accepts is written back as XML it parses again to the same value.
-func FuzzParseListBucketResult(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add([]byte(s3V2Page))
 	f.Add([]byte(`<ListBucketResult><Name>b</Name><Marker></Marker><IsTruncated>true</IsTruncated><Contents><Key>a&amp;b</Key><Size>1</Size></Contents></ListBucketResult>`))
 	f.Add([]byte(`<!DOCTYPE x [<!ENTITY a "b">]><ListBucketResult><Name>&a;</Name></ListBucketResult>`))
 	f.Add([]byte(`<ListBucketResult><Contents><Key>&#13;&#x1F600;</Key><LastModified>2024-01-02T03:04:05.999999999+02:00</LastModified></Contents></ListBucketResult>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := ParseListBucketResult(data)
+		l, err := Parse(data)
 		if err != nil {
-			if !errors.Is(err, ErrInvalidListing) {
-				t.Fatalf("error does not wrap ErrInvalidListing: %v", err)
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
 			}
 			return
 		}
 		out, err := l.AppendXML(nil)
 		if err != nil {
-			if !errors.Is(err, ErrInvalidListing) {
-				t.Fatalf("write error does not wrap ErrInvalidListing: %v", err)
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("write error does not wrap ErrInvalid: %v", err)
 			}
 			return
 		}
-		l2, err := ParseListBucketResult(out)
+		l2, err := Parse(out)
 		if err != nil {
 			t.Fatalf("written listing does not parse: %v\n%s", err, out)
 		}
@@ -153,8 +155,45 @@ func FuzzParseListBucketResult(f *testing.F) {
 		if string(out) != string(out2) {
 			t.Fatalf("not stable:\n%s\n%s", out, out2)
 		}
-		if _, err := json.Marshal(l2); err != nil && !errors.Is(err, ErrInvalidListing) {
+		if _, err := json.Marshal(l2); err != nil && !errors.Is(err, ErrInvalid) {
 			t.Fatalf("JSON: %v", err)
+		}
+	})
+}
+
+// BenchmarkParse compares the strict parser with encoding/xml alone
+// decoding the same page into a plain struct (the scale it is measured
+// against).
+func BenchmarkParse(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><KeyCount>1000</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>`)
+	for i := range 1000 {
+		fmt.Fprintf(&sb, `<Contents><Key>logs/2026/%06d.json</Key><LastModified>2026-01-02T03:04:05.000Z</LastModified><ETag>"e%d"</ETag><Size>%d</Size><StorageClass>STANDARD</StorageClass></Contents>`, i, i, i)
+	}
+	sb.WriteString(`</ListBucketResult>`)
+	page := []byte(sb.String())
+	var base float64
+	b.Run("stdlib-xml-unmarshal", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var w wireList
+			if err := xml.Unmarshal(page, &w); err != nil {
+				b.Fatal(err)
+			}
+		}
+		base = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	})
+	b.Run("parse", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Parse(page); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if base > 0 {
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/base, "x-stdlib")
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package objectlambda
+package listing
 
 import (
 	"bytes"
@@ -14,14 +14,14 @@ import (
 	"unicode/utf8"
 )
 
-// ListBucketResult is one page of a ListObjects (V1) or ListObjectsV2 answer,
-// as S3 sends it in its ListBucketResult XML document.
+// Result is one page of a ListObjects (V1) or ListObjectsV2 answer, as S3
+// sends it in its ListBucketResult XML document.
 //
 // Every string field holds the decoded value, whatever the encoding-type of
 // the request: keys, prefixes, delimiter, markers and StartAfter travel
 // URL-encoded only on the wire, when EncodingType is "url". List filters
 // therefore always see real keys.
-type ListBucketResult struct {
+type Result struct {
 	// V2 selects the ListObjectsV2 form (KeyCount, ContinuationToken,
 	// NextContinuationToken, StartAfter) over the V1 form (Marker, NextMarker).
 	V2 bool
@@ -47,12 +47,12 @@ type ListBucketResult struct {
 	// recomputed whenever the listing is written.
 	KeyCount int
 
-	Contents       []ListEntry
+	Contents       []Entry
 	CommonPrefixes []CommonPrefix
 }
 
-// ListEntry is one object of a listing (a Contents element).
-type ListEntry struct {
+// Entry is one object of a listing (a Contents element).
+type Entry struct {
 	Key          string
 	LastModified time.Time // zero when S3 did not send it
 	ETag         string
@@ -82,15 +82,15 @@ type CommonPrefix struct {
 	Prefix string
 }
 
-// ErrInvalidListing is wrapped by the errors of ParseListBucketResult and of
+// ErrInvalid is wrapped by the errors of [Parse] and of
 // writing a listing that S3 clients could not read.
-var ErrInvalidListing = errors.New("invalid ListBucketResult")
+var ErrInvalid = errors.New("invalid ListBucketResult")
 
-// Limits of ParseListBucketResult.
+// Limits of Parse.
 const (
-	// MaxListingBytes is the largest listing document accepted. A page of
+	// MaxBytes is the largest listing document accepted. A page of
 	// 1,000 keys of the longest S3 allows, fully escaped, stays below it.
-	MaxListingBytes = 16 << 20
+	MaxBytes = 16 << 20
 	// maxListEntries bounds Contents plus CommonPrefixes (S3 sends at most 1,000).
 	maxListEntries = 10_000
 	// maxListDepth bounds element nesting (S3 needs 3).
@@ -137,8 +137,8 @@ type wirePrefix struct {
 	Prefix string `xml:"Prefix"`
 }
 
-// ParseListBucketResult parses a ListBucketResult document strictly and
-// safely: at most MaxListingBytes, well-formed UTF-8 XML, no DTD, entity
+// Parse parses a ListBucketResult document strictly and
+// safely: at most [MaxBytes], well-formed UTF-8 XML, no DTD, entity
 // declaration or processing instruction (other than the XML declaration), one
 // root element named ListBucketResult, nesting and entry counts bounded,
 // numbers and timestamps that parse. Unknown elements are ignored, so new S3
@@ -146,9 +146,9 @@ type wirePrefix struct {
 //
 // V2 is set when the document has a KeyCount or ContinuationToken element.
 // With EncodingType "url" the encoded fields are decoded.
-func ParseListBucketResult(data []byte) (*ListBucketResult, error) {
-	if len(data) > MaxListingBytes {
-		return nil, fmt.Errorf("%w: %d bytes is larger than %d", ErrInvalidListing, len(data), MaxListingBytes)
+func Parse(data []byte) (*Result, error) {
+	if len(data) > MaxBytes {
+		return nil, fmt.Errorf("%w: %d bytes is larger than %d", ErrInvalid, len(data), MaxBytes)
 	}
 	raw := xml.NewDecoder(bytes.NewReader(data))
 	raw.Strict = true
@@ -160,25 +160,25 @@ func ParseListBucketResult(data []byte) (*ListBucketResult, error) {
 		tok, err := d.Token()
 		if err != nil {
 			if err == io.EOF {
-				return nil, fmt.Errorf("%w: no root element", ErrInvalidListing)
+				return nil, fmt.Errorf("%w: no root element", ErrInvalid)
 			}
-			return nil, fmt.Errorf("%w: %w", ErrInvalidListing, err)
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			root = &t
 		case xml.CharData:
 			if len(bytes.TrimSpace(t)) > 0 {
-				return nil, fmt.Errorf("%w: text before the root element", ErrInvalidListing)
+				return nil, fmt.Errorf("%w: text before the root element", ErrInvalid)
 			}
 		}
 	}
 	if root.Name.Local != "ListBucketResult" || (root.Name.Space != "" && root.Name.Space != s3Namespace) {
-		return nil, fmt.Errorf("%w: root element is %q, not ListBucketResult", ErrInvalidListing, root.Name.Local)
+		return nil, fmt.Errorf("%w: root element is %q, not ListBucketResult", ErrInvalid, root.Name.Local)
 	}
 	var w wireList
 	if err := d.DecodeElement(&w, root); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidListing, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	for {
 		tok, err := d.Token()
@@ -186,23 +186,23 @@ func ParseListBucketResult(data []byte) (*ListBucketResult, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidListing, err)
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
 			if len(bytes.TrimSpace(t)) > 0 {
-				return nil, fmt.Errorf("%w: text after the root element", ErrInvalidListing)
+				return nil, fmt.Errorf("%w: text after the root element", ErrInvalid)
 			}
 		case xml.Comment:
 		default:
-			return nil, fmt.Errorf("%w: content after the root element", ErrInvalidListing)
+			return nil, fmt.Errorf("%w: content after the root element", ErrInvalid)
 		}
 	}
 	return w.result()
 }
 
-func (w *wireList) result() (*ListBucketResult, error) {
-	l := &ListBucketResult{
+func (w *wireList) result() (*Result, error) {
+	l := &Result{
 		V2:                    w.KeyCount != nil || w.ContinuationToken != nil,
 		Name:                  w.Name,
 		Prefix:                w.Prefix,
@@ -222,7 +222,7 @@ func (w *wireList) result() (*ListBucketResult, error) {
 		l.KeyCount = *w.KeyCount
 	}
 	if l.MaxKeys < 0 || l.KeyCount < 0 {
-		return nil, fmt.Errorf("%w: negative MaxKeys or KeyCount", ErrInvalidListing)
+		return nil, fmt.Errorf("%w: negative MaxKeys or KeyCount", ErrInvalid)
 	}
 	var dec func(string) (string, error)
 	switch w.EncodingType {
@@ -231,27 +231,27 @@ func (w *wireList) result() (*ListBucketResult, error) {
 	case "url":
 		dec = url.QueryUnescape
 	default:
-		return nil, fmt.Errorf("%w: unknown EncodingType %q", ErrInvalidListing, w.EncodingType)
+		return nil, fmt.Errorf("%w: unknown EncodingType %q", ErrInvalid, w.EncodingType)
 	}
 	var err error
 	for _, f := range []*string{&l.Prefix, &l.Delimiter, &l.Marker, &l.NextMarker, &l.StartAfter} {
 		if *f, err = dec(*f); err != nil {
-			return nil, fmt.Errorf("%w: bad URL encoding: %w", ErrInvalidListing, err)
+			return nil, fmt.Errorf("%w: bad URL encoding: %w", ErrInvalid, err)
 		}
 	}
 	if len(w.Contents) > 0 {
-		l.Contents = make([]ListEntry, len(w.Contents))
+		l.Contents = make([]Entry, len(w.Contents))
 	}
 	for i, we := range w.Contents {
 		e := &l.Contents[i]
 		if e.Key, err = dec(we.Key); err != nil {
-			return nil, fmt.Errorf("%w: bad URL encoding in Contents[%d].Key: %w", ErrInvalidListing, i, err)
+			return nil, fmt.Errorf("%w: bad URL encoding in Contents[%d].Key: %w", ErrInvalid, i, err)
 		}
 		if e.LastModified, err = parseListTime(we.LastModified); err != nil {
-			return nil, fmt.Errorf("%w: Contents[%d].LastModified: %w", ErrInvalidListing, i, err)
+			return nil, fmt.Errorf("%w: Contents[%d].LastModified: %w", ErrInvalid, i, err)
 		}
 		if we.Size < 0 {
-			return nil, fmt.Errorf("%w: Contents[%d].Size is negative", ErrInvalidListing, i)
+			return nil, fmt.Errorf("%w: Contents[%d].Size is negative", ErrInvalid, i)
 		}
 		e.ETag, e.Size, e.StorageClass, e.ChecksumType, e.Owner = we.ETag, we.Size, we.StorageClass, we.ChecksumType, we.Owner
 		if len(we.ChecksumAlgorithm) > 0 {
@@ -260,7 +260,7 @@ func (w *wireList) result() (*ListBucketResult, error) {
 		if rs := we.RestoreStatus; rs != nil {
 			e.RestoreStatus = &RestoreStatus{IsRestoreInProgress: rs.IsRestoreInProgress}
 			if e.RestoreStatus.RestoreExpiryDate, err = parseListTime(rs.RestoreExpiryDate); err != nil {
-				return nil, fmt.Errorf("%w: Contents[%d].RestoreStatus: %w", ErrInvalidListing, i, err)
+				return nil, fmt.Errorf("%w: Contents[%d].RestoreStatus: %w", ErrInvalid, i, err)
 			}
 		}
 	}
@@ -269,7 +269,7 @@ func (w *wireList) result() (*ListBucketResult, error) {
 	}
 	for i, p := range w.CommonPrefixes {
 		if l.CommonPrefixes[i].Prefix, err = dec(p.Prefix); err != nil {
-			return nil, fmt.Errorf("%w: bad URL encoding in CommonPrefixes[%d]: %w", ErrInvalidListing, i, err)
+			return nil, fmt.Errorf("%w: bad URL encoding in CommonPrefixes[%d]: %w", ErrInvalid, i, err)
 		}
 	}
 	return l, nil
@@ -339,8 +339,8 @@ const listTimeFormat = "2006-01-02T15:04:05.000Z"
 // keys, prefixes, delimiter, markers and StartAfter are URL-encoded (spaces as
 // %20, so both query and path decoders read them back). Strings XML 1.0
 // cannot carry (control characters, invalid UTF-8) fail with
-// ErrInvalidListing unless they are URL-encoded.
-func (l *ListBucketResult) AppendXML(b []byte) ([]byte, error) {
+// ErrInvalid unless they are URL-encoded.
+func (l *Result) AppendXML(b []byte) ([]byte, error) {
 	enc, err := l.encoder()
 	if err != nil {
 		return b, err
@@ -437,14 +437,14 @@ func (l *ListBucketResult) AppendXML(b []byte) ([]byte, error) {
 }
 
 // encoder returns the function that encodes key-like fields.
-func (l *ListBucketResult) encoder() (func(string) string, error) {
+func (l *Result) encoder() (func(string) string, error) {
 	switch l.EncodingType {
 	case "":
 		return nil, nil
 	case "url":
 		return encodeListKey, nil
 	}
-	return nil, fmt.Errorf("%w: unknown EncodingType %q", ErrInvalidListing, l.EncodingType)
+	return nil, fmt.Errorf("%w: unknown EncodingType %q", ErrInvalid, l.EncodingType)
 }
 
 // encodeListKey URL-encodes s as S3 does for encoding-type=url, but with
@@ -511,7 +511,7 @@ func (x *xmlWriter) text(name, s string) {
 
 func (x *xmlWriter) fail(name, why string) {
 	if x.err == nil {
-		x.err = fmt.Errorf("%w: %s holds %s", ErrInvalidListing, name, why)
+		x.err = fmt.Errorf("%w: %s holds %s", ErrInvalid, name, why)
 	}
 }
 
@@ -566,7 +566,7 @@ type jsonPrefix struct {
 // KeyCount recomputed and key-like fields URL-encoded when EncodingType is
 // "url". The JSON form has room for one checksum algorithm per entry and no
 // ChecksumType or RestoreStatus; those are left out.
-func (l *ListBucketResult) MarshalJSON() ([]byte, error) {
+func (l *Result) MarshalJSON() ([]byte, error) {
 	enc, err := l.encoder()
 	if err != nil {
 		return nil, err
@@ -578,7 +578,7 @@ func (l *ListBucketResult) MarshalJSON() ([]byte, error) {
 	check := func(name, s string) string {
 		if bad == nil {
 			if err := checkXMLText(s); err != nil {
-				bad = fmt.Errorf("%w: %s holds %v", ErrInvalidListing, name, err)
+				bad = fmt.Errorf("%w: %s holds %v", ErrInvalid, name, err)
 			}
 		}
 		return s
@@ -689,28 +689,28 @@ type jsonPrefixIn struct {
 // does: an unknown field; a missing name, maxKeys or isTruncated; an entry
 // without key or size; an owner without id and displayName; a common
 // prefix without prefix; a negative number, a timestamp that does not
-// parse, more than MaxListingBytes or too many entries are errors wrapping
-// ErrInvalidListing. V2 is set when keyCount or continuationToken is
+// parse, more than MaxBytes or too many entries are errors wrapping
+// ErrInvalid. V2 is set when keyCount or continuationToken is
 // present (a ListObjectsV2 reply must have keyCount). With encodingType
-// "url" the encoded fields are decoded, as ParseListBucketResult does.
-func (l *ListBucketResult) UnmarshalJSON(data []byte) error {
-	if len(data) > MaxListingBytes {
-		return fmt.Errorf("%w: %d bytes is larger than %d", ErrInvalidListing, len(data), MaxListingBytes)
+// "url" the encoded fields are decoded, as Parse does.
+func (l *Result) UnmarshalJSON(data []byte) error {
+	if len(data) > MaxBytes {
+		return fmt.Errorf("%w: %d bytes is larger than %d", ErrInvalid, len(data), MaxBytes)
 	}
 	var j jsonListIn
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidListing, err)
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if dec.More() {
-		return fmt.Errorf("%w: content after the listing", ErrInvalidListing)
+		return fmt.Errorf("%w: content after the listing", ErrInvalid)
 	}
 	if j.Name == nil || j.MaxKeys == nil || j.IsTruncated == nil {
-		return fmt.Errorf("%w: name, maxKeys and isTruncated are required", ErrInvalidListing)
+		return fmt.Errorf("%w: name, maxKeys and isTruncated are required", ErrInvalid)
 	}
 	if len(j.Contents)+len(j.CommonPrefixes) > maxListEntries {
-		return fmt.Errorf("%w: %w", ErrInvalidListing, errListEntries)
+		return fmt.Errorf("%w: %w", ErrInvalid, errListEntries)
 	}
 	w := wireList{
 		Name: *j.Name, Prefix: j.Prefix, Delimiter: j.Delimiter, MaxKeys: *j.MaxKeys, EncodingType: j.EncodingType,
@@ -719,7 +719,7 @@ func (l *ListBucketResult) UnmarshalJSON(data []byte) error {
 	}
 	for i, e := range j.Contents {
 		if e.Key == nil || e.Size == nil {
-			return fmt.Errorf("%w: contents[%d] needs key and size", ErrInvalidListing, i)
+			return fmt.Errorf("%w: contents[%d] needs key and size", ErrInvalid, i)
 		}
 		we := wireEntry{Key: *e.Key, LastModified: e.LastModified, ETag: e.ETag, Size: *e.Size, StorageClass: e.StorageClass}
 		if e.ChecksumAlgorithm != "" {
@@ -727,7 +727,7 @@ func (l *ListBucketResult) UnmarshalJSON(data []byte) error {
 		}
 		if o := e.Owner; o != nil {
 			if o.ID == nil || o.DisplayName == nil {
-				return fmt.Errorf("%w: contents[%d].owner needs id and displayName", ErrInvalidListing, i)
+				return fmt.Errorf("%w: contents[%d].owner needs id and displayName", ErrInvalid, i)
 			}
 			we.Owner = &Owner{ID: *o.ID, DisplayName: *o.DisplayName}
 		}
@@ -735,7 +735,7 @@ func (l *ListBucketResult) UnmarshalJSON(data []byte) error {
 	}
 	for i, p := range j.CommonPrefixes {
 		if p.Prefix == nil {
-			return fmt.Errorf("%w: commonPrefixes[%d] needs prefix", ErrInvalidListing, i)
+			return fmt.Errorf("%w: commonPrefixes[%d] needs prefix", ErrInvalid, i)
 		}
 		w.CommonPrefixes = append(w.CommonPrefixes, wirePrefix{Prefix: *p.Prefix})
 	}
