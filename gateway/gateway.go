@@ -253,7 +253,7 @@ func awsConfig(ctx context.Context, region, endpoint string, creds *config.Crede
 }
 
 // publicURL is the URL functions reach the gateway at: the configured
-// publicURL, else one derived from the listener's address (addr when not
+// Listener.PublicURL, else one derived from the listener's address (addr when not
 // nil, for a listener on port 0), with 127.0.0.1 for an unspecified host.
 func publicURL(l config.Listener, addr net.Addr) string {
 	if l.PublicURL != "" {
