@@ -200,6 +200,7 @@ func (g *Gateway) checkTokenOnly() []error {
 	var errs []error
 	for _, r := range g.runners {
 		if !r.inProcess && r.accessKeyID == "" {
+			//lint:ignore ST1005 the message starts with the configuration path (Functions <name>), as the Cluster.Key errors above do
 			errs = append(errs, fmt.Errorf("Functions %s: without Lambda.ResponseCredentials its WriteGetObjectResponse is authorized by its output token alone, which must not cross a network in clear: make Listener.PublicURL https", r.name))
 		}
 	}
