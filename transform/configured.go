@@ -102,8 +102,7 @@ func (c *configured) construct(payload []byte) (Transform, error) {
 // The payload is decoded strictly into a C first: unknown fields and
 // trailing data are errors, and an empty payload yields the zero C. build
 // turns the configuration into the transform and may reject it. Each
-// built-in transform package has a Config type and a FromConfig (or New)
-// that fit:
+// built-in transform package has a Config type and a FromConfig that fit:
 //
 //	transform.Configure("", func(cfg redact.Config) (transform.Transform, error) {
 //		return redact.FromConfig(cfg)

@@ -109,7 +109,7 @@ var functions = map[string]function{
 					if cfg.Mode != "" && cfg.Mode != compress.ModeDecompress {
 						return nil, errors.New(`this function only decompresses: mode must be "decompress"`)
 					}
-					return compress.New(cfg)
+					return compress.FromConfig(cfg)
 				})),
 			}
 		},

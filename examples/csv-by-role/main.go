@@ -27,7 +27,7 @@ func options() ([]objectlambda.Option, error) {
 			if cfg.Access == nil {
 				return nil, errors.New("the payload must say who may see which columns (access)")
 			}
-			return csvfilter.New(cfg)
+			return csvfilter.FromConfig(cfg)
 		})),
 	}, nil
 }

@@ -25,7 +25,7 @@ func options() ([]objectlambda.Option, error) {
 			if cfg.Mode != "" && cfg.Mode != compress.ModeDecompress {
 				return nil, errors.New(`this function only decompresses: mode must be "decompress"`)
 			}
-			return compress.New(cfg)
+			return compress.FromConfig(cfg)
 		})),
 	}, nil
 }

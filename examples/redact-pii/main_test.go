@@ -93,12 +93,14 @@ func TestPayloadChoosesDetectors(t *testing.T) {
 	}{
 		{name: "emails only", payload: `{"detectors":["email"]}`,
 			want: "Write to [REDACTED] or call +1 415 555 2671. Card 4111 1111 1111 1111, SSN 123-45-6789.\n"},
-		{name: "same length", payload: `{"detectors":["card"],"mask":"same_length","mask_char":"#"}`,
+		{name: "same length", payload: `{"detectors":["card"],"mask":"same_length","maskChar":"#"}`,
 			want: "Write to ana@example.com or call +1 415 555 2671. Card ###################, SSN 123-45-6789.\n"},
 		{name: "own pattern", payload: `{"patterns":["SSN [0-9-]{11}"],"replacement":"SSN ?"}`,
 			want: "Write to ana@example.com or call +1 415 555 2671. Card 4111 1111 1111 1111, SSN ?.\n"},
 		{name: "unknown detector", payload: `{"detectors":["emial"]}`, status: http.StatusInternalServerError, code: "InvalidPayload"},
 		{name: "misspelt field", payload: `{"detector":["email"]}`, status: http.StatusInternalServerError, code: "InvalidPayload"},
+		{name: "snake_case field of before v0.1.0", payload: `{"detectors":["card"],"mask":"same_length","mask_char":"#"}`,
+			status: http.StatusInternalServerError, code: "InvalidPayload"},
 		{name: "no detectors", payload: `{}`, status: http.StatusInternalServerError, code: "InvalidPayload"},
 	}
 	for _, tt := range tests {

@@ -22,7 +22,7 @@ func options() ([]objectlambda.Option, error) {
 	return []objectlambda.Option{
 		objectlambda.WithPayloadType[image.Config](), // a payload typo fails every request with 500
 		objectlambda.WithTransform(transform.Configure("", func(cfg image.Config) (transform.Transform, error) {
-			return image.New(cfg)
+			return image.FromConfig(cfg)
 		})),
 	}, nil
 }

@@ -47,7 +47,7 @@ func Functions() []gateway.Option {
 				if cfg.Mode != "" && cfg.Mode != compress.ModeDecompress {
 					return nil, errors.New(`this function only decompresses: mode must be "decompress"`)
 				}
-				return compress.New(cfg)
+				return compress.FromConfig(cfg)
 			}))),
 	}
 }

@@ -54,7 +54,7 @@ func BenchmarkTransforms(b *testing.B) {
 		{"compress-zstd-default", plain, "a", compress.Config{Mode: "compress", Encoding: "zstd"}},
 	}
 	for _, c := range cases {
-		tr, err := compress.New(c.cfg)
+		tr, err := compress.FromConfig(c.cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

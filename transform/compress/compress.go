@@ -78,7 +78,7 @@ func (c *Compressor) Apply(ctx context.Context, obj *transform.Object) (*transfo
 		if obj.Request != nil {
 			accept = obj.Request.Header.Values("Accept-Encoding")
 		}
-		enc = Negotiate(strings.Join(accept, ","))
+		enc = negotiate(strings.Join(accept, ","))
 		if enc == "" {
 			return obj, nil
 		}
@@ -133,10 +133,10 @@ func (c *Compressor) newWriter(enc string, dst io.Writer) (resetWriter, func(), 
 	}
 }
 
-// Negotiate returns the encoding ("zstd" or "gzip") to use for an
+// negotiate returns the encoding ("zstd" or "gzip") to use for an
 // Accept-Encoding header value, or "" when neither is acceptable. It honors
 // q-values and "*"; on equal preference it picks zstd.
-func Negotiate(acceptEncoding string) string {
+func negotiate(acceptEncoding string) string {
 	q := map[string]float64{}
 	star := -1.0
 	for _, item := range strings.Split(acceptEncoding, ",") {

@@ -19,6 +19,7 @@ import (
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/compress"
+	"github.com/objectlambda/sdk-go/transform/internal/transformtest"
 )
 
 func gz(t testing.TB, data []byte) []byte {
@@ -100,7 +101,7 @@ func TestDecompress(t *testing.T) {
 		{name: "corrupt zstd", body: []byte{0x28, 0xb5, 0x2f, 0xfd, 0xff, 0xff, 0xff}, key: "a", wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrCorrupt},
 		{name: "empty gzip by suffix", body: nil, key: "a.gz", wantCode: s3err.CodeUnsupportedMediaType, wantIs: compress.ErrCorrupt},
 	}
-	d, err := compress.Decompress()
+	d, err := compress.NewDecompressor()
 	require.NoError(t, err)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,7 +124,7 @@ func TestDecompress(t *testing.T) {
 }
 
 func TestDecompressPassthrough(t *testing.T) {
-	d, err := compress.Decompress(compress.WithPassthrough(true))
+	d, err := compress.NewDecompressor(compress.WithPassthrough(true))
 	require.NoError(t, err)
 	out, got, err := run(t, d, object([]byte("plain text"), "a.txt", hdr("Content-Type", "text/plain")))
 	require.NoError(t, err)
@@ -135,7 +136,7 @@ func TestDecompressMidStreamCorruption(t *testing.T) {
 	plain := bytes.Repeat([]byte("0123456789abcdef"), 1<<14) // 256 KiB
 	data := gz(t, plain)
 	data = data[:len(data)-20] // truncated: the trailer and some data are gone
-	d, err := compress.Decompress()
+	d, err := compress.NewDecompressor()
 	require.NoError(t, err)
 	_, got, err := run(t, d, object(data, "a.gz", nil))
 	require.Error(t, err)
@@ -167,7 +168,7 @@ func TestBombGuard(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := compress.Decompress(tt.opts...)
+			d, err := compress.NewDecompressor(tt.opts...)
 			require.NoError(t, err)
 			out, err := transform.Run(context.Background(), d, object(tt.data, "z.gz", nil))
 			if tt.data[0] == 0x28 {
@@ -200,7 +201,7 @@ func TestBombGuard(t *testing.T) {
 func TestOutputCapIsExact(t *testing.T) {
 	plain := bytes.Repeat([]byte("x"), 1000)
 	for _, limit := range []int64{999, 1000} {
-		d, err := compress.Decompress(compress.WithMaxOutputBytes(limit), compress.WithMaxRatio(-1, 0))
+		d, err := compress.NewDecompressor(compress.WithMaxOutputBytes(limit), compress.WithMaxRatio(-1, 0))
 		require.NoError(t, err)
 		_, got, err := run(t, d, object(gz(t, plain), "a.gz", nil))
 		if limit >= int64(len(plain)) {
@@ -234,7 +235,7 @@ func TestCompressRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := compress.New(tt.cfg)
+			c, err := compress.FromConfig(tt.cfg)
 			require.NoError(t, err)
 			obj := object(plain, "a.txt", hdr("Content-Type", "text/plain", "ETag", `"abc"`))
 			if tt.accept != "" {
@@ -251,7 +252,7 @@ func TestCompressRoundTrip(t *testing.T) {
 			}
 			assert.Equal(t, int64(-1), out.Length)
 			assert.Less(t, len(got), len(plain)/10)
-			d, err := compress.Decompress()
+			d, err := compress.NewDecompressor()
 			require.NoError(t, err)
 			_, back, err := run(t, d, object(got, "a.txt", out.Header.Clone()))
 			require.NoError(t, err)
@@ -261,7 +262,7 @@ func TestCompressRoundTrip(t *testing.T) {
 }
 
 func TestCompressDoesNotStack(t *testing.T) {
-	c, err := compress.Compress(compress.WithEncoding(compress.Zstd))
+	c, err := compress.NewCompressor(compress.WithEncoding(compress.Zstd))
 	require.NoError(t, err)
 	data := gz(t, []byte("hello"))
 	out, got, err := run(t, c, object(data, "a", hdr("Content-Encoding", "gzip")))
@@ -286,7 +287,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 
 func TestCompressSourceError(t *testing.T) {
 	boom := errors.New("upstream reset")
-	c, err := compress.Compress()
+	c, err := compress.NewCompressor()
 	require.NoError(t, err)
 	obj := object(nil, "a", nil)
 	obj.Body = &failingReader{data: bytes.Repeat([]byte("a"), 100<<10), err: boom}
@@ -296,7 +297,7 @@ func TestCompressSourceError(t *testing.T) {
 
 func TestCanceledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	d, err := compress.Decompress()
+	d, err := compress.NewDecompressor()
 	require.NoError(t, err)
 	out, err := transform.Run(ctx, d, object(gz(t, []byte("abc")), "a.gz", nil))
 	require.NoError(t, err)
@@ -318,7 +319,7 @@ func TestOneByteReaderMatchesBigRead(t *testing.T) {
 						input, key = zst(t, plain), "a.txt.zst"
 					}
 				}
-				tr, err := compress.New(mode)
+				tr, err := compress.FromConfig(mode)
 				require.NoError(t, err)
 				_, whole, err := run(t, tr, object(input, key, nil))
 				require.NoError(t, err)
@@ -336,82 +337,74 @@ func TestOneByteReaderMatchesBigRead(t *testing.T) {
 	}
 }
 
+// TestConfig builds transforms from payloads as transform.Configure does:
+// the strict decoder refuses what is not a Config (decodeErr), FromConfig
+// refuses what is not a valid one (configErr, wrapping ErrConfig), and either
+// way a request fails with 500 InvalidPayload.
 func TestConfig(t *testing.T) {
 	tests := []struct {
-		name    string
-		payload string
-		wantErr bool
-		want    string // type name
+		name      string
+		payload   string
+		decodeErr bool
+		configErr bool
+		want      transform.Transform
 	}{
-		{name: "empty payload", payload: "", want: "*compress.Decompressor"},
-		{name: "decompress limits", payload: `{"mode":"decompress","maxOutputBytes":1000,"maxRatio":50,"ratioFloorBytes":10,"maxWindowBytes":1048576}`, want: "*compress.Decompressor"},
-		{name: "content types", payload: `{"contentTypes":{".avro":"application/avro"}}`, want: "*compress.Decompressor"},
-		{name: "compress zstd", payload: `{"mode":"compress","encoding":"zstd","level":22}`, want: "*compress.Compressor"},
-		{name: "compress auto", payload: `{"mode":"COMPRESS","encoding":"auto"}`, want: "*compress.Compressor"},
-		{name: "unknown field", payload: `{"maxOuputBytes":1}`, wantErr: true},
-		{name: "bad mode", payload: `{"mode":"squash"}`, wantErr: true},
-		{name: "bad encoding", payload: `{"mode":"compress","encoding":"br"}`, wantErr: true},
-		{name: "gzip level too high", payload: `{"mode":"compress","level":10}`, wantErr: true},
-		{name: "negative level", payload: `{"mode":"compress","level":-1}`, wantErr: true},
-		{name: "negative max output", payload: `{"maxOutputBytes":-5}`, wantErr: true},
-		{name: "ratio below one", payload: `{"maxRatio":0.5}`, wantErr: true},
-		{name: "tiny window", payload: `{"maxWindowBytes":10}`, wantErr: true},
-		{name: "limits on compress", payload: `{"mode":"compress","maxRatio":5}`, wantErr: true},
-		{name: "level on decompress", payload: `{"level":3}`, wantErr: true},
-		{name: "bad content type key", payload: `{"contentTypes":{"csv":"text/csv"}}`, wantErr: true},
-		{name: "not json", payload: `mode=compress`, wantErr: true},
-		{name: "trailing data", payload: `{} {}`, wantErr: true},
+		{name: "empty payload", payload: "", want: &compress.Decompressor{}},
+		{name: "decompress limits", payload: `{"mode":"decompress","maxOutputBytes":1000,"maxRatio":50,"ratioFloorBytes":10,"maxWindowBytes":1048576}`, want: &compress.Decompressor{}},
+		{name: "content types", payload: `{"contentTypes":{".avro":"application/avro"}}`, want: &compress.Decompressor{}},
+		{name: "compress zstd", payload: `{"mode":"compress","encoding":"zstd","level":22}`, want: &compress.Compressor{}},
+		{name: "compress auto", payload: `{"mode":"COMPRESS","encoding":"auto"}`, want: &compress.Compressor{}},
+		{name: "unknown field", payload: `{"maxOuputBytes":1}`, decodeErr: true},
+		{name: "snake case", payload: `{"max_output_bytes":1}`, decodeErr: true},
+		{name: "bad mode", payload: `{"mode":"squash"}`, configErr: true},
+		{name: "bad encoding", payload: `{"mode":"compress","encoding":"br"}`, configErr: true},
+		{name: "gzip level too high", payload: `{"mode":"compress","level":10}`, configErr: true},
+		{name: "negative level", payload: `{"mode":"compress","level":-1}`, configErr: true},
+		{name: "negative max output", payload: `{"maxOutputBytes":-5}`, configErr: true},
+		{name: "ratio below one", payload: `{"maxRatio":0.5}`, configErr: true},
+		{name: "tiny window", payload: `{"maxWindowBytes":10}`, configErr: true},
+		{name: "limits on compress", payload: `{"mode":"compress","maxRatio":5}`, configErr: true},
+		{name: "level on decompress", payload: `{"level":3}`, configErr: true},
+		{name: "bad content type key", payload: `{"contentTypes":{"csv":"text/csv"}}`, configErr: true},
+		{name: "not json", payload: `mode=compress`, decodeErr: true},
+		{name: "trailing data", payload: `{} {}`, decodeErr: true},
 	}
+	configured := transform.Configure("", func(cfg compress.Config) (transform.Transform, error) {
+		return compress.FromConfig(cfg)
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr, err := compress.FromPayload([]byte(tt.payload))
-			if tt.wantErr {
+			tr, err := transformtest.FromPayload([]byte(tt.payload), compress.FromConfig)
+			obj := object(gz(t, []byte("x")), "a.txt.gz", nil)
+			obj.Request.Payload = []byte(tt.payload)
+			_, _, runErr := run(t, configured, obj)
+			if tt.decodeErr || tt.configErr {
 				require.Error(t, err)
-				assert.ErrorIs(t, err, compress.ErrConfig)
+				if tt.configErr {
+					assert.ErrorIs(t, err, compress.ErrConfig)
+				}
+				var e *s3err.Error
+				require.ErrorAs(t, runErr, &e)
+				assert.Equal(t, http.StatusInternalServerError, e.StatusCode)
+				assert.Equal(t, s3err.CodeInvalidPayload, e.Code)
 				return
 			}
 			require.NoError(t, err)
-			switch tt.want {
-			case "*compress.Decompressor":
-				assert.IsType(t, &compress.Decompressor{}, tr)
-			default:
-				assert.IsType(t, &compress.Compressor{}, tr)
-			}
+			require.NoError(t, runErr)
+			assert.IsType(t, tt.want, tr)
 			assert.Equal(t, transform.Properties{}, transform.Describe(tr))
 		})
 	}
 }
 
 func TestCustomContentType(t *testing.T) {
-	tr, err := compress.FromPayload([]byte(`{"contentTypes":{".avro":"application/avro"}}`), compress.WithContentType(".geojson", "application/geo+json"))
+	tr, err := compress.FromConfig(compress.Config{ContentTypes: map[string]string{".avro": "application/avro"}},
+		compress.WithContentType(".geojson", "application/geo+json"))
 	require.NoError(t, err)
 	for key, want := range map[string]string{"a.avro.gz": "application/avro", "a.geojson.gz": "application/geo+json", "a.csv.gz": "text/csv"} {
 		out, _, err := run(t, tr, object(gz(t, []byte("x")), key, hdr("Content-Type", "application/gzip")))
 		require.NoError(t, err)
 		assert.Equal(t, want, out.Header.Get("Content-Type"), key)
-	}
-}
-
-func TestNegotiate(t *testing.T) {
-	tests := map[string]string{
-		"":                         "",
-		"gzip":                     "gzip",
-		"x-gzip":                   "gzip",
-		"zstd":                     "zstd",
-		"gzip, zstd":               "zstd",
-		"GZIP;q=0.9, zstd;q=0.8":   "gzip",
-		"zstd;q=0, gzip;q=0.1":     "gzip",
-		"*":                        "zstd",
-		"*;q=0.5, zstd;q=0":        "gzip",
-		"identity":                 "",
-		"br, deflate":              "",
-		"gzip;q=abc":               "",
-		"gzip;q=2":                 "",
-		" zstd ; q=0.3 ,gzip;q=.2": "zstd",
-		",,;;":                     "",
-	}
-	for in, want := range tests {
-		assert.Equal(t, want, compress.Negotiate(in), "Accept-Encoding %q", in)
 	}
 }
 
@@ -426,9 +419,9 @@ func (c *closeCounter) Close() error { c.closed++; return nil }
 // TestCloseReachesTheInput: closing a transform's output closes its input,
 // read or not, so nothing below it stays open.
 func TestCloseReachesTheInput(t *testing.T) {
-	d, err := compress.Decompress()
+	d, err := compress.NewDecompressor()
 	require.NoError(t, err)
-	c, err := compress.Compress(compress.WithEncoding(compress.Gzip))
+	c, err := compress.NewCompressor(compress.WithEncoding(compress.Gzip))
 	require.NoError(t, err)
 	data := bytes.Repeat([]byte("close me "), 1000)
 	tests := []struct {
@@ -465,7 +458,7 @@ func TestCloseReachesTheInput(t *testing.T) {
 // TestPassthroughKeepsLengthAndETag: an object that is not compressed passes
 // as it is, so the caller gets its length (Content-Length) and ETag.
 func TestPassthroughKeepsLengthAndETag(t *testing.T) {
-	d, err := compress.Decompress(compress.WithPassthrough(true))
+	d, err := compress.NewDecompressor(compress.WithPassthrough(true))
 	require.NoError(t, err)
 	obj := object([]byte("plain text, not compressed"), "notes.txt", hdr("ETag", `"abc"`, "Content-Type", "text/plain"))
 	out, body, err := run(t, d, obj)

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/objectlambda/sdk-go/transform"
-	"github.com/objectlambda/sdk-go/transform/internal/textkit"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them, so
@@ -25,7 +24,7 @@ var (
 	ErrCorrupt = errors.New("compress: corrupt compressed data")
 )
 
-// Mode selects what the transform does.
+// Mode selects what the transform does ([Config].Mode).
 const (
 	ModeDecompress = "decompress"
 	ModeCompress   = "compress"
@@ -35,7 +34,7 @@ const (
 const (
 	Gzip = "gzip"
 	Zstd = "zstd"
-	// Auto, for Compress only, picks gzip or zstd from the user's
+	// Auto, for a Compressor only, picks gzip or zstd from the user's
 	// Accept-Encoding header and leaves the body alone when neither is
 	// acceptable.
 	Auto = "auto"
@@ -57,8 +56,9 @@ const (
 	DefaultMaxWindowBytes int64 = 32 << 20
 )
 
-// Config configures a compress transform. Its JSON form is what the access
-// point payload carries; zero fields take the documented defaults.
+// Config configures a compress transform. Its JSON form is the access point
+// payload, which [transform.Configure] decodes and [FromConfig] builds; zero
+// fields take the documented defaults.
 //
 //	{"mode": "decompress", "maxOutputBytes": 104857600, "maxRatio": 100}
 //	{"mode": "compress", "encoding": "auto", "level": 6}
@@ -90,25 +90,27 @@ type Config struct {
 	Level int `json:"level,omitempty"`
 }
 
-// Option adjusts a Config in Go code. Options apply after the Config passed
-// to New, so they override payload values.
+// Option adjusts a [Config] in Go code. Options passed to [FromConfig] apply
+// after its Config, so they override payload values.
 type Option func(*Config)
 
-// WithMaxOutputBytes sets Config.MaxOutputBytes.
+// WithMaxOutputBytes sets [Config].MaxOutputBytes.
 func WithMaxOutputBytes(n int64) Option { return func(c *Config) { c.MaxOutputBytes = n } }
 
-// WithMaxRatio sets Config.MaxRatio and Config.RatioFloorBytes.
+// WithMaxRatio sets [Config].MaxRatio and RatioFloorBytes; a negative ratio
+// disables the ratio check.
 func WithMaxRatio(ratio float64, floorBytes int64) Option {
 	return func(c *Config) { c.MaxRatio, c.RatioFloorBytes = ratio, floorBytes }
 }
 
-// WithMaxWindowBytes sets Config.MaxWindowBytes.
+// WithMaxWindowBytes sets [Config].MaxWindowBytes.
 func WithMaxWindowBytes(n int64) Option { return func(c *Config) { c.MaxWindowBytes = n } }
 
-// WithPassthrough sets Config.Passthrough.
+// WithPassthrough sets [Config].Passthrough.
 func WithPassthrough(on bool) Option { return func(c *Config) { c.Passthrough = on } }
 
-// WithContentType maps an inner extension (".csv") to a Content-Type.
+// WithContentType maps an inner extension (".csv") to a Content-Type, as an
+// entry of [Config].ContentTypes does.
 func WithContentType(ext, contentType string) Option {
 	return func(c *Config) {
 		m := make(map[string]string, len(c.ContentTypes)+1)
@@ -120,16 +122,46 @@ func WithContentType(ext, contentType string) Option {
 	}
 }
 
-// WithEncoding sets Config.Encoding: Gzip, Zstd or Auto.
+// WithEncoding sets [Config].Encoding: [Gzip], [Zstd] or [Auto].
 func WithEncoding(enc string) Option { return func(c *Config) { c.Encoding = enc } }
 
-// WithLevel sets Config.Level.
+// WithLevel sets [Config].Level.
 func WithLevel(level int) Option { return func(c *Config) { c.Level = level } }
 
-// New returns the transform described by cfg with opts applied: a
-// *Decompressor or a *Compressor. Invalid settings yield an error wrapping
-// ErrConfig.
-func New(cfg Config, opts ...Option) (transform.Transform, error) {
+// NewDecompressor returns a [Decompressor] configured by opts alone: the
+// decompression-bomb guard at its defaults unless an option changes it.
+// Invalid settings yield an error wrapping [ErrConfig].
+func NewDecompressor(opts ...Option) (*Decompressor, error) {
+	cfg := Config{Mode: ModeDecompress}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return newDecompressor(cfg)
+}
+
+// NewCompressor returns a [Compressor] configured by opts alone: gzip at the
+// library's default level unless [WithEncoding] or [WithLevel] say otherwise.
+// The decompression options ([WithMaxOutputBytes], [WithPassthrough], ...)
+// are refused with an error wrapping [ErrConfig].
+func NewCompressor(opts ...Option) (*Compressor, error) {
+	cfg := Config{Mode: ModeCompress}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return newCompressor(cfg)
+}
+
+// FromConfig returns the transform cfg describes, with opts applied after
+// it: a *[Decompressor] when cfg.Mode is "decompress" or empty, a
+// *[Compressor] when it is "compress". It is the build function of
+// [transform.Configure], which decodes cfg from the access point payload:
+//
+//	transform.Configure("", func(cfg compress.Config) (transform.Transform, error) {
+//		return compress.FromConfig(cfg)
+//	})
+//
+// Invalid settings yield an error wrapping [ErrConfig].
+func FromConfig(cfg Config, opts ...Option) (transform.Transform, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -141,43 +173,4 @@ func New(cfg Config, opts ...Option) (transform.Transform, error) {
 	default:
 		return nil, fmt.Errorf("%w: mode %q (want %q or %q)", ErrConfig, cfg.Mode, ModeDecompress, ModeCompress)
 	}
-}
-
-// FromPayload decodes an access point payload (a JSON Config) and calls New.
-// Unknown fields are rejected so that typos do not silently disable limits.
-// An empty payload yields a Decompressor with the defaults. When several
-// transforms share one payload, decode your envelope first and pass this
-// package its own json.RawMessage.
-func FromPayload(payload []byte, opts ...Option) (transform.Transform, error) {
-	cfg, err := parsePayload(payload)
-	if err != nil {
-		return nil, err
-	}
-	return New(cfg, opts...)
-}
-
-func parsePayload(payload []byte) (Config, error) {
-	var cfg Config
-	if err := textkit.DecodePayload(payload, &cfg); err != nil {
-		return Config{}, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	return cfg, nil
-}
-
-// Decompress returns a Decompressor configured by opts alone.
-func Decompress(opts ...Option) (*Decompressor, error) {
-	cfg := Config{Mode: ModeDecompress}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	return newDecompressor(cfg)
-}
-
-// Compress returns a Compressor configured by opts alone.
-func Compress(opts ...Option) (*Compressor, error) {
-	cfg := Config{Mode: ModeCompress}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	return newCompressor(cfg)
 }

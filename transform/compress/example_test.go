@@ -16,13 +16,13 @@ import (
 
 // Serve "report.csv.gz" to clients that cannot gunzip: the body is decoded
 // as it streams and the Content-Type is derived from the inner extension.
-func ExampleDecompress() {
+func ExampleNewDecompressor() {
 	var stored bytes.Buffer
 	zw := gzip.NewWriter(&stored)
 	fmt.Fprint(zw, "id,name\n1,ana\n")
 	zw.Close()
 
-	d, err := compress.Decompress(compress.WithMaxOutputBytes(100 << 20))
+	d, err := compress.NewDecompressor(compress.WithMaxOutputBytes(100 << 20))
 	if err != nil {
 		panic(err)
 	}
@@ -44,18 +44,42 @@ func ExampleDecompress() {
 	// 1,ana
 }
 
-// Configure from the access point payload: compress with whatever the
-// client's Accept-Encoding allows.
-func ExampleFromPayload() {
-	tr, err := compress.FromPayload([]byte(`{"mode": "compress", "encoding": "auto", "level": 3}`))
+// Shrink text on its way out with zstd, whatever the client asked for; the
+// response says so in Content-Encoding.
+func ExampleNewCompressor() {
+	c, err := compress.NewCompressor(compress.WithEncoding(compress.Zstd), compress.WithLevel(3))
 	if err != nil {
 		panic(err)
 	}
 	obj := &transform.Object{
-		Body:    bytes.NewReader(bytes.Repeat([]byte("hello "), 1000)),
+		Body:    bytes.NewReader(bytes.Repeat([]byte("GET /index.html 200\n"), 500)),
 		Header:  http.Header{"Content-Type": {"text/plain"}},
-		Length:  6000,
-		Request: &transform.Request{Header: http.Header{"Accept-Encoding": {"gzip;q=1.0, zstd;q=0.5"}}},
+		Length:  10000,
+		Request: &transform.Request{Key: "logs/access.log"},
+	}
+	out, err := transform.Run(context.Background(), c, obj)
+	if err != nil {
+		panic(err)
+	}
+	n, _ := io.Copy(io.Discard, out.Body)
+	fmt.Println(out.Header.Get("Content-Encoding"), out.Length, n < 10000)
+	// Output: zstd -1 true
+}
+
+// Configure from the access point payload: this one compresses with
+// whatever the client's Accept-Encoding allows, and says so in Vary.
+func ExampleFromConfig() {
+	tr := transform.Configure("", func(cfg compress.Config) (transform.Transform, error) {
+		return compress.FromConfig(cfg)
+	})
+	obj := &transform.Object{
+		Body:   bytes.NewReader(bytes.Repeat([]byte("hello "), 1000)),
+		Header: http.Header{"Content-Type": {"text/plain"}},
+		Length: 6000,
+		Request: &transform.Request{
+			Header:  http.Header{"Accept-Encoding": {"gzip;q=1.0, zstd;q=0.5"}},
+			Payload: []byte(`{"mode": "compress", "encoding": "auto", "level": 3}`),
+		},
 	}
 	out, err := transform.Run(context.Background(), tr, obj)
 	if err != nil {
@@ -64,14 +88,4 @@ func ExampleFromPayload() {
 	n, _ := io.Copy(io.Discard, out.Body)
 	fmt.Println(out.Header.Get("Content-Encoding"), out.Header.Get("Vary"), n < 6000)
 	// Output: gzip Accept-Encoding true
-}
-
-func ExampleNegotiate() {
-	fmt.Println(compress.Negotiate("gzip, deflate, br, zstd"))
-	fmt.Println(compress.Negotiate("gzip;q=1, zstd;q=0.1"))
-	fmt.Printf("%q\n", compress.Negotiate("br"))
-	// Output:
-	// zstd
-	// gzip
-	// ""
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/objectlambda/sdk-go/internal/strictjson"
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/compress"
@@ -26,7 +27,7 @@ func FuzzDecompress(f *testing.F) {
 	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0, 0x58}, "x", "zstd")
 	f.Add([]byte("plain"), "a.txt", "br")
 	const limit = 64 << 10
-	d, err := compress.Decompress(compress.WithMaxOutputBytes(limit), compress.WithMaxRatio(50, 4096), compress.WithMaxWindowBytes(1<<20))
+	d, err := compress.NewDecompressor(compress.WithMaxOutputBytes(limit), compress.WithMaxRatio(50, 4096), compress.WithMaxWindowBytes(1<<20))
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, data []byte, key, encoding string) {
 		read := func(oneByte bool) ([]byte, error) {
@@ -67,11 +68,11 @@ func FuzzRoundTrip(f *testing.F) {
 		if useZstd {
 			enc, lvl = compress.Zstd, int(level%23)
 		}
-		c, err := compress.Compress(compress.WithEncoding(enc), compress.WithLevel(lvl))
+		c, err := compress.NewCompressor(compress.WithEncoding(enc), compress.WithLevel(lvl))
 		require.NoError(t, err)
 		_, packed, err := run(t, c, object(data, "k", nil))
 		require.NoError(t, err)
-		d, err := compress.Decompress(compress.WithMaxRatio(-1, 0))
+		d, err := compress.NewDecompressor(compress.WithMaxRatio(-1, 0))
 		require.NoError(t, err)
 		_, back, err := run(t, d, object(packed, "k", hdr("Content-Encoding", enc)))
 		require.NoError(t, err)
@@ -80,15 +81,20 @@ func FuzzRoundTrip(f *testing.F) {
 	})
 }
 
-// FuzzFromPayload: any payload either configures a transform or fails with
-// ErrConfig; never panics.
-func FuzzFromPayload(f *testing.F) {
+// FuzzPayload: any payload, decoded as transform.Configure decodes it,
+// either is refused by the decoder or configures a transform through
+// FromConfig or fails with ErrConfig; never panics.
+func FuzzPayload(f *testing.F) {
 	f.Add([]byte(`{"mode":"decompress","maxOutputBytes":1000,"maxRatio":50}`))
 	f.Add([]byte(`{"mode":"compress","encoding":"auto","level":3}`))
 	f.Add([]byte(`{"contentTypes":{".x":"a/b"}}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		tr, err := compress.FromPayload(payload)
+		var cfg compress.Config
+		if strictjson.Decode(payload, &cfg) != nil {
+			return
+		}
+		tr, err := compress.FromConfig(cfg)
 		if err != nil {
 			require.ErrorIs(t, err, compress.ErrConfig)
 			return

@@ -63,7 +63,7 @@ func BenchmarkFilter(b *testing.B) {
 		}
 	})
 	for _, c := range benchCases() {
-		flt, err := New(c.cfg)
+		flt, err := FromConfig(c.cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func BenchmarkFilterVsLegacy(b *testing.B) {
 	input := benchInput()[:1<<20]
 	input = input[:bytes.LastIndexByte(input, '\n')+1]
 	for _, c := range benchCases() {
-		flt, err := New(c.cfg)
+		flt, err := FromConfig(c.cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

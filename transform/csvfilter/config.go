@@ -11,7 +11,6 @@ import (
 
 	"github.com/objectlambda/sdk-go/internal/arnmatch"
 	"github.com/objectlambda/sdk-go/transform"
-	"github.com/objectlambda/sdk-go/transform/internal/textkit"
 )
 
 // Sentinel errors; every error from this package wraps one of them.
@@ -78,7 +77,8 @@ type Access struct {
 	Default []string            `json:"default,omitempty"`
 }
 
-// Config configures a Filter. Its JSON form is the access point payload:
+// Config configures a [Filter]. Its JSON form is the access point payload,
+// which [transform.Configure] decodes and [FromConfig] builds:
 //
 //	{
 //	  "drop": ["ssn"],
@@ -116,53 +116,69 @@ type Config struct {
 	MaxRowBytes   int `json:"maxRowBytes,omitempty"`
 }
 
-// Option adjusts a Config in Go code; options apply after the Config given
-// to New and so override payload values.
+// Option adjusts a [Config] in Go code. Options passed to [FromConfig] apply
+// after its Config, so they override payload values.
 type Option func(*Config)
 
-// Keep appends columns to Config.Keep.
+// Keep appends columns to [Config].Keep: only they are kept.
 func Keep(columns ...string) Option {
 	return func(c *Config) { c.Keep = append(c.Keep[:len(c.Keep):len(c.Keep)], columns...) }
 }
 
-// Drop appends columns to Config.Drop.
+// Drop appends columns to [Config].Drop.
 func Drop(columns ...string) Option {
 	return func(c *Config) { c.Drop = append(c.Drop[:len(c.Drop):len(c.Drop)], columns...) }
 }
 
-// Where appends a row predicate.
+// Where appends a row [Predicate] to [Config].Where: rows are kept when the
+// column's value satisfies op (one of the Op constants, such as [OpEq]) with
+// value.
 func Where(column, op, value string) Option {
 	return func(c *Config) {
 		c.Where = append(c.Where[:len(c.Where):len(c.Where)], Predicate{Column: column, Op: op, Value: value})
 	}
 }
 
-// WithAccess sets Config.Access.
+// WithAccess sets [Config].Access: the columns each caller may see.
 func WithAccess(a Access) Option { return func(c *Config) { c.Access = &a } }
 
-// WithDelimiter sets Config.Delimiter.
+// WithDelimiter sets [Config].Delimiter: ',' (the default), '\t', ';' or '|'.
 func WithDelimiter(d rune) Option { return func(c *Config) { c.Delimiter = string(d) } }
 
-// WithHeader sets whether the input has a header row and whether the
-// output writes one.
-func WithHeader(inputHasHeader, writeHeader bool) Option {
-	return func(c *Config) { c.NoHeader, c.OmitHeader = !inputHasHeader, !writeHeader }
-}
+// WithNoHeader sets [Config].NoHeader: the object has no header row, its
+// first row is data, and columns are named "1", "2", ...
+func WithNoHeader(on bool) Option { return func(c *Config) { c.NoHeader = on } }
 
-// WithCRLF sets Config.CRLF.
+// WithOmitHeader sets [Config].OmitHeader: the output has no header row.
+func WithOmitHeader(on bool) Option { return func(c *Config) { c.OmitHeader = on } }
+
+// WithCRLF sets [Config].CRLF.
 func WithCRLF(on bool) Option { return func(c *Config) { c.CRLF = on } }
 
-// WithColumnsParam sets Config.ColumnsParam.
+// WithColumnsParam sets [Config].ColumnsParam ("-" disables per-request
+// narrowing).
 func WithColumnsParam(name string) Option { return func(c *Config) { c.ColumnsParam = name } }
 
-// WithLimits sets Config.MaxFieldBytes and Config.MaxRowBytes.
+// WithLimits sets [Config].MaxFieldBytes and MaxRowBytes.
 func WithLimits(maxFieldBytes, maxRowBytes int) Option {
 	return func(c *Config) { c.MaxFieldBytes, c.MaxRowBytes = maxFieldBytes, maxRowBytes }
 }
 
-// New validates cfg (after applying opts) and returns a Filter. Errors wrap
-// ErrConfig.
-func New(cfg Config, opts ...Option) (*Filter, error) {
+// New returns a [Filter] configured by opts alone. With no options it keeps
+// every column and row, and only the request's ?columns= narrows them.
+// Invalid settings yield an error wrapping [ErrConfig].
+func New(opts ...Option) (*Filter, error) { return FromConfig(Config{}, opts...) }
+
+// FromConfig returns the [Filter] cfg describes, with opts applied after it.
+// It is the build function of [transform.Configure], which decodes cfg from
+// the access point payload:
+//
+//	transform.Configure("", func(cfg csvfilter.Config) (transform.Transform, error) {
+//		return csvfilter.FromConfig(cfg)
+//	})
+//
+// Invalid settings yield an error wrapping [ErrConfig].
+func FromConfig(cfg Config, opts ...Option) (*Filter, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -229,18 +245,6 @@ func New(cfg Config, opts ...Option) (*Filter, error) {
 		f.access = &a
 	}
 	return f, nil
-}
-
-// FromPayload decodes an access point payload (a JSON Config, unknown
-// fields rejected) and calls New. An empty payload keeps every column and
-// row. When several transforms share one payload, decode your envelope
-// first and hand this package its own json.RawMessage.
-func FromPayload(payload []byte, opts ...Option) (*Filter, error) {
-	var cfg Config
-	if err := textkit.DecodePayload(payload, &cfg); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	return New(cfg, opts...)
 }
 
 type predicate struct {

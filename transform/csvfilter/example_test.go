@@ -13,9 +13,14 @@ import (
 	"github.com/objectlambda/sdk-go/transform/csvfilter"
 )
 
-// An access point payload that hides the ssn column from everyone, shows
-// support staff only three columns, and keeps only Portuguese rows.
-func ExampleFromPayload() {
+// Configured by the access point payload: hide the ssn column from
+// everyone, show support staff only three columns, keep only Portuguese
+// rows. transform.Configure decodes the payload into a Config and builds the
+// Filter with FromConfig, once per distinct payload.
+func ExampleFromConfig() {
+	f := transform.Configure("", func(cfg csvfilter.Config) (transform.Transform, error) {
+		return csvfilter.FromConfig(cfg)
+	})
 	payload := []byte(`{
 		"drop": ["ssn"],
 		"where": [{"column": "country", "op": "eq", "value": "PT"}],
@@ -24,18 +29,15 @@ func ExampleFromPayload() {
 			"arn:aws:iam::*:role/support-*": ["id", "name", "country"]
 		}}
 	}`)
-	f, err := csvfilter.FromPayload(payload)
-	if err != nil {
-		panic(err)
-	}
 	body := "id,name,ssn,country\n1,Ana,123-45-6789,PT\n2,\"Smith, Bob\",987-65-4321,US\n3,Rui,555-12-3456,PT\n"
 	obj := &transform.Object{
 		Body:   strings.NewReader(body),
 		Header: http.Header{"Content-Type": {"text/csv"}},
 		Length: int64(len(body)),
 		Request: &transform.Request{
-			URL:    &url.URL{Path: "/people.csv"},
-			Caller: transform.Caller{SessionIssuerARN: "arn:aws:iam::111122223333:role/support-eu"},
+			URL:     &url.URL{Path: "/people.csv"},
+			Caller:  transform.Caller{SessionIssuerARN: "arn:aws:iam::111122223333:role/support-eu"},
+			Payload: payload,
 		},
 	}
 	out, err := transform.Run(context.Background(), f, obj)
@@ -49,9 +51,10 @@ func ExampleFromPayload() {
 	// 3,Rui,PT
 }
 
-// Options in Go; the request narrows the columns with ?columns=.
+// Configured in Go with options; the request narrows the columns further
+// with ?columns=.
 func ExampleNew() {
-	f, err := csvfilter.New(csvfilter.Config{}, csvfilter.Where("amount", csvfilter.OpGt, "100"))
+	f, err := csvfilter.New(csvfilter.Where("amount", csvfilter.OpGt, "100"))
 	if err != nil {
 		panic(err)
 	}

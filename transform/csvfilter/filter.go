@@ -14,7 +14,7 @@ import (
 )
 
 // Filter is a transform that removes CSV columns and rows as the object
-// streams. Build one with New or FromPayload; it is safe for concurrent use.
+// streams. Build one with [New] or [FromConfig]; it is safe for concurrent use.
 type Filter struct {
 	comma      rune
 	header     bool

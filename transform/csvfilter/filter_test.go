@@ -128,7 +128,7 @@ func TestFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := csvfilter.New(tt.cfg)
+			f, err := csvfilter.FromConfig(tt.cfg)
 			require.NoError(t, err)
 			out, got, err := run(t, f, object(tt.input, tt.query, tt.caller))
 			if tt.wantCode != "" {
@@ -163,7 +163,7 @@ func TestMidStreamErrorsArePlain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := csvfilter.New(tt.cfg)
+			f, err := csvfilter.FromConfig(tt.cfg)
 			require.NoError(t, err)
 			_, got, err := run(t, f, object(tt.input, "", transform.Caller{}))
 			require.Error(t, err)
@@ -191,7 +191,7 @@ func (f *failing) Read(p []byte) (int, error) {
 
 func TestSourceErrorPropagates(t *testing.T) {
 	boom := errors.New("connection reset")
-	f, err := csvfilter.New(csvfilter.Config{})
+	f, err := csvfilter.New()
 	require.NoError(t, err)
 	obj := object("", "", transform.Caller{})
 	obj.Body = &failing{r: strings.NewReader("a,b\n1,2\n3,"), err: boom}
@@ -201,7 +201,7 @@ func TestSourceErrorPropagates(t *testing.T) {
 
 func TestContentTypeDefault(t *testing.T) {
 	for _, tc := range []struct{ delim, want string }{{",", "text/csv"}, {"tab", "text/tab-separated-values"}} {
-		f, err := csvfilter.New(csvfilter.Config{Delimiter: tc.delim})
+		f, err := csvfilter.FromConfig(csvfilter.Config{Delimiter: tc.delim})
 		require.NoError(t, err)
 		obj := object("a\n1\n", "", transform.Caller{})
 		obj.Header = http.Header{}
@@ -213,7 +213,7 @@ func TestContentTypeDefault(t *testing.T) {
 
 func TestCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	f, err := csvfilter.New(csvfilter.Config{})
+	f, err := csvfilter.New()
 	require.NoError(t, err)
 	out, err := transform.Run(ctx, f, object("a\n"+strings.Repeat("1\n", 100000), "", transform.Caller{}))
 	require.NoError(t, err)
@@ -244,7 +244,7 @@ func TestOneByteReaderMatchesBigRead(t *testing.T) {
 		{Keep: []string{"text"}, CRLF: true},
 	}
 	for _, cfg := range cfgs {
-		f, err := csvfilter.New(cfg)
+		f, err := csvfilter.FromConfig(cfg)
 		require.NoError(t, err)
 		_, whole, err := run(t, f, object(input, "", transform.Caller{}))
 		require.NoError(t, err)
@@ -260,56 +260,92 @@ func TestOneByteReaderMatchesBigRead(t *testing.T) {
 	}
 }
 
+// TestConfig builds Filters from payloads as transform.Configure does: the
+// strict decoder refuses what is not a Config (decode), FromConfig what is
+// not a valid one (config, wrapping ErrConfig).
 func TestConfig(t *testing.T) {
+	const ok, decode, config = "", "decode", "config"
 	tests := []struct {
 		name    string
 		payload string
-		ok      bool
+		fail    string
 	}{
-		{"empty", "", true},
-		{"full", `{"delimiter":"tab","keep":["a"],"drop":["b"],"where":[{"column":"a","op":"regex","value":"^x"}],"access":{"allow":{"r":["a"]},"default":["a"]},"crlf":true,"lazyQuotes":true,"maxFieldBytes":10,"maxRowBytes":100}`, true},
-		{"semicolon", `{"delimiter":";"}`, true},
-		{"unknown field", `{"keeep":["a"]}`, false},
-		{"bad delimiter", `{"delimiter":"ab"}`, false},
-		{"quote delimiter", `{"delimiter":"\""}`, false},
-		{"bad op", `{"where":[{"column":"a","op":"like","value":"x"}]}`, false},
-		{"bad regex", `{"where":[{"column":"a","op":"regex","value":"("}]}`, false},
-		{"bad number", `{"where":[{"column":"a","op":"lt","value":"ten"}]}`, false},
-		{"predicate without column", `{"where":[{"op":"eq","value":"x"}]}`, false},
-		{"empty keep column", `{"keep":[""]}`, false},
-		{"empty access", `{"access":{}}`, false},
-		{"access entry without columns", `{"access":{"allow":{"r":[]}}}`, false},
-		{"negative limit", `{"maxRowBytes":-1}`, false},
-		{"trailing", `{} 1`, false},
-		{"array", `[]`, false},
+		{"empty", "", ok},
+		{"full", `{"delimiter":"tab","keep":["a"],"drop":["b"],"where":[{"column":"a","op":"regex","value":"^x"}],"access":{"allow":{"r":["a"]},"default":["a"]},"crlf":true,"lazyQuotes":true,"maxFieldBytes":10,"maxRowBytes":100}`, ok},
+		{"headers", `{"noHeader":true,"omitHeader":true}`, ok},
+		{"semicolon", `{"delimiter":";"}`, ok},
+		{"unknown field", `{"keeep":["a"]}`, decode},
+		{"snake case", `{"no_header":true}`, decode},
+		{"bad delimiter", `{"delimiter":"ab"}`, config},
+		{"quote delimiter", `{"delimiter":"\""}`, config},
+		{"bad op", `{"where":[{"column":"a","op":"like","value":"x"}]}`, config},
+		{"bad regex", `{"where":[{"column":"a","op":"regex","value":"("}]}`, config},
+		{"bad number", `{"where":[{"column":"a","op":"lt","value":"ten"}]}`, config},
+		{"predicate without column", `{"where":[{"op":"eq","value":"x"}]}`, config},
+		{"empty keep column", `{"keep":[""]}`, config},
+		{"empty access", `{"access":{}}`, config},
+		{"access entry without columns", `{"access":{"allow":{"r":[]}}}`, config},
+		{"negative limit", `{"maxRowBytes":-1}`, config},
+		{"trailing", `{} 1`, decode},
+		{"array", `[]`, decode},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := csvfilter.FromPayload([]byte(tt.payload))
-			if !tt.ok {
+			f, err := transformtest.FromPayload([]byte(tt.payload), csvfilter.FromConfig)
+			switch tt.fail {
+			case config:
 				assert.ErrorIs(t, err, csvfilter.ErrConfig)
-				return
+			case decode:
+				require.Error(t, err)
+				assert.NotErrorIs(t, err, csvfilter.ErrConfig)
+			default:
+				require.NoError(t, err)
+				assert.Equal(t, transform.Properties{}, transform.Describe(f))
 			}
-			require.NoError(t, err)
-			assert.Equal(t, transform.Properties{}, transform.Describe(f))
 		})
 	}
 }
 
-func TestOptionsOverridePayload(t *testing.T) {
-	f, err := csvfilter.FromPayload([]byte(`{"keep":["a"]}`), csvfilter.Keep("b"), csvfilter.Drop("a"),
-		csvfilter.Where("b", csvfilter.OpNe, "skip"), csvfilter.WithDelimiter(';'), csvfilter.WithHeader(true, false),
+func TestOptionsOverrideConfig(t *testing.T) {
+	f, err := csvfilter.FromConfig(csvfilter.Config{Keep: []string{"a"}}, csvfilter.Keep("b"), csvfilter.Drop("a"),
+		csvfilter.Where("b", csvfilter.OpNe, "skip"), csvfilter.WithDelimiter(';'), csvfilter.WithOmitHeader(true),
 		csvfilter.WithCRLF(true), csvfilter.WithLimits(100, 1000), csvfilter.WithColumnsParam("-"))
 	require.NoError(t, err)
 	_, got, err := run(t, f, object("a;b\n1;keep\n2;skip\n", "columns=zzz", transform.Caller{}))
 	require.NoError(t, err)
 	assert.Equal(t, "keep\r\n", got)
 
-	f, err = csvfilter.New(csvfilter.Config{}, csvfilter.WithAccess(csvfilter.Access{Default: []string{"a"}}))
+	f, err = csvfilter.New(csvfilter.WithAccess(csvfilter.Access{Default: []string{"a"}}))
 	require.NoError(t, err)
 	_, got, err = run(t, f, object("a,b\n1,2\n", "", transform.Caller{}))
 	require.NoError(t, err)
 	assert.Equal(t, "a\n1\n", got)
+}
+
+// TestHeaderOptions: WithNoHeader and WithOmitHeader are the Config's
+// NoHeader and OmitHeader, each on its own.
+func TestHeaderOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []csvfilter.Option
+		want string
+	}{
+		{"defaults", nil, "a,b\n1,2\n"},
+		{"no header", []csvfilter.Option{csvfilter.WithNoHeader(true)}, "a,b\n1,2\n"},
+		{"no header, drop column 1", []csvfilter.Option{csvfilter.WithNoHeader(true), csvfilter.Drop("1")}, "b\n2\n"},
+		{"omit header", []csvfilter.Option{csvfilter.WithOmitHeader(true)}, "1,2\n"},
+		{"both", []csvfilter.Option{csvfilter.WithNoHeader(true), csvfilter.WithOmitHeader(true)}, "a,b\n1,2\n"},
+		{"switched off again", []csvfilter.Option{csvfilter.WithOmitHeader(true), csvfilter.WithOmitHeader(false)}, "a,b\n1,2\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := csvfilter.New(tt.opts...)
+			require.NoError(t, err)
+			_, got, err := run(t, f, object("a,b\n1,2\n", "", transform.Caller{}))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }
 
 func TestParseNumberMatchesStrconv(t *testing.T) {
@@ -327,7 +363,7 @@ func TestParseNumberMatchesStrconv(t *testing.T) {
 // TestClosePassesThrough: closing the filtered body closes the upstream
 // body, whether it was read to the end or not.
 func TestClosePassesThrough(t *testing.T) {
-	f, err := csvfilter.New(csvfilter.Config{Drop: []string{"ssn"}})
+	f, err := csvfilter.FromConfig(csvfilter.Config{Drop: []string{"ssn"}})
 	require.NoError(t, err)
 	for _, n := range []int64{0, 10, 1 << 20} {
 		closes, err := transformtest.CloseOutput(f, transformtest.Input{Body: []byte(people), ContentType: "text/csv"}, n)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/objectlambda/sdk-go/internal/strictjson"
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	"github.com/objectlambda/sdk-go/transform/csvfilter"
@@ -34,7 +35,7 @@ func FuzzFilter(f *testing.F) {
 		if whereCol != "" {
 			cfg.Where = []csvfilter.Predicate{{Column: whereCol, Op: csvfilter.OpContains, Value: whereVal}}
 		}
-		flt, err := csvfilter.New(cfg)
+		flt, err := csvfilter.FromConfig(cfg)
 		require.NoError(t, err)
 		read := func(oneByte bool) (string, error) {
 			obj := object(input, "", transform.Caller{})
@@ -71,13 +72,19 @@ func FuzzFilter(f *testing.F) {
 	})
 }
 
-// FuzzFromPayload: any payload configures a Filter or fails with ErrConfig.
-func FuzzFromPayload(f *testing.F) {
+// FuzzPayload: any payload, decoded as transform.Configure decodes it,
+// either is refused by the decoder or configures a Filter through FromConfig
+// or fails with ErrConfig; never panics.
+func FuzzPayload(f *testing.F) {
 	f.Add([]byte(`{"keep":["a"],"where":[{"column":"a","op":"regex","value":"^x"}]}`))
 	f.Add([]byte(`{"access":{"allow":{"arn:aws:iam::*:role/x":["a"]},"default":["*"]},"delimiter":"tab"}`))
 	f.Add([]byte(`{"where":[{"column":"n","op":"lt","value":"1e3"}]}`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		flt, err := csvfilter.FromPayload(payload)
+		var cfg csvfilter.Config
+		if strictjson.Decode(payload, &cfg) != nil {
+			return
+		}
+		flt, err := csvfilter.FromConfig(cfg)
 		if err != nil {
 			require.ErrorIs(t, err, csvfilter.ErrConfig)
 			return

@@ -74,7 +74,7 @@ func FuzzLegacy(f *testing.F) {
 	f.Add([]byte("a,\"b\"\n1,\"2\"\n\"3\"\n"), uint16(0x0000), "a")
 	f.Fuzz(func(t *testing.T, data []byte, sel uint16, col string) {
 		cfg := legacyConfig(sel, col)
-		flt, err := New(cfg)
+		flt, err := FromConfig(cfg)
 		if err != nil {
 			return
 		}

@@ -41,7 +41,7 @@ func BenchmarkThumbnail(b *testing.B) {
 		{"png-800x600-to-jpeg-w400", pngData, 800 * 600, "width=400&format=jpeg", imagex.Config{}},
 	}
 	for _, c := range cases {
-		tr, err := imagex.New(c.cfg)
+		tr, err := imagex.FromConfig(c.cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/objectlambda/sdk-go/transform"
-	"github.com/objectlambda/sdk-go/transform/internal/textkit"
 )
 
 // Sentinel errors; every error from this package wraps one of them.
@@ -44,8 +43,9 @@ const (
 	hardMaxInputBytes    int64 = 1 << 30  // nor this
 )
 
-// Config configures a Transformer. Its JSON form is the access point
-// payload; request query parameters (?width=&height=&format=&quality=) and
+// Config configures a [Transformer]. Its JSON form is the access point
+// payload, which [transform.Configure] decodes and [FromConfig] builds;
+// request query parameters (?width=&height=&format=&quality=) and
 // the Accept header override the defaults it sets, within its limits.
 //
 //	{"width": 256, "format": "jpeg", "quality": 80, "maxPixels": 25000000}
@@ -77,40 +77,54 @@ type Config struct {
 	IgnoreRequest bool `json:"ignoreRequest,omitempty"`
 }
 
-// Option adjusts a Config in Go code; options apply after the Config given
-// to New and so override payload values.
+// Option adjusts a [Config] in Go code. Options passed to [FromConfig] apply
+// after its Config, so they override payload values.
 type Option func(*Config)
 
-// WithSize sets the default output size (0 = from the source).
+// WithSize sets [Config].Width and Height, the default output size (0 =
+// from the source).
 func WithSize(width, height int) Option {
 	return func(c *Config) { c.Width, c.Height = width, height }
 }
 
-// WithFormat sets the default output format.
+// WithFormat sets [Config].Format, the default output format: [PNG] or
+// [JPEG].
 func WithFormat(format string) Option { return func(c *Config) { c.Format = format } }
 
-// WithQuality sets the JPEG quality.
+// WithQuality sets [Config].Quality, the default JPEG quality.
 func WithQuality(q int) Option { return func(c *Config) { c.Quality = q } }
 
-// WithLimits sets MaxInputBytes, MaxPixels, MaxWidth and MaxHeight.
+// WithLimits sets [Config].MaxInputBytes, MaxPixels, MaxWidth and MaxHeight.
 func WithLimits(maxInputBytes, maxPixels int64, maxWidth, maxHeight int) Option {
 	return func(c *Config) {
 		c.MaxInputBytes, c.MaxPixels, c.MaxWidth, c.MaxHeight = maxInputBytes, maxPixels, maxWidth, maxHeight
 	}
 }
 
-// WithUpscale sets Config.AllowUpscale.
+// WithUpscale sets [Config].AllowUpscale.
 func WithUpscale(on bool) Option { return func(c *Config) { c.AllowUpscale = on } }
 
-// WithInterpolation sets Config.Interpolation.
+// WithInterpolation sets [Config].Interpolation.
 func WithInterpolation(name string) Option { return func(c *Config) { c.Interpolation = name } }
 
-// WithIgnoreRequest sets Config.IgnoreRequest.
+// WithIgnoreRequest sets [Config].IgnoreRequest.
 func WithIgnoreRequest(on bool) Option { return func(c *Config) { c.IgnoreRequest = on } }
 
-// New validates cfg (after applying opts) and returns a Transformer.
-// Errors wrap ErrConfig.
-func New(cfg Config, opts ...Option) (*Transformer, error) {
+// New returns a [Transformer] configured by opts alone: the size and format
+// come from each request, within the default limits. Invalid settings yield
+// an error wrapping [ErrConfig].
+func New(opts ...Option) (*Transformer, error) { return FromConfig(Config{}, opts...) }
+
+// FromConfig returns the [Transformer] cfg describes, with opts applied after
+// it. It is the build function of [transform.Configure], which decodes cfg
+// from the access point payload:
+//
+//	transform.Configure("", func(cfg image.Config) (transform.Transform, error) {
+//		return image.FromConfig(cfg)
+//	})
+//
+// Invalid settings yield an error wrapping [ErrConfig].
+func FromConfig(cfg Config, opts ...Option) (*Transformer, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -157,18 +171,6 @@ func New(cfg Config, opts ...Option) (*Transformer, error) {
 	return &Transformer{cfg: cfg}, nil
 }
 
-// FromPayload decodes an access point payload (a JSON Config, unknown
-// fields rejected) and calls New. An empty payload yields the defaults.
-// When several transforms share one payload, decode your envelope first and
-// hand this package its own json.RawMessage.
-func FromPayload(payload []byte, opts ...Option) (*Transformer, error) {
-	var cfg Config
-	if err := textkit.DecodePayload(payload, &cfg); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	return New(cfg, opts...)
-}
-
 func parseFormat(s string) (string, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "":
@@ -181,8 +183,8 @@ func parseFormat(s string) (string, error) {
 	return "", fmt.Errorf("format %q (want png or jpeg)", s)
 }
 
-// Params are the resolved settings for one request.
-type Params struct {
+// params are the resolved settings for one request.
+type params struct {
 	Width, Height int    // 0: from the source
 	Format        string // PNG, JPEG or "" (keep the input's)
 	Quality       int
@@ -190,12 +192,12 @@ type Params struct {
 	Accept string
 }
 
-// Params resolves the settings for req: query parameters width, height,
+// resolve returns the settings for req: query parameters width, height,
 // format (png|jpeg|jpg) and quality override the configured defaults;
 // Accept is kept for format negotiation. Bad values yield an error wrapping
 // ErrInvalidParam.
-func (t *Transformer) Params(req *transform.Request) (Params, error) {
-	p := Params{Width: t.cfg.Width, Height: t.cfg.Height, Format: t.cfg.Format, Quality: t.cfg.Quality}
+func (t *Transformer) resolve(req *transform.Request) (params, error) {
+	p := params{Width: t.cfg.Width, Height: t.cfg.Height, Format: t.cfg.Format, Quality: t.cfg.Quality}
 	if t.cfg.IgnoreRequest || req == nil {
 		return p, nil
 	}

@@ -3,12 +3,14 @@ package image_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	stdimage "image"
 	"image/png"
 	"net/http"
 	"net/url"
 
+	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	imagex "github.com/objectlambda/sdk-go/transform/image"
 )
@@ -19,7 +21,7 @@ func ExampleNew() {
 	var src bytes.Buffer
 	png.Encode(&src, stdimage.NewGray(stdimage.Rect(0, 0, 640, 480)))
 
-	tr, err := imagex.New(imagex.Config{MaxPixels: 20_000_000, Quality: 75})
+	tr, err := imagex.New(imagex.WithQuality(75), imagex.WithLimits(8<<20, 20_000_000, 1024, 1024))
 	if err != nil {
 		panic(err)
 	}
@@ -40,17 +42,33 @@ func ExampleNew() {
 	// Output: image/jpeg jpeg 160 120 true
 }
 
-// Request parameters are validated against the payload's limits.
-func ExampleTransformer_Params() {
-	tr, err := imagex.FromPayload([]byte(`{"width": 320, "maxWidth": 1024}`))
-	if err != nil {
-		panic(err)
+// The access point payload sets the default width and the limits; a
+// request may choose another size within them, and one beyond them is
+// refused with 400 InvalidArgument before the image is read.
+func ExampleFromConfig() {
+	tr := transform.Configure("", func(cfg imagex.Config) (transform.Transform, error) {
+		return imagex.FromConfig(cfg)
+	})
+	payload := []byte(`{"width": 320, "maxWidth": 1024, "maxHeight": 1024}`)
+	for _, query := range []string{"", "width=4000"} {
+		var src bytes.Buffer
+		png.Encode(&src, stdimage.NewGray(stdimage.Rect(0, 0, 640, 480)))
+		obj := &transform.Object{
+			Body:    &src,
+			Header:  http.Header{"Content-Type": {"image/png"}},
+			Length:  int64(src.Len()),
+			Request: &transform.Request{URL: &url.URL{Path: "/photo.png", RawQuery: query}, Payload: payload},
+		}
+		out, err := transform.Run(context.Background(), tr, obj)
+		var s3e *s3err.Error
+		if errors.As(err, &s3e) {
+			fmt.Println(s3e.StatusCode, s3e.Code)
+			continue
+		}
+		cfg, format, _ := stdimage.DecodeConfig(out.Body)
+		fmt.Println(format, cfg.Width, cfg.Height)
 	}
-	p, _ := tr.Params(&transform.Request{URL: &url.URL{RawQuery: "height=100&format=jpg"}})
-	fmt.Printf("%d %d %s %d\n", p.Width, p.Height, p.Format, p.Quality)
-	_, err = tr.Params(&transform.Request{URL: &url.URL{RawQuery: "width=4000"}})
-	fmt.Println(err)
 	// Output:
-	// 320 100 jpeg 85
-	// image: invalid request parameter: width must be an integer in 1..1024
+	// png 320 240
+	// 400 InvalidArgument
 }

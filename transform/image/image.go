@@ -19,8 +19,8 @@ import (
 	"github.com/objectlambda/sdk-go/transform"
 )
 
-// Transformer resizes and converts images. Build one with New or
-// FromPayload; it is safe for concurrent use.
+// Transformer resizes and converts images. Build one with [New] or
+// [FromConfig]; it is safe for concurrent use.
 type Transformer struct {
 	cfg Config
 }
@@ -56,16 +56,16 @@ func sniff(data []byte) (codec, bool) {
 	return codec{}, false
 }
 
-// Apply implements transform.Transform. Unlike streaming transforms it
-// reads the whole object (at most MaxInputBytes) inside Apply, because an
-// image cannot be decoded piecewise; in exchange the output Length is
-// known. All failures are S3 errors:
+// Apply implements [transform.Transform]. Unlike streaming transforms it
+// reads the whole object (at most [Config].MaxInputBytes) inside Apply,
+// because an image cannot be decoded piecewise; in exchange the output
+// Length is known. All failures are S3 errors:
 //
 //	400 InvalidArgument       bad width/height/format/quality (ErrInvalidParam)
 //	400 EntityTooLarge        more than MaxInputBytes or MaxPixels (ErrTooLarge)
 //	415 UnsupportedMediaType  not PNG/JPEG/GIF, or corrupt (ErrUnsupported)
 func (t *Transformer) Apply(ctx context.Context, obj *transform.Object) (*transform.Object, error) {
-	p, err := t.Params(obj.Request)
+	p, err := t.resolve(obj.Request)
 	if err != nil {
 		return nil, s3err.Wrap(err, http.StatusBadRequest, s3err.CodeInvalidArgument, err.Error())
 	}
@@ -81,7 +81,7 @@ func (t *Transformer) Apply(ctx context.Context, obj *transform.Object) (*transf
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out, format, err := t.Process(data, p)
+	out, format, err := t.process(data, p)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +125,10 @@ func (t *Transformer) readAll(obj *transform.Object) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Process decodes data, resizes and encodes it according to p, returning
+// process decodes data, resizes and encodes it according to p, returning
 // the encoded bytes and their format (PNG or JPEG). Errors are
 // *s3err.Error values as documented on Apply.
-func (t *Transformer) Process(data []byte, p Params) ([]byte, string, error) {
+func (t *Transformer) process(data []byte, p params) ([]byte, string, error) {
 	c, ok := sniff(data)
 	if !ok {
 		return nil, "", unsupported(fmt.Errorf("%w: unknown format", ErrUnsupported))

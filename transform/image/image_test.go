@@ -25,6 +25,7 @@ import (
 	"github.com/objectlambda/sdk-go/s3err"
 	"github.com/objectlambda/sdk-go/transform"
 	imagex "github.com/objectlambda/sdk-go/transform/image"
+	"github.com/objectlambda/sdk-go/transform/internal/transformtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -165,7 +166,7 @@ func TestTransform(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr, err := imagex.New(tt.cfg)
+			tr, err := imagex.FromConfig(tt.cfg)
 			require.NoError(t, err)
 			out, got, err := run(t, tr, object(tt.input, tt.query, tt.accept))
 			if tt.wantCode != "" {
@@ -191,7 +192,7 @@ func TestTransform(t *testing.T) {
 }
 
 func TestInputLimitUnknownLength(t *testing.T) {
-	tr, err := imagex.New(imagex.Config{MaxInputBytes: 100})
+	tr, err := imagex.FromConfig(imagex.Config{MaxInputBytes: 100})
 	require.NoError(t, err)
 	obj := object(encPNG(t, gradient(50, 50, false)), "", "")
 	obj.Length = -1
@@ -201,7 +202,7 @@ func TestInputLimitUnknownLength(t *testing.T) {
 
 func TestJPEGFlattensAlphaOnWhite(t *testing.T) {
 	img := stdimage.NewNRGBA(stdimage.Rect(0, 0, 16, 16)) // fully transparent
-	tr, err := imagex.New(imagex.Config{})
+	tr, err := imagex.New()
 	require.NoError(t, err)
 	_, got, err := run(t, tr, object(encPNG(t, img), "format=jpeg", ""))
 	require.NoError(t, err)
@@ -215,7 +216,7 @@ func TestJPEGFlattensAlphaOnWhite(t *testing.T) {
 
 func TestPalettedPNGPassesUnscaled(t *testing.T) {
 	p := stdimage.NewPaletted(stdimage.Rect(0, 0, 8, 8), palette.Plan9)
-	tr, err := imagex.New(imagex.Config{})
+	tr, err := imagex.New()
 	require.NoError(t, err)
 	_, got, err := run(t, tr, object(encPNG(t, p), "", ""))
 	require.NoError(t, err)
@@ -226,7 +227,7 @@ func TestPalettedPNGPassesUnscaled(t *testing.T) {
 
 func TestOneByteReaderMatchesBigRead(t *testing.T) {
 	for _, src := range [][]byte{encPNG(t, gradient(64, 48, true)), encJPEG(t, gradient(64, 48, false)), encGIF(t, gradient(64, 48, false))} {
-		tr, err := imagex.New(imagex.Config{})
+		tr, err := imagex.New()
 		require.NoError(t, err)
 		_, whole, err := run(t, tr, object(src, "width=20&format=jpeg", ""))
 		require.NoError(t, err)
@@ -243,7 +244,7 @@ func TestOneByteReaderMatchesBigRead(t *testing.T) {
 }
 
 func TestUpstreamErrorIsNotS3(t *testing.T) {
-	tr, err := imagex.New(imagex.Config{})
+	tr, err := imagex.New()
 	require.NoError(t, err)
 	obj := object(nil, "", "")
 	obj.Body = iotest.ErrReader(io.ErrUnexpectedEOF)
@@ -253,46 +254,43 @@ func TestUpstreamErrorIsNotS3(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
+	const ok, decode, config = "", "decode", "config"
 	tests := []struct {
 		name    string
 		payload string
-		ok      bool
+		fail    string
 	}{
-		{"empty", "", true},
-		{"full", `{"width":10,"height":20,"format":"jpg","quality":70,"maxInputBytes":1000,"maxPixels":100,"maxWidth":50,"maxHeight":60,"allowUpscale":true,"interpolation":"bilinear","ignoreRequest":true}`, true},
-		{"unknown field", `{"widht":10}`, false},
-		{"bad format", `{"format":"gif"}`, false},
-		{"bad quality", `{"quality":101}`, false},
-		{"negative pixels", `{"maxPixels":-1}`, false},
-		{"huge pixels", `{"maxPixels":1e12}`, false},
-		{"width above max", `{"width":100,"maxWidth":50}`, false},
-		{"huge dimension", `{"maxWidth":100000}`, false},
-		{"negative input", `{"maxInputBytes":-1}`, false},
-		{"bad interpolation", `{"interpolation":"lanczos"}`, false},
-		{"trailing", `{}{}`, false},
-		{"wrong type", `{"width":"10"}`, false},
+		{"empty", "", ok},
+		{"full", `{"width":10,"height":20,"format":"jpg","quality":70,"maxInputBytes":1000,"maxPixels":100,"maxWidth":50,"maxHeight":60,"allowUpscale":true,"interpolation":"bilinear","ignoreRequest":true}`, ok},
+		{"unknown field", `{"widht":10}`, decode},
+		{"snake case", `{"max_pixels":10}`, decode},
+		{"bad format", `{"format":"gif"}`, config},
+		{"bad quality", `{"quality":101}`, config},
+		{"negative pixels", `{"maxPixels":-1}`, config},
+		{"huge pixels", `{"maxPixels":1e12}`, decode},
+		{"too many pixels", `{"maxPixels":2000000000}`, config},
+		{"width above max", `{"width":100,"maxWidth":50}`, config},
+		{"huge dimension", `{"maxWidth":100000}`, config},
+		{"negative input", `{"maxInputBytes":-1}`, config},
+		{"bad interpolation", `{"interpolation":"lanczos"}`, config},
+		{"trailing", `{}{}`, decode},
+		{"wrong type", `{"width":"10"}`, decode},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr, err := imagex.FromPayload([]byte(tt.payload))
-			if !tt.ok {
+			tr, err := transformtest.FromPayload([]byte(tt.payload), imagex.FromConfig)
+			switch tt.fail {
+			case config:
 				assert.ErrorIs(t, err, imagex.ErrConfig)
-				return
+			case decode:
+				require.Error(t, err)
+				assert.NotErrorIs(t, err, imagex.ErrConfig)
+			default:
+				require.NoError(t, err)
+				assert.Equal(t, transform.Properties{}, transform.Describe(tr))
 			}
-			require.NoError(t, err)
-			assert.Equal(t, transform.Properties{}, transform.Describe(tr))
 		})
 	}
-}
-
-func TestOptions(t *testing.T) {
-	tr, err := imagex.FromPayload([]byte(`{"width":10}`), imagex.WithSize(0, 10), imagex.WithFormat("jpeg"),
-		imagex.WithQuality(60), imagex.WithLimits(1<<20, 1<<20, 500, 500), imagex.WithUpscale(true),
-		imagex.WithInterpolation("catmullrom"), imagex.WithIgnoreRequest(true))
-	require.NoError(t, err)
-	p, err := tr.Params(&transform.Request{URL: &url.URL{RawQuery: "width=99"}})
-	require.NoError(t, err)
-	assert.Equal(t, imagex.Params{Width: 0, Height: 10, Format: imagex.JPEG, Quality: 60}, p)
 }
 
 // closeCounter is an input body that counts its Close calls.
@@ -306,7 +304,7 @@ func (c *closeCounter) Close() error { c.closed++; return nil }
 // TestInputClosedOnceConsumed: the image is read whole inside Apply, so the
 // input is released there, on success and on failure alike.
 func TestInputClosedOnceConsumed(t *testing.T) {
-	tr, err := imagex.New(imagex.Config{})
+	tr, err := imagex.New()
 	require.NoError(t, err)
 	for name, body := range map[string][]byte{
 		"a PNG":   encPNG(t, gradient(8, 8, false)),

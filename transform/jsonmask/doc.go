@@ -11,6 +11,32 @@
 // (a few byte comparisons per key). It allocates a fixed amount per
 // object, not per token.
 //
+// # Configuration
+//
+// In Go, with options: [Remove] and [Mask] take paths (below), the With
+// options adjust the rest. [MustNew] suits a static configuration, [New]
+// returns the error:
+//
+//	m := jsonmask.MustNew(jsonmask.Remove("user.email", "**.password"), jsonmask.Mask("items[*].card"))
+//
+// From the access point payload, [FromConfig] builds the [Config] that
+// [transform.Configure] decodes (strictly: a misspelt field fails every
+// request with 500 InvalidPayload):
+//
+//	objectlambda.WithTransform(transform.Configure("", func(cfg jsonmask.Config) (transform.Transform, error) {
+//		return jsonmask.FromConfig(cfg)
+//	}))
+//
+// with a payload such as
+//
+//	{"remove": ["user.email", "*.password"], "mask": ["items[*].card"], "maskValue": "***"}
+//
+// Configuration errors wrap [ErrConfig] (a path that does not parse wraps
+// [ErrInvalidPath] too): the access point is misconfigured, a server-side
+// (500) failure, not the caller's. Trusted callers can be exempted:
+// [Config].ExemptPrincipals matches them as [transform.Caller.Matches] does,
+// [WithExempt] takes any predicate on the [transform.Request].
+//
 // # Paths
 //
 //	user.email        the key "email" of the object under "user"
@@ -25,11 +51,13 @@
 // "*" matches exactly one object key, "[*]" one array index, "**" any
 // number of levels (zero included). Remove deletes the member (or array
 // element); Mask replaces the value, whatever its type, with a configured
-// JSON value ("[REDACTED]" by default). When both match, Remove wins.
+// JSON value ([DefaultMaskValue] unless [WithMaskValue] says otherwise). When
+// both match, Remove wins.
 //
 // # Formats
 //
-// The format comes from configuration or is detected: Content-Type
+// The format comes from configuration ([WithFormat]) or is detected
+// ([FormatAuto]): Content-Type
 // application/json, text/json or any +json type is one JSON document;
 // application/x-ndjson, application/ndjson, application/jsonl and
 // application/x-jsonlines are NDJSON; otherwise the key suffix decides
@@ -47,11 +75,11 @@
 // NDJSON keeps one value per line, and blank lines stay blank. Content-Type
 // is kept and Length becomes -1.
 //
-// Memory is bounded by WithMaxValueSize (8 MiB by default: the largest
-// single string or number in a JSON document, or the longest NDJSON line)
-// and WithMaxDepth (512 nested containers, counted inside removed and
-// masked values too). The first 16 KiB of output are
-// held back, so a document that is invalid or over a limit early fails with
-// a proper S3 error (415 UnsupportedMediaType); later failures abort the
-// stream with an error wrapping ErrSyntax or ErrTooLarge.
+// Memory is bounded by [WithMaxValueSize] ([DefaultMaxValueSize], 8 MiB: the
+// largest single string or number in a JSON document, or the longest NDJSON
+// line) and [WithMaxDepth] ([DefaultMaxDepth], 512 nested containers,
+// counted inside removed and masked values too). The first 16 KiB of output
+// are held back, so a document that is invalid or over a limit early fails
+// with a proper S3 error (415 UnsupportedMediaType); later failures abort
+// the stream with an error wrapping [ErrSyntax] or [ErrTooLarge].
 package jsonmask

@@ -64,8 +64,8 @@ const (
 // DefaultMaskValue replaces masked values.
 const DefaultMaskValue = `"[REDACTED]"`
 
-// Masker is a transform.Transform that removes or masks fields of JSON and
-// NDJSON objects by path. Create it with New, FromConfig or FromPayload; it
+// Masker is a [transform.Transform] that removes or masks fields of JSON and
+// NDJSON objects by path. Create it with [New], [MustNew] or [FromConfig]; it
 // is safe for concurrent use.
 type Masker struct {
 	paths     pathSet
@@ -76,10 +76,12 @@ type Masker struct {
 	exempt    func(*transform.Request) bool
 }
 
-// Option configures a Masker.
+// Option configures a [Masker], in [New] or after the [Config] of
+// [FromConfig].
 type Option func(*Masker) error
 
-// New returns a Masker configured by opts. At least one path is required.
+// New returns a [Masker] configured by opts. At least one path ([Remove] or
+// [Mask]) is required. Invalid settings yield an error wrapping [ErrConfig].
 func New(opts ...Option) (*Masker, error) {
 	m := &Masker{maskValue: []byte(DefaultMaskValue), maxValue: DefaultMaxValueSize, maxDepth: DefaultMaxDepth}
 	for _, o := range opts {
@@ -99,7 +101,7 @@ func New(opts ...Option) (*Masker, error) {
 	return m, nil
 }
 
-// MustNew is New for static configurations: it panics on error.
+// MustNew is [New] for static configurations: it panics on error.
 func MustNew(opts ...Option) *Masker {
 	m, err := New(opts...)
 	if err != nil {
@@ -134,7 +136,7 @@ func Remove(paths ...string) Option { return addPaths(actRemove, paths) }
 func Mask(paths ...string) Option { return addPaths(actMask, paths) }
 
 // WithMaskValue sets the JSON value written in place of masked values
-// (default "[REDACTED]"). It must be valid JSON.
+// (default [DefaultMaskValue]). It must be valid JSON.
 func WithMaskValue(v json.RawMessage) Option {
 	return func(m *Masker) error {
 		var buf bytes.Buffer
@@ -181,7 +183,12 @@ func WithMaxDepth(n int) Option {
 	}
 }
 
-// WithExempt lets requests for which f returns true through unchanged.
+// WithExempt lets requests for which f returns true through unchanged, for
+// example those of trusted callers:
+//
+//	jsonmask.WithExempt(func(r *transform.Request) bool {
+//		return r.Caller.Matches("arn:aws:iam::111122223333:role/auditor")
+//	})
 func WithExempt(f func(*transform.Request) bool) Option {
 	return func(m *Masker) error {
 		m.exempt = f

@@ -208,25 +208,63 @@ func TestParsePath(t *testing.T) {
 	}
 }
 
+// TestConfig builds Maskers from payloads as transform.Configure does.
 func TestConfig(t *testing.T) {
-	m, err := FromPayload([]byte(`{"remove":["user.email"],"mask":["items[*].card"],"mask_value":"***","format":"json"}`))
+	m, err := transformtest.FromPayload([]byte(`{"remove":["user.email"],"mask":["items[*].card"],"maskValue":"***","format":"json","maxValueSize":4096,"maxDepth":8}`), FromConfig)
 	require.NoError(t, err)
 	res := transformtest.Apply(m, transformtest.Input{Body: []byte(`{"user":{"email":"e","id":1},"items":[{"card":"4111"}]}`)}, nil, nil)
 	require.NoError(t, res.Err)
 	assert.Equal(t, `{"user":{"id":1},"items":[{"card":"***"}]}`, string(res.Body))
 
-	for _, bad := range []string{``, `{}`, `{"remove":["a.."]}`, `{"remove":["a"],"format":"xml"}`, `{"remove":["a"],"mask_value":{"x":}}`,
-		`{"remove":["a"],"max_depth":-1}`, `{"remove":["a"],"max_value_size":1}`, `{"remov":["a"]}`} {
-		_, err := FromPayload([]byte(bad))
+	for _, bad := range []string{``, `{}`, `{"remove":["a.."]}`, `{"remove":["a"],"format":"xml"}`, `{"remove":["a"],"maxDepth":20000}`,
+		`{"remove":["a"],"maxDepth":-1}`, `{"remove":["a"],"maxValueSize":1}`} {
+		_, err := transformtest.FromPayload([]byte(bad), FromConfig)
 		assert.ErrorIs(t, err, ErrConfig, bad)
 	}
+	// Not a Config: the decoder refuses, before FromConfig. The snake_case
+	// keys of before v0.1.0 are unknown fields now.
+	for _, bad := range []string{`{"remov":["a"]}`, `{"remove":["a"],"maskValue":{"x":}}`, `{"remove":["a"],"mask_value":"x"}`,
+		`{"remove":["a"],"max_depth":8}`, `{"remove":["a"],"max_value_size":4096}`, `{"remove":["a"],"exempt_principals":["*"]}`} {
+		_, err := transformtest.FromPayload([]byte(bad), FromConfig)
+		require.Error(t, err, bad)
+		assert.NotErrorIs(t, err, ErrConfig, bad)
+	}
+}
 
-	m, err = FromPayload([]byte(`{"remove":["a"],"exempt_principals":["arn:aws:iam::1:role/Admin"]}`))
-	require.NoError(t, err)
-	res = transformtest.Apply(m, transformtest.Input{Body: []byte(`{"a":1}`), ContentType: "application/json",
-		Caller: transform.Caller{SessionIssuerARN: "arn:aws:iam::1:role/Admin"}}, nil, nil)
-	require.NoError(t, res.Err)
-	assert.Equal(t, `{"a":1}`, string(res.Body))
+// TestExemptPrincipals: Config.ExemptPrincipals matches callers as
+// transform.Caller.Matches does (IAM's ARN rules, principal or session
+// issuer), like csvfilter's Access and objectlambda.AllowPrincipals.
+func TestExemptPrincipals(t *testing.T) {
+	const role = "arn:aws:iam::111122223333:role/Admin"
+	const session = "arn:aws:sts::111122223333:assumed-role/Admin/ana"
+	tests := []struct {
+		name     string
+		patterns []string
+		caller   transform.Caller
+		exempt   bool
+	}{
+		{"issuer, exact", []string{role}, transform.Caller{ARN: session, SessionIssuerARN: role}, true},
+		{"principal, exact", []string{session}, transform.Caller{ARN: session}, true},
+		{"trailing star", []string{"arn:aws:sts::111122223333:assumed-role/Admin/*"}, transform.Caller{ARN: session}, true},
+		{"star inside", []string{"arn:aws:iam::*:role/Admin"}, transform.Caller{ARN: session, SessionIssuerARN: role}, true},
+		{"question mark", []string{"arn:aws:iam::111122223333:role/Admi?"}, transform.Caller{SessionIssuerARN: role}, true},
+		{"other role", []string{"arn:aws:iam::111122223333:role/Auditor"}, transform.Caller{ARN: session, SessionIssuerARN: role}, false},
+		{"prefix without star", []string{"arn:aws:iam::111122223333:role/Adm"}, transform.Caller{SessionIssuerARN: role}, false},
+		{"anonymous", []string{"*"}, transform.Caller{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := FromConfig(Config{Remove: []string{"a"}, ExemptPrincipals: tt.patterns})
+			require.NoError(t, err)
+			res := transformtest.Apply(m, transformtest.Input{Body: []byte(`{"a":1,"b":2}`), ContentType: "application/json", Caller: tt.caller}, nil, nil)
+			require.NoError(t, res.Err)
+			want := `{"b":2}`
+			if tt.exempt {
+				want = `{"a":1,"b":2}`
+			}
+			assert.Equal(t, want, string(res.Body))
+		})
+	}
 }
 
 func TestHugeArrayBoundedBuffer(t *testing.T) {

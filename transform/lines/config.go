@@ -1,52 +1,53 @@
 package lines
 
-import (
-	"fmt"
+import "fmt"
 
-	"github.com/objectlambda/sdk-go/transform/internal/textkit"
-)
-
-// Config is the JSON form of a Filter's configuration, as found in an access
-// point's payload:
+// Config is the JSON form of a [Filter]'s configuration, the access point
+// payload that [transform.Configure] decodes (unknown fields are errors) and
+// [FromConfig] builds:
 //
-//	{"keep":["ERROR|WARN"],"drop":["healthcheck"],"head":1000,"query_overrides":true}
+//	{"keep":["ERROR|WARN"],"drop":["healthcheck"],"head":1000,"queryOverrides":true}
 //
-// Unknown fields are rejected.
+// Each field is the option of the same name.
 type Config struct {
+	// Keep lists patterns a line must match one of; see [Keep].
 	Keep []string `json:"keep,omitempty"`
+	// Drop lists patterns that remove a line; see [Drop].
 	Drop []string `json:"drop,omitempty"`
-	Head int      `json:"head,omitempty"`
-	// MaxLineLength in bytes; 0 means DefaultMaxLineLength.
-	MaxLineLength int `json:"max_line_length,omitempty"`
-	// LongLines is "error" (default) or "truncate".
-	LongLines string `json:"long_lines,omitempty"`
-	// QueryOverrides enables ?head= and ?grep=; see WithQueryOverrides.
-	QueryOverrides bool     `json:"query_overrides,omitempty"`
-	ContentTypes   []string `json:"content_types,omitempty"`
+	// Head is the number of lines to keep (0: all); see [Head].
+	Head int `json:"head,omitempty"`
+	// MaxLineLength in bytes; 0 means [DefaultMaxLineLength]. See
+	// [WithMaxLineLength].
+	MaxLineLength int `json:"maxLineLength,omitempty"`
+	// LongLines is "error" (default) or "truncate" ([TruncateLongLines]).
+	LongLines string `json:"longLines,omitempty"`
+	// QueryOverrides enables ?head= and ?grep=; see [WithQueryOverrides].
+	QueryOverrides bool `json:"queryOverrides,omitempty"`
+	// ContentTypes restricts the media types filtered; see
+	// [WithContentTypes].
+	ContentTypes []string `json:"contentTypes,omitempty"`
 }
 
-// FromPayload decodes an access point payload into a Config and builds the
-// Filter; opts are applied after the payload's settings.
-func FromPayload(payload []byte, opts ...Option) (*Filter, error) {
-	var cfg Config
-	if err := textkit.DecodePayload(payload, &cfg); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	return FromConfig(cfg, opts...)
-}
-
-// FromConfig builds a Filter from cfg; opts are applied after it.
+// FromConfig returns the [Filter] cfg describes, with opts applied after it.
+// It is the build function of [transform.Configure], which decodes cfg from
+// the access point payload:
+//
+//	transform.Configure("", func(cfg lines.Config) (transform.Transform, error) {
+//		return lines.FromConfig(cfg)
+//	})
+//
+// Invalid settings yield an error wrapping [ErrConfig].
 func FromConfig(cfg Config, opts ...Option) (*Filter, error) {
 	o := []Option{Keep(cfg.Keep...), Drop(cfg.Drop...), Head(cfg.Head)}
 	if cfg.MaxLineLength != 0 {
-		o = append(o, MaxLineLength(cfg.MaxLineLength))
+		o = append(o, WithMaxLineLength(cfg.MaxLineLength))
 	}
 	switch cfg.LongLines {
 	case "", "error":
 	case "truncate":
 		o = append(o, TruncateLongLines())
 	default:
-		return nil, fmt.Errorf("%w: long_lines %q (want error or truncate)", ErrConfig, cfg.LongLines)
+		return nil, fmt.Errorf("%w: longLines %q (want error or truncate)", ErrConfig, cfg.LongLines)
 	}
 	if cfg.QueryOverrides {
 		o = append(o, WithQueryOverrides())

@@ -8,6 +8,30 @@
 // object as soon as it has enough (the upstream body is closed), which
 // saves time and transfer.
 //
+// # Configuration
+//
+// In Go, with options: [Keep] and [Drop] take regular expressions (Go RE2
+// syntax), [Head] a line count; [WithMaxLineLength], [TruncateLongLines],
+// [WithQueryOverrides] and [WithContentTypes] adjust the rest. [MustNew]
+// suits a static configuration, [New] returns the error:
+//
+//	f := lines.MustNew(lines.Keep(`^(WARN|ERROR)`), lines.Drop(`healthcheck`), lines.Head(1000))
+//
+// From the access point payload, [FromConfig] builds the [Config] that
+// [transform.Configure] decodes (strictly: a misspelt field fails every
+// request with 500 InvalidPayload):
+//
+//	objectlambda.WithTransform(transform.Configure("", func(cfg lines.Config) (transform.Transform, error) {
+//		return lines.FromConfig(cfg)
+//	}))
+//
+// with a payload such as
+//
+//	{"keep": ["ERROR|WARN"], "drop": ["healthcheck"], "head": 1000, "queryOverrides": true}
+//
+// Configuration errors wrap [ErrConfig]: the access point is misconfigured,
+// a server-side (500) failure, not the caller's.
+//
 // # Lines
 //
 // A line ends with "\n"; a trailing "\r" is kept in the output but not seen
@@ -17,11 +41,15 @@
 // # Memory and long lines
 //
 // The filter holds one read buffer (32 KiB) plus at most one line. A line
-// longer than the maximum (1 MiB by default, see MaxLineLength) is either
-// an error or, with TruncateLongLines, cut to the maximum. The error is a
-// 415 UnsupportedMediaType S3 error ("not line-oriented text") when it
-// happens before the first output byte, and a plain error wrapping
-// ErrLineTooLong, which aborts the stream, after it.
+// longer than the maximum ([DefaultMaxLineLength], 1 MiB, unless
+// [WithMaxLineLength] says otherwise) is either an error or, with
+// [TruncateLongLines], cut to the maximum. The error is a 415
+// UnsupportedMediaType S3 error ("not line-oriented text") when it happens
+// before the first output byte, and a plain error wrapping [ErrLineTooLong],
+// which aborts the stream, after it. A filter with nothing to do (no
+// patterns, no head, no truncation, no query overrides) declares
+// BodyUnchanged in its [transform.Properties], so the object keeps its ETag,
+// checksums and Content-Length.
 //
 // # Speed
 //
@@ -38,8 +66,9 @@
 //
 // # Per-request options
 //
-// With query overrides enabled, a request may add ?head=N (never above the
-// configured head) and ?grep=RE (an extra pattern every line must match).
+// With query overrides enabled ([WithQueryOverrides]), a request may add
+// ?head=N ([QueryHead]; never above the configured head) and ?grep=RE
+// ([QueryGrep]; an extra pattern every line must match).
 // Requests can narrow the output, never widen it; bad values get 400
 // InvalidArgument before anything is read.
 package lines

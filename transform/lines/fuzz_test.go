@@ -19,7 +19,7 @@ func FuzzLines(f *testing.F) {
 	f.Add([]byte("aaaaaaaaaa\nb\n"), uint8(3), uint8(2))
 	f.Fuzz(func(t *testing.T, data []byte, maxLine, head uint8) {
 		ml := 1 + int(maxLine)%32
-		fl := MustNew(MaxLineLength(ml), TruncateLongLines(), Drop(`^E`), Head(int(head)%5))
+		fl := MustNew(WithMaxLineLength(ml), TruncateLongLines(), Drop(`^E`), Head(int(head)%5))
 		got := transformtest.Apply(fl, transformtest.Input{Body: data}, iotest.OneByteReader, nil)
 		require.NoError(t, got.Err)
 		whole := transformtest.Apply(fl, transformtest.Input{Body: data}, nil, nil)
@@ -93,7 +93,7 @@ func FuzzLegacy(f *testing.F) {
 		}
 		opts = append(opts, Head(int(sel>>8&3)))
 		if sel&(1<<10) != 0 {
-			opts = append(opts, MaxLineLength(1+int(seed)%16))
+			opts = append(opts, WithMaxLineLength(1+int(seed)%16))
 		}
 		if sel&(1<<11) != 0 {
 			opts = append(opts, TruncateLongLines())

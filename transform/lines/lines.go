@@ -39,8 +39,8 @@ const (
 	readChunk       = 32 << 10
 )
 
-// Filter is a transform.Transform that keeps, drops and counts lines.
-// Create it with New, FromConfig or FromPayload; it is safe for concurrent
+// Filter is a [transform.Transform] that keeps, drops and counts lines.
+// Create it with [New], [MustNew] or [FromConfig]; it is safe for concurrent
 // use.
 type Filter struct {
 	keep, drop []*regexp.Regexp
@@ -55,11 +55,13 @@ type Filter struct {
 	contentTypes       []string
 }
 
-// Option configures a Filter.
+// Option configures a [Filter], in [New] or after the [Config] of
+// [FromConfig].
 type Option func(*Filter) error
 
-// New returns a Filter configured by opts. With no options it passes
-// every line and only enforces the maximum line length.
+// New returns a [Filter] configured by opts. With no options it passes
+// every line and only enforces the maximum line length. Invalid settings
+// yield an error wrapping [ErrConfig].
 func New(opts ...Option) (*Filter, error) {
 	f := &Filter{maxLine: DefaultMaxLineLength}
 	for _, o := range opts {
@@ -73,7 +75,7 @@ func New(opts ...Option) (*Filter, error) {
 	return f, nil
 }
 
-// MustNew is New for static configurations: it panics on error.
+// MustNew is [New] for static configurations: it panics on error.
 func MustNew(opts ...Option) *Filter {
 	f, err := New(opts...)
 	if err != nil {
@@ -146,9 +148,11 @@ func Head(n int) Option {
 	}
 }
 
-// MaxLineLength bounds the bytes of one line (without its terminator),
-// and so the memory the filter uses (default 1 MiB, at most 64 MiB).
-func MaxLineLength(n int) Option {
+// WithMaxLineLength bounds the bytes of one line (without its terminator),
+// and so the memory the filter uses (default [DefaultMaxLineLength], 1 MiB;
+// at most 64 MiB). Longer lines fail with [ErrLineTooLong] unless
+// [TruncateLongLines] cuts them.
+func WithMaxLineLength(n int) Option {
 	return func(f *Filter) error {
 		if n < 1 || n > maxMaxLineLength {
 			return fmt.Errorf("%w: max line length %d out of range 1..%d", ErrConfig, n, maxMaxLineLength)

@@ -37,9 +37,9 @@ func TestFilter(t *testing.T) {
 		{"head beyond end", []Option{Head(100)}, "a\nb", "a\nb"},
 		{"last line kept without newline", []Option{Keep(`done`)}, logText, "INFO done"},
 		{"empty", []Option{Keep(`x`)}, "", ""},
-		{"truncate", []Option{MaxLineLength(4), TruncateLongLines()}, "abcdefgh\nxy\r\n123456\r\n", "abcd\nxy\r\n1234\n"},
-		{"truncate then match", []Option{MaxLineLength(3), TruncateLongLines(), Keep(`^abc$`)}, "abcdef\nabc\nab\n", "abc\nabc\n"},
-		{"exact max", []Option{MaxLineLength(3)}, "abc\r\nabc", "abc\r\nabc"},
+		{"truncate", []Option{WithMaxLineLength(4), TruncateLongLines()}, "abcdefgh\nxy\r\n123456\r\n", "abcd\nxy\r\n1234\n"},
+		{"truncate then match", []Option{WithMaxLineLength(3), TruncateLongLines(), Keep(`^abc$`)}, "abcdef\nabc\nab\n", "abc\nabc\n"},
+		{"exact max", []Option{WithMaxLineLength(3)}, "abc\r\nabc", "abc\r\nabc"},
 		{"binary no newline", []Option{Drop(`x`)}, "\x00\x01\xff", "\x00\x01\xff"},
 	}
 	for _, tt := range tests {
@@ -56,7 +56,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestLongLineErrors(t *testing.T) {
-	f := MustNew(MaxLineLength(8))
+	f := MustNew(WithMaxLineLength(8))
 
 	// Before the first byte: a 415 S3 error.
 	res := transformtest.Apply(f, transformtest.Input{Body: []byte("0123456789abcdef\nok\n")}, nil, nil)
@@ -146,7 +146,7 @@ func TestQueryOverrides(t *testing.T) {
 
 func TestProperties(t *testing.T) {
 	assert.True(t, transform.Describe(MustNew()).BodyUnchanged)
-	assert.True(t, transform.Describe(MustNew(MaxLineLength(10))).BodyUnchanged)
+	assert.True(t, transform.Describe(MustNew(WithMaxLineLength(10))).BodyUnchanged)
 	for _, o := range []Option{Keep("a"), Drop("a"), Head(1), TruncateLongLines(), WithQueryOverrides()} {
 		assert.Equal(t, transform.Properties{}, transform.Describe(MustNew(o)))
 	}
@@ -159,8 +159,9 @@ func TestProperties(t *testing.T) {
 	assert.Equal(t, int64(-1), res.Object.Length)
 }
 
+// TestConfig builds Filters from payloads as transform.Configure does.
 func TestConfig(t *testing.T) {
-	f, err := FromPayload([]byte(`{"keep":["ERROR"],"drop":["healthcheck"],"head":5,"long_lines":"truncate","max_line_length":100,"query_overrides":true,"content_types":["text/*"]}`))
+	f, err := transformtest.FromPayload([]byte(`{"keep":["ERROR"],"drop":["healthcheck"],"head":5,"longLines":"truncate","maxLineLength":100,"queryOverrides":true,"contentTypes":["text/*"]}`), FromConfig)
 	require.NoError(t, err)
 	res := transformtest.Apply(f, transformtest.Input{Body: []byte(logText), ContentType: "text/plain"}, nil, nil)
 	require.NoError(t, res.Err)
@@ -171,11 +172,18 @@ func TestConfig(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, http.StatusUnsupportedMediaType, e.StatusCode)
 
-	for _, bad := range []string{`{"keep":["("]}`, `{"head":-1}`, `{"max_line_length":-5}`, `{"long_lines":"wrap"}`, `{"kep":["a"]}`, `[`} {
-		_, err := FromPayload([]byte(bad))
+	for _, bad := range []string{`{"keep":["("]}`, `{"head":-1}`, `{"maxLineLength":-5}`, `{"longLines":"wrap"}`} {
+		_, err := transformtest.FromPayload([]byte(bad), FromConfig)
 		assert.ErrorIs(t, err, ErrConfig, bad)
 	}
-	f, err = FromPayload(nil)
+	// Not a Config: the decoder refuses, before FromConfig. The snake_case
+	// keys of before v0.1.0 are unknown fields now.
+	for _, bad := range []string{`{"kep":["a"]}`, `[`, `{"max_line_length":100}`, `{"query_overrides":true}`, `{"long_lines":"truncate"}`, `{"content_types":["text/*"]}`} {
+		_, err := transformtest.FromPayload([]byte(bad), FromConfig)
+		require.Error(t, err, bad)
+		assert.NotErrorIs(t, err, ErrConfig, bad)
+	}
+	f, err = transformtest.FromPayload(nil, FromConfig)
 	require.NoError(t, err)
 	assert.True(t, transform.Describe(f).BodyUnchanged)
 }
@@ -198,13 +206,13 @@ func TestLargeLinesAcrossChunks(t *testing.T) {
 	// Lines far longer than a read chunk, around the limit.
 	long := bytes.Repeat([]byte("z"), 3*readChunk)
 	in := append(append([]byte("a\n"), long...), "\nb\n"...)
-	f := MustNew(MaxLineLength(len(long)), Drop(`^a$`))
+	f := MustNew(WithMaxLineLength(len(long)), Drop(`^a$`))
 	for _, m := range transformtest.Modes() {
 		res := transformtest.Apply(f, transformtest.Input{Body: in}, m.Wrap, m.Read)
 		require.NoError(t, res.Err, m.Name)
 		require.Equal(t, len(long)+3, len(res.Body), m.Name)
 	}
-	f = MustNew(MaxLineLength(len(long)-1), TruncateLongLines())
+	f = MustNew(WithMaxLineLength(len(long)-1), TruncateLongLines())
 	res := transformtest.Apply(f, transformtest.Input{Body: in}, transformtest.Chunky(3), nil)
 	require.NoError(t, res.Err)
 	assert.Equal(t, 2+len(long)-1+1+2, len(res.Body))

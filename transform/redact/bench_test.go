@@ -36,11 +36,11 @@ func benchCases() []struct {
 	}{
 		{"email", []Option{Emails()}},
 		{"email+card", []Option{Emails(), CardNumbers()}},
-		{"default", []Option{WithDetectors("default")}},
-		{"example", []Option{WithDetectors(DetectorEmail, DetectorCard, DetectorPhone, DetectorSSN)}}, // examples/redact-pii
-		{"default+entropy", []Option{WithDetectors("default", DetectorHighEntropyToken)}},
+		{"default", []Option{withDetectors("default")}},
+		{"example", []Option{withDetectors(DetectorEmail, DetectorCard, DetectorPhone, DetectorSSN)}}, // examples/redact-pii
+		{"default+entropy", []Option{withDetectors("default", DetectorHighEntropyToken)}},
 		{"regex", []Option{WithPattern(`EMP-[0-9]{6}`, `(?i)password=[^ ]{1,32}`)}},
-		{"default/same-length", []Option{WithDetectors("default"), WithSameLength('*')}},
+		{"default/same-length", []Option{withDetectors("default"), WithSameLength('*')}},
 	}
 }
 

@@ -64,33 +64,47 @@
 // beyond the matches — but random binary data can contain accidental
 // matches (digit runs that pass Luhn, for instance), and a masked byte in a
 // compressed or encrypted object breaks it. Restrict the transform to text
-// with WithContentTypes; objects of other types are then refused with 415
+// with [WithContentTypes]; objects of other types are then refused with 415
 // UnsupportedMediaType rather than passed through unredacted.
 //
-// # Mask styles and properties
+// # Masks and properties
 //
-// StyleFixed (the default) replaces a match with "[REDACTED]"; the output
-// length changes, so Content-Length is dropped. StyleSameLength writes one
-// mask byte per matched byte and declares LengthPreserving, so
-// Content-Length survives; it is not RangeSafe, because a masked byte
-// depends on its neighbours. StyleHash writes a keyed HMAC-SHA256 token, so
-// equal values map to equal tokens; the key comes from code (WithHash) or
-// from an environment variable named in the payload, never from the payload
-// itself, and is never logged.
+// [WithFixed] (the default, with [DefaultReplacement]) replaces a match with
+// a fixed string; the output length changes, so Content-Length is dropped.
+// [WithSameLength] writes one mask byte per matched byte and declares
+// LengthPreserving, so Content-Length survives; it is not RangeSafe,
+// because a masked byte depends on its neighbours. [WithHash] writes a
+// keyed HMAC-SHA256 token, so equal values map to equal tokens; the key
+// comes from code or from an environment variable named in the payload
+// ([Config].HashKeyEnv), never from the payload itself, and is never logged.
 //
 // # Configuration
 //
-// In code, with functional options:
+// In Go, with options: the detectors ([Emails], [CardNumbers], [SSNs],
+// [PhoneNumbers], [IBANs], [AWSAccessKeyIDs], [AWSSecretKeys],
+// [HighEntropyTokens]), [WithPattern] for your own expressions, a mask, and
+// [WithContentTypes] and [WithExempt] to choose what is redacted for whom.
+// [MustNew] suits a static configuration, [New] returns the error:
 //
 //	r := redact.MustNew(redact.Emails(), redact.CardNumbers())
 //
-// From the access point's payload, with FromPayload:
+// From the access point payload, [FromConfig] builds the [Config] that
+// [transform.Configure] decodes (strictly: a misspelt field fails every
+// request with 500 InvalidPayload):
 //
-//	{"detectors":["email","card"],"mask":"fixed","replacement":"[REDACTED]"}
+//	objectlambda.WithTransform(transform.Configure("", func(cfg redact.Config) (transform.Transform, error) {
+//		return redact.FromConfig(cfg)
+//	}))
 //
-// See Config for every field. Configuration errors wrap ErrConfig: the
-// access point is misconfigured, which is a server-side (500) failure, not
-// the caller's. Per request, the caller's identity can exempt trusted
-// principals (Config.ExemptPrincipals, WithExempt); query parameters cannot
-// weaken redaction.
+// with a payload such as
+//
+//	{"detectors": ["email", "card"], "mask": "same_length", "maskChar": "#", "contentTypes": ["text/*"]}
+//
+// See Config for every field. Configuration errors wrap [ErrConfig] (and
+// [ErrInvalidPattern] or [ErrNoRules] where they apply): the access point
+// is misconfigured, which is a server-side (500) failure, not the caller's.
+// Per request, the caller's identity can exempt trusted principals
+// ([Config].ExemptPrincipals, matched as [transform.Caller.Matches] does;
+// [WithExempt] for any other rule); query parameters cannot weaken
+// redaction.
 package redact

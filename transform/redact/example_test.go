@@ -2,6 +2,7 @@ package redact_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,25 +30,62 @@ func run(t transform.Transform, body string) string {
 	return string(b)
 }
 
-func Example() {
+// A static configuration: MustNew panics on a configuration error, which
+// a test of the function catches before it ships.
+func ExampleMustNew() {
 	r := redact.MustNew(redact.Emails(), redact.CardNumbers())
 	fmt.Println(run(r, "write to ana@example.com, card 4111 1111 1111 1111"))
 	// Output: write to [REDACTED], card [REDACTED]
 }
 
-func ExampleFromPayload() {
-	// The access point's payload configures the transform.
-	payload := []byte(`{"detectors":["ssn","aws_access_key_id"],"patterns":["EMP-[0-9]{6}"],"mask":"same_length"}`)
-	r, err := redact.FromPayload(payload)
+// New returns configuration errors: a pattern whose match has no bounded
+// length cannot be streamed. The same-length mask keeps the object's
+// length, which the Redactor declares.
+func ExampleNew() {
+	_, err := redact.New(redact.WithPattern(`EMP-[0-9]+`))
+	fmt.Println(errors.Is(err, redact.ErrInvalidPattern))
+
+	r, err := redact.New(redact.SSNs(), redact.WithPattern(`EMP-[0-9]{6}`), redact.WithSameLength('#'))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(run(r, "id EMP-123456 ssn 078-05-1120 key AKIAIOSFODNN7EXAMPLE"))
+	fmt.Println(run(r, "EMP-123456 ssn 078-05-1120"))
 	fmt.Println(transform.Describe(r).LengthPreserving)
 	// Output:
-	// id ********** ssn *********** key ********************
 	// true
+	// ########## ssn ###########
+	// true
+}
+
+// Configured by the access point payload: transform.Configure decodes it
+// into a Config and builds the Redactor with FromConfig, once per distinct
+// payload. Callers with the auditor role see the object unredacted.
+func ExampleFromConfig() {
+	r := transform.Configure("", func(cfg redact.Config) (transform.Transform, error) {
+		return redact.FromConfig(cfg)
+	})
+	payload := []byte(`{"detectors": ["ssn", "aws_access_key_id"], "patterns": ["EMP-[0-9]{6}"],
+		"contentTypes": ["text/*"], "exemptPrincipals": ["arn:aws:iam::111122223333:role/auditor"]}`)
+	const body = "id EMP-123456 ssn 078-05-1120 key AKIAIOSFODNN7EXAMPLE"
+	for _, issuer := range []string{"arn:aws:iam::111122223333:role/analyst", "arn:aws:iam::111122223333:role/auditor"} {
+		obj := &transform.Object{
+			Body:    strings.NewReader(body),
+			Header:  http.Header{"Content-Type": {"text/plain"}},
+			Length:  int64(len(body)),
+			Request: &transform.Request{Operation: "GetObject", Caller: transform.Caller{SessionIssuerARN: issuer}, Payload: payload},
+		}
+		out, err := transform.Run(context.Background(), r, obj)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		b, _ := io.ReadAll(out.Body)
+		fmt.Println(string(b))
+	}
+	// Output:
+	// id [REDACTED] ssn [REDACTED] key [REDACTED]
+	// id EMP-123456 ssn 078-05-1120 key AKIAIOSFODNN7EXAMPLE
 }
 
 func ExampleWithHash() {

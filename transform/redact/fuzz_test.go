@@ -17,7 +17,7 @@ func FuzzRedact(f *testing.F) {
 	f.Add([]byte("AKIAIOSFODNN7EXAMPLE aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), uint8(1))
 	f.Add([]byte("GB82 WEST 1234 5698 7654 32 +44 20 7946 0958 (212) 555-0100 cat\xff\xfe日本"), uint8(7))
 	f.Fuzz(func(t *testing.T, data []byte, block uint8) {
-		rules := []Option{WithDetectors("default", DetectorHighEntropyToken), WithPattern(`\bcat\b`, `(?m)^x[0-9]{1,3}`, `日本`)}
+		rules := []Option{withDetectors("default", DetectorHighEntropyToken), WithPattern(`\bcat\b`, `(?m)^x[0-9]{1,3}`, `日本`)}
 		ref := MustNew(append(rules, withBlock(len(data)+1))...)
 		want := transformtest.Apply(ref, transformtest.Input{Body: data}, nil, nil)
 		require.NoError(t, want.Err)
@@ -68,7 +68,7 @@ func legacyOptions(sel uint16) []Option {
 	var opts []Option
 	for i, n := range names {
 		if sel&(1<<i) != 0 {
-			opts = append(opts, WithDetectors(n))
+			opts = append(opts, withDetectors(n))
 		}
 	}
 	if sel&(1<<8) != 0 || sel&0xff == 0 {

@@ -40,7 +40,7 @@ func (l legacyRedactor) Apply(_ context.Context, in *transform.Object) (*transfo
 	}
 	mk := legacyNewMasker(r.style, r.replacement, r.maskChar, r.key, r.hashLen)
 	in.Body = legacyNewReader(in.Body, legacyMatchers(r.matchers), mk, r.block)
-	if r.style != StyleSameLength {
+	if r.style != styleSameLength {
 		in.Length = -1
 	}
 	return in, nil
@@ -923,7 +923,7 @@ func legacyRuneStart(t []byte, i int) int {
 
 // legacyMasker renders the replacement for a matched value.
 type legacyMasker struct {
-	style       Style
+	style       maskStyle
 	replacement []byte
 	char        byte
 	mac         hash.Hash
@@ -931,9 +931,9 @@ type legacyMasker struct {
 	sum         []byte
 }
 
-func legacyNewMasker(style Style, replacement string, char byte, key []byte, hashLen int) *legacyMasker {
+func legacyNewMasker(style maskStyle, replacement string, char byte, key []byte, hashLen int) *legacyMasker {
 	mk := &legacyMasker{style: style, replacement: []byte(replacement), char: char, hashLen: hashLen}
-	if style == StyleHash {
+	if style == styleHash {
 		mk.mac = hmac.New(sha256.New, key)
 		mk.sum = make([]byte, 0, sha256.Size)
 	}
@@ -942,12 +942,12 @@ func legacyNewMasker(style Style, replacement string, char byte, key []byte, has
 
 func (mk *legacyMasker) mask(dst, value []byte) []byte {
 	switch mk.style {
-	case StyleSameLength:
+	case styleSameLength:
 		for range value {
 			dst = append(dst, mk.char)
 		}
 		return dst
-	case StyleHash:
+	case styleHash:
 		mk.mac.Reset()
 		mk.mac.Write(value)
 		mk.sum = mk.mac.Sum(mk.sum[:0])

@@ -16,7 +16,7 @@ import (
 )
 
 func TestMemoryDoesNotGrowWithSize(t *testing.T) {
-	r := MustNew(WithDetectors("default"), WithPattern(`EMP-[0-9]{6}`))
+	r := MustNew(withDetectors("default"), WithPattern(`EMP-[0-9]{6}`))
 	small, err := transformtest.StreamAlloc(r, 1<<20)
 	require.NoError(t, err)
 	large, err := transformtest.StreamAlloc(r, 32<<20)

@@ -215,7 +215,7 @@ func runeStart(t []byte, i int) int {
 
 // masker renders the replacement for a matched value.
 type masker struct {
-	style       Style
+	style       maskStyle
 	replacement []byte
 	char        byte
 	mac         hash.Hash
@@ -223,9 +223,9 @@ type masker struct {
 	sum         []byte
 }
 
-func newMasker(style Style, replacement string, char byte, key []byte, hashLen int) *masker {
+func newMasker(style maskStyle, replacement string, char byte, key []byte, hashLen int) *masker {
 	mk := &masker{style: style, replacement: []byte(replacement), char: char, hashLen: hashLen}
-	if style == StyleHash {
+	if style == styleHash {
 		mk.mac = hmac.New(sha256.New, key)
 		mk.sum = make([]byte, 0, sha256.Size)
 	}
@@ -234,12 +234,12 @@ func newMasker(style Style, replacement string, char byte, key []byte, hashLen i
 
 func (mk *masker) mask(dst, value []byte) []byte {
 	switch mk.style {
-	case StyleSameLength:
+	case styleSameLength:
 		for range value {
 			dst = append(dst, mk.char)
 		}
 		return dst
-	case StyleHash:
+	case styleHash:
 		mk.mac.Reset()
 		mk.mac.Write(value)
 		mk.sum = mk.mac.Sum(mk.sum[:0])

@@ -20,24 +20,25 @@ var (
 	ErrNoRules        = errors.New("redact: no detectors or patterns configured")
 )
 
-// Style selects how a match is replaced.
-type Style int
+// maskStyle selects how a match is replaced: WithFixed, WithSameLength and
+// WithHash choose it (Config.Mask in a payload).
+type maskStyle int
 
 const (
-	// StyleFixed replaces every match with a fixed string ("[REDACTED]" by
+	// styleFixed replaces every match with a fixed string ("[REDACTED]" by
 	// default). The output length changes.
-	StyleFixed Style = iota
-	// StyleSameLength replaces every byte of a match with one mask byte
+	styleFixed maskStyle = iota
+	// styleSameLength replaces every byte of a match with one mask byte
 	// ('*' by default). The output is exactly as long as the input, so the
 	// transform declares LengthPreserving and Content-Length survives; it
 	// is not RangeSafe, because whether a byte is masked depends on its
 	// neighbours.
-	StyleSameLength
-	// StyleHash replaces a match with a prefix ("HMAC:" by default) and the
+	styleSameLength
+	// styleHash replaces a match with a prefix ("HMAC:" by default) and the
 	// first HashLength hex digits of HMAC-SHA256(key, match). Equal values
 	// give equal tokens, so redacted data can still be joined or counted,
 	// and without the key the tokens cannot be reversed by guessing.
-	StyleHash
+	styleHash
 )
 
 // Defaults.
@@ -52,14 +53,15 @@ const (
 	maxMaxMatch     = 64 << 10
 )
 
-// Option configures a Redactor.
+// Option configures a [Redactor], in [New] or after the [Config] of
+// [FromConfig].
 type Option func(*settings) error
 
 type settings struct {
 	matchers     []matcher
 	names        []string
 	patterns     []string
-	style        Style
+	style        maskStyle
 	replacement  *string
 	maskChar     byte
 	key          []byte
@@ -70,12 +72,12 @@ type settings struct {
 	block        int
 }
 
-// Redactor is a transform.Transform that masks sensitive data in text as it
-// streams. Create it with New, FromConfig or FromPayload; it is safe for
+// Redactor is a [transform.Transform] that masks sensitive data in text as
+// it streams. Create it with [New], [MustNew] or [FromConfig]; it is safe for
 // concurrent use.
 type Redactor struct {
 	matchers     []matcher
-	style        Style
+	style        maskStyle
 	replacement  string
 	maskChar     byte
 	key          []byte
@@ -85,8 +87,11 @@ type Redactor struct {
 	block        int
 }
 
-// New returns a Redactor configured by opts. At least one detector or
-// pattern is required.
+// New returns a [Redactor] configured by opts. At least one detector (such
+// as [Emails]) or pattern ([WithPattern]) is required, or the error wraps
+// [ErrNoRules]; matches are replaced by [DefaultReplacement] unless
+// [WithFixed], [WithSameLength] or [WithHash] choose another mask. Invalid
+// settings yield an error wrapping [ErrConfig].
 func New(opts ...Option) (*Redactor, error) {
 	st := settings{maskChar: DefaultMaskChar, hashLen: DefaultHashLength, maxMatch: DefaultMaxMatch, block: defaultBlock}
 	for _, o := range opts {
@@ -117,15 +122,15 @@ func New(opts ...Option) (*Redactor, error) {
 		block:        st.block,
 	}
 	switch st.style {
-	case StyleFixed:
+	case styleFixed:
 		r.replacement = DefaultReplacement
-	case StyleHash:
+	case styleHash:
 		r.replacement = DefaultHashPrefix
 		if len(st.key) < 16 {
 			return nil, fmt.Errorf("%w: the hash mask needs a key of at least 16 bytes", ErrConfig)
 		}
 		r.key = append([]byte(nil), st.key...)
-	case StyleSameLength:
+	case styleSameLength:
 	default:
 		return nil, fmt.Errorf("%w: unknown mask style %d", ErrConfig, st.style)
 	}
@@ -135,7 +140,7 @@ func New(opts ...Option) (*Redactor, error) {
 	return r, nil
 }
 
-// MustNew is New for static configurations: it panics on error.
+// MustNew is [New] for static configurations: it panics on error.
 func MustNew(opts ...Option) *Redactor {
 	r, err := New(opts...)
 	if err != nil {
@@ -147,7 +152,7 @@ func MustNew(opts ...Option) *Redactor {
 // Properties reports LengthPreserving for the same-length style and nothing
 // otherwise. No style is RangeSafe: a match can straddle a range edge.
 func (r *Redactor) Properties() transform.Properties {
-	return transform.Properties{LengthPreserving: r.style == StyleSameLength}
+	return transform.Properties{LengthPreserving: r.style == styleSameLength}
 }
 
 // Apply wraps the body in a redacting reader. It fails with 415
@@ -164,13 +169,15 @@ func (r *Redactor) Apply(_ context.Context, in *transform.Object) (*transform.Ob
 	}
 	mk := newMasker(r.style, r.replacement, r.maskChar, r.key, r.hashLen)
 	in.Body = newReader(in.Body, r.matchers, mk, r.block)
-	if r.style != StyleSameLength {
+	if r.style != styleSameLength {
 		in.Length = -1
 	}
 	return in, nil
 }
 
-// Detector names accepted by WithDetectors and Config.Detectors.
+// Detector names, for [Config].Detectors. Each is also an option:
+// [Emails], [CardNumbers], [SSNs], [PhoneNumbers], [IBANs],
+// [AWSAccessKeyIDs], [AWSSecretKeys], [HighEntropyTokens].
 const (
 	DetectorEmail            = "email"
 	DetectorCard             = "card"
@@ -182,9 +189,9 @@ const (
 	DetectorHighEntropyToken = "high_entropy_token"
 )
 
-// DefaultDetectors is the set used for the detector name "default": every
-// built-in except the generic high-entropy heuristic, which has more false
-// positives.
+// DefaultDetectors is the set used for the detector name "default" in
+// [Config].Detectors: every built-in except the generic high-entropy
+// heuristic ([DetectorHighEntropyToken]), which has more false positives.
 func DefaultDetectors() []string {
 	return []string{DetectorEmail, DetectorCard, DetectorSSN, DetectorPhone, DetectorIBAN, DetectorAWSAccessKeyID, DetectorAWSSecretKey}
 }
@@ -238,9 +245,10 @@ func addDetector(name string) Option {
 	}
 }
 
-// WithDetectors enables built-in detectors by name (see the Detector*
-// constants; "default" means DefaultDetectors).
-func WithDetectors(names ...string) Option {
+// withDetectors enables built-in detectors by name (see the Detector*
+// constants; "default" means DefaultDetectors): Config.Detectors. In Go the
+// detector options (Emails, ...) say the same.
+func withDetectors(names ...string) Option {
 	return func(s *settings) error {
 		for _, n := range names {
 			if err := addDetector(n)(s); err != nil {
@@ -290,9 +298,10 @@ func AWSSecretKeys() Option { return addDetector(DetectorAWSSecretKey) }
 func HighEntropyTokens() Option { return addDetector(DetectorHighEntropyToken) }
 
 // WithPattern adds regular expressions (Go RE2 syntax). Each must have a
-// bounded longest match (at most WithMaxMatch bytes: write [0-9]{1,20}, not
-// [0-9]+), must not match the empty string, and may not use \A, \z or
-// non-multiline ^ and $; use (?m)^ and (?m)$ for line edges.
+// bounded longest match (at most [WithMaxMatch] bytes: write [0-9]{1,20},
+// not [0-9]+), must not match the empty string, and may not use \A, \z or
+// non-multiline ^ and $; use (?m)^ and (?m)$ for line edges. A pattern
+// that breaks these rules fails with an error wrapping [ErrInvalidPattern].
 func WithPattern(patterns ...string) Option {
 	return func(s *settings) error {
 		s.patterns = append(s.patterns, patterns...)
@@ -301,7 +310,7 @@ func WithPattern(patterns ...string) Option {
 }
 
 // WithMaxMatch sets the longest match a pattern may have, in bytes
-// (default 1024, at most 65536). The stream holds this much look-ahead.
+// ([DefaultMaxMatch], at most 65536). The stream holds this much look-ahead.
 func WithMaxMatch(n int) Option {
 	return func(s *settings) error {
 		if n < 1 || n > maxMaxMatch {
@@ -312,35 +321,43 @@ func WithMaxMatch(n int) Option {
 	}
 }
 
-// WithFixed replaces matches with s.
+// WithFixed replaces matches with s (the default mask, with
+// [DefaultReplacement]). The output length changes, so Content-Length is
+// dropped.
 func WithFixed(s string) Option {
 	return func(st *settings) error {
-		st.style, st.replacement = StyleFixed, &s
+		st.style, st.replacement = styleFixed, &s
 		return nil
 	}
 }
 
 // WithSameLength replaces every byte of a match with c, which must be a
-// printable ASCII character.
+// printable ASCII character ([DefaultMaskChar] in a payload that names no
+// other). The output is as long as the input: the Redactor declares
+// LengthPreserving in its [transform.Properties], so Content-Length
+// survives; not RangeSafe, because whether a byte is masked depends on its
+// neighbours.
 func WithSameLength(c byte) Option {
 	return func(st *settings) error {
 		if c < 0x20 || c > 0x7e {
 			return fmt.Errorf("%w: mask character must be printable ASCII", ErrConfig)
 		}
-		st.style, st.maskChar = StyleSameLength, c
+		st.style, st.maskChar = styleSameLength, c
 		return nil
 	}
 }
 
 // WithHash replaces matches with prefix followed by the first n hex digits
-// (8 to 64) of HMAC-SHA256(key, match). The key must have at least 16 bytes;
-// it is copied and never logged or included in errors.
+// (8 to 64) of HMAC-SHA256(key, match), so equal values give equal tokens:
+// redacted data can still be joined or counted, and without the key the
+// tokens cannot be reversed by guessing. The key must have at least 16
+// bytes; it is copied and never logged or included in errors.
 func WithHash(key []byte, prefix string, n int) Option {
 	return func(st *settings) error {
 		if n < 8 || n > 64 {
 			return fmt.Errorf("%w: hash length %d out of range 8..64", ErrConfig, n)
 		}
-		st.style, st.key, st.hashLen, st.replacement = StyleHash, key, n, &prefix
+		st.style, st.key, st.hashLen, st.replacement = styleHash, key, n, &prefix
 		return nil
 	}
 }

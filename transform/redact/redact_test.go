@@ -83,7 +83,7 @@ func TestDetectors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := New(WithDetectors(tt.detector), WithFixed("[X]"))
+			r, err := New(withDetectors(tt.detector), WithFixed("[X]"))
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, redactString(t, r, tt.in))
 		})
@@ -91,7 +91,7 @@ func TestDetectors(t *testing.T) {
 }
 
 func TestDefaultSetOnMixedText(t *testing.T) {
-	r := MustNew(WithDetectors("default"))
+	r := MustNew(withDetectors("default"))
 	in := "From: ana@example.com\nCard: 5500-0000-0000-0004\nSSN 078-05-1120, phone (212) 555-0100.\n" +
 		"key AKIAIOSFODNN7EXAMPLE secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nIBAN FR14 2004 1010 0505 0001 3M02 606\n"
 	want := "From: [REDACTED]\nCard: [REDACTED]\nSSN [REDACTED], phone [REDACTED].\n" +
@@ -183,6 +183,9 @@ func TestPatternRejected(t *testing.T) {
 	assert.NoError(t, err, "a larger max match admits the pattern")
 }
 
+// TestConfigErrors builds Redactors from payloads as transform.Configure
+// does: target nil means the strict decoder refuses the payload before
+// FromConfig sees it.
 func TestConfigErrors(t *testing.T) {
 	t.Setenv("REDACT_TEST_KEY", "0123456789abcdef0123")
 	tests := []struct {
@@ -193,40 +196,45 @@ func TestConfigErrors(t *testing.T) {
 		{"empty", ``, ErrNoRules},
 		{"empty object", `{}`, ErrNoRules},
 		{"unknown detector", `{"detectors":["emial"]}`, ErrConfig},
-		{"unknown field", `{"detector":["email"]}`, ErrConfig},
-		{"bad json", `{"detectors":`, ErrConfig},
+		{"unknown field", `{"detector":["email"]}`, nil},
+		{"bad json", `{"detectors":`, nil},
+		{"snake case key", `{"detectors":["email"],"content_types":["text/*"]}`, nil},
 		{"unknown mask", `{"detectors":["email"],"mask":"blur"}`, ErrConfig},
 		{"hash without key", `{"detectors":["email"],"mask":"hash"}`, ErrConfig},
-		{"hash env missing", `{"detectors":["email"],"mask":"hash","hash_key_env":"NOPE_NOT_SET_X"}`, ErrConfig},
-		{"hash length", `{"detectors":["email"],"mask":"hash","hash_key_env":"REDACT_TEST_KEY","hash_length":4}`, ErrConfig},
-		{"mask char", `{"detectors":["email"],"mask":"same_length","mask_char":"ab"}`, ErrConfig},
+		{"hash env missing", `{"detectors":["email"],"mask":"hash","hashKeyEnv":"NOPE_NOT_SET_X"}`, ErrConfig},
+		{"hash length", `{"detectors":["email"],"mask":"hash","hashKeyEnv":"REDACT_TEST_KEY","hashLength":4}`, ErrConfig},
+		{"mask char", `{"detectors":["email"],"mask":"same_length","maskChar":"ab"}`, ErrConfig},
 		{"bad pattern", `{"patterns":["[0-9]+"]}`, ErrInvalidPattern},
-		{"max match", `{"patterns":["a"],"max_match":-1}`, ErrConfig},
+		{"max match", `{"patterns":["a"],"maxMatch":-1}`, ErrConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := FromPayload([]byte(tt.payload))
+			_, err := transformtest.FromPayload([]byte(tt.payload), FromConfig)
 			require.Error(t, err)
-			assert.ErrorIs(t, err, tt.target)
+			if tt.target == nil {
+				assert.NotErrorIs(t, err, ErrConfig)
+			} else {
+				assert.ErrorIs(t, err, tt.target)
+			}
 			assert.NotContains(t, err.Error(), "0123456789abcdef0123", "never echo the key")
 		})
 	}
 }
 
-func TestFromPayload(t *testing.T) {
+func TestFromConfig(t *testing.T) {
 	t.Setenv("REDACT_TEST_KEY", "0123456789abcdef0123")
 	tests := []struct {
 		name, payload, in, want string
 	}{
 		{"brief example", `{"detectors":["email","card"],"mask":"fixed","replacement":"[REDACTED]"}`,
 			"ana@example.com 4111111111111111", "[REDACTED] [REDACTED]"},
-		{"same length", `{"detectors":["ssn"],"mask":"same_length","mask_char":"X"}`, "123-45-6789", "XXXXXXXXXXX"},
-		{"patterns", `{"patterns":["EMP-[0-9]{6}"],"replacement":""}`, "id EMP-123456.", "id ."},
-		{"hash", `{"detectors":["email"],"mask":"hash","hash_key_env":"REDACT_TEST_KEY","hash_length":8,"replacement":"#"}`, "a@b.io", ""},
+		{"same length", `{"detectors":["ssn"],"mask":"same_length","maskChar":"X"}`, "123-45-6789", "XXXXXXXXXXX"},
+		{"patterns", `{"patterns":["EMP-[0-9]{6}"],"replacement":"","maxMatch":64}`, "id EMP-123456.", "id ."},
+		{"hash", `{"detectors":["email"],"mask":"hash","hashKeyEnv":"REDACT_TEST_KEY","hashLength":8,"replacement":"#"}`, "a@b.io", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := FromPayload([]byte(tt.payload))
+			r, err := transformtest.FromPayload([]byte(tt.payload), FromConfig)
 			require.NoError(t, err)
 			got := redactString(t, r, tt.in)
 			if tt.want == "" && tt.name == "hash" {
@@ -239,8 +247,8 @@ func TestFromPayload(t *testing.T) {
 }
 
 func TestContentTypeAndExempt(t *testing.T) {
-	r, err := FromPayload([]byte(`{"detectors":["email"],"content_types":["text/*","+json"],
-		"exempt_principals":["arn:aws:iam::111122223333:role/Auditor"]}`))
+	r, err := transformtest.FromPayload([]byte(`{"detectors":["email"],"contentTypes":["text/*","+json"],
+		"exemptPrincipals":["arn:aws:iam::111122223333:role/Auditor"]}`), FromConfig)
 	require.NoError(t, err)
 
 	res := transformtest.Apply(r, transformtest.Input{Body: []byte("a@b.io"), ContentType: "image/png"}, nil, nil)
@@ -259,6 +267,42 @@ func TestContentTypeAndExempt(t *testing.T) {
 	res = transformtest.Apply(r, transformtest.Input{Body: []byte("a@b.io"), ContentType: "text/plain", Caller: auditor}, nil, nil)
 	require.NoError(t, res.Err)
 	assert.Equal(t, "a@b.io", string(res.Body))
+}
+
+// TestExemptPrincipals: Config.ExemptPrincipals matches callers as
+// transform.Caller.Matches does (IAM's ARN rules, principal or session
+// issuer), like csvfilter's Access and objectlambda.AllowPrincipals.
+func TestExemptPrincipals(t *testing.T) {
+	const role = "arn:aws:iam::111122223333:role/Auditor"
+	const session = "arn:aws:sts::111122223333:assumed-role/Auditor/jane"
+	tests := []struct {
+		name     string
+		patterns []string
+		caller   transform.Caller
+		exempt   bool
+	}{
+		{"issuer, exact", []string{role}, transform.Caller{ARN: session, SessionIssuerARN: role}, true},
+		{"principal, exact", []string{session}, transform.Caller{ARN: session}, true},
+		{"trailing star", []string{"arn:aws:sts::111122223333:assumed-role/Auditor/*"}, transform.Caller{ARN: session}, true},
+		{"star inside", []string{"arn:aws:iam::*:role/Auditor"}, transform.Caller{ARN: session, SessionIssuerARN: role}, true},
+		{"question mark", []string{"arn:aws:iam::111122223333:role/Audito?"}, transform.Caller{SessionIssuerARN: role}, true},
+		{"other role", []string{"arn:aws:iam::111122223333:role/Admin"}, transform.Caller{ARN: session, SessionIssuerARN: role}, false},
+		{"prefix without star", []string{"arn:aws:iam::111122223333:role/Aud"}, transform.Caller{SessionIssuerARN: role}, false},
+		{"anonymous", []string{"*"}, transform.Caller{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := FromConfig(Config{Detectors: []string{DetectorEmail}, ExemptPrincipals: tt.patterns})
+			require.NoError(t, err)
+			res := transformtest.Apply(r, transformtest.Input{Body: []byte("a@b.io"), ContentType: "text/plain", Caller: tt.caller}, nil, nil)
+			require.NoError(t, res.Err)
+			want := "[REDACTED]"
+			if tt.exempt {
+				want = "a@b.io"
+			}
+			assert.Equal(t, want, string(res.Body))
+		})
+	}
 }
 
 // corpus builds text with sensitive values scattered at random positions,
@@ -283,7 +327,7 @@ func corpus(seed uint64, n int) []byte {
 }
 
 func allRules() []Option {
-	return []Option{WithDetectors("default", DetectorHighEntropyToken), WithPattern(`\bcat\b`, `EMP-[0-9]{6}`, `(?m)^jumps`)}
+	return []Option{withDetectors("default", DetectorHighEntropyToken), WithPattern(`\bcat\b`, `EMP-[0-9]{6}`, `(?m)^jumps`)}
 }
 
 func TestStreamingMatchesOneShot(t *testing.T) {
@@ -401,7 +445,7 @@ func TestSameLengthIsNotRangeSafe(t *testing.T) {
 // TestClosePassesThrough: closing the redacted body closes the upstream
 // body, whether it was read to the end or not.
 func TestClosePassesThrough(t *testing.T) {
-	r := MustNew(WithDetectors("default"))
+	r := MustNew(withDetectors("default"))
 	for _, n := range []int64{0, 10, 1 << 20} {
 		closes, err := transformtest.CloseOutput(r, transformtest.Input{Body: transformtest.Text(64<<10, true)}, n)
 		require.NoError(t, err)

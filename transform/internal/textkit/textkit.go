@@ -3,9 +3,6 @@ package textkit
 import (
 	"mime"
 	"strings"
-
-	"github.com/objectlambda/sdk-go/internal/strictjson"
-	"github.com/objectlambda/sdk-go/transform"
 )
 
 // MediaTypeMatches reports whether the media type of contentType (parameters
@@ -56,37 +53,4 @@ func MediaType(contentType string) string {
 		}
 	}
 	return strings.ToLower(mt)
-}
-
-// CallerMatches reports whether the caller's ARN or session issuer ARN equals
-// one of principals. A principal ending in '*' matches by prefix. Nothing
-// matches an empty ARN.
-func CallerMatches(c transform.Caller, principals []string) bool {
-	for _, p := range principals {
-		if p == "" {
-			continue
-		}
-		for _, arn := range [...]string{c.ARN, c.SessionIssuerARN} {
-			if arn == "" {
-				continue
-			}
-			if pre, ok := strings.CutSuffix(p, "*"); ok {
-				if strings.HasPrefix(arn, pre) {
-					return true
-				}
-			} else if arn == p {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// DecodePayload decodes an access point payload into v strictly: unknown
-// fields are errors, so that a typo in the configuration is caught at once
-// instead of silently weakening a transform. An empty or all-whitespace
-// payload, "{}" and "null" leave v unchanged. The returned error does not
-// quote the payload.
-func DecodePayload(payload []byte, v any) error {
-	return strictjson.Decode(payload, v)
 }
