@@ -431,7 +431,10 @@ func TestFetchRetriesConnectionErrors(t *testing.T) {
 			_ = conn.Close()
 		})
 		t.Cleanup(func() { close(stop) })
-		c := testClient(t, srv, WithHeaderTimeout(30*time.Millisecond), WithRetries(2, time.Millisecond))
+		// The timeout covers dial and TLS handshake too: it must be long
+		// enough for a loaded machine to reach the handler on every attempt,
+		// or an attempt expires before it is counted.
+		c := testClient(t, srv, WithHeaderTimeout(250*time.Millisecond), WithRetries(2, time.Millisecond))
 		_, err := c.Fetch(t.Context(), &Request{URL: srv.URL + "/b/k"})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, ErrUpstreamTimeout)
