@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh runs every check and test of the repository, on a fresh machine too:
 # it installs the pinned test peers (versitygw, AWS's Lambda RIE) and the S3
-# clients of the real-client suite when they are missing, then runs gofmt, go vet, staticcheck, the race-enabled test suite
+# clients of the real-client suite when they are missing, then runs gofmt, go vet, staticcheck, the
+# API comparison with the last release (scripts/api.sh), the race-enabled test suite
 # (the end-to-end tests start and stop their own servers on 127.0.0.1), a short
 # run of every fuzz target, the separate interop module, and the release
 # checks (scripts/check-release.sh).
@@ -37,6 +38,9 @@ go vet ./...
 
 step "staticcheck ${STATICCHECK_VERSION}"
 go run "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}" ./...
+
+step "API against the v0.1.0 baseline (apidiff)"
+bash scripts/api.sh
 
 step "go test -race"
 # CI=true makes the end-to-end suite fail, never skip, when a peer is missing.
