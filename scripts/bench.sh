@@ -190,6 +190,13 @@ How to read the ratios:
 The RIE runs the bootstrap as a plain process: the cold start above is process
 start and Go init, not a Lambda sandbox (Firecracker) start.
 
+The GET path before and after its rebuild into stages (issue 13), measured
+once with the two test binaries alternating (scripts/bench/getpath-before-after.txt):
+
+\`\`\`
+$(cat scripts/bench/getpath-before-after.txt)
+\`\`\`
+
 ## Built-in transforms
 
 Throughput in MB/s of input, and the cost relative to \`io.Copy\` of the same
