@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/objectlambda/sdk-go/gateway"
+	"github.com/objectlambda/sdk-go/internal/memsample"
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
 )
@@ -150,7 +151,7 @@ func BenchmarkGateway(b *testing.B) {
 			read(b, direct, inDirect) // warm the connections
 			read(b, through, inOurs)
 			runtime.GC()
-			peak := startPeak()
+			peak := memsample.Start()
 			var ratios, cpuRatios, ttfbAdded []float64
 			b.SetBytes(size)
 			b.ResetTimer()
@@ -167,7 +168,7 @@ func BenchmarkGateway(b *testing.B) {
 				ttfbAdded = append(ttfbAdded, (oFirst-dFirst).Seconds()*1000)
 			}
 			b.StopTimer()
-			growth, rss := peak.done()
+			growth, rss := peak.Stop()
 			b.ReportMetric(median(ratios), "ratio")
 			if len(cpuRatios) > 0 {
 				b.ReportMetric(median(cpuRatios), "cpu-ratio")
@@ -183,61 +184,6 @@ func BenchmarkGateway(b *testing.B) {
 func newBenchRig(b *testing.B, st *objectlambdatest.Store) *rig {
 	b.Helper()
 	return startGateway(b, st, benchConfig, gateway.WithHandler("identity", objectlambda.WithLogger(slog.New(slog.DiscardHandler))))
-}
-
-// peakSampler samples the heap in use and the RSS every 5 ms.
-type peakSampler struct {
-	base          uint64
-	heap, rss     uint64
-	stop, stopped chan struct{}
-	mu            sync.Mutex
-}
-
-func startPeak() *peakSampler {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	p := &peakSampler{base: ms.HeapInuse, heap: ms.HeapInuse, stop: make(chan struct{}), stopped: make(chan struct{})}
-	go func() {
-		defer close(p.stopped)
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-p.stop:
-				return
-			case <-tick.C:
-				runtime.ReadMemStats(&ms)
-				p.mu.Lock()
-				p.heap = max(p.heap, ms.HeapInuse)
-				p.rss = max(p.rss, rss())
-				p.mu.Unlock()
-			}
-		}
-	}()
-	return p
-}
-
-// done returns the peak heap growth and the peak RSS, in MiB.
-func (p *peakSampler) done() (float64, float64) {
-	close(p.stop)
-	<-p.stopped
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return float64(p.heap-p.base) / (1 << 20), float64(p.rss) / (1 << 20)
-}
-
-// rss is this process's resident set size.
-func rss() uint64 {
-	b, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 2 {
-		return 0
-	}
-	pages, _ := strconv.ParseUint(f[1], 10, 64)
-	return pages * uint64(os.Getpagesize())
 }
 
 // BenchmarkReplicas measures the aggregate throughput of 6 callers, each

@@ -6,13 +6,12 @@ import (
 	"crypto/x509"
 	"io"
 	"net/http"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/objectlambda/sdk-go/internal/memsample"
 )
 
 // patternReader yields n bytes of a repeating pattern without holding them.
@@ -30,47 +29,6 @@ func (p *patternReader) Read(b []byte) (int, error) {
 	}
 	p.left -= int64(len(b))
 	return len(b), nil
-}
-
-// heapPeak samples the heap while a benchmark runs and reports the peak
-// growth above the starting point.
-type heapPeak struct {
-	base, peak atomic.Uint64
-	stop       chan struct{}
-	wg         sync.WaitGroup
-}
-
-func startHeapPeak() *heapPeak {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	h := &heapPeak{stop: make(chan struct{})}
-	h.base.Store(m.HeapInuse)
-	h.peak.Store(m.HeapInuse)
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-h.stop:
-				return
-			case <-t.C:
-				runtime.ReadMemStats(&m)
-				if m.HeapInuse > h.peak.Load() {
-					h.peak.Store(m.HeapInuse)
-				}
-			}
-		}
-	}()
-	return h
-}
-
-func (h *heapPeak) growthMiB() float64 {
-	close(h.stop)
-	h.wg.Wait()
-	return float64(h.peak.Load()-h.base.Load()) / (1 << 20)
 }
 
 // BenchmarkGetObject measures the whole GET path for the identity transform
@@ -118,7 +76,7 @@ func BenchmarkGetObject(b *testing.B) {
 			// the pairs' ratios is the figure to compare.
 			var baseline, ours, baseCPU, oursCPU time.Duration
 			pairs := make([]float64, 0, b.N)
-			peak := startHeapPeak()
+			peak := memsample.Start()
 			b.SetBytes(size)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -139,7 +97,7 @@ func BenchmarkGetObject(b *testing.B) {
 				pairs = append(pairs, dBase.Seconds()/dOurs.Seconds())
 			}
 			b.StopTimer()
-			growth := peak.growthMiB()
+			growth, _ := peak.Stop()
 			calls := hs.wgorCalls()
 			if got := calls[len(calls)-1].ContentLn; got != size {
 				b.Fatalf("WGOR received %d bytes, want %d", got, size)

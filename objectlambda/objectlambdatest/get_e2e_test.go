@@ -10,11 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/objectlambda/sdk-go/internal/memsample"
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
 	"github.com/objectlambda/sdk-go/s3err"
@@ -443,65 +441,6 @@ func (p *patternObject) Seek(off int64, whence int) (int64, error) {
 	return off, nil
 }
 
-// memPeak samples the heap in use (and the process RSS where /proc exists)
-// until stopped.
-type memPeak struct {
-	base, peak, rss atomic.Uint64
-	stop            chan struct{}
-	wg              sync.WaitGroup
-}
-
-func startMemPeak() *memPeak {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	m := &memPeak{stop: make(chan struct{})}
-	m.base.Store(ms.HeapInuse)
-	m.peak.Store(ms.HeapInuse)
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-m.stop:
-				return
-			case <-tick.C:
-				runtime.ReadMemStats(&ms)
-				if ms.HeapInuse > m.peak.Load() {
-					m.peak.Store(ms.HeapInuse)
-				}
-				if r := rssBytes(); r > m.rss.Load() {
-					m.rss.Store(r)
-				}
-			}
-		}
-	}()
-	return m
-}
-
-// done stops sampling and returns the peak heap growth and peak RSS in MiB.
-func (m *memPeak) done() (heapGrowth, rss float64) {
-	close(m.stop)
-	m.wg.Wait()
-	return float64(m.peak.Load()-m.base.Load()) / (1 << 20), float64(m.rss.Load()) / (1 << 20)
-}
-
-// rssBytes reads the resident set size from /proc/self/statm (0 elsewhere).
-func rssBytes() uint64 {
-	b, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 2 {
-		return 0
-	}
-	pages, _ := strconv.ParseUint(f[1], 10, 64)
-	return pages * uint64(os.Getpagesize())
-}
-
 // BenchmarkGetStream streams objects of 16 MiB, 256 MiB and 1 GiB from
 // versitygw through the access point and an identity objectlambda.Handler
 // to an SDK client, in the same process. It reports, next to MB/s:
@@ -561,7 +500,7 @@ func BenchmarkGetStream(b *testing.B) {
 				direct += d
 			}
 			hc.CloseIdleConnections()
-			peak := startMemPeak()
+			peak := memsample.Start()
 			b.SetBytes(size)
 			b.ResetTimer()
 			for range b.N {
@@ -570,7 +509,7 @@ func BenchmarkGetStream(b *testing.B) {
 				ttfb += first
 			}
 			b.StopTimer()
-			growth, rss := peak.done()
+			growth, rss := peak.Stop()
 			b.ReportMetric(loopback.Seconds()/ours.Seconds(), "x-loopback")
 			b.ReportMetric(direct.Seconds()/ours.Seconds(), "x-direct")
 			b.ReportMetric(growth, "peak-heap-MiB")

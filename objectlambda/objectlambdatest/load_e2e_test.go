@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/objectlambda/sdk-go/internal/memsample"
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/objectlambda/objectlambdatest"
 	"github.com/stretchr/testify/assert"
@@ -114,7 +115,7 @@ func TestE2ELoad(t *testing.T) {
 	ctx := t.Context()
 
 	inFlight := loadConcurrency(t)
-	peak := startMemPeak()
+	peak := memsample.Start()
 	var failures atomic.Int64
 	var moved atomic.Int64
 	next := atomic.Int64{}
@@ -147,7 +148,7 @@ func TestE2ELoad(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	growth, rss := peak.done()
+	growth, rss := peak.Stop()
 	t.Logf("%d GETs, %d in flight, %.1f MiB moved: peak heap growth %.1f MiB, peak RSS %.0f MiB",
 		loadRequests, inFlight, float64(moved.Load())/(1<<20), growth, rss)
 	require.Zero(t, failures.Load())
