@@ -273,31 +273,14 @@ func TestContentTypeAndExempt(t *testing.T) {
 // transform.Caller.Matches does (IAM's ARN rules, principal or session
 // issuer), like csvfilter's Access and objectlambda.AllowPrincipals.
 func TestExemptPrincipals(t *testing.T) {
-	const role = "arn:aws:iam::111122223333:role/Auditor"
-	const session = "arn:aws:sts::111122223333:assumed-role/Auditor/jane"
-	tests := []struct {
-		name     string
-		patterns []string
-		caller   transform.Caller
-		exempt   bool
-	}{
-		{"issuer, exact", []string{role}, transform.Caller{ARN: session, SessionIssuerARN: role}, true},
-		{"principal, exact", []string{session}, transform.Caller{ARN: session}, true},
-		{"trailing star", []string{"arn:aws:sts::111122223333:assumed-role/Auditor/*"}, transform.Caller{ARN: session}, true},
-		{"star inside", []string{"arn:aws:iam::*:role/Auditor"}, transform.Caller{ARN: session, SessionIssuerARN: role}, true},
-		{"question mark", []string{"arn:aws:iam::111122223333:role/Audito?"}, transform.Caller{SessionIssuerARN: role}, true},
-		{"other role", []string{"arn:aws:iam::111122223333:role/Admin"}, transform.Caller{ARN: session, SessionIssuerARN: role}, false},
-		{"prefix without star", []string{"arn:aws:iam::111122223333:role/Aud"}, transform.Caller{SessionIssuerARN: role}, false},
-		{"anonymous", []string{"*"}, transform.Caller{}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r, err := FromConfig(Config{Detectors: []string{DetectorEmail}, ExemptPrincipals: tt.patterns})
+	for _, tt := range transformtest.ExemptCases() {
+		t.Run(tt.Name, func(t *testing.T) {
+			r, err := FromConfig(Config{Detectors: []string{DetectorEmail}, ExemptPrincipals: tt.Patterns})
 			require.NoError(t, err)
-			res := transformtest.Apply(r, transformtest.Input{Body: []byte("a@b.io"), ContentType: "text/plain", Caller: tt.caller}, nil, nil)
+			res := transformtest.Apply(r, transformtest.Input{Body: []byte("a@b.io"), ContentType: "text/plain", Caller: tt.Caller}, nil, nil)
 			require.NoError(t, res.Err)
 			want := "[REDACTED]"
-			if tt.exempt {
+			if tt.Exempt {
 				want = "a@b.io"
 			}
 			assert.Equal(t, want, string(res.Body))
