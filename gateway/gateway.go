@@ -74,7 +74,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Gateway, err
 		opt(&o)
 	}
 	g := &Gateway{
-		cfg: cfg, log: o.log, timeLimit: o.timeLimit, started: time.Now(), observe: o.observe,
+		cfg: cfg, log: scrubbed(o.log), timeLimit: o.timeLimit, started: time.Now(), observe: o.observe,
 		stores: map[string]*store{}, runners: map[string]*runner{}, tokens: pending.NewTable(),
 		metrics: metrics.New(), health: &server.Health{},
 	}
