@@ -196,16 +196,7 @@ loop:
 				skipNext = true
 				continue
 			}
-			// The comma before the member: the input's, unless none
-			// may be written or it is not in the span.
-			if top.n++; top.n == 1 && comma >= span {
-				out = append(out, buf[span:comma]...)
-				span = comma + 1
-			} else if top.n > 1 && comma < span {
-				out = append(out, buf[span:start]...)
-				out = append(out, ',')
-				span = start
-			}
+			out, span = top.comma(out, buf, span, start, comma)
 			comma = -1
 			if child.act == actMask {
 				out = append(out, buf[span:pos]...)
@@ -234,16 +225,7 @@ loop:
 				comma = -1
 				skipNext = true
 			} else {
-				// The comma before the member: the input's, unless none
-				// may be written or it is not in the span.
-				if top.n++; top.n == 1 && comma >= span {
-					out = append(out, buf[span:comma]...)
-					span = comma + 1
-				} else if top.n > 1 && comma < span {
-					out = append(out, buf[span:start]...)
-					out = append(out, ',')
-					span = start
-				}
+				out, span = top.comma(out, buf, span, start, comma)
 				comma = -1
 				if child.act == actMask {
 					out = append(out, buf[span:start]...)
@@ -406,4 +388,21 @@ func (sc *scanner) fastNumber(pos int) int {
 		return -1 // more may follow, or over the limit: the slow path decides
 	}
 	return i
+}
+
+// comma writes what goes before a kept member at start of the container
+// top: the input's comma (at comma, -1 for none) for its first member when
+// the comma lies in the span not yet written, else a ',' of its own for a
+// later member whose input comma was dropped. It returns out and the new
+// start of the unwritten span.
+func (top *frame) comma(out, buf []byte, span, start, comma int) ([]byte, int) {
+	top.n++
+	switch {
+	case top.n == 1 && comma >= span:
+		return append(out, buf[span:comma]...), comma + 1
+	case top.n > 1 && comma < span:
+		out = append(out, buf[span:start]...)
+		return append(out, ','), start
+	}
+	return out, span
 }
