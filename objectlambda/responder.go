@@ -88,7 +88,7 @@ func (r *responder) deliver(ctx context.Context, rep *reply, p *pipeline) error 
 	in := rep.input()
 	var body *replyBody
 	if rep.body != nil {
-		body = newReplyBody(ctx, rep.body, r, p)
+		body = newReplyBody(ctx, rep.body, chunkSize(rep.length), r, p)
 	}
 	left, err := r.call(ctx, in, body)
 	if body != nil {
@@ -186,6 +186,7 @@ type replyBody struct {
 	once sync.Once       // starts the pump
 	quit chan struct{}   // closed by finish: the reply is over
 
+	size   int // of each of the pump's two buffers
 	chunks chan chunk
 	free   chan []byte
 	cur    []byte // the unread rest of the current chunk
@@ -198,11 +199,25 @@ type chunk struct {
 	err error
 }
 
-// pumpChunk is the size of the pump's reads and of its two buffers.
-const pumpChunk = 32 << 10
+// pumpChunk is the largest size of the pump's reads and of its two
+// buffers. Chunks of 128 KiB rather than 32 KiB halve the hand-overs
+// between the pump and the SDK and, through the gateway on loopback, raised
+// an identity GET of 256 MiB from 0.45 to about 0.6 of a direct GET
+// (BenchmarkGateway); larger chunks measured no better.
+const pumpChunk = 128 << 10
 
-func newReplyBody(ctx context.Context, src io.Reader, rs *responder, p *pipeline) *replyBody {
-	return &replyBody{src: src, rs: rs, p: p, ctx: ctx, quit: make(chan struct{}),
+// chunkSize is the size of the pump's buffers for a body of length bytes
+// (-1: unknown): a small object does not get two large buffers. One byte
+// more than the body lets the read that ends it see the end as well.
+func chunkSize(length int64) int {
+	if length < 0 || length >= pumpChunk {
+		return pumpChunk
+	}
+	return max(int(length)+1, 512)
+}
+
+func newReplyBody(ctx context.Context, src io.Reader, size int, rs *responder, p *pipeline) *replyBody {
+	return &replyBody{src: src, size: size, rs: rs, p: p, ctx: ctx, quit: make(chan struct{}),
 		chunks: make(chan chunk, 1), free: make(chan []byte, 2)}
 }
 
@@ -210,8 +225,8 @@ func newReplyBody(ctx context.Context, src io.Reader, rs *responder, p *pipeline
 // buffers: one being filled while the SDK reads the other.
 func (b *replyBody) pump() {
 	defer b.p.done()
-	b.free <- make([]byte, pumpChunk)
-	b.free <- make([]byte, pumpChunk)
+	b.free <- make([]byte, b.size)
+	b.free <- make([]byte, b.size)
 	for {
 		var buf []byte
 		select {
