@@ -111,13 +111,18 @@ func (g *Gateway) fetch(w http.ResponseWriter, r *http.Request, st *store, out *
 		writeError(w, r, http.StatusServiceUnavailable, "ServiceUnavailable", "The store behind the access point is unreachable.", reqID)
 		return
 	}
-	defer resp.Body.Close()
 	copyStoreHeaders(w.Header(), resp.Header)
 	if resp.Header.Get("X-Amz-Bucket-Region") != "" {
 		// The caller signs for the gateway's region, whatever the store's.
 		w.Header().Set("X-Amz-Bucket-Region", g.cfg.Region)
 	}
 	w.Header().Set("X-Amz-Request-Id", reqID)
+	if bt, ok := w.(bodyTaker); ok && r.Method != http.MethodHead {
+		// An in-process reader takes the store's body as it is: no copy.
+		bt.takeBody(resp.StatusCode, resp.Body)
+		return
+	}
+	defer resp.Body.Close()
 	w.WriteHeader(resp.StatusCode)
 	if r.Method == http.MethodHead {
 		return

@@ -3,6 +3,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -52,19 +53,25 @@ func (t *localTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	case <-w.ready:
 	case <-req.Context().Done():
 		_ = pr.CloseWithError(req.Context().Err())
+		w.abandon()
 		return nil, req.Context().Err()
+	}
+	var body io.ReadCloser = pr
+	if w.taken != nil {
+		_ = pr.Close()
+		body = w.taken
 	}
 	resp := &http.Response{
 		Status: strconv.Itoa(w.status) + " " + http.StatusText(w.status), StatusCode: w.status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: w.sent, Body: pr, ContentLength: -1, Request: req,
+		Header: w.sent, Body: body, ContentLength: -1, Request: req,
 	}
 	if n, err := strconv.ParseInt(w.sent.Get("Content-Length"), 10, 64); err == nil {
 		resp.ContentLength = n
 	}
 	if req.Method == http.MethodHead {
 		resp.Body = http.NoBody
-		_ = pr.Close()
+		_ = body.Close()
 	}
 	return resp, nil
 }
@@ -95,7 +102,42 @@ type pipeWriter struct {
 	sent   http.Header
 	status int
 	body   *bufPipeWriter
+	taken  io.ReadCloser // the body handed over by takeBody, if any
+	gone   bool          // the requester gave up: a body handed over is closed
 	ready  chan struct{}
+}
+
+// bodyTaker is implemented by the response writer of an in-process
+// request: a handler that relays a body it got from elsewhere (a store's
+// answer) hands it over instead of copying it through the pipe.
+type bodyTaker interface {
+	// takeBody sends the header with status; body becomes the response
+	// body, and its reader closes it.
+	takeBody(status int, body io.ReadCloser)
+}
+
+func (w *pipeWriter) takeBody(status int, body io.ReadCloser) {
+	w.mu.Lock()
+	if w.sent != nil || w.gone {
+		w.mu.Unlock()
+		_ = body.Close()
+		return
+	}
+	w.taken = body
+	w.mu.Unlock()
+	w.WriteHeader(status)
+}
+
+// abandon records that the requester gave up before the header came: a
+// body handed over already, or later, is closed, not leaked.
+func (w *pipeWriter) abandon() {
+	w.mu.Lock()
+	w.gone = true
+	taken := w.taken
+	w.mu.Unlock()
+	if taken != nil {
+		_ = taken.Close()
+	}
 }
 
 func (w *pipeWriter) Header() http.Header { return w.header }

@@ -5,7 +5,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,6 +19,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 func TestLocalTransport(t *testing.T) {
 	var seen *http.Request
+	handed := &closeCounter{Reader: strings.NewReader("stored")}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = r
 		body, _ := io.ReadAll(r.Body)
@@ -34,6 +37,11 @@ func TestLocalTransport(t *testing.T) {
 		case "/panic":
 			panic("boom")
 		case "/nothing":
+		case "/handover":
+			w.Header().Set("Content-Length", "6")
+			w.(bodyTaker).takeBody(http.StatusPartialContent, handed)
+		case "/handover-broken":
+			w.(bodyTaker).takeBody(http.StatusOK, io.NopCloser(io.MultiReader(strings.NewReader("par"), iotest.ErrReader(errBroken))))
 		}
 	})
 	next := roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -82,6 +90,25 @@ func TestLocalTransport(t *testing.T) {
 		})
 	}
 
+	t.Run("a handler hands its body over", func(t *testing.T) {
+		resp, err := c.Get("http://10.0.0.1:8080/handover")
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusPartialContent, resp.StatusCode)
+		assert.Equal(t, int64(6), resp.ContentLength)
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		assert.Equal(t, "stored", string(b))
+		assert.Zero(t, handed.closed.Load(), "the reader owns the body")
+		require.NoError(t, resp.Body.Close())
+		assert.Equal(t, int32(1), handed.closed.Load())
+
+		resp, err = c.Get("http://10.0.0.1:8080/handover-broken")
+		require.NoError(t, err)
+		b, err = io.ReadAll(resp.Body)
+		assert.Equal(t, "par", string(b))
+		assert.ErrorIs(t, err, errBroken, "a broken body stays broken")
+	})
+
 	resp, err = c.Get("http://10.0.0.2:8080/ok")
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusAccepted, resp.StatusCode, "another host goes over the network")
@@ -92,4 +119,28 @@ func TestLocalTransport(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Do(req)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+type closeCounter struct {
+	io.Reader
+	closed atomic.Int32
+}
+
+func (c *closeCounter) Close() error { c.closed.Add(1); return nil }
+
+// TestLocalTransportAbandoned: a body handed over after the requester gave
+// up is closed, not leaked, whichever comes first.
+func TestLocalTransportAbandoned(t *testing.T) {
+	for _, handFirst := range []bool{false, true} {
+		body := &closeCounter{Reader: strings.NewReader("x")}
+		w := &pipeWriter{header: http.Header{}, ready: make(chan struct{})}
+		if handFirst {
+			w.takeBody(http.StatusOK, body)
+			w.abandon()
+		} else {
+			w.abandon()
+			w.takeBody(http.StatusOK, body)
+		}
+		assert.Equal(t, int32(1), body.closed.Load(), "handed over first: %v", handFirst)
+	}
 }
