@@ -12,19 +12,15 @@ import (
 // localTransport carries an in-process function's requests to its own
 // replica (WriteGetObjectResponse, inputS3Url) through the gateway's
 // handler in memory, without a socket: the same authentication, routing
-// and relay as over the network. A response body crosses a bufPipe (two
-// copies, as through a socket) so that the handler streaming from a store
-// runs ahead of the function reading it, as it would over a network.
-// Requests to any other host go to next.
+// and relay as over the network. The body of a store's answer to an
+// inputS3Url is handed to the function as it came from the store
+// (bodyTaker); other response bodies, all small, cross a pipe. Requests to
+// any other host go to next.
 type localTransport struct {
 	host    string // this replica's host:port, as in SelfURL
 	handler http.Handler
 	next    http.RoundTripper
 }
-
-// localPipeBuffer is how far a local response may run ahead of its
-// reader: about what a loopback TCP connection buffers.
-const localPipeBuffer = 256 << 10
 
 // errHandlerAborted is what a reader of a local response sees when the
 // handler aborted it (a broken transfer, as over the network).
@@ -46,7 +42,7 @@ func (t *localTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		sr.Body = http.NoBody
 	}
 	sr.Header.Del("Content-Length") // a server sees it in ContentLength
-	pr, pw := newBufPipe(localPipeBuffer)
+	pr, pw := io.Pipe()
 	w := &pipeWriter{header: http.Header{}, body: pw, ready: make(chan struct{})}
 	go t.serve(w, sr)
 	select {
@@ -101,7 +97,7 @@ type pipeWriter struct {
 	header http.Header
 	sent   http.Header
 	status int
-	body   *bufPipeWriter
+	body   *io.PipeWriter
 	taken  io.ReadCloser // the body handed over by takeBody, if any
 	gone   bool          // the requester gave up: a body handed over is closed
 	ready  chan struct{}
