@@ -18,256 +18,307 @@ import (
 // FuzzDifferential compares the result with the encoding/json version byte
 // for byte.
 //
+// The loop is written as a few labelled blocks joined by goto, one per
+// grammar state (a value, a key, what follows a value, a container's
+// close), in the manner of simdjson's second stage: each state has its own
+// branches, which the processor learns separately, instead of one switch
+// on the state that every token goes through. That halved the time per
+// token (BENCHMARKS.md).
+//
 // Output that equals the input is not copied token by token: the loop
 // keeps a span of input, buf[span:pos], that goes out as it is, and copies
 // it only where the output differs (whitespace, a removed member, a mask,
 // a comma that must go) and when it stops.
 //
-// With oneValue (NDJSON) it also stops once a top-level value is complete.
-func (r *reader) fastTokens(target int, oneValue bool) {
+// It stops once a top-level value is complete: what may follow is the
+// slow path's to check (another value, the end of an NDJSON line).
+func (r *reader) fastTokens(target int) {
 	sc, mc := &r.sc, &r.mach
 	if sc.part != partNone {
 		return
 	}
-	buf, pos, state := sc.buf, sc.pos, sc.state
+	buf, pos, state, stack := sc.buf, sc.pos, sc.state, sc.stack
 	frames, skip, skipNext, next := mc.stack, mc.skip, mc.skipNext, mc.next
 	span := pos // buf[span:pos] is output not copied yet
 	comma := -1 // the ',' consumed before the member that comes next, if >= span
 	out := mc.out
-loop:
-	for {
-		if n := len(out) + pos - span; n >= target && (comma < span || n > target) {
-			break
+	var (
+		c     byte
+		start int  // the first byte of the current token
+		open  bool // the current value token opens a container
+		sep   bool // the current value is a number or literal
+		top   *frame
+		d     *dstate
+	)
+	switch state {
+	case expValue, expFirstValue:
+		goto value
+	case expFirstKey, expKey:
+		goto key
+	case expNext:
+		goto after
+	case expColon: // after a key the slow path wrote with its ':' (or removed)
+		if pos < len(buf) && isSpace(buf[pos]) {
+			out, pos, span = skipSpace(out, buf, pos, span, comma)
 		}
-		if pos < len(buf) && buf[pos] <= ' ' && isSpace(buf[pos]) {
-			// Whitespace goes; so does, for now, a ',' just before it.
-			to := pos
+		if pos == len(buf) || buf[pos] != ':' {
+			goto done
+		}
+		pos++
+		span = pos
+		state = expValue
+		goto value
+	}
+	goto done // between top-level values, where the grammar is the slow path's
+
+value: // state is expValue or expFirstValue
+	if n := len(out) + pos - span; n >= target && (comma < span || n > target) {
+		goto done
+	}
+	if pos == len(buf) {
+		goto done
+	}
+	c, start, sep = buf[pos], pos, false
+	switch {
+	case c == '"':
+		end := sc.fastString(pos)
+		if end < 0 {
+			goto done
+		}
+		pos, open = end, false
+	case c == '{' || c == '[':
+		if len(stack) >= sc.maxDepth {
+			goto done
+		}
+		stack = append(stack, c)
+		pos++
+		open = true
+	case c == '-' || c-'0' < 10:
+		end := sc.fastNumber(pos)
+		if end < 0 {
+			goto done
+		}
+		pos, open, sep = end, false, true
+	case c == 't' || c == 'f' || c == 'n':
+		end := sc.fastLiteral(pos)
+		if end < 0 {
+			goto done
+		}
+		pos, open, sep = end, false, true
+	case c == ']' && state == expFirstValue:
+		goto closer
+	case c <= ' ' && isSpace(c):
+		out, pos, span = skipSpace(out, buf, pos, span, comma)
+		goto value
+	default:
+		goto done
+	}
+
+	// The machine (machine.token) for the value token buf[start:pos].
+	if skip > 0 { // inside a removed or masked value: all goes
+		span = pos
+		if open {
+			skip++
+			goto opened
+		}
+		goto valueEnd
+	}
+	if len(frames) == 0 {
+		// A top-level value: the fast path takes only the first (the
+		// slow path writes the separators between them).
+		d = mc.root
+	} else if top = &frames[len(frames)-1]; !top.array {
+		d, next = next, nil // the value of a key the loop has seen
+	} else if !skipNext {
+		child := mc.dfa.index(top.d, top.idx)
+		top.idx++
+		switch child.act {
+		case actRemove:
+			// The element goes, and its comma.
+			to := start
 			if comma >= span {
 				to = comma
 			}
 			out = append(out, buf[span:to]...)
-			for pos < len(buf) && isSpace(buf[pos]) {
-				pos++
-			}
-			span = pos
-			if state == expTopSep {
-				state = expTopNext
-			}
-			continue
-		}
-		if pos == len(buf) {
-			break
-		}
-		c := buf[pos]
-		start := pos
-		var kind tokKind
-		switch state {
-		case expColon: // after a key the slow path wrote with its ':' (or removed)
-			if c != ':' {
-				break loop
-			}
-			pos++
-			span = pos
-			state = expValue
-			continue
-		case expNext:
-			if c == ',' {
-				comma = pos
-				pos++
-				state = expValue
-				if sc.stack[len(sc.stack)-1] == '{' {
-					state = expKey
-				}
-				if skip > 0 {
-					span = pos
-				}
-				continue
-			}
-		case expFirstKey, expKey:
-			if c == '"' {
-				end := sc.fastString(pos)
-				if end < 0 || end == len(buf) || buf[end] != ':' {
-					break loop
-				}
-				pos, state, kind = end+1, expValue, tokKey
-			} else if c != '}' || state != expFirstKey {
-				break loop
-			}
-		case expFirstValue, expValue:
-			if c == ']' && state == expFirstValue {
-				break
-			}
-			switch {
-			case c == '{' || c == '[':
-				if len(sc.stack) >= sc.maxDepth {
-					break loop
-				}
-				sc.stack = append(sc.stack, c)
-				pos++
-				if state, kind = expFirstValue, tokArrayStart; c == '{' {
-					state, kind = expFirstKey, tokObjectStart
-				}
-			case c == '"':
-				end := sc.fastString(pos)
-				if end < 0 {
-					break loop
-				}
-				pos, kind = end, tokString
-			case c == '-' || c-'0' < 10:
-				end := sc.fastNumber(pos)
-				if end < 0 {
-					break loop
-				}
-				pos, kind = end, tokNumber
-			case c == 't' || c == 'f' || c == 'n':
-				end := sc.fastLiteral(pos)
-				if end < 0 {
-					break loop
-				}
-				pos, kind = end, tokLiteral
-			default:
-				break loop
-			}
-			switch { // as valueEnd
-			case kind < tokString:
-			case len(sc.stack) > 0:
-				state = expNext
-			case kind == tokString:
-				state = expTopNext
-			default: // a top-level number or literal
-				state = expTopSep
-			}
-		default: // between top-level values, where the grammar is the slow path's
-			break loop
-		}
-		if kind == tokEOF { // '}' or ']' where the grammar allows one
-			n := len(sc.stack)
-			if n == 0 || c != sc.stack[n-1]+2 { // '{'+2 == '}', '['+2 == ']'
-				break loop
-			}
-			sc.stack = sc.stack[:n-1]
-			pos++
-			kind = tokObjectEnd
-			if c == ']' {
-				kind = tokArrayEnd
-			}
-			state = expNext
-			if n == 1 {
-				state = expTopNext
-			}
-		}
-
-		// The machine (machine.token) for the token buf[start:pos].
-		isOpen := kind == tokObjectStart || kind == tokArrayStart
-		if skip > 0 { // inside a removed or masked value: all goes
-			if isOpen {
-				skip++
-			} else if kind == tokObjectEnd || kind == tokArrayEnd {
-				if skip--; skip == 0 {
-					frames = mc.fastValueDone(frames)
-				}
-			}
-			span = pos
-			continue
-		}
-		var top *frame
-		if len(frames) > 0 {
-			top = &frames[len(frames)-1]
-		} else if mc.values > 0 {
-			break loop // never here: the slow path writes top-level separators
-		}
-		if top != nil && !top.array && top.wantKey {
-			if kind == tokObjectEnd {
-				frames = mc.fastValueDone(frames[:len(frames)-1])
-				continue
-			}
-			// A plain key and its ':'.
-			child := mc.dfa.key(top.d, buf[start+1:pos-2])
-			top.wantKey = false
-			if child.act == actRemove {
-				// The member goes, and its comma.
-				to := start
-				if comma >= span {
-					to = comma
-				}
-				out = append(out, buf[span:to]...)
-				comma = -1
-				span = pos
-				skipNext = true
-				continue
-			}
+			comma = -1
+			skipNext = true
+		case actMask:
 			out, span = top.comma(out, buf, span, start, comma)
 			comma = -1
-			if child.act == actMask {
-				out = append(out, buf[span:pos]...)
-				out = append(out, mc.mask...)
-				span = pos
-				skipNext = true
-				continue
-			}
-			next = child
-			continue
-		}
-		if top != nil && top.array && !skipNext {
-			if kind == tokArrayEnd {
-				frames = mc.fastValueDone(frames[:len(frames)-1])
-				continue
-			}
-			child := mc.dfa.index(top.d, top.idx)
-			top.idx++
-			if child.act == actRemove {
-				// The member goes, and its comma.
-				to := start
-				if comma >= span {
-					to = comma
-				}
-				out = append(out, buf[span:to]...)
-				comma = -1
-				skipNext = true
-			} else {
-				out, span = top.comma(out, buf, span, start, comma)
-				comma = -1
-				if child.act == actMask {
-					out = append(out, buf[span:start]...)
-					out = append(out, mc.mask...)
-					skipNext = true
-				} else {
-					next = child
-				}
-			}
-		}
-		if skipNext { // the value of a removed or masked member goes
-			skipNext = false
-			span = pos
-			if isOpen {
-				skip = 1
-			} else {
-				frames = mc.fastValueDone(frames)
-			}
-			continue
-		}
-		d := next
-		next = nil
-		if top == nil {
-			d = mc.root
-		}
-		if isOpen {
-			frames = append(frames, frame{array: c == '[', wantKey: c == '{', d: d})
-		} else {
-			frames = mc.fastValueDone(frames)
-		}
-		if oneValue && len(sc.stack) == 0 {
-			break
+			out = append(out, buf[span:start]...)
+			out = append(out, mc.mask...)
+			skipNext = true
+		default:
+			out, span = top.comma(out, buf, span, start, comma)
+			comma = -1
+			d = child
 		}
 	}
+	if skipNext { // the value of a removed or masked member goes
+		skipNext = false
+		span = pos
+		if open {
+			skip = 1
+			goto opened
+		}
+		frames = mc.fastValueDone(frames)
+		goto valueEnd
+	}
+	if open {
+		frames = append(frames, frame{array: c == '[', wantKey: c == '{', d: d})
+		goto opened
+	}
+	frames = mc.fastValueDone(frames)
+	goto valueEnd
+
+opened: // c has opened a container
+	if c == '{' {
+		state = expFirstKey
+		goto key
+	}
+	state = expFirstValue
+	goto value
+
+valueEnd: // a scalar is complete
+	if len(stack) > 0 {
+		state = expNext
+		goto after
+	}
+	state = expTopNext
+	if sep { // a top-level number or literal
+		state = expTopSep
+	}
+	goto done
+
+key: // state is expFirstKey or expKey
+	if n := len(out) + pos - span; n >= target && (comma < span || n > target) {
+		goto done
+	}
+	if pos == len(buf) {
+		goto done
+	}
+	c, start = buf[pos], pos
+	switch {
+	case c == '"':
+		end := sc.fastString(pos)
+		if end < 0 || end == len(buf) || buf[end] != ':' {
+			goto done
+		}
+		pos, state = end+1, expValue
+	case c == '}' && state == expFirstKey:
+		goto closer
+	case c <= ' ' && isSpace(c):
+		out, pos, span = skipSpace(out, buf, pos, span, comma)
+		goto key
+	default:
+		goto done
+	}
+	// The machine (machine.key) for the key buf[start:pos-1] and its ':'.
+	if skip > 0 {
+		span = pos
+		goto value
+	}
+	top = &frames[len(frames)-1]
+	top.wantKey = false
+	switch child := mc.dfa.key(top.d, buf[start+1:pos-2]); child.act {
+	case actRemove:
+		// The member goes, and its comma.
+		to := start
+		if comma >= span {
+			to = comma
+		}
+		out = append(out, buf[span:to]...)
+		comma = -1
+		span = pos
+		skipNext = true
+	case actMask:
+		out, span = top.comma(out, buf, span, start, comma)
+		comma = -1
+		out = append(out, buf[span:pos]...)
+		out = append(out, mc.mask...)
+		span = pos
+		skipNext = true
+	default:
+		out, span = top.comma(out, buf, span, start, comma)
+		comma = -1
+		next = child
+	}
+	goto value
+
+after: // state is expNext: a ',' or the container's close
+	if n := len(out) + pos - span; n >= target && (comma < span || n > target) {
+		goto done
+	}
+	if pos == len(buf) {
+		goto done
+	}
+	switch c = buf[pos]; {
+	case c == ',':
+		comma = pos
+		pos++
+		if skip > 0 {
+			span = pos
+		}
+		if stack[len(stack)-1] == '{' {
+			state = expKey
+			goto key
+		}
+		state = expValue
+		goto value
+	case c == '}' || c == ']':
+		goto closer
+	case c <= ' ' && isSpace(c):
+		out, pos, span = skipSpace(out, buf, pos, span, comma)
+		goto after
+	}
+	goto done
+
+closer: // c, at pos, is '}' or ']' where the grammar allows a close
+	if n := len(stack); n == 0 || c != stack[n-1]+2 { // '{'+2 == '}', '['+2 == ']'
+		goto done
+	}
+	stack = stack[:len(stack)-1]
+	pos++
+	open, sep = false, false
+	if skip > 0 {
+		if skip--; skip == 0 {
+			frames = mc.fastValueDone(frames)
+		}
+		span = pos
+	} else {
+		frames = mc.fastValueDone(frames[:len(frames)-1])
+	}
+	if len(stack) > 0 {
+		state = expNext
+		goto after
+	}
+	state = expTopNext
+
+done:
 	// A pending comma is the slow path's to write, or not, with its member.
 	to := pos
 	if comma >= span {
 		to = comma
 	}
 	mc.out = append(out, buf[span:to]...)
-	sc.pos, sc.state = pos, state
+	sc.pos, sc.state, sc.stack = pos, state, stack
 	mc.stack, mc.skip, mc.skipNext, mc.next = frames, skip, skipNext, next
+}
+
+// skipSpace drops the whitespace at buf[pos], and a pending ',' before
+// it (the member after it writes its own): it copies the span before
+// them and returns out, the position after the whitespace and the new
+// span.
+func skipSpace(out, buf []byte, pos, span, comma int) ([]byte, int, int) {
+	to := pos
+	if comma >= span {
+		to = comma
+	}
+	out = append(out, buf[span:to]...)
+	for pos < len(buf) && isSpace(buf[pos]) {
+		pos++
+	}
+	return out, pos, pos
 }
 
 // fastValueDone is valueDone on the frames the fast loop holds; it returns

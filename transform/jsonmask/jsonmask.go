@@ -329,7 +329,7 @@ func (r *reader) step() {
 	}
 	target := len(r.mach.out) + outChunk
 	for len(r.mach.out) < target {
-		if r.fastTokens(target, false); len(r.mach.out) >= target {
+		if r.fastTokens(target); len(r.mach.out) >= target {
 			return
 		}
 		kind, err := r.sc.next()
@@ -451,7 +451,7 @@ func (r *reader) maskLine(line []byte) error {
 	r.sc.reset(line, true)
 	r.mach.reset()
 	for {
-		if r.fastTokens(len(r.mach.out)+len(line)+outChunk, true); r.mach.values > 1 {
+		if r.fastTokens(len(r.mach.out) + len(line) + outChunk); r.mach.values > 1 {
 			return fmt.Errorf("%w: line %d holds more than one JSON value", ErrSyntax, r.lineNo)
 		}
 		kind, err := r.sc.next()
