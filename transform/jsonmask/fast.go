@@ -1,9 +1,6 @@
 package jsonmask
 
-import (
-	"encoding/binary"
-	"math/bits"
-)
+import "math/bits"
 
 // fastTokens is the common case of scanner.next and machine.token, fused
 // into one loop over the window that keeps its state in local variables:
@@ -165,7 +162,7 @@ value: // state is expValue or expFirstValue
 		goto valueEnd
 	}
 	if open {
-		frames = append(frames, frame{array: c == '[', wantKey: c == '{', d: d})
+		frames = pushFrame(frames, c, d)
 		goto opened
 	}
 	frames = mc.fastValueDone(frames)
@@ -321,6 +318,20 @@ func skipSpace(out, buf []byte, pos, span, comma int) ([]byte, int, int) {
 	return out, pos, pos
 }
 
+// pushFrame appends the frame of a container that c opens, field by
+// field: a composite literal is built on the stack and copied, and the
+// wide load of its small stores stalled the loop (a tenth of its time).
+func pushFrame(frames []frame, c byte, d *dstate) []frame {
+	if len(frames) == cap(frames) {
+		frames = append(frames, frame{})
+	} else {
+		frames = frames[:len(frames)+1]
+	}
+	f := &frames[len(frames)-1]
+	f.array, f.wantKey, f.n, f.idx, f.d = c == '[', c == '{', 0, 0, d
+	return frames
+}
+
 // fastValueDone is valueDone on the frames the fast loop holds; it returns
 // them.
 func (mc *machine) fastValueDone(frames []frame) []frame {
@@ -351,51 +362,28 @@ func (sc *scanner) fastLiteral(pos int) int {
 // fastString returns the end (after the closing quote) of the string that
 // starts at pos if it is plain (no escape, no byte below 0x20 or above
 // 0x7f), ends inside the window and fits the token limit; otherwise -1.
-// It looks at eight bytes at a time.
+// The string map (scanner.smap) gives the first byte that ends or
+// interrupts it, usually with one shift: no loop over the bytes, whose
+// exit the processor cannot predict.
 func (sc *scanner) fastString(pos int) int {
-	buf := sc.buf
-	limit := len(buf)
+	limit := len(sc.buf)
 	if sc.maxTok > 0 {
 		limit = min(limit, pos+sc.maxTok)
 	}
-	i := pos + 1
-	for i+8 <= limit {
-		x := binary.LittleEndian.Uint64(buf[i:])
-		// The lowest flagged byte is exact (false flags only follow a
-		// true one): a quote, a backslash, a byte below 0x20 or above
-		// 0x7f.
-		m := hasZero(x^quotes) | hasZero(x^backslashes) | (x-spaces)&^x | x
-		if m &= highBits; m != 0 {
-			i += bits.TrailingZeros64(m) >> 3
-			if buf[i] == '"' {
-				return i + 1
-			}
-			return -1
+	for i := pos + 1; i < limit; i = (i | 63) + 1 {
+		if i < sc.sbase || i >= sc.send {
+			sc.mapStrings(i)
 		}
-		i += 8
-	}
-	for ; i < limit; i++ {
-		switch c := buf[i]; {
-		case c == '"':
-			return i + 1
-		case c < 0x20 || c >= 0x80 || c == '\\':
+		if m := sc.smap[(i-sc.sbase)>>6] >> (i & 63); m != 0 {
+			j := i + bits.TrailingZeros64(m)
+			if j < limit && sc.buf[j] == '"' {
+				return j + 1
+			}
 			return -1
 		}
 	}
 	return -1
 }
-
-const (
-	lowBits     = 0x0101010101010101
-	highBits    = 0x8080808080808080
-	quotes      = '"' * lowBits
-	backslashes = '\\' * lowBits
-	spaces      = ' ' * lowBits
-)
-
-// hasZero sets the top bit of the lowest zero byte of x (and maybe of
-// bytes above it).
-func hasZero(x uint64) uint64 { return (x - lowBits) &^ x & highBits }
 
 // fastNumber returns the end of the number that starts at pos if a byte
 // that cannot continue it follows inside the window and it fits the token

@@ -3,6 +3,8 @@ package jsonmask
 import (
 	"errors"
 	"fmt"
+
+	"github.com/objectlambda/sdk-go/transform/internal/bitscan"
 )
 
 // scanner is a streaming JSON tokenizer that also checks the grammar (the
@@ -35,7 +37,19 @@ type scanner struct {
 	resume     int
 	num        numState
 	plain      bool // the string has no escape and no byte >= 0x80
+
+	// smap is the map (bitscan) of the bytes of buf[sbase:send] that end
+	// or interrupt a plain string: '"', '\\', control bytes, bytes >=
+	// 0x80. fastString finds the end of a string in it with a shift and
+	// a count of trailing zeros. It is built a piece at a time as the fast
+	// path gets there; sbase is a multiple of 64.
+	smap        []uint64
+	sbase, send int
 }
+
+// smapWords is the size of the string map: 4 KiB of input per call of
+// the kernel.
+const smapWords = 64
 
 // errNeedMore asks the owner of the scanner for more input.
 var errNeedMore = errors.New("jsonmask: need more input")
@@ -101,6 +115,7 @@ func (sc *scanner) reset(buf []byte, eof bool) {
 	sc.buf, sc.pos, sc.eof, sc.off = buf, 0, eof, 0
 	sc.state, sc.stack = expValue, sc.stack[:0]
 	sc.part = partNone
+	sc.sbase, sc.send = 0, 0
 }
 
 // keep returns how many leading bytes of buf the scanner no longer needs.
@@ -117,6 +132,17 @@ func (sc *scanner) shift(n int) {
 	sc.start -= n
 	sc.end -= n
 	sc.off += int64(n)
+	sc.sbase, sc.send = 0, 0
+}
+
+// mapStrings builds the string map of the piece of buf at i.
+func (sc *scanner) mapStrings(i int) {
+	if sc.smap == nil {
+		sc.smap = make([]uint64, smapWords)
+	}
+	sc.sbase = i &^ 63
+	sc.send = min(len(sc.buf), sc.sbase+64*smapWords)
+	bitscan.Eq2NonText(sc.smap, sc.buf[sc.sbase:sc.send], '"', '\\')
 }
 
 // token returns the raw bytes of the last string, number or literal.
