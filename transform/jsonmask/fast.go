@@ -34,11 +34,14 @@ func (r *reader) fastTokens(target int) {
 	if sc.part != partNone {
 		return
 	}
-	buf, pos, state, stack := sc.buf, sc.pos, sc.state, sc.stack
-	frames, skip, skipNext, next := mc.stack, mc.skip, mc.skipNext, mc.next
+	// Only the window, the position, the span and the grammar state live
+	// in local variables: with the stacks, the output and the machine's
+	// state too, the compiler shuffled a score of registers to and from
+	// the stack at every join of the blocks below (a third of the
+	// instructions).
+	buf, pos, state := sc.buf, sc.pos, sc.state
 	span := pos // buf[span:pos] is output not copied yet
 	comma := -1 // the ',' consumed before the member that comes next, if >= span
-	out := mc.out
 	var (
 		c     byte
 		start int  // the first byte of the current token
@@ -56,7 +59,7 @@ func (r *reader) fastTokens(target int) {
 		goto after
 	case expColon: // after a key the slow path wrote with its ':' (or removed)
 		if pos < len(buf) && isSpace(buf[pos]) {
-			out, pos, span = skipSpace(out, buf, pos, span, comma)
+			mc.out, pos, span = skipSpace(mc.out, buf, pos, span, comma)
 		}
 		if pos == len(buf) || buf[pos] != ':' {
 			goto done
@@ -69,7 +72,7 @@ func (r *reader) fastTokens(target int) {
 	goto done // between top-level values, where the grammar is the slow path's
 
 value: // state is expValue or expFirstValue
-	if n := len(out) + pos - span; n >= target && (comma < span || n > target) {
+	if n := len(mc.out) + pos - span; n >= target && (comma < span || n > target) {
 		goto done
 	}
 	if pos == len(buf) {
@@ -78,16 +81,19 @@ value: // state is expValue or expFirstValue
 	c, start, sep = buf[pos], pos, false
 	switch {
 	case c == '"':
-		end := sc.fastString(pos)
+		end := sc.stringEnd(pos)
+		if end == -2 {
+			end = sc.fastString(pos)
+		}
 		if end < 0 {
 			goto done
 		}
 		pos, open = end, false
 	case c == '{' || c == '[':
-		if len(stack) >= sc.maxDepth {
+		if len(sc.stack) >= sc.maxDepth {
 			goto done
 		}
-		stack = append(stack, c)
+		sc.stack = append(sc.stack, c)
 		pos++
 		open = true
 	case c == '-' || c-'0' < 10:
@@ -105,28 +111,28 @@ value: // state is expValue or expFirstValue
 	case c == ']' && state == expFirstValue:
 		goto closer
 	case c <= ' ' && isSpace(c):
-		out, pos, span = skipSpace(out, buf, pos, span, comma)
+		mc.out, pos, span = skipSpace(mc.out, buf, pos, span, comma)
 		goto value
 	default:
 		goto done
 	}
 
 	// The machine (machine.token) for the value token buf[start:pos].
-	if skip > 0 { // inside a removed or masked value: all goes
+	if mc.skip > 0 { // inside a removed or masked value: all goes
 		span = pos
 		if open {
-			skip++
+			mc.skip++
 			goto opened
 		}
 		goto valueEnd
 	}
-	if len(frames) == 0 {
+	if len(mc.stack) == 0 {
 		// A top-level value: the fast path takes only the first (the
 		// slow path writes the separators between them).
 		d = mc.root
-	} else if top = &frames[len(frames)-1]; !top.array {
-		d, next = next, nil // the value of a key the loop has seen
-	} else if !skipNext {
+	} else if top = &mc.stack[len(mc.stack)-1]; !top.array {
+		d, mc.next = mc.next, nil // the value of a key the loop has seen
+	} else if !mc.skipNext {
 		child := mc.dfa.index(top.d, top.idx)
 		top.idx++
 		switch child.act {
@@ -136,36 +142,36 @@ value: // state is expValue or expFirstValue
 			if comma >= span {
 				to = comma
 			}
-			out = append(out, buf[span:to]...)
+			mc.out = append(mc.out, buf[span:to]...)
 			comma = -1
-			skipNext = true
+			mc.skipNext = true
 		case actMask:
-			out, span = top.comma(out, buf, span, start, comma)
+			mc.out, span = top.comma(mc.out, buf, span, start, comma)
 			comma = -1
-			out = append(out, buf[span:start]...)
-			out = append(out, mc.mask...)
-			skipNext = true
+			mc.out = append(mc.out, buf[span:start]...)
+			mc.out = append(mc.out, mc.mask...)
+			mc.skipNext = true
 		default:
-			out, span = top.comma(out, buf, span, start, comma)
+			mc.out, span = top.comma(mc.out, buf, span, start, comma)
 			comma = -1
 			d = child
 		}
 	}
-	if skipNext { // the value of a removed or masked member goes
-		skipNext = false
+	if mc.skipNext { // the value of a removed or masked member goes
+		mc.skipNext = false
 		span = pos
 		if open {
-			skip = 1
+			mc.skip = 1
 			goto opened
 		}
-		frames = mc.fastValueDone(frames)
+		mc.valueDone()
 		goto valueEnd
 	}
 	if open {
-		frames = pushFrame(frames, c, d)
+		mc.stack = pushFrame(mc.stack, c, d)
 		goto opened
 	}
-	frames = mc.fastValueDone(frames)
+	mc.valueDone()
 	goto valueEnd
 
 opened: // c has opened a container
@@ -177,7 +183,7 @@ opened: // c has opened a container
 	goto value
 
 valueEnd: // a scalar is complete
-	if len(stack) > 0 {
+	if len(sc.stack) > 0 {
 		state = expNext
 		goto after
 	}
@@ -188,7 +194,7 @@ valueEnd: // a scalar is complete
 	goto done
 
 key: // state is expFirstKey or expKey
-	if n := len(out) + pos - span; n >= target && (comma < span || n > target) {
+	if n := len(mc.out) + pos - span; n >= target && (comma < span || n > target) {
 		goto done
 	}
 	if pos == len(buf) {
@@ -197,7 +203,10 @@ key: // state is expFirstKey or expKey
 	c, start = buf[pos], pos
 	switch {
 	case c == '"':
-		end := sc.fastString(pos)
+		end := sc.stringEnd(pos)
+		if end == -2 {
+			end = sc.fastString(pos)
+		}
 		if end < 0 || end == len(buf) || buf[end] != ':' {
 			goto done
 		}
@@ -205,45 +214,48 @@ key: // state is expFirstKey or expKey
 	case c == '}' && state == expFirstKey:
 		goto closer
 	case c <= ' ' && isSpace(c):
-		out, pos, span = skipSpace(out, buf, pos, span, comma)
+		mc.out, pos, span = skipSpace(mc.out, buf, pos, span, comma)
 		goto key
 	default:
 		goto done
 	}
 	// The machine (machine.key) for the key buf[start:pos-1] and its ':'.
-	if skip > 0 {
+	if mc.skip > 0 {
 		span = pos
 		goto value
 	}
-	top = &frames[len(frames)-1]
+	top = &mc.stack[len(mc.stack)-1]
 	top.wantKey = false
-	switch child := mc.dfa.key(top.d, buf[start+1:pos-2]); child.act {
+	if d = top.d.skipKey(pos - start - 3); d == nil {
+		d = mc.dfa.key(top.d, buf[start+1:pos-2])
+	}
+	switch d.act {
 	case actRemove:
 		// The member goes, and its comma.
 		to := start
 		if comma >= span {
 			to = comma
 		}
-		out = append(out, buf[span:to]...)
+		mc.out = append(mc.out, buf[span:to]...)
 		comma = -1
 		span = pos
-		skipNext = true
+		mc.skipNext = true
 	case actMask:
-		out, span = top.comma(out, buf, span, start, comma)
+		mc.out, span = top.comma(mc.out, buf, span, start, comma)
 		comma = -1
-		out = append(out, buf[span:pos]...)
-		out = append(out, mc.mask...)
+		mc.out = append(mc.out, buf[span:pos]...)
+		mc.out = append(mc.out, mc.mask...)
 		span = pos
-		skipNext = true
+		mc.skipNext = true
 	default:
-		out, span = top.comma(out, buf, span, start, comma)
+		mc.out, span = top.comma(mc.out, buf, span, start, comma)
 		comma = -1
-		next = child
+		mc.next = d
 	}
 	goto value
 
 after: // state is expNext: a ',' or the container's close
-	if n := len(out) + pos - span; n >= target && (comma < span || n > target) {
+	if n := len(mc.out) + pos - span; n >= target && (comma < span || n > target) {
 		goto done
 	}
 	if pos == len(buf) {
@@ -253,10 +265,10 @@ after: // state is expNext: a ',' or the container's close
 	case c == ',':
 		comma = pos
 		pos++
-		if skip > 0 {
+		if mc.skip > 0 {
 			span = pos
 		}
-		if stack[len(stack)-1] == '{' {
+		if sc.stack[len(sc.stack)-1] == '{' {
 			state = expKey
 			goto key
 		}
@@ -265,27 +277,28 @@ after: // state is expNext: a ',' or the container's close
 	case c == '}' || c == ']':
 		goto closer
 	case c <= ' ' && isSpace(c):
-		out, pos, span = skipSpace(out, buf, pos, span, comma)
+		mc.out, pos, span = skipSpace(mc.out, buf, pos, span, comma)
 		goto after
 	}
 	goto done
 
 closer: // c, at pos, is '}' or ']' where the grammar allows a close
-	if n := len(stack); n == 0 || c != stack[n-1]+2 { // '{'+2 == '}', '['+2 == ']'
+	if n := len(sc.stack); n == 0 || c != sc.stack[n-1]+2 { // '{'+2 == '}', '['+2 == ']'
 		goto done
 	}
-	stack = stack[:len(stack)-1]
+	sc.stack = sc.stack[:len(sc.stack)-1]
 	pos++
 	open, sep = false, false
-	if skip > 0 {
-		if skip--; skip == 0 {
-			frames = mc.fastValueDone(frames)
+	if mc.skip > 0 {
+		if mc.skip--; mc.skip == 0 {
+			mc.valueDone()
 		}
 		span = pos
 	} else {
-		frames = mc.fastValueDone(frames[:len(frames)-1])
+		mc.pop()
+		mc.valueDone()
 	}
-	if len(stack) > 0 {
+	if len(sc.stack) > 0 {
 		state = expNext
 		goto after
 	}
@@ -297,9 +310,8 @@ done:
 	if comma >= span {
 		to = comma
 	}
-	mc.out = append(out, buf[span:to]...)
-	sc.pos, sc.state, sc.stack = pos, state, stack
-	mc.stack, mc.skip, mc.skipNext, mc.next = frames, skip, skipNext, next
+	mc.out = append(mc.out, buf[span:to]...)
+	sc.pos, sc.state = pos, state
 }
 
 // skipSpace drops the whitespace at buf[pos], and a pending ',' before
@@ -332,17 +344,6 @@ func pushFrame(frames []frame, c byte, d *dstate) []frame {
 	return frames
 }
 
-// fastValueDone is valueDone on the frames the fast loop holds; it returns
-// them.
-func (mc *machine) fastValueDone(frames []frame) []frame {
-	if len(frames) == 0 {
-		mc.values++
-	} else if top := &frames[len(frames)-1]; !top.array {
-		top.wantKey = true
-	}
-	return frames
-}
-
 // fastLiteral returns the end of the literal true, false or null at pos if
 // it lies inside the window; otherwise -1.
 func (sc *scanner) fastLiteral(pos int) int {
@@ -357,6 +358,25 @@ func (sc *scanner) fastLiteral(pos int) int {
 		return -1
 	}
 	return pos + len(lit)
+}
+
+// stringEnd is fastString where the string ends in the map word of its
+// first byte (nearly always), small enough to be inlined: a call would
+// cost more than the search. It returns -2 when the caller must ask
+// fastString.
+func (sc *scanner) stringEnd(pos int) int {
+	// k is the offset of pos+1 in the map; sbase is a multiple of 64.
+	if k := uint(pos + 1 - sc.sbase); k < uint(sc.send-sc.sbase) {
+		if m := sc.smap[k>>6] >> (k & 63); m != 0 {
+			// The limit as fastString's: maxTok-1 wraps to the largest
+			// uint when maxTok is 0 (no limit).
+			if j := pos + 1 + bits.TrailingZeros64(m); sc.buf[j] == '"' && uint(j-pos-1) < uint(sc.maxTok-1) {
+				return j + 1
+			}
+			return -1
+		}
+	}
+	return -2
 }
 
 // fastString returns the end (after the closing quote) of the string that
