@@ -132,7 +132,7 @@ func eqMask(x uint64, c byte) uint64 {
 func nonTextMask(x uint64) uint64 {
 	// With its top bit set, a byte minus 0x20 keeps the top bit unless
 	// its low seven bits are below 0x20 (and borrows from no other byte).
-	return (^(x|msbs - 0x20*lsbs) | x) & msbs
+	return (^((x | msbs) - 0x20*lsbs) | x) & msbs
 }
 
 // rangeMask sets the top bit of every byte of x from lo to hi.
