@@ -366,11 +366,12 @@ func (sc *scanner) fastLiteral(pos int) int {
 // fastString.
 func (sc *scanner) stringEnd(pos int) int {
 	// k is the offset of pos+1 in the map; sbase is a multiple of 64.
-	if k := uint(pos + 1 - sc.sbase); k < uint(sc.send-sc.sbase) {
+	if k := uint(pos + 1 - sc.sbase); k < uint(sc.slen) {
 		if m := sc.smap[k>>6] >> (k & 63); m != 0 {
 			// The limit as fastString's: maxTok-1 wraps to the largest
 			// uint when maxTok is 0 (no limit).
-			if j := pos + 1 + bits.TrailingZeros64(m); sc.buf[j] == '"' && uint(j-pos-1) < uint(sc.maxTok-1) {
+			j := pos + 1 + bits.TrailingZeros64(m)
+			if j < len(sc.buf) && sc.buf[j] == '"' && uint(j-pos-1) < uint(sc.maxTok-1) {
 				return j + 1
 			}
 			return -1
@@ -391,7 +392,7 @@ func (sc *scanner) fastString(pos int) int {
 		limit = min(limit, pos+sc.maxTok)
 	}
 	for i := pos + 1; i < limit; i = (i | 63) + 1 {
-		if i < sc.sbase || i >= sc.send {
+		if uint(i-sc.sbase) >= uint(sc.slen) {
 			sc.mapStrings(i)
 		}
 		if m := sc.smap[(i-sc.sbase)>>6] >> (i & 63); m != 0 {
