@@ -47,8 +47,11 @@ func (r *reader) fastTokens(target int) {
 		start int  // the first byte of the current token
 		open  bool // the current value token opens a container
 		sep   bool // the current value is a number or literal
-		top   *frame
-		d     *dstate
+		// The current value is a string that is not written as it is
+		// but as mc.scratch holds it.
+		requoted bool
+		top      *frame
+		d        *dstate
 	)
 	switch state {
 	case expValue, expFirstValue:
@@ -78,7 +81,7 @@ value: // state is expValue or expFirstValue
 	if pos == len(buf) {
 		goto done
 	}
-	c, start, sep = buf[pos], pos, false
+	c, start, sep, requoted = buf[pos], pos, false, false
 	switch {
 	case c == '"':
 		end := sc.stringEnd(pos)
@@ -86,7 +89,12 @@ value: // state is expValue or expFirstValue
 			end = sc.fastString(pos)
 		}
 		if end < 0 {
-			goto done
+			// An escape or a byte >= 0x80: the string as it will be
+			// written goes to scratch, in case it is.
+			if mc.scratch, end = sc.requoteString(mc.scratch, pos); end < 0 {
+				goto done
+			}
+			requoted = true
 		}
 		pos, open = end, false
 	case c == '{' || c == '[':
@@ -170,6 +178,11 @@ value: // state is expValue or expFirstValue
 	if open {
 		mc.stack = pushFrame(mc.stack, c, d)
 		goto opened
+	}
+	if requoted {
+		mc.out = append(mc.out, buf[span:start]...)
+		mc.out = append(mc.out, mc.scratch...)
+		span = pos
 	}
 	mc.valueDone()
 	goto valueEnd
@@ -387,18 +400,31 @@ func (sc *scanner) stringEnd(pos int) int {
 // interrupts it, usually with one shift: no loop over the bytes, whose
 // exit the processor cannot predict.
 func (sc *scanner) fastString(pos int) int {
-	limit := len(sc.buf)
-	if sc.maxTok > 0 {
-		limit = min(limit, pos+sc.maxTok)
+	if j := sc.nextStop(pos+1, sc.tokLimit(pos)); j >= 0 && sc.buf[j] == '"' {
+		return j + 1
 	}
-	for i := pos + 1; i < limit; i = (i | 63) + 1 {
+	return -1
+}
+
+// tokLimit returns the end of the part of the window a token that starts
+// at pos may use in the fast path: its last byte must come before it.
+func (sc *scanner) tokLimit(pos int) int {
+	if sc.maxTok > 0 {
+		return min(len(sc.buf), pos+sc.maxTok)
+	}
+	return len(sc.buf)
+}
+
+// nextStop returns the first position from i on, before limit (at most
+// len(buf)), that the string map flags, or -1.
+func (sc *scanner) nextStop(i, limit int) int {
+	for ; i < limit; i = (i | 63) + 1 {
 		if uint(i-sc.sbase) >= uint(sc.slen) {
 			sc.mapStrings(i)
 		}
 		if m := sc.smap[(i-sc.sbase)>>6] >> (i & 63); m != 0 {
-			j := i + bits.TrailingZeros64(m)
-			if j < limit && sc.buf[j] == '"' {
-				return j + 1
+			if j := i + bits.TrailingZeros64(m); j < limit {
+				return j
 			}
 			return -1
 		}
