@@ -3,29 +3,49 @@ package jsonmask
 import "math/bits"
 
 // fastTokens is the common case of scanner.next and machine.token, fused
-// into one loop over the window that keeps its state in local variables:
-// it consumes the tokens that lie wholly inside the window and need
-// nothing unusual, until the output reaches target (checked between
-// tokens, as step does) or until the next token is one it leaves to
-// scanner.next: cut by the end of the window, a string with an escape, a
-// control character or a byte >= 0x80, a key not followed by its ':',
-// anything at the top level but the first value, anything malformed, or
-// anything at a limit. The slow path then takes that token from the same
-// state, so every error and every limit stays exactly what it was;
-// FuzzDifferential compares the result with the encoding/json version byte
-// for byte.
+// into one loop over the window: it consumes the tokens that lie wholly
+// inside the window and need nothing unusual, until the output reaches
+// target (checked between tokens, as step does) or until the next token
+// is one it leaves to scanner.next: cut by the end of the window, a key
+// with an escape or a byte >= 0x80, a string with a control character or
+// a bad escape, a key not followed by its ':', anything at the top level
+// but the first value, anything malformed, or anything at a limit. The
+// slow path then takes that token from the same state, so every error and
+// every limit stays exactly what it was; FuzzDifferential compares the
+// result with the encoding/json version byte for byte.
 //
-// The loop is written as a few labelled blocks joined by goto, one per
-// grammar state (a value, a key, what follows a value, a container's
-// close), in the manner of simdjson's second stage: each state has its own
-// branches, which the processor learns separately, instead of one switch
-// on the state that every token goes through. That halved the time per
-// token (BENCHMARKS.md).
+// Design, from profiles (pprof, and cachegrind for instruction counts):
+// the time goes to the work per token (grammar, path automaton, frames,
+// output), not to finding bytes, so there is no full structural index.
+//
+//   - The loop is a few labelled blocks joined by goto, one per grammar
+//     state (a value, a key, what follows a value, a close), as in
+//     simdjson's second stage: each state's branches are predicted on
+//     their own, where one switch on the state for every token was not.
+//   - Only the window, the position, the span, the pending comma and the
+//     grammar state are local variables; the stacks, the output and the
+//     machine's state stay in memory. With them all in locals the compiler
+//     shuffled registers to and from the stack at every join: a third of
+//     the instructions.
+//   - Strings, the only tokens that are long, are skipped with a map
+//     (bitscan.Eq2NonText, SSE2) of the bytes that end or interrupt them:
+//     a shift and a trailing-zero count find the end (stringEnd, inlined),
+//     where a loop over eight-byte words ended in a mispredicted exit.
+//     Strings with escapes or non-ASCII bytes are rewritten in one pass
+//     (requoteString) that jumps between the bytes the map flags.
+//   - A key whose length no pattern's key has skips the automaton's
+//     call (dstate.skipKey).
+//
+// Per 4 MiB run of BenchmarkMask the instructions went from 169M to 105M
+// (json), 176M to 110M (ndjson), 252M to 155M (ndjson-small-lines, with
+// bufferedLines) and 293M to 154M (json-escapes); cpu-MB/s rose 1.6 to 2
+// times. What is left is spread thin over the work per token (about 100
+// instructions, a fifth of them in the automaton and the output copies).
 //
 // Output that equals the input is not copied token by token: the loop
 // keeps a span of input, buf[span:pos], that goes out as it is, and copies
 // it only where the output differs (whitespace, a removed member, a mask,
-// a comma that must go) and when it stops.
+// a comma that must go, a rewritten string) and when it stops.
 //
 // It stops once a top-level value is complete: what may follow is the
 // slow path's to check (another value, the end of an NDJSON line).
@@ -34,11 +54,7 @@ func (r *reader) fastTokens(target int) {
 	if sc.part != partNone {
 		return
 	}
-	// Only the window, the position, the span and the grammar state live
-	// in local variables: with the stacks, the output and the machine's
-	// state too, the compiler shuffled a score of registers to and from
-	// the stack at every join of the blocks below (a third of the
-	// instructions).
+	// Only these are local variables (see above).
 	buf, pos, state := sc.buf, sc.pos, sc.state
 	span := pos // buf[span:pos] is output not copied yet
 	comma := -1 // the ',' consumed before the member that comes next, if >= span
