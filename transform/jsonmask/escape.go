@@ -173,7 +173,10 @@ func (sc *scanner) requoteString(dst []byte, pos int) ([]byte, int) {
 	dst = append(dst[:0], '"')
 	lit := pos + 1 // buf[lit:] up to the next stop is copied as it is
 	for i := lit; ; {
-		j := sc.nextStop(i, limit)
+		j := sc.stopNear(i, limit)
+		if j == -2 {
+			j = sc.nextStop(i, limit)
+		}
 		if j < 0 {
 			return dst, -1
 		}

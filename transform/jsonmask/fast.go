@@ -431,6 +431,21 @@ func (sc *scanner) tokLimit(pos int) int {
 	return len(sc.buf)
 }
 
+// stopNear is nextStop where the stop is in the map word of i (nearly
+// always), small enough to be inlined; it returns -2 when the caller must
+// ask nextStop.
+func (sc *scanner) stopNear(i, limit int) int {
+	if k := uint(i - sc.sbase); k < uint(sc.slen) {
+		if m := sc.smap[k>>6] >> (k & 63); m != 0 {
+			if j := i + bits.TrailingZeros64(m); j < limit {
+				return j
+			}
+			return -1
+		}
+	}
+	return -2
+}
+
 // nextStop returns the first position from i on, before limit (at most
 // len(buf)), that the string map flags, or -1.
 func (sc *scanner) nextStop(i, limit int) int {
