@@ -36,10 +36,11 @@ import "math/bits"
 //   - A key whose length no pattern's key has skips the automaton's
 //     call (dstate.skipKey).
 //
-// Per 4 MiB run of BenchmarkMask the instructions went from 169M to 105M
-// (json), 176M to 110M (ndjson), 252M to 155M (ndjson-small-lines, with
-// bufferedLines) and 293M to 154M (json-escapes); cpu-MB/s rose 1.6 to 2
-// times. What is left is spread thin over the work per token (about 100
+// Per 4 MiB run of BenchmarkMask (cachegrind) the instructions went from
+// 169M to 107M (json), 176M to 112M (ndjson), 252M to 158M
+// (ndjson-small-lines, with bufferedLines) and 293M to 143M
+// (json-escapes); cpu-MB/s rose 1.3 to 1.8 times (medians of alternating
+// runs). What is left is spread thin over the work per token (about 100
 // instructions, a fifth of them in the automaton and the output copies).
 //
 // Output that equals the input is not copied token by token: the loop
