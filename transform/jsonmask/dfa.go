@@ -19,6 +19,7 @@ type dstate struct {
 	act action // what to do with a value whose path ends here
 
 	keys     [][]byte  // literal keys named by the set's patterns
+	keyLens  uint64    // bit n%64 set: a key of n bytes
 	onKey    []*dstate // their children, nil until used
 	otherKey *dstate
 	idxs     []int // literal indexes named by the set's patterns
@@ -78,10 +79,23 @@ func (a *dfa) intern(set []state) *dstate {
 			}
 		}
 	}
+	for _, k := range d.keys {
+		d.keyLens |= 1 << (len(k) & 63)
+	}
 	d.onKey = make([]*dstate, len(d.keys))
 	d.onIdx = make([]*dstate, len(d.idxs))
 	a.states[string(a.keyBuf)] = d
 	return d
+}
+
+// skipKey returns the dstate after a key of n bytes if no named key has
+// n bytes and that dstate is known, else nil: most keys are named by no
+// pattern, and this answers for them without a call (it is inlined).
+func (d *dstate) skipKey(n int) *dstate {
+	if d.keyLens>>(n&63)&1 != 0 {
+		return nil
+	}
+	return d.otherKey
 }
 
 // key returns the dstate after object key k.

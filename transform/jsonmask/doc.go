@@ -82,4 +82,18 @@
 // are held back, so a document that is invalid or over a limit early fails
 // with a proper S3 error (415 UnsupportedMediaType); later failures abort
 // the stream with an error wrapping [ErrSyntax] or [ErrTooLarge].
+//
+// # Performance
+//
+// Tokens that lie inside the input window and need nothing unusual take a
+// fast path that scans and rewrites in one loop, finding the ends of
+// strings in a bitmap of quotes, backslashes, control and non-ASCII bytes
+// (SSE2 on amd64); NDJSON lines are masked where the line reader buffered
+// them. Everything else takes the general path, which gives the same
+// bytes and the same errors (a differential fuzz test holds both to the
+// encoding/json version this package once used). BenchmarkMask reports
+// cpu-MB/s: on a shared 2-CPU machine about 550 for JSON and NDJSON
+// records, 360 for NDJSON of very short lines and 420 for strings dense
+// with escapes: 25 to 35 times the encoding/json version on records, 5
+// times on escape-dense strings.
 package jsonmask

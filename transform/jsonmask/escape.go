@@ -159,3 +159,119 @@ func appendString(dst, s []byte) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// requoteString is scanString and appendRawString in one pass, for the
+// fast path: it checks the string that starts at buf[pos] and writes to
+// dst[:0] what appendRawString would write for it, byte for byte. It
+// returns dst and the end of the string, or -1 (dst then holds nothing
+// useful) for a string the slow path must take: invalid, cut by the end
+// of the window or over the token limit. The string map finds the bytes
+// it must look at; the text between them is copied as it is.
+func (sc *scanner) requoteString(dst []byte, pos int) ([]byte, int) {
+	buf := sc.buf
+	limit := sc.tokLimit(pos)
+	dst = append(dst[:0], '"')
+	lit := pos + 1 // buf[lit:] up to the next stop is copied as it is
+	for i := lit; ; {
+		j := sc.stopNear(i, limit)
+		if j == -2 {
+			j = sc.nextStop(i, limit)
+		}
+		if j < 0 {
+			return dst, -1
+		}
+		switch c := buf[j]; {
+		case c == '"':
+			dst = append(dst, buf[lit:j]...)
+			return append(dst, '"'), j + 1
+		case c < 0x20:
+			return dst, -1
+		case c >= utf8.RuneSelf:
+			if len(buf)-j < utf8.UTFMax {
+				return dst, -1 // the window may cut the sequence
+			}
+			r, n := utf8.DecodeRune(buf[j:])
+			i = j + n
+			switch {
+			case r == utf8.RuneError && n == 1:
+				dst = append(dst, buf[lit:j]...)
+				dst = append(dst, "\uFFFD"...)
+			case r == '\u2028' || r == '\u2029':
+				dst = append(dst, buf[lit:j]...)
+				dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			default:
+				continue // copied with the text around it
+			}
+		default: // a backslash
+			dst = append(dst, buf[lit:j]...)
+			if i = requoteEscape(&dst, buf, j, limit); i < 0 {
+				return dst, -1
+			}
+		}
+		lit = i
+	}
+}
+
+// requoteEscape writes to *dst what unquote and appendString make of the
+// escape at buf[j] and returns the position after it, or -1 if it is
+// invalid or may be cut by limit.
+func requoteEscape(dst *[]byte, buf []byte, j, limit int) int {
+	if j+1 >= limit {
+		return -1
+	}
+	switch e := buf[j+1]; e {
+	case 'u':
+		if j+6 > limit {
+			return -1
+		}
+		r := getu4(buf[j:])
+		if r < 0 {
+			return -1
+		}
+		n := 6
+		if utf16.IsSurrogate(r) {
+			// unquote reads the escape after it only to pair them (the
+			// string's own bytes: a closing quote cannot look like one).
+			if j+12 > len(buf) {
+				return -1
+			}
+			if pair := utf16.DecodeRune(r, getu4(buf[j+6:])); pair != utf8.RuneError {
+				r, n = pair, 12
+			} else {
+				r = utf8.RuneError
+			}
+		}
+		*dst = appendRune(*dst, r)
+		return j + n
+	case '"', '\\':
+		*dst = append(*dst, '\\', e)
+	case '/':
+		*dst = append(*dst, '/')
+	case 'b', 'f', 'n', 'r', 't':
+		*dst = appendRune(*dst, rune(unescapeByte(e)))
+	default:
+		return -1
+	}
+	return j + 2
+}
+
+// appendRune writes r, decoded from an escape, as appendString writes it.
+func appendRune(dst []byte, r rune) []byte {
+	switch {
+	case r == '\n':
+		return append(dst, '\\', 'n')
+	case r == '\r':
+		return append(dst, '\\', 'r')
+	case r == '\t':
+		return append(dst, '\\', 't')
+	case r < 0x20:
+		return append(dst, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+	case r == '"' || r == '\\':
+		return append(dst, '\\', byte(r))
+	case r < utf8.RuneSelf:
+		return append(dst, byte(r))
+	case r == '\u2028' || r == '\u2029':
+		return append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+	}
+	return utf8.AppendRune(dst, r)
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"testing/iotest"
 
@@ -114,4 +115,48 @@ func normalize(v any) any {
 		panic(err)
 	}
 	return out
+}
+
+// FuzzRequote compares the fast path's one-pass string rewrite
+// (requoteString) with the slow path's two steps (scanString, then
+// appendRawString) on a window that starts with a string: where the fast
+// one succeeds, the slow one must too, with the same end and the same
+// bytes; it may give up only on a string that ends in the last bytes of
+// the window (a UTF-8 sequence or a surrogate pair the window may cut).
+func FuzzRequote(f *testing.F) {
+	for _, s := range []string{
+		`"a\"b\\c\/d\b\f\n\r\t"`, `"\u00e9\u0000\u001f\u007f\u2028\u2029\uFFFD"`, `"\ud83d\ude00 \ud800\u0041 \udc00"`,
+		"\"日本語 ü \u2028 \u2029 \xff\xc3\x28 \xe2\x80\"", `"\x"`, `"\u12"`, "\"a\x01\"", `"\ud83d\u00"`, `"unterminated`,
+		`"padding to the end of the window with \ud83d\ude00"` + strings.Repeat(" ", 20),
+	} {
+		f.Add([]byte(s), uint8(0))
+		f.Add([]byte(s), uint8(9))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, maxTok uint8) {
+		if len(data) == 0 || data[0] != '"' {
+			data = append([]byte{'"'}, data...)
+		}
+		var slow scanner
+		slow.maxTok = int(maxTok)
+		slow.reset(data, false)
+		kind, err := slow.next()
+		var want []byte
+		if err == nil {
+			require.Equal(t, tokString, kind)
+			want = appendRawString(nil, slow.token(), slow.plain, new([]byte))
+		}
+
+		fast := scanner{maxTok: int(maxTok)}
+		fast.reset(data, false)
+		got, end := fast.requoteString(nil, 0)
+		if end < 0 {
+			if err == nil {
+				require.Greater(t, slow.end, len(data)-12, "gave up on %q", data[:slow.end])
+			}
+			return
+		}
+		require.NoError(t, err)
+		require.Equal(t, slow.end, end)
+		require.Equal(t, string(want), string(got))
+	})
 }

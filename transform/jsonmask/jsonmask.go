@@ -329,7 +329,7 @@ func (r *reader) step() {
 	}
 	target := len(r.mach.out) + outChunk
 	for len(r.mach.out) < target {
-		if r.fastTokens(target, false); len(r.mach.out) >= target {
+		if r.fastTokens(target); len(r.mach.out) >= target {
 			return
 		}
 		kind, err := r.sc.next()
@@ -392,6 +392,12 @@ func (r *reader) fill() error {
 func (r *reader) stepNDJSON() {
 	target := len(r.mach.out) + outChunk
 	for len(r.mach.out) < target {
+		if r.bufferedLines(target) {
+			if r.err != nil {
+				return
+			}
+			continue
+		}
 		line, err := r.readLine()
 		if err != nil && !errors.Is(err, io.EOF) {
 			r.fail(err)
@@ -399,7 +405,8 @@ func (r *reader) stepNDJSON() {
 		}
 		if len(line) > 0 || !errors.Is(err, io.EOF) {
 			r.lineNo++
-			if e := r.maskLine(line); e != nil {
+			r.sc.clearMap()
+			if e := r.maskLine(line, 0, len(line)); e != nil {
 				r.fail(e)
 				return
 			}
@@ -409,6 +416,33 @@ func (r *reader) stepNDJSON() {
 			return
 		}
 	}
+}
+
+// bufferedLines masks the complete lines that the line reader holds
+// already, up to target, without copying them: one window for all, so
+// that the string map is built once for many short lines. It returns
+// false if there is no such line; readLine then takes the next, and
+// whatever is unusual about it (a line longer than the buffer or the
+// limit, the last line, an upstream error).
+func (r *reader) bufferedLines(target int) bool {
+	win, _ := r.lines.Peek(r.lines.Buffered()) // no read: never fails
+	r.sc.clearMap()
+	pos := 0
+	for len(r.mach.out) < target {
+		n := bytes.IndexByte(win[pos:], '\n')
+		if n < 0 || n > r.m.maxValue {
+			break
+		}
+		r.lineNo++
+		err := r.maskLine(win, pos, pos+n)
+		pos += n + 1
+		if err != nil {
+			r.fail(err)
+			break
+		}
+	}
+	_, _ = r.lines.Discard(pos) // pos <= Buffered(): never fails
+	return pos > 0
 }
 
 // readLine returns the next line without its "\n", or io.EOF with the last
@@ -442,16 +476,18 @@ func (r *reader) readLine() ([]byte, error) {
 	}
 }
 
-// maskLine scans one NDJSON line, held whole in memory.
-func (r *reader) maskLine(line []byte) error {
-	if len(bytes.TrimSpace(line)) == 0 {
+// maskLine scans one NDJSON line, win[start:end], held whole in memory.
+func (r *reader) maskLine(win []byte, start, end int) error {
+	// A line that starts with a printable ASCII byte is not blank; any
+	// other is blank if bytes.TrimSpace (Unicode spaces too) says so.
+	if start == end || !(win[start] > ' ' && win[start] < 0x80) && len(bytes.TrimSpace(win[start:end])) == 0 {
 		r.mach.out = append(r.mach.out, '\n') // blank lines are kept
 		return nil
 	}
-	r.sc.reset(line, true)
+	r.sc.resetLine(win, start, end)
 	r.mach.reset()
 	for {
-		if r.fastTokens(len(r.mach.out)+len(line)+outChunk, true); r.mach.values > 1 {
+		if r.fastTokens(len(r.mach.out) + end - start + outChunk); r.mach.values > 1 {
 			return fmt.Errorf("%w: line %d holds more than one JSON value", ErrSyntax, r.lineNo)
 		}
 		kind, err := r.sc.next()

@@ -301,3 +301,28 @@ func TestClosePassesThrough(t *testing.T) {
 		}
 	}
 }
+
+// TestNDJSONErrorMessages: an error in a line names the line and an
+// offset counted from its start, whether the line was masked where the
+// line reader buffered it (whole reads) or copied out of it (one byte at a
+// time), before or after other lines.
+func TestNDJSONErrorMessages(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"{\"a\":1}\n{\"b\":[1,x]}\n", `line 2: jsonmask: invalid JSON: invalid character looking for a value at offset 8`},
+		{"[1]\n\n  {\"b\":\"\\q\"}\n", `line 3: jsonmask: invalid JSON: invalid escape at offset 9`},
+		{"{\"b\":\"x\"} 1\n", `jsonmask: invalid JSON: line 1 holds more than one JSON value`},
+		{"{\"a\":1}\n{\"b\":\"unterminated\n\"}\n", `line 2: jsonmask: invalid JSON: unexpected end of input at offset 18`},
+		{"{\"a\":1}\n{\"b\":\"tab\there\"}\n", `line 2: jsonmask: invalid JSON: control character in string at offset 9`},
+	}
+	m := MustNew(Remove("a"), WithFormat(FormatNDJSON))
+	for _, tt := range tests {
+		for _, mode := range transformtest.Modes() {
+			res := transformtest.Apply(m, transformtest.Input{Body: []byte(tt.in)}, mode.Wrap, mode.Read)
+			require.Error(t, res.Err, mode.Name)
+			assert.ErrorIs(t, res.Err, ErrSyntax, mode.Name)
+			assert.Contains(t, res.Err.Error(), tt.want, "%s: %q", mode.Name, tt.in)
+		}
+	}
+}

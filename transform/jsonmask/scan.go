@@ -3,6 +3,8 @@ package jsonmask
 import (
 	"errors"
 	"fmt"
+
+	"github.com/objectlambda/sdk-go/transform/internal/bitscan"
 )
 
 // scanner is a streaming JSON tokenizer that also checks the grammar (the
@@ -35,7 +37,24 @@ type scanner struct {
 	resume     int
 	num        numState
 	plain      bool // the string has no escape and no byte >= 0x80
+
+	// smap is the map (bitscan) of the bytes of buf[sbase:sbase+slen] that end
+	// or interrupt a plain string: '"', '\\', control bytes, bytes >=
+	// 0x80. fastString finds the end of a string in it with a shift and
+	// a count of trailing zeros. It is built a piece at a time as the fast
+	// path gets there; sbase is a multiple of 64.
+	smap        []uint64
+	sbase, slen int
+	// ahead, when longer than buf, is the window buf is the start of:
+	// several NDJSON lines, mapped at once. The map may go past the end
+	// of buf there, but never past a line's end without a bit: a '\n' is
+	// a control byte.
+	ahead []byte
 }
+
+// smapWords is the size of the string map: 4 KiB of input per call of
+// the kernel.
+const smapWords = 64
 
 // errNeedMore asks the owner of the scanner for more input.
 var errNeedMore = errors.New("jsonmask: need more input")
@@ -101,7 +120,23 @@ func (sc *scanner) reset(buf []byte, eof bool) {
 	sc.buf, sc.pos, sc.eof, sc.off = buf, 0, eof, 0
 	sc.state, sc.stack = expValue, sc.stack[:0]
 	sc.part = partNone
+	sc.ahead = nil
+	sc.slen = 0
 }
+
+// resetLine prepares the scanner for the NDJSON line win[start:end]: the
+// input as far as the scanner knows ends there, and offsets in errors
+// count from start. The string map is kept (see ahead): the caller
+// clears it with clearMap when win changes.
+func (sc *scanner) resetLine(win []byte, start, end int) {
+	sc.buf, sc.pos, sc.eof, sc.off = win[:end], start, true, -int64(start)
+	sc.state, sc.stack = expValue, sc.stack[:0]
+	sc.part = partNone
+	sc.ahead = win
+}
+
+// clearMap forgets the string map.
+func (sc *scanner) clearMap() { sc.slen = 0 }
 
 // keep returns how many leading bytes of buf the scanner no longer needs.
 func (sc *scanner) keep() int {
@@ -117,6 +152,21 @@ func (sc *scanner) shift(n int) {
 	sc.start -= n
 	sc.end -= n
 	sc.off += int64(n)
+	sc.slen = 0
+}
+
+// mapStrings builds the string map of the piece of buf at i.
+func (sc *scanner) mapStrings(i int) {
+	if sc.smap == nil {
+		sc.smap = make([]uint64, smapWords)
+	}
+	src := sc.buf
+	if len(sc.ahead) > len(src) {
+		src = sc.ahead
+	}
+	sc.sbase = i &^ 63
+	sc.slen = min(len(src)-sc.sbase, 64*smapWords)
+	bitscan.Eq2NonText(sc.smap, src[sc.sbase:sc.sbase+sc.slen], '"', '\\')
 }
 
 // token returns the raw bytes of the last string, number or literal.

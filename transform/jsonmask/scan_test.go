@@ -192,33 +192,51 @@ func TestWindowBounded(t *testing.T) {
 }
 
 // TestAllocationsPerObject shows that allocations do not grow with the
-// number of tokens: ten times the objects, the same allocations.
+// number of tokens: ten times the objects, the same allocations, in JSON
+// and NDJSON, with plain strings and with strings that are rewritten.
 func TestAllocationsPerObject(t *testing.T) {
-	doc := func(n int) []byte {
+	const record = `{"id":%d,"user":{"email":"u%d@example.com","name":"caf\u00e9 \"ü\""},"items":[{"card":"4111"}]}`
+	doc := func(n int, ndjson bool) []byte {
 		var b bytes.Buffer
-		b.WriteString("[")
+		if !ndjson {
+			b.WriteString("[")
+		}
 		for i := range n {
-			if i > 0 {
+			if i > 0 && !ndjson {
 				b.WriteString(",")
 			}
-			fmt.Fprintf(&b, `{"id":%d,"user":{"email":"u%d@example.com","name":"caf\u00e9"},"items":[{"card":"4111"}]}`, i, i)
+			fmt.Fprintf(&b, record, i, i)
+			if ndjson {
+				b.WriteString("\n")
+			}
 		}
-		b.WriteString("]")
+		if !ndjson {
+			b.WriteString("]")
+		}
 		return b.Bytes()
 	}
-	small, large := doc(2000), doc(20000)
-	m := MustNew(Remove("[*].user.email"), Mask("[*].items[*].card"), WithFormat(FormatJSON))
-	run := func(data []byte) float64 {
-		return testing.AllocsPerRun(3, func() {
-			out, err := transform.Run(t.Context(), m, transformtest.Input{Body: data}.Object(nil))
-			if err == nil {
-				_, err = io.Copy(io.Discard, out.Body)
+	for _, tt := range []struct {
+		name   string
+		format Format
+		prefix string
+	}{{"json", FormatJSON, "[*]."}, {"ndjson", FormatNDJSON, ""}} {
+		t.Run(tt.name, func(t *testing.T) {
+			ndjson := tt.format == FormatNDJSON
+			small, large := doc(2000, ndjson), doc(20000, ndjson)
+			m := MustNew(Remove(tt.prefix+"user.email"), Mask(tt.prefix+"items[*].card"), WithFormat(tt.format))
+			run := func(data []byte) float64 {
+				return testing.AllocsPerRun(3, func() {
+					out, err := transform.Run(t.Context(), m, transformtest.Input{Body: data}.Object(nil))
+					if err == nil {
+						_, err = io.Copy(io.Discard, out.Body)
+					}
+					require.NoError(t, err)
+				})
 			}
-			require.NoError(t, err)
+			a, b := run(small), run(large)
+			assert.LessOrEqual(t, b, a+10, "allocations for 10x the objects: %v vs %v", b, a)
 		})
 	}
-	a, b := run(small), run(large)
-	assert.LessOrEqual(t, b, a+10, "allocations for 10x the objects: %v vs %v", b, a)
 }
 
 // TestUpstreamTruncation: an upstream io.ErrUnexpectedEOF (a body cut

@@ -27,6 +27,18 @@ func Eq4(dst []uint64, src []byte, a, b, c, d byte) {
 	})
 }
 
+// Eq2NonText writes to dst the map of the bytes of src equal to a or b or
+// outside 0x20..0x7f (control bytes and bytes >= 0x80): for a '"' and a
+// '\\', the bytes that end or interrupt a plain JSON string. dst must hold
+// Words(len(src)) words.
+func Eq2NonText(dst []uint64, src []byte, a, b byte) {
+	w := len(src) / 64
+	if w > 0 {
+		eq2NonTextWords(dst[:w], src[:w*64], a, b)
+	}
+	tail(dst, src, w, func(x uint64) uint64 { return eqMask(x, a) | eqMask(x, b) | nonTextMask(x) })
+}
+
 // Range writes to dst the map of the bytes of src from lo to hi
 // (inclusive). dst must hold Words(len(src)) words.
 func Range(dst []uint64, src []byte, lo, hi byte) {
@@ -114,6 +126,13 @@ func eqMask(x uint64, c byte) uint64 {
 	// (z&0x7f) + 0x7f sets the top bit of every byte but zero ones (no
 	// carry crosses bytes); z's own top bit covers bytes >= 0x80.
 	return ^((z&^msbs + 0x7f*lsbs) | z) & msbs
+}
+
+// nonTextMask sets the top bit of every byte of x below 0x20 or from 0x80.
+func nonTextMask(x uint64) uint64 {
+	// With its top bit set, a byte minus 0x20 keeps the top bit unless
+	// its low seven bits are below 0x20 (and borrows from no other byte).
+	return (^((x | msbs) - 0x20*lsbs) | x) & msbs
 }
 
 // rangeMask sets the top bit of every byte of x from lo to hi.

@@ -15,6 +15,9 @@ func eqWordsSSE2(dst *uint64, src *byte, words int, c uint64)
 func eq4WordsSSE2(dst *uint64, src *byte, words int, a, b, c, d uint64)
 
 //go:noescape
+func eq2NonTextWordsSSE2(dst *uint64, src *byte, words int, a, b uint64)
+
+//go:noescape
 func rangeWordsSSE2(dst *uint64, src *byte, words int, lo, hi uint64)
 
 //go:noescape
@@ -31,6 +34,11 @@ func eqWords(dst []uint64, src []byte, c byte) {
 func eq4Words(dst []uint64, src []byte, a, b, c, d byte) {
 	_ = src[len(dst)*64-1]
 	eq4WordsSSE2(&dst[0], &src[0], len(dst), uint64(a)*lsbs, uint64(b)*lsbs, uint64(c)*lsbs, uint64(d)*lsbs)
+}
+
+func eq2NonTextWords(dst []uint64, src []byte, a, b byte) {
+	_ = src[len(dst)*64-1]
+	eq2NonTextWordsSSE2(&dst[0], &src[0], len(dst), uint64(a)*lsbs, uint64(b)*lsbs)
 }
 
 func rangeWords(dst []uint64, src []byte, lo, hi byte) {

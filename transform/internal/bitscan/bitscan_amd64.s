@@ -95,6 +95,46 @@ eq4loop:
 eq4done:
 	RET
 
+// EQ2NT(off, R) sets R to the mask of the 16 bytes at off(SI) equal to X8
+// or X9 or, as signed bytes, below 0x20 (X10): control bytes and bytes
+// from 0x80, which are negative.
+#define EQ2NT(off, R) \
+	MOVOU off(SI), X0 \
+	MOVO X8, X1 \
+	PCMPEQB X0, X1 \
+	MOVO X10, X2 \
+	PCMPGTB X0, X2 \
+	POR X2, X1 \
+	PCMPEQB X9, X0 \
+	POR X1, X0 \
+	PMOVMSKB X0, R
+
+// func eq2NonTextWordsSSE2(dst *uint64, src *byte, words int, a, b uint64)
+TEXT ·eq2NonTextWordsSSE2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ words+16(FP), CX
+	SPLAT(a+24(FP), X8)
+	SPLAT(b+32(FP), X9)
+	MOVQ $0x2020202020202020, AX
+	SPLAT(AX, X10)
+	TESTQ CX, CX
+	JEQ eq2ntdone
+
+eq2ntloop:
+	EQ2NT(0, AX)
+	EQ2NT(16, BX)
+	EQ2NT(32, DX)
+	EQ2NT(48, R8)
+	STORE4(AX, BX, DX, R8)
+	ADDQ $8, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNE eq2ntloop
+
+eq2ntdone:
+	RET
+
 // RANGE(off, R) sets R to the mask of the 16 bytes at off(SI) from X9 to
 // X8: a byte is in the range when clamping it to the range leaves it
 // unchanged.

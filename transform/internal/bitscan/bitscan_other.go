@@ -8,6 +8,8 @@ func eqWords(dst []uint64, src []byte, c byte) { eqWordsSWAR(dst, src, c) }
 
 func eq4Words(dst []uint64, src []byte, a, b, c, d byte) { eq4WordsSWAR(dst, src, a, b, c, d) }
 
+func eq2NonTextWords(dst []uint64, src []byte, a, b byte) { eq2NonTextWordsSWAR(dst, src, a, b) }
+
 func rangeWords(dst []uint64, src []byte, lo, hi byte) { rangeWordsSWAR(dst, src, lo, hi) }
 
 func pairWords(dst []uint64, src []byte, a, b byte) { pairWordsSWAR(dst, src, a, b) }

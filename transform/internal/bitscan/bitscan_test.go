@@ -58,6 +58,10 @@ func TestMaps(t *testing.T) {
 		{"eq4 csv", func(d []uint64, s []byte) { Eq4(d, s, ',', '"', '\r', '\n') },
 			func(s []byte, i int) bool { return s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n' }},
 		{"eq4 repeated", func(d []uint64, s []byte) { Eq4(d, s, 0, 0, 0x80, 0x80) }, func(s []byte, i int) bool { return s[i] == 0 || s[i] == 0x80 }},
+		{"eq2 non-text", func(d []uint64, s []byte) { Eq2NonText(d, s, '"', '\\') },
+			func(s []byte, i int) bool { return s[i] == '"' || s[i] == '\\' || s[i] < 0x20 || s[i] >= 0x80 }},
+		{"eq2 non-text repeated", func(d []uint64, s []byte) { Eq2NonText(d, s, 'a', 'a') },
+			func(s []byte, i int) bool { return s[i] == 'a' || s[i] < 0x20 || s[i] >= 0x80 }},
 		{"range digits", func(d []uint64, s []byte) { Range(d, s, '0', '9') }, func(s []byte, i int) bool { return s[i] >= '0' && s[i] <= '9' }},
 		{"range high", func(d []uint64, s []byte) { Range(d, s, 0x80, 0xff) }, func(s []byte, i int) bool { return s[i] >= 0x80 }},
 		{"range low", func(d []uint64, s []byte) { Range(d, s, 0, 0x1f) }, func(s []byte, i int) bool { return s[i] < 0x20 }},
@@ -93,6 +97,8 @@ func TestKernelsAgree(t *testing.T) {
 		{"eq", func(d []uint64, s []byte) { eqWords(d, s, ',') }, func(d []uint64, s []byte) { eqWordsSWAR(d, s, ',') }},
 		{"eq4", func(d []uint64, s []byte) { eq4Words(d, s, ',', '"', '\r', 0xff) },
 			func(d []uint64, s []byte) { eq4WordsSWAR(d, s, ',', '"', '\r', 0xff) }},
+		{"eq2 non-text", func(d []uint64, s []byte) { eq2NonTextWords(d, s, '"', '\\') },
+			func(d []uint64, s []byte) { eq2NonTextWordsSWAR(d, s, '"', '\\') }},
 		{"range ascii", func(d []uint64, s []byte) { rangeWords(d, s, '0', '9') }, func(d []uint64, s []byte) { rangeWordsSWAR(d, s, '0', '9') }},
 		{"range across", func(d []uint64, s []byte) { rangeWords(d, s, 'a', 0x90) }, func(d []uint64, s []byte) { rangeWordsSWAR(d, s, 'a', 0x90) }},
 		{"pair", func(d []uint64, s []byte) { pairWords(d, s, '9', '9') }, func(d []uint64, s []byte) { pairWordsSWAR(d, s, '9', '9') }},
@@ -129,6 +135,7 @@ func BenchmarkMaps(b *testing.B) {
 	}{
 		{"eq", func() { Eq(dst, src, ',') }},
 		{"eq4", func() { Eq4(dst, src, ',', '"', '\r', '\n') }},
+		{"eq2 non-text", func() { Eq2NonText(dst, src, '"', '\\') }},
 		{"range", func() { Range(dst, src, '0', '9') }},
 		{"pair", func() { Pair(dst, src, '2', '0') }},
 	} {

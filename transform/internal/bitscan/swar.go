@@ -29,6 +29,18 @@ func eq4WordsSWAR(dst []uint64, src []byte, a, b, c, d byte) {
 	}
 }
 
+func eq2NonTextWordsSWAR(dst []uint64, src []byte, a, b byte) {
+	for w := range dst {
+		s := src[w*64 : w*64+64]
+		var m uint64
+		for k := 0; k < 64; k += 8 {
+			x := binary.LittleEndian.Uint64(s[k:])
+			m |= gather(eqMask(x, a)|eqMask(x, b)|nonTextMask(x), uint(k))
+		}
+		dst[w] = m
+	}
+}
+
 func rangeWordsSWAR(dst []uint64, src []byte, lo, hi byte) {
 	if hi < 0x80 {
 		asciiRangeWordsSWAR(dst, src, lo, hi)
