@@ -440,13 +440,14 @@ func (r *reader) walk(run []byte) {
 	} else {
 		ix.reset(run, f.dropLits)
 	}
+	nl, cand, exact, dropToo := ix.nl, ix.cand, ix.exact, keep && len(f.dropLits) > 0
 	a := 0                // drop: run[a:] is not decided yet
 	kept, keptEnd := 0, 0 // keep: run[kept:keptEnd] is waiting to go out
 	start := 0            // the start of the line that word w begins in
 	var carry uint64
-	for w, nw := range ix.nl {
-		m := ix.cand[w]
-		if !ix.exact && m != 0 {
+	for w, nw := range nl {
+		m := cand[w]
+		if !exact && m != 0 {
 			m = ix.occ(w, nw)
 		}
 		var sum uint64
@@ -454,9 +455,12 @@ func (r *reader) walk(run []byte) {
 		base := w * 64
 		for ends := sum & nw; ends != 0; ends &= ends - 1 {
 			b := bits.TrailingZeros64(ends)
-			ls := start
-			if below := nw & (1<<uint(b) - 1); below != 0 {
-				ls = base + 64 - bits.LeadingZeros64(below)
+			// The line starts after the line feed below b in this word,
+			// or at start (written so as to compile without a branch).
+			below := nw & (1<<uint(b) - 1)
+			ls := base + 64 - bits.LeadingZeros64(below)
+			if below == 0 {
+				ls = start
 			}
 			le := base + b + 1
 			if !keep {
@@ -468,7 +472,7 @@ func (r *reader) walk(run []byte) {
 				a = le
 				continue
 			}
-			if len(f.dropLits) > 0 && containsAny(trimCR(run[ls:le-1]), f.dropLits) {
+			if dropToo && containsAny(trimCR(run[ls:le-1]), f.dropLits) {
 				continue
 			}
 			if ls != keptEnd {
@@ -479,8 +483,9 @@ func (r *reader) walk(run []byte) {
 			}
 			keptEnd = le
 		}
+		next := base + 64 - bits.LeadingZeros64(nw)
 		if nw != 0 {
-			start = base + 64 - bits.LeadingZeros64(nw)
+			start = next
 		}
 	}
 	if keep {
