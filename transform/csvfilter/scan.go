@@ -261,6 +261,12 @@ func (s *scanner) parse() (int, error) {
 	if j, ok := s.fastRecord(b, i); ok {
 		return s.endRecord(j, i, s.line+1, s.line+1)
 	}
+	return s.record(b, i)
+}
+
+// record parses the record at b[i:], which starts a line, rule by rule:
+// any record, the common ones too (the tests compare it with fastRecord).
+func (s *scanner) record(b []byte, i int) (int, error) {
 	start, recLine, line := i, s.line+1, s.line
 	s.scratch = s.scratch[:0]
 	fields := s.fields[:0]
@@ -335,7 +341,13 @@ func (s *scanner) endRecord(i, start, recLine, line int) (int, error) {
 // bytes bit by bit, keeping the current word in a register, and returns
 // the offset after the record with s.fields and s.plain set, or false,
 // having changed nothing else, for any other record (parse then takes
-// it byte rule by byte rule).
+// it rule by rule).
+//
+// Measured (BenchmarkFilter, 69-byte rows of six fields, one quoted):
+// drop-columns and filter-rows about 1.15 to 1.25 times as fast as the
+// per-field skip calls before (alternating runs of both versions on a
+// busy machine); a composite literal per field (field{...}) cost a
+// store-forwarding stall each and made it slower than before.
 func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
 	sp, n, comma := s.specials, len(b), s.comma
 	fields, k, plain := s.fields[:cap(s.fields)], 0, true

@@ -8,12 +8,12 @@ import (
 	"github.com/objectlambda/sdk-go/transform/internal/bitscan"
 )
 
-// index maps a run of whole lines, one bit per byte (bitscan): its line
-// feeds, and the places where one of the literals that pick lines (the
-// keep literals, or the drop literals when there are none) may start:
-// its first two bytes in a row, or its only byte. reader.walk goes from
-// one candidate to the next, and to the line around it, with bit
-// operations on the word at hand.
+// index maps a run of whole lines, one bit per byte (bitscan.LinesPrefix,
+// one pass): its line feeds, and the places where one of the literals
+// that pick lines (the keep literals, or the drop literals when there are
+// none) starts, as far as its first four bytes tell. reader.walk turns
+// the maps into the ends of the matching lines with one addition per
+// word.
 type index struct {
 	run      []byte
 	nl, cand []uint64
