@@ -293,11 +293,12 @@ func (r *reader) Read(p []byte) (int, error) {
 		r.flush()
 	}
 	n := 0
-	for n < len(p) && r.pi < len(r.pieces) {
-		k := copy(p[n:], r.pieces[r.pi])
-		n += k
-		if r.pieces[r.pi] = r.pieces[r.pi][k:]; len(r.pieces[r.pi]) == 0 {
-			r.pi++
+	for pieces := r.pieces; r.pi < len(pieces); r.pi++ {
+		pc := pieces[r.pi]
+		k := copy(p[n:], pc)
+		if n += k; k < len(pc) {
+			pieces[r.pi] = pc[k:] // p is full
+			break
 		}
 	}
 	r.emitted += int64(n)
