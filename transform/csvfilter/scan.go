@@ -406,8 +406,7 @@ func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
 			if j+1 >= n || b[j+1] != '\n' {
 				return 0, false
 			}
-			_, w, m = nextBit(sp, n, w, m) // the LF
-			i = j + 2
+			i = j + 2 // the record ends: the LF's bit needs no clearing
 		default: // a quote in an unquoted field
 			return 0, false
 		}
