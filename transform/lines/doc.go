@@ -64,9 +64,9 @@
 // 64 bytes (see reader.walk). The lines between two matching lines are
 // kept (Drop) or skipped (Keep) as a whole. Regular expressions still see
 // every line. On BenchmarkLines' text (84-byte lines, half of them
-// matching) drop-literal and keep-literal went from about 2100 to about
-// 3300 cpu-MB/s on a quiet machine (1.2 to 1.3 times as fast, measured
-// alternately with the previous version on a busy one).
+// matching) drop-literal and keep-literal went from about 2200 to about
+// 3100-3300 cpu-MB/s (1.35 to 1.4 times as fast, measured alternately
+// with the previous version on a busy machine).
 //
 // # Per-request options
 //
