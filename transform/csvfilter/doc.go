@@ -65,7 +65,10 @@
 // quotes and line breaks, one bit per byte (transform/internal/bitscan,
 // sixteen bytes per instruction), so the end of a field is the next set
 // bit, and runs of adjacent kept columns whose output equals their input
-// are copied in one piece.
+// are copied in one piece. The common record (one line; unquoted fields,
+// and quoted ones with no quote or line break inside) takes a fast path
+// that walks the map's bits with the current word in a register; any
+// other record is parsed rule by rule.
 //
 // Memory is bounded by MaxRowBytes ([DefaultMaxRowBytes], 4 MiB), enforced
 // on the bytes handed to the parser, not after the fact; MaxFieldBytes

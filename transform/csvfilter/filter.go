@@ -321,12 +321,24 @@ func (r *reader) keepRow(rec []field) bool {
 // one piece, delimiters included.
 func (r *reader) write(rec []field) {
 	out := r.out
+	if r.sc.plain {
+		// Every field is written as its raw bytes: one copy per run.
+		buf, comma := r.sc.buf, r.w.comma
+		for g, run := range r.runs {
+			if g > 0 {
+				out = append(out, comma)
+			}
+			out = append(out, buf[rec[run.first].rs:rec[run.last].re]...)
+		}
+		r.out = r.w.appendEnd(out)
+		return
+	}
 	for g, run := range r.runs {
 		if g > 0 {
 			out = append(out, r.w.comma)
 		}
 		fields := rec[run.first : run.last+1]
-		if r.sc.plain || r.w.allVerbatim(r.sc, fields) {
+		if r.w.allVerbatim(r.sc, fields) {
 			out = append(out, r.sc.buf[fields[0].rs:fields[len(fields)-1].re]...)
 			continue
 		}

@@ -145,6 +145,16 @@ func (s *scanner) value(f *field) []byte {
 // or io.EOF after the last. Malformed records fail with an error wrapping
 // ErrMalformed, a record longer than maxRow bytes with ErrTooLarge.
 func (s *scanner) next() ([]field, error) {
+	if s.mapped == s.end && s.pos < s.end && s.buf[s.pos] != '\n' && s.buf[s.pos] != '\r' {
+		// The common record, without parse's rules for empty lines.
+		if i, ok := s.fastRecord(s.buf[:s.end], s.pos); ok {
+			if _, err := s.endRecord(i, s.pos, s.line+1, s.line+1); err != nil {
+				return nil, err
+			}
+			s.pos = i
+			return s.fields, nil
+		}
+	}
 	for {
 		n, err := s.parse()
 		if err == nil {
@@ -248,6 +258,15 @@ func (s *scanner) parse() (int, error) {
 		}
 		return 0, io.EOF
 	}
+	if j, ok := s.fastRecord(b, i); ok {
+		return s.endRecord(j, i, s.line+1, s.line+1)
+	}
+	return s.record(b, i)
+}
+
+// record parses the record at b[i:], which starts a line, rule by rule:
+// any record, the common ones too (the tests compare it with fastRecord).
+func (s *scanner) record(b []byte, i int) (int, error) {
 	start, recLine, line := i, s.line+1, s.line
 	s.scratch = s.scratch[:0]
 	fields := s.fields[:0]
@@ -297,16 +316,118 @@ func (s *scanner) parse() (int, error) {
 	}
 	s.plain = plain
 	s.fields = fields
+	return s.endRecord(i, start, recLine, line)
+}
+
+// endRecord checks the record just parsed, s.fields from buf[start:i],
+// against the limits and the field count, and returns i.
+func (s *scanner) endRecord(i, start, recLine, line int) (int, error) {
 	if i-start > s.maxRow {
 		return 0, s.tooLarge()
 	}
 	if s.nfields == 0 {
-		s.nfields = len(fields)
-	} else if len(fields) != s.nfields {
+		s.nfields = len(s.fields)
+	} else if len(s.fields) != s.nfields {
 		return 0, s.malformed(recLine, csv.ErrFieldCount)
 	}
 	s.line, s.recLen = line, i-start
 	return i, nil
+}
+
+// fastRecord parses the common record at b[i:], which starts a line: one
+// line ending in LF or CRLF, in the buffer, whose fields are unquoted
+// without CR or quote, or quoted without quote, CR or LF inside and
+// closed by the delimiter or the line end. It walks the map of special
+// bytes bit by bit, keeping the current word in a register, and returns
+// the offset after the record with s.fields and s.plain set, or false,
+// having changed nothing else, for any other record (parse then takes
+// it rule by rule), and for a record with more fields than s.fields has
+// room for (record makes room: there is no call in the loop, so its
+// variables can stay in registers).
+//
+// Measured (BenchmarkFilter, 69-byte rows of six fields, one quoted):
+// drop-columns about 1.4 and filter-rows about 1.2 times as fast as the
+// per-field skip calls before (medians of alternating runs of both
+// versions on a busy machine; single runs vary by a third); a composite
+// literal per field (field{...}) cost a store-forwarding stall each and
+// made it slower than before.
+func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
+	sp, n, comma := s.specials, len(b), s.comma
+	fields, k, plain := s.fields[:cap(s.fields)], 0, true
+	w := i >> 6
+	m := sp[w] &^ (1<<uint(i&63) - 1)
+	var j int
+	for {
+		if i < n && b[i] == '"' {
+			_, w, m = nextBit(sp, n, w, m) // the opening quote
+			flags := uint8(fQuoted)
+			c := 0
+			for c, w, m = nextBit(sp, n, w, m); c < n && b[c] == comma; c, w, m = nextBit(sp, n, w, m) {
+				flags |= fSpecial
+			}
+			// c is the closing quote if the value has no quote, CR or LF.
+			if c+1 >= n || b[c] != '"' {
+				return 0, false
+			}
+			if j, w, m = nextBit(sp, n, w, m); j != c+1 || (b[j] != comma && b[j] != '\n') {
+				return 0, false
+			}
+			plain = plain && flags&fSpecial != 0
+			if k == len(fields) {
+				return 0, false // more fields than ever: record grows the list
+			}
+			// Set one by one: a composite literal is built on the stack
+			// and copied, a store-forwarding stall per field.
+			f := &fields[k]
+			k++
+			f.vs, f.ve, f.rs, f.re, f.flags = i+1, c, i, c+1, flags
+			i = j + 1
+			if b[j] == '\n' {
+				break
+			}
+			continue
+		}
+		if j, w, m = nextBit(sp, n, w, m); j == n {
+			return 0, false
+		}
+		plain = plain && (j == i || plainStart[b[i]])
+		if k == len(fields) {
+			return 0, false
+		}
+		f := &fields[k]
+		k++
+		f.vs, f.ve, f.rs, f.re, f.flags = i, j, i, j, 0
+		switch b[j] {
+		case comma:
+			i = j + 1
+			continue
+		case '\n':
+			i = j + 1
+		case '\r':
+			if j+1 >= n || b[j+1] != '\n' {
+				return 0, false
+			}
+			i = j + 2 // the record ends: the LF's bit needs no clearing
+		default: // a quote in an unquoted field
+			return 0, false
+		}
+		break
+	}
+	s.fields, s.plain = fields[:k], plain
+	return i, true
+}
+
+// nextBit returns the offset of the next special byte of a map of n bytes,
+// or n, with the word index w and the bits m not yet visited of word w
+// after it (the bit found is cleared).
+func nextBit(sp []uint64, n, w int, m uint64) (int, int, uint64) {
+	for m == 0 {
+		if w++; w<<6 >= n {
+			return n, w, m
+		}
+		m = sp[w]
+	}
+	return w<<6 + bits.TrailingZeros64(m), w, m & (m - 1)
 }
 
 // unquoted scans the unquoted field at b[i:]. It returns the field, the

@@ -2,51 +2,61 @@ package lines
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 
 	"github.com/objectlambda/sdk-go/transform/internal/bitscan"
 )
 
-// index maps a run of whole lines, one bit per byte (bitscan): its line
-// feeds, and for each literal the places where it may start (its first
-// two bytes in a row, or its only byte). Finding the next occurrence of a
-// literal, and the line around it, is then a matter of the next or
-// previous set bit, instead of a search through the bytes for each.
+// index maps a run of whole lines, one bit per byte (bitscan.LinesPrefix,
+// one pass): its line feeds, and the places where one of the literals
+// that pick lines (the keep literals, or the drop literals when there are
+// none) starts, as far as its first four bytes tell. reader.walk turns
+// the maps into the ends of the matching lines with one addition per
+// word.
 type index struct {
-	run  []byte
-	nl   []uint64
-	lits []litMap
+	run      []byte
+	nl, cand []uint64
+	tmp      []uint64 // the map of another literal
+	tmpNL    []uint64 // its line feeds again (the same)
+	lits     []litWord
+	// exact: a candidate is an occurrence (no literal is longer than
+	// four bytes), no comparison needed.
+	exact bool
 }
 
-// litMap is the map of one literal's candidate starts, and its next
-// occurrence as far as searched (-1: not searched yet).
-type litMap struct {
-	lit  []byte
-	m    []uint64
-	next int
+// litWord is a literal with its first eight bytes as a little-endian
+// word (zero-padded) and the mask of the bytes it has there: most
+// candidates are checked with one load and compare.
+type litWord struct {
+	lit        []byte
+	word, mask uint64
 }
 
-// reset maps run for the literals lits.
+// reset maps run for lits, none of them empty.
 func (ix *index) reset(run []byte, lits [][]byte) {
 	ix.run = run
+	ix.lits = ix.lits[:0]
+	ix.exact = true
+	for _, lit := range lits {
+		var pad [8]byte
+		n := copy(pad[:], lit)
+		ix.lits = append(ix.lits, litWord{lit: lit, word: binary.LittleEndian.Uint64(pad[:]), mask: 1<<(8*uint(n)) - 1})
+		ix.exact = ix.exact && n <= 4
+	}
 	words := bitscan.Words(len(run))
 	ix.nl = grow(ix.nl, words)
-	bitscan.Eq(ix.nl, run, '\n')
-	if cap(ix.lits) < len(lits) {
-		ix.lits = make([]litMap, len(lits))
-	}
-	ix.lits = ix.lits[:len(lits)]
+	ix.cand = grow(ix.cand, words)
 	for k, lit := range lits {
-		lm := &ix.lits[k]
-		lm.lit, lm.next = lit, -1
-		switch len(lit) {
-		case 0: // matches everywhere: no map
-		case 1:
-			lm.m = grow(lm.m, words)
-			bitscan.Eq(lm.m, run, lit[0])
-		default:
-			lm.m = grow(lm.m, words)
-			bitscan.Pair(lm.m, run, lit[0], lit[1])
+		if k == 0 {
+			bitscan.LinesPrefix(ix.cand, ix.nl, run, lit)
+			continue
+		}
+		// Another literal: its own map (and the line feeds again), ORed in.
+		ix.tmp, ix.tmpNL = grow(ix.tmp, words), grow(ix.tmpNL, words)
+		bitscan.LinesPrefix(ix.tmp, ix.tmpNL, run, lit)
+		for w, x := range ix.tmp {
+			ix.cand[w] |= x
 		}
 	}
 }
@@ -58,74 +68,56 @@ func grow(s []uint64, n int) []uint64 {
 	return s[:n]
 }
 
-// nextLiteral returns the first occurrence at or after a of any of lits
-// (literals of the index), or -1. Each literal remembers its
-// next occurrence from earlier calls on the same run, so that it is not
-// searched for again before the run reaches it.
-func (ix *index) nextLiteral(a int, lits []litMap) int {
-	best := -1
-	for k := range lits {
-		lm := &lits[k]
-		if lm.next < a && lm.next != len(ix.run) {
-			lm.next = ix.find(lm, a)
+// match reports whether one of the literals starts at p, a candidate.
+func (ix *index) match(p int) bool {
+	if p+8 > len(ix.run) {
+		for _, lw := range ix.lits {
+			if bytes.HasPrefix(ix.run[p:], lw.lit) {
+				return true
+			}
 		}
-		if lm.next < len(ix.run) && (best < 0 || lm.next < best) {
-			best = lm.next
+		return false
+	}
+	x := binary.LittleEndian.Uint64(ix.run[p:])
+	for _, lw := range ix.lits {
+		if x&lw.mask == lw.word && (len(lw.lit) <= 8 || bytes.HasPrefix(ix.run[p+8:], lw.lit[8:])) {
+			return true
 		}
 	}
-	return best
+	return false
 }
 
-// find returns the first occurrence of lm.lit at or after a, or len(run).
-func (ix *index) find(lm *litMap, a int) int {
-	n := len(ix.run)
-	if len(lm.lit) == 0 {
-		return min(a, n)
-	}
-	for p := a; p < n; p++ {
-		if p = next(lm.m, p, n); p == n {
-			break
+// occ returns the occurrences among the candidates of word w (a map
+// that is not exact), nw the
+// word's line feeds, as far as walk needs them: only the first occurrence
+// of a line counts, so the candidates after it in its line are not
+// checked (nor returned).
+func (ix *index) occ(w int, nw uint64) uint64 {
+	m := ix.cand[w]
+	var occ uint64
+	for m != 0 {
+		b := bits.TrailingZeros64(m)
+		if !ix.match(w*64 + b) {
+			m &= m - 1
+			continue
 		}
-		if len(lm.lit) <= 2 || bytes.HasPrefix(ix.run[p:], lm.lit) {
-			return p
+		occ |= 1 << uint(b)
+		x := nw &^ (1<<uint(b) - 1) // the line feeds after b
+		if x == 0 {
+			break // the line goes on into the next word
 		}
+		m &^= x&-x - 1 // the candidates up to the line's end
 	}
-	return n
+	return occ
 }
 
-// next returns the position of the first set bit of m at or after i, or n
-// (bits at n and after are zero).
-func next(m []uint64, i, n int) int {
-	if i >= n {
-		return n
-	}
-	w := i / 64
-	x := m[w] &^ (1<<uint(i%64) - 1)
-	for x == 0 {
-		if w++; w*64 >= n {
-			return n
+// walkable reports whether reader.walk can decide runs for lits, the
+// literals that pick lines: it needs a byte to map for each.
+func walkable(lits [][]byte) bool {
+	for _, lit := range lits {
+		if len(lit) == 0 {
+			return false
 		}
-		x = m[w]
 	}
-	return w*64 + bits.TrailingZeros64(x)
-}
-
-// lineStart returns the start of the line that holds position i.
-func (ix *index) lineStart(i int) int {
-	w := i / 64
-	x := ix.nl[w] & (1<<uint(i%64) - 1)
-	for x == 0 {
-		if w == 0 {
-			return 0
-		}
-		w--
-		x = ix.nl[w]
-	}
-	return w*64 + bits.Len64(x)
-}
-
-// lineEnd returns the position after the line feed that ends the line
-// holding position i (a run ends with one).
-func (ix *index) lineEnd(i int) int {
-	return next(ix.nl, i, len(ix.run)) + 1
+	return true
 }

@@ -277,6 +277,10 @@ func TestLiteralsVsLegacy(t *testing.T) {
 		"keep repeat":        {Keep("1111")},
 		"keep longer":        {Keep("example.com"), Drop("ana")},
 		"keep at line start": {Keep("2024-11-28T10")},
+		"drop 3":             {Drop("the")},
+		"keep 3 and 5":       {Keep("the", "ERROR")},
+		"drop many":          {Drop("2024", "of", "x", "health")},
+		"keep 1 drop 3":      {Keep("e"), Drop("was")},
 	}
 	for name, in := range inputs {
 		for cname, opts := range configs {

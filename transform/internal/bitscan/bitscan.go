@@ -89,6 +89,38 @@ func PairFold(dst []uint64, src []byte, a, b byte) {
 	}
 }
 
+// LinesPrefix writes to nl the map of the line feeds of src and to dst the
+// map of the positions i where src[i:] starts with the first four bytes of
+// p (all of p when it is shorter; p is not empty), in one pass over src.
+// Both must hold Words(len(src)) words. A caller with a longer p checks
+// the rest of it at the positions found.
+func LinesPrefix(dst, nl []uint64, src, p []byte) {
+	var q [4]byte
+	n := copy(q[:], p)
+	if n == 0 {
+		panic("bitscan: LinesPrefix with an empty prefix")
+	}
+	w := 0
+	if len(src) >= 3 { // the kernels read three bytes past their words
+		w = (len(src) - 3) / 64
+	}
+	if w > 0 {
+		linesPrefixWords(dst[:w], nl[:w], src, &q, n)
+	}
+	for ; w < Words(len(src)); w++ {
+		var l, m uint64
+		for k := w * 64; k < min(len(src), w*64+64); k++ {
+			if src[k] == '\n' {
+				l |= 1 << (k - w*64)
+			}
+			if k+n <= len(src) && string(src[k:k+n]) == string(q[:n]) {
+				m |= 1 << (k - w*64)
+			}
+		}
+		nl[w], dst[w] = l, m
+	}
+}
+
 // tail writes the words of dst from w on, for the bytes of src from 64*w,
 // with mask applied eight bytes at a time.
 func tail(dst []uint64, src []byte, w int, mask func(uint64) uint64) {

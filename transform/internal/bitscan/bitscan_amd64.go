@@ -55,3 +55,39 @@ func pairFoldWords(dst []uint64, src []byte, a, b byte) {
 	_ = src[len(dst)*64] // the byte after the last word
 	pairFoldWordsSSE2(&dst[0], &src[0], len(dst), uint64(a)*lsbs, uint64(b)*lsbs)
 }
+
+//go:noescape
+func linesPrefixWordsSSE2(dst, nl *uint64, src *byte, words int, a, b, c, d, ign1, ign2, ign3 uint64)
+
+//go:noescape
+func linesPrefixWordsAVX2(dst, nl *uint64, src *byte, words int, a, b, c, d, ign1, ign2, ign3 uint64)
+
+// hasAVX2 reports whether the processor and the operating system support
+// AVX2 (CPUID and XGETBV).
+func hasAVX2() bool
+
+// useAVX2 is read once, at start-up: the processor does not change.
+var useAVX2 = hasAVX2()
+
+func linesPrefixWords(dst, nl []uint64, src []byte, p *[4]byte, n int) {
+	linesPrefixWordsUsing(useAVX2, dst, nl, src, p, n)
+}
+
+// linesPrefixWordsUsing runs the AVX2 kernel when avx2 is set (the
+// processor must have it), else the SSE2 one: the tests run both.
+func linesPrefixWordsUsing(avx2 bool, dst, nl []uint64, src []byte, p *[4]byte, n int) {
+	_ = src[len(dst)*64+2] // the three bytes after the last word
+	_ = nl[len(dst)-1]
+	ign := func(k int) uint64 {
+		if k < n {
+			return 0
+		}
+		return ^uint64(0)
+	}
+	a, b, c, d := uint64(p[0])*lsbs, uint64(p[1])*lsbs, uint64(p[2])*lsbs, uint64(p[3])*lsbs
+	if avx2 {
+		linesPrefixWordsAVX2(&dst[0], &nl[0], &src[0], len(dst), a, b, c, d, ign(1), ign(2), ign(3))
+		return
+	}
+	linesPrefixWordsSSE2(&dst[0], &nl[0], &src[0], len(dst), a, b, c, d, ign(1), ign(2), ign(3))
+}

@@ -242,3 +242,169 @@ pairfoldloop:
 
 pairfolddone:
 	RET
+
+// The line-and-prefix kernels map the line feeds of src into nl and the
+// places where a prefix of up to four bytes starts into dst, in one pass:
+// the bytes at offsets 0 to 3 from each position are compared with the
+// prefix's bytes (a byte the prefix lacks compares as equal through an
+// all-ones ignore mask) and ANDed. They read three bytes past their words.
+
+// LPX(off, RN, RC) sets RN to the line-feed mask and RC to the prefix
+// mask of the 16 bytes at off(SI): X7 holds line feeds, X8..X11 the
+// prefix bytes, X12..X14 the ignore masks of bytes 1 to 3.
+#define LPX(off, RN, RC) \
+	MOVOU off(SI), X0 \
+	MOVOU off+1(SI), X1 \
+	MOVOU off+2(SI), X2 \
+	MOVOU off+3(SI), X3 \
+	MOVO X0, X4 \
+	PCMPEQB X7, X4 \
+	PMOVMSKB X4, RN \
+	PCMPEQB X8, X0 \
+	PCMPEQB X9, X1 \
+	PCMPEQB X10, X2 \
+	PCMPEQB X11, X3 \
+	POR X12, X1 \
+	POR X13, X2 \
+	POR X14, X3 \
+	PAND X1, X0 \
+	PAND X3, X2 \
+	PAND X2, X0 \
+	PMOVMSKB X0, RC
+
+// func linesPrefixWordsSSE2(dst, nl *uint64, src *byte, words int, a, b, c, d, ign1, ign2, ign3 uint64)
+TEXT ·linesPrefixWordsSSE2(SB), NOSPLIT, $0-88
+	MOVQ dst+0(FP), DI
+	MOVQ nl+8(FP), R9
+	MOVQ src+16(FP), SI
+	MOVQ words+24(FP), CX
+	MOVQ $0x0a0a0a0a0a0a0a0a, AX
+	SPLAT(AX, X7)
+	SPLAT(a+32(FP), X8)
+	SPLAT(b+40(FP), X9)
+	SPLAT(c+48(FP), X10)
+	SPLAT(d+56(FP), X11)
+	SPLAT(ign1+64(FP), X12)
+	SPLAT(ign2+72(FP), X13)
+	SPLAT(ign3+80(FP), X14)
+	TESTQ CX, CX
+	JEQ lpxdone
+
+lpxloop:
+	LPX(0, AX, BX)
+	LPX(16, DX, R8)
+	SHLQ $16, DX
+	SHLQ $16, R8
+	ORQ DX, AX
+	ORQ R8, BX
+	LPX(32, DX, R8)
+	SHLQ $32, DX
+	SHLQ $32, R8
+	ORQ DX, AX
+	ORQ R8, BX
+	LPX(48, DX, R8)
+	SHLQ $48, DX
+	SHLQ $48, R8
+	ORQ DX, AX
+	ORQ R8, BX
+	MOVQ AX, (R9)
+	MOVQ BX, (DI)
+	ADDQ $8, DI
+	ADDQ $8, R9
+	ADDQ $64, SI
+	DECQ CX
+	JNE lpxloop
+
+lpxdone:
+	RET
+
+// LPY is LPX on 32 bytes with AVX2: Y7 holds line feeds, Y8..Y11 the
+// prefix bytes, Y12..Y14 the ignore masks.
+#define LPY(off, RN, RC) \
+	VMOVDQU off(SI), Y0 \
+	VMOVDQU off+1(SI), Y1 \
+	VMOVDQU off+2(SI), Y2 \
+	VMOVDQU off+3(SI), Y3 \
+	VPCMPEQB Y7, Y0, Y4 \
+	VPMOVMSKB Y4, RN \
+	VPCMPEQB Y8, Y0, Y0 \
+	VPCMPEQB Y9, Y1, Y1 \
+	VPCMPEQB Y10, Y2, Y2 \
+	VPCMPEQB Y11, Y3, Y3 \
+	VPOR Y12, Y1, Y1 \
+	VPOR Y13, Y2, Y2 \
+	VPOR Y14, Y3, Y3 \
+	VPAND Y1, Y0, Y0 \
+	VPAND Y3, Y2, Y2 \
+	VPAND Y2, Y0, Y0 \
+	VPMOVMSKB Y0, RC
+
+// BCAST sets Y to 32 copies of the byte repeated in the uint64 arg.
+#define BCAST(arg, Y) \
+	MOVQ arg, X0 \
+	VPBROADCASTQ X0, Y
+
+// func linesPrefixWordsAVX2(dst, nl *uint64, src *byte, words int, a, b, c, d, ign1, ign2, ign3 uint64)
+TEXT ·linesPrefixWordsAVX2(SB), NOSPLIT, $0-88
+	MOVQ dst+0(FP), DI
+	MOVQ nl+8(FP), R9
+	MOVQ src+16(FP), SI
+	MOVQ words+24(FP), CX
+	MOVQ $0x0a0a0a0a0a0a0a0a, AX
+	BCAST(AX, Y7)
+	BCAST(a+32(FP), Y8)
+	BCAST(b+40(FP), Y9)
+	BCAST(c+48(FP), Y10)
+	BCAST(d+56(FP), Y11)
+	BCAST(ign1+64(FP), Y12)
+	BCAST(ign2+72(FP), Y13)
+	BCAST(ign3+80(FP), Y14)
+	TESTQ CX, CX
+	JEQ lpydone
+
+lpyloop:
+	LPY(0, AX, BX)
+	LPY(32, DX, R8)
+	SHLQ $32, DX
+	SHLQ $32, R8
+	ORQ DX, AX
+	ORQ R8, BX
+	MOVQ AX, (R9)
+	MOVQ BX, (DI)
+	ADDQ $8, DI
+	ADDQ $8, R9
+	ADDQ $64, SI
+	DECQ CX
+	JNE lpyloop
+
+lpydone:
+	VZEROUPPER
+	RET
+
+// func hasAVX2() bool
+TEXT ·hasAVX2(SB), NOSPLIT, $0-1
+	// CPUID.1:ECX: OSXSAVE (bit 27) and AVX (bit 28).
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x18000000, CX
+	CMPL CX, $0x18000000
+	JNE noavx2
+	// XCR0: the OS saves XMM (bit 1) and YMM (bit 2) state.
+	XORL CX, CX
+	XGETBV
+	ANDL $6, AX
+	CMPL AX, $6
+	JNE noavx2
+	// CPUID.7.0:EBX: AVX2 (bit 5).
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x20, BX
+	JEQ noavx2
+	MOVB $1, ret+0(FP)
+	RET
+
+noavx2:
+	MOVB $0, ret+0(FP)
+	RET

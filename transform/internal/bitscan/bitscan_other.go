@@ -15,3 +15,13 @@ func rangeWords(dst []uint64, src []byte, lo, hi byte) { rangeWordsSWAR(dst, src
 func pairWords(dst []uint64, src []byte, a, b byte) { pairWordsSWAR(dst, src, a, b) }
 
 func pairFoldWords(dst []uint64, src []byte, a, b byte) { pairFoldWordsSWAR(dst, src, a, b) }
+
+func linesPrefixWords(dst, nl []uint64, src []byte, p *[4]byte, n int) {
+	linesPrefixWordsSWAR(dst, nl, src, p, n)
+}
+
+func linesPrefixWordsUsing(_ bool, dst, nl []uint64, src []byte, p *[4]byte, n int) {
+	linesPrefixWordsSWAR(dst, nl, src, p, n)
+}
+
+func hasAVX2() bool { return false }

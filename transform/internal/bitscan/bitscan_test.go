@@ -2,6 +2,7 @@ package bitscan
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,7 +129,7 @@ func BenchmarkMaps(b *testing.B) {
 	for i := range src {
 		src[i] = byte(i * 7)
 	}
-	dst := make([]uint64, Words(len(src)))
+	dst, nl := make([]uint64, Words(len(src))), make([]uint64, Words(len(src)))
 	for _, bm := range []struct {
 		name string
 		fill func()
@@ -138,6 +139,7 @@ func BenchmarkMaps(b *testing.B) {
 		{"eq2 non-text", func() { Eq2NonText(dst, src, '"', '\\') }},
 		{"range", func() { Range(dst, src, '0', '9') }},
 		{"pair", func() { Pair(dst, src, '2', '0') }},
+		{"lines-prefix", func() { LinesPrefix(dst, nl, src, []byte("2024")) }},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
@@ -145,5 +147,51 @@ func BenchmarkMaps(b *testing.B) {
 				bm.fill()
 			}
 		})
+	}
+}
+
+// TestLinesPrefix checks both maps of LinesPrefix against a byte-by-byte
+// reference for prefixes of one to five bytes (a longer one maps its
+// first four), among them ones that repeat a byte.
+func TestLinesPrefix(t *testing.T) {
+	for _, p := range []string{"\n", "a", "ab", "9\x00", "999", "ab-c", "/09:,", "\r\n", "aaaa"} {
+		t.Run(strconv.Quote(p), func(t *testing.T) {
+			q := p[:min(len(p), 4)]
+			for _, src := range inputs() {
+				wantNL := reference(src, func(i int) bool { return src[i] == '\n' })
+				want := reference(src, func(i int) bool { return strings.HasPrefix(string(src[i:]), q) })
+				got, gotNL := make([]uint64, Words(len(src))+1), make([]uint64, Words(len(src))+1)
+				got[len(got)-1], gotNL[len(gotNL)-1] = 0xdead, 0xdead
+				LinesPrefix(got[:len(got)-1], gotNL[:len(gotNL)-1], src, []byte(p))
+				require.Equal(t, want, got[:len(got)-1], "length %d", len(src))
+				require.Equal(t, wantNL, gotNL[:len(gotNL)-1], "length %d", len(src))
+				require.Equal(t, uint64(0xdead), got[len(got)-1])
+				require.Equal(t, uint64(0xdead), gotNL[len(gotNL)-1])
+			}
+		})
+	}
+	require.Panics(t, func() { LinesPrefix(make([]uint64, 1), make([]uint64, 1), []byte("x"), nil) })
+}
+
+// TestLinesPrefixKernelsAgree compares the kernels of LinesPrefix (SSE2,
+// and AVX2 when the processor has it, on amd64) with the SWAR one.
+func TestLinesPrefixKernelsAgree(t *testing.T) {
+	for _, p := range []string{"a", "ab", "999", "ab-c", "\n\r\n\x00"} {
+		var q [4]byte
+		n := copy(q[:], p)
+		for _, src := range inputs() {
+			w := (len(src) - 3) / 64
+			if w <= 0 {
+				continue
+			}
+			want, wantNL := make([]uint64, w), make([]uint64, w)
+			linesPrefixWordsSWAR(want, wantNL, src, &q, n)
+			for _, avx2 := range []bool{false, true} {
+				got, gotNL := make([]uint64, w), make([]uint64, w)
+				linesPrefixWordsUsing(avx2 && hasAVX2(), got, gotNL, src, &q, n)
+				require.Equal(t, want, got, "%q length %d avx2 %v", p, len(src), avx2)
+				require.Equal(t, wantNL, gotNL, "%q length %d avx2 %v", p, len(src), avx2)
+			}
+		}
 	}
 }

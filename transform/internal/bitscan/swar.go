@@ -98,3 +98,23 @@ func asciiRangeWordsSWAR(dst []uint64, src []byte, lo, hi byte) {
 		dst[w] = m
 	}
 }
+
+func linesPrefixWordsSWAR(dst, nl []uint64, src []byte, p *[4]byte, n int) {
+	for w := range dst {
+		s := src[w*64 : w*64+67]
+		var l, m uint64
+		for k := 0; k < 64; k += 8 {
+			x := binary.LittleEndian.Uint64(s[k:])
+			l |= gather(eqMask(x, '\n'), uint(k))
+			// The bytes 1, 2 and 3 after each: x shifted down, with the
+			// next bytes on top.
+			next := uint64(s[k+8]) | uint64(s[k+9])<<8 | uint64(s[k+10])<<16
+			c := eqMask(x, p[0])
+			for j := 1; j < n; j++ {
+				c &= eqMask(x>>(8*uint(j))|next<<(64-8*uint(j)), p[j])
+			}
+			m |= gather(c, uint(k))
+		}
+		nl[w], dst[w] = l, m
+	}
+}
