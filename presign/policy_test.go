@@ -23,6 +23,7 @@ func TestPolicyCheckDefaultAccepts(t *testing.T) {
 		"https://s3.us-east-1.amazonaws.com/bucket/key",
 		"https://bucket.s3.eu-central-1.amazonaws.com/key",
 		"https://my.dotted.bucket.s3.us-west-2.amazonaws.com/key",
+		"https://0xn--0.s3.amazonaws.com/key", // "xn--" inside a label is not punycode
 		"https://s3-fips.us-east-1.amazonaws.com/bucket/key",
 		"https://bucket.s3-fips.us-east-2.amazonaws.com/key",
 		"https://s3.dualstack.ap-southeast-2.amazonaws.com/bucket/key",
