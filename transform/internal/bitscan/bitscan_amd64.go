@@ -2,6 +2,8 @@
 
 package bitscan
 
+import "golang.org/x/sys/cpu"
+
 // The kernels of bitscan_amd64.s: SSE2, sixteen bytes per instruction.
 // Each fills len(dst) words from the first 64*len(dst) bytes of src
 // (pairWords reads one byte more); they take their arguments as the Go
@@ -63,14 +65,12 @@ func linesPrefixWordsSSE2(dst, nl *uint64, src *byte, words int, a, b, c, d, ign
 func linesPrefixWordsAVX2(dst, nl *uint64, src *byte, words int, a, b, c, d, ign1, ign2, ign3 uint64)
 
 // hasAVX2 reports whether the processor and the operating system support
-// AVX2 (CPUID and XGETBV).
-func hasAVX2() bool
+// AVX2, as golang.org/x/sys/cpu detected them.
+func hasAVX2() bool { return cpu.X86.HasAVX2 }
 
-// useAVX2 is read once, at start-up: the processor does not change.
-var useAVX2 = hasAVX2()
-
+// linesPrefixWords runs the AVX2 kernel where it can, else the SSE2 one.
 func linesPrefixWords(dst, nl []uint64, src []byte, p *[4]byte, n int) {
-	linesPrefixWordsUsing(useAVX2, dst, nl, src, p, n)
+	linesPrefixWordsUsing(hasAVX2(), dst, nl, src, p, n)
 }
 
 // linesPrefixWordsUsing runs the AVX2 kernel when avx2 is set (the

@@ -380,31 +380,3 @@ lpyloop:
 lpydone:
 	VZEROUPPER
 	RET
-
-// func hasAVX2() bool
-TEXT ·hasAVX2(SB), NOSPLIT, $0-1
-	// CPUID.1:ECX: OSXSAVE (bit 27) and AVX (bit 28).
-	MOVL $1, AX
-	XORL CX, CX
-	CPUID
-	ANDL $0x18000000, CX
-	CMPL CX, $0x18000000
-	JNE noavx2
-	// XCR0: the OS saves XMM (bit 1) and YMM (bit 2) state.
-	XORL CX, CX
-	XGETBV
-	ANDL $6, AX
-	CMPL AX, $6
-	JNE noavx2
-	// CPUID.7.0:EBX: AVX2 (bit 5).
-	MOVL $7, AX
-	XORL CX, CX
-	CPUID
-	ANDL $0x20, BX
-	JEQ noavx2
-	MOVB $1, ret+0(FP)
-	RET
-
-noavx2:
-	MOVB $0, ret+0(FP)
-	RET
