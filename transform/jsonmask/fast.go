@@ -163,11 +163,7 @@ value: // state is expValue or expFirstValue
 		switch child.act {
 		case actRemove:
 			// The element goes, and its comma.
-			to := start
-			if comma >= span {
-				to = comma
-			}
-			mc.out = append(mc.out, buf[span:to]...)
+			mc.out = flushBefore(mc.out, buf, span, start, comma)
 			comma = -1
 			mc.skipNext = true
 		case actMask:
@@ -262,11 +258,7 @@ key: // state is expFirstKey or expKey
 	switch d.act {
 	case actRemove:
 		// The member goes, and its comma.
-		to := start
-		if comma >= span {
-			to = comma
-		}
-		mc.out = append(mc.out, buf[span:to]...)
+		mc.out = flushBefore(mc.out, buf, span, start, comma)
 		comma = -1
 		span = pos
 		mc.skipNext = true
@@ -336,11 +328,7 @@ closer: // c, at pos, is '}' or ']' where the grammar allows a close
 
 done:
 	// A pending comma is the slow path's to write, or not, with its member.
-	to := pos
-	if comma >= span {
-		to = comma
-	}
-	mc.out = append(mc.out, buf[span:to]...)
+	mc.out = flushBefore(mc.out, buf, span, pos, comma)
 	sc.pos, sc.state = pos, state
 }
 
@@ -349,15 +337,21 @@ done:
 // them and returns out, the position after the whitespace and the new
 // span.
 func skipSpace(out, buf []byte, pos, span, comma int) ([]byte, int, int) {
-	to := pos
-	if comma >= span {
-		to = comma
-	}
-	out = append(out, buf[span:to]...)
+	out = flushBefore(out, buf, span, pos, comma)
 	for pos < len(buf) && isSpace(buf[pos]) {
 		pos++
 	}
 	return out, pos, pos
+}
+
+// flushBefore appends the output not copied yet, buf[span:at], to out. A
+// ',' pending at comma (when comma >= span) is left out with what follows
+// it: what comes next decides whether it is written.
+func flushBefore(out, buf []byte, span, at, comma int) []byte {
+	if comma >= span {
+		at = comma
+	}
+	return append(out, buf[span:at]...)
 }
 
 // pushFrame appends the frame of a container that c opens, field by
