@@ -16,7 +16,7 @@
 // depends only on a few bytes before s and at most lookahead bytes after it
 // (a few hundred for the built-ins; for a pattern, its longest possible
 // match, which is why patterns must have bounded repetition). The reader
-// gathers a block (32 KiB) plus that look-ahead, decides every position it
+// gathers a block (128 KiB) plus that look-ahead, decides every position it
 // can, emits them, and keeps the undecided tail for the next block. Memory
 // per stream is one block plus twice the look-ahead.
 //

@@ -12,8 +12,12 @@ import (
 )
 
 // defaultBlock is how many bytes past the cursor the reader gathers before
-// it searches. Larger blocks amortise the re-scan of the look-ahead tail.
-const defaultBlock = 32 << 10
+// it searches. Larger blocks amortise the re-scan of the look-ahead tail
+// and hand the next stage (a function's reply pump reads up to 128 KiB)
+// fewer, larger pieces: end to end, redact-pii over 100 MiB went from about
+// 1.42x the time of passthrough to about 1.30x (BenchmarkRedactPII, 4 runs
+// each of 32 KiB and 128 KiB blocks alternating).
+const defaultBlock = 128 << 10
 
 // reader streams src with matches masked.
 //
