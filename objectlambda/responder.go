@@ -170,33 +170,16 @@ func traceSent(ctx context.Context, sent *atomic.Bool) context.Context {
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }})
 }
 
-// replyBody is the body of a reply as the SDK reads it. A pump goroutine
-// reads the pipeline's output and hands it over in chunks; the SDK's reads
-// wait for a chunk or for the call's end, never for user code. An HTTP
-// transport does not return from a failed or cancelled call until its
+// replyBody is the body of a reply as the SDK reads it: the pipeline's
+// output, read ahead by a filler goroutine (readAhead, the pump). The SDK's
+// reads wait for a chunk or for the call's end, never for user code. An
+// HTTP transport does not return from a failed or cancelled call until its
 // current Read of the body returns, so a transform stuck in Read (ignoring
 // its context) would otherwise hold the invocation past every deadline.
-// The pump is a user of the pipeline: the bodies stay open while it reads
-// and are closed when it has returned, whenever that is.
 type replyBody struct {
-	src  io.Reader
+	*readAhead
 	rs   *responder
-	p    *pipeline
-	ctx  context.Context // the call's
-	once sync.Once       // starts the pump
-	quit chan struct{}   // closed by finish: the reply is over
-
-	size   int // of each of the pump's two buffers
-	chunks chan chunk
-	free   chan []byte
-	cur    []byte // the unread rest of the current chunk
-	buf    []byte // the current chunk's buffer, to give back
-	err    error  // sticky
-}
-
-type chunk struct {
-	b   []byte
-	err error
+	quit chan struct{} // closed by finish: the reply is over
 }
 
 // pumpChunk is the largest size of the pump's reads and of its two
@@ -216,79 +199,21 @@ func chunkSize(length int64) int {
 	return max(int(length)+1, 512)
 }
 
+// newReplyBody reads src under p's ownership for the call made with ctx.
 func newReplyBody(ctx context.Context, src io.Reader, size int, rs *responder, p *pipeline) *replyBody {
-	return &replyBody{src: src, size: size, rs: rs, p: p, ctx: ctx, quit: make(chan struct{}),
-		chunks: make(chan chunk, 1), free: make(chan []byte, 2)}
-}
-
-// pump reads src until it fails or ends, or the reply is over. It owns two
-// buffers: one being filled while the SDK reads the other.
-func (b *replyBody) pump() {
-	defer b.p.done()
-	b.free <- make([]byte, b.size)
-	b.free <- make([]byte, b.size)
-	for {
-		var buf []byte
-		select {
-		case buf = <-b.free:
-		case <-b.quit:
-			return
-		}
-		n, err := b.src.Read(buf)
-		if err != nil && err != io.EOF {
-			b.rs.noteBodyErr(err)
-		}
-		select {
-		case b.chunks <- chunk{b: buf[:n], err: err}:
-		case <-b.quit:
-			return
-		}
-		if err != nil {
-			return
-		}
-	}
+	quit := make(chan struct{})
+	a := newReadAhead(ctx, src, size, p, quit, "reply body")
+	a.onErr = rs.noteBodyErr
+	return &replyBody{readAhead: a, rs: rs, quit: quit}
 }
 
 func (b *replyBody) Read(p []byte) (int, error) {
-	b.once.Do(b.start)
-	for len(b.cur) == 0 {
-		if b.err != nil {
-			return 0, b.err
-		}
-		if b.buf != nil {
-			b.free <- b.buf[:cap(b.buf)] // never blocks: two buffers, two slots
-			b.buf = nil
-		}
-		select {
-		case c := <-b.chunks:
-			b.cur, b.buf, b.err = c.b, c.b, c.err
-		case <-b.quit:
-			b.err = errReplyOver
-		case <-b.ctx.Done():
-			b.err = fmt.Errorf("objectlambda: reply body: %w", context.Cause(b.ctx))
-			b.rs.noteBodyErr(b.err)
-		}
+	n, err := b.readAhead.Read(p)
+	if n > 0 {
+		b.rs.streaming.Store(true)
+		b.rs.bytesOut.Add(int64(n))
 	}
-	n := copy(p, b.cur)
-	b.cur = b.cur[n:]
-	b.rs.streaming.Store(true)
-	b.rs.bytesOut.Add(int64(n))
-	return n, nil
-}
-
-// start starts the pump at the first Read, unless the reply is already over
-// (a transport may make its first Read after the call returned): then no
-// goroutine starts and the pipeline, released or not, is left alone.
-func (b *replyBody) start() {
-	select {
-	case <-b.quit:
-		return
-	default:
-	}
-	if !b.p.join() {
-		return
-	}
-	go b.pump()
+	return n, err
 }
 
 // finish ends the reply: a Read still waiting returns, and the pump stops
