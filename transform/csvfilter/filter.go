@@ -82,6 +82,7 @@ func (f *Filter) Apply(ctx context.Context, obj *transform.Object) (*transform.O
 	r := &reader{ctx: ctx, f: f, src: obj.Body, allowed: allowed, requested: requested,
 		sc: newScanner(obj.Body, comma, f.lazyQuotes, f.maxRow)}
 	r.w = writer{comma: comma, crlf: f.crlf}
+	r.sc.release = r.flush
 	obj.Body = r
 	obj.Length = -1
 	return obj, nil
@@ -99,12 +100,14 @@ type reader struct {
 
 	out    []byte // output not handed out yet: out[outPos:]
 	outPos int
+	// ps, pe: bytes of sc.buf due after out, not copied yet (emit).
+	ps, pe int
 
 	started bool
 	sent    bool     // some output byte was returned
 	runs    []colRun // the output columns
 	where   []boundPredicate
-	rows    int
+	nrows   int
 	err     error
 }
 
@@ -147,56 +150,64 @@ func (r *reader) Close() error {
 
 // fill produces at least want bytes of output, or all that is left.
 func (r *reader) fill(want int) error {
+	err := r.rows(want)
+	r.flush()
+	return err
+}
+
+// rows parses and writes rows until at least want bytes of output are
+// due (in out or pending).
+func (r *reader) rows(want int) error {
 	if !r.started {
 		r.started = true
 		if err := r.start(); err != nil {
 			return err
 		}
 	}
-	for len(r.out) < want {
-		if r.rows++; r.rows%256 == 0 {
+	for len(r.out)+r.pe-r.ps < want {
+		if r.nrows++; r.nrows%256 == 0 {
 			if err := r.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		rec, err := r.next()
-		if err != nil {
+		if err := r.next(); err != nil {
 			return err // io.EOF at the end; rows before an error are kept
 		}
-		if r.keepRow(rec) {
-			r.write(rec)
+		if r.keepRow() {
+			r.write()
 		}
 	}
 	return nil
 }
 
 // next reads one record and enforces the field size limit.
-func (r *reader) next() ([]field, error) {
-	rec, err := r.sc.next()
-	if err != nil {
-		return nil, err
+func (r *reader) next() error {
+	if err := r.sc.next(); err != nil {
+		return err
 	}
 	if r.sc.recLen <= r.f.maxField {
-		return rec, nil // no value is longer than its record
+		return nil // no value is longer than its record
 	}
+	rec := r.sc.fieldList()
 	for i := range rec {
 		if rec[i].ve-rec[i].vs > r.f.maxField {
-			return nil, fmt.Errorf("%w: a field exceeds %d bytes", ErrTooLarge, r.f.maxField)
+			return fmt.Errorf("%w: a field exceeds %d bytes", ErrTooLarge, r.f.maxField)
 		}
 	}
-	return rec, nil
+	return nil
 }
 
 // start reads the header (or peeks at the first row), resolves column names
 // and writes the output header.
 func (r *reader) start() error {
-	first, err := r.next()
+	err := r.next()
 	if err == io.EOF {
 		return nil // empty object → empty output
 	}
 	if err != nil {
 		return err
 	}
+	first := r.sc.fieldList()
 	names := make([]string, len(first))
 	for i := range names {
 		if r.f.header {
@@ -209,13 +220,13 @@ func (r *reader) start() error {
 		return err
 	}
 	if !r.f.header {
-		if r.keepRow(first) {
-			r.write(first)
+		if r.keepRow() {
+			r.write()
 		}
 		return nil
 	}
 	if r.f.writeHead {
-		r.write(first)
+		r.write()
 	}
 	return nil
 }
@@ -307,32 +318,97 @@ func (r *reader) selectColumns(names []string) error {
 	return nil
 }
 
-func (r *reader) keepRow(rec []field) bool {
+// keepRow reports whether the current record satisfies every predicate,
+// reading only the columns they name.
+func (r *reader) keepRow() bool {
 	for _, bp := range r.where {
-		if !bp.p.matchBytes(r.sc.value(&rec[bp.idx])) {
+		if !bp.p.matchBytes(r.sc.valueAt(bp.idx)) {
 			return false
 		}
 	}
 	return true
 }
 
-// write appends the output columns of rec. Runs of adjacent output
-// columns whose output is their raw input (the common case) are copied in
-// one piece, delimiters included.
-func (r *reader) write(rec []field) {
-	out := r.out
-	if r.sc.plain {
-		// Every field is written as its raw bytes: one copy per run.
-		buf, comma := r.sc.buf, r.w.comma
-		for g, run := range r.runs {
-			if g > 0 {
-				out = append(out, comma)
-			}
-			out = append(out, buf[rec[run.first].rs:rec[run.last].re]...)
-		}
-		r.out = r.w.appendEnd(out)
-		return
+// write appends the output columns of the current record. Runs of
+// adjacent output columns whose output is their raw input (the common
+// case) are copied in one piece, delimiters included.
+func (r *reader) write() {
+	switch {
+	case r.sc.plain && r.sc.compact:
+		r.writeSpans()
+	case r.sc.plain:
+		r.writeRuns()
+	default:
+		r.writeFields()
 	}
+}
+
+// writeSpans writes a record fastRecord parsed whose fields are all
+// written as their raw bytes: one span of the input per run of output
+// columns, with the delimiter before it (all runs but the first) and the
+// LF after it (when the run ends the line and the output ends rows in LF
+// too); emit joins spans that follow each other in the input, as runs of
+// whole rows do.
+func (r *reader) writeSpans() {
+	ends, last := r.sc.ends[:r.sc.nends+1], len(r.runs)-1
+	for g, run := range r.runs {
+		rs, re := ends[run.first]+1, ends[run.last+1]
+		if g > 0 {
+			rs-- // the delimiter
+		}
+		if g < last {
+			r.emit(rs, re)
+			continue
+		}
+		if run.last+2 == len(ends) && !r.w.crlf && r.sc.buf[re] == '\n' {
+			r.emit(rs, re+1) // the LF
+			return
+		}
+		r.emit(rs, re)
+		r.flush()
+		r.out = r.w.appendEnd(r.out)
+	}
+}
+
+// emit queues sc.buf[rs:re] for the output: it joins the pending span
+// when it continues it, else the pending span is copied to out first.
+func (r *reader) emit(rs, re int) {
+	if rs != r.pe {
+		r.flush()
+		r.ps = rs
+	}
+	r.pe = re
+}
+
+// flush copies the pending span to out. The scanner calls it before it
+// moves or drops the bytes of its buffer.
+func (r *reader) flush() {
+	if r.ps < r.pe {
+		r.out = append(r.out, r.sc.buf[r.ps:r.pe]...)
+	}
+	r.ps, r.pe = 0, 0
+}
+
+// writeRuns writes a record record parsed whose fields are all written as
+// their raw bytes: one copy per run of output columns.
+func (r *reader) writeRuns() {
+	r.flush()
+	rec, out := r.sc.fields, r.out
+	buf, comma := r.sc.buf, r.w.comma
+	for g, run := range r.runs {
+		if g > 0 {
+			out = append(out, comma)
+		}
+		out = append(out, buf[rec[run.first].rs:rec[run.last].re]...)
+	}
+	r.out = r.w.appendEnd(out)
+}
+
+// writeFields writes the current record field by field, but for runs of
+// fields that are all written as their raw bytes.
+func (r *reader) writeFields() {
+	r.flush()
+	rec, out := r.sc.fieldList(), r.out
 	for g, run := range r.runs {
 		if g > 0 {
 			out = append(out, r.w.comma)

@@ -1,0 +1,168 @@
+package csvfilter
+
+import (
+	"bytes"
+	"math/bits"
+)
+
+// The fast path: the common record is parsed into its field ends alone
+// (s.ends), one int per field, and its fields are only made into []field
+// when something needs them (fieldList): a row the writer must change, the
+// header, a record longer than MaxFieldBytes. The writer copies runs of
+// kept columns straight from the ends, and predicates read their columns
+// from them (valueAt).
+
+// fastRecord parses the common record at b[i:], which starts a line: one
+// line ending in LF or CRLF, in the buffer, whose fields are unquoted
+// without CR or quote, or quoted without quote, CR or LF inside and
+// closed by the delimiter or the line end. It stores where each field
+// ends (its delimiter, or the LF or CR ending the line) in s.ends[1:]
+// (s.ends[0] is i-1, the end of a field before the first), and returns
+// the offset after the record with s.nends and s.plain set. It returns
+// false, having changed nothing else, for any other record (parse then
+// takes it rule by rule) and for a record with more fields than s.ends
+// has room for (len(s.ends) is one more than the field count once the
+// first record is read; record reports the error).
+//
+// It walks the two maps a word at a time: the delimiters before the next
+// quote, CR or LF end fields, and are taken bit by bit from the word in a
+// register; only at a quote, CR or LF does it read the byte, and a quoted
+// field's delimiters are cleared from the word. There is no call in the
+// loop, so its variables stay in registers.
+func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
+	dmap := s.delims[:min(len(s.delims), (len(b)+63)>>6)]
+	xmap := s.others[:len(dmap)]
+	ends, comma := s.ends, s.comma
+	w := i >> 6
+	if w >= len(dmap) || len(ends) == 0 || i >= len(b) {
+		return 0, false
+	}
+	ends[0] = i - 1
+	k, plain := 1, s.plainAt[b[i]]&1
+	low := uint64(1)<<uint(i&63) - 1
+	d, x := dmap[w]&^low, xmap[w]&^low
+	for {
+		// The delimiters before the next quote, CR or LF end fields.
+		below := x&-x - 1 // all bits when x is 0
+		for e := d & below; e != 0; e &= e - 1 {
+			j := w<<6 | bits.TrailingZeros64(e)
+			if uint(k) >= uint(len(ends)) || uint(j+1) >= uint(len(b)) {
+				return 0, false
+			}
+			ends[k] = j
+			k++
+			plain &= s.plainAt[b[j+1]]
+		}
+		if x == 0 {
+			if w++; w >= len(dmap) {
+				return 0, false
+			}
+			d, x = dmap[w], xmap[w]
+			continue
+		}
+		d &^= below
+		j := w<<6 | bits.TrailingZeros64(x)
+		x &= x - 1
+		if uint(j) >= uint(len(b)) || uint(k-1) >= uint(len(ends)) {
+			return 0, false
+		}
+		if c := b[j]; c == '"' {
+			// An opening quote, if the field starts with it. The value
+			// runs to the next quote, CR or LF, which must be a quote
+			// followed by the delimiter or a line end; delimiters inside
+			// are data (and make the field plain: a writer quotes it
+			// again as it is).
+			if j != ends[k-1]+1 {
+				return 0, false
+			}
+			inside := uint64(0)
+			for x == 0 {
+				inside |= d
+				if w++; w >= len(dmap) {
+					return 0, false
+				}
+				d, x = dmap[w], xmap[w]
+			}
+			below = x&-x - 1
+			inside |= d & below
+			d &^= below
+			q := w<<6 | bits.TrailingZeros64(x)
+			x &= x - 1
+			if uint(q+1) >= uint(len(b)) || b[q] != '"' {
+				return 0, false
+			}
+			if c = b[q+1]; c != comma && c != '\n' && c != '\r' {
+				return 0, false
+			}
+			if inside == 0 {
+				plain = 0
+			}
+			continue
+		}
+		// The line must end here.
+		if uint(k) >= uint(len(ends)) {
+			return 0, false
+		}
+		ends[k] = j
+		k++
+		if b[j] == '\n' {
+			i = j + 1
+			break
+		}
+		if b[j] != '\r' || j+1 >= len(b) || b[j+1] != '\n' {
+			return 0, false
+		}
+		i = j + 2 // the record ends: the LF's bit needs no clearing
+		break
+	}
+	s.nends, s.plain = k-1, plain != 0
+	return i, true
+}
+
+// plainAtTable marks the bytes a field fastRecord takes may start with and
+// still be written as its raw bytes: plainStart's, and the bytes that make
+// it empty (the delimiter, CR, LF) or quoted ('"', checked apart).
+func plainAtTable(comma byte) (t [256]uint8) {
+	for c := range t {
+		if plainStart[c] {
+			t[c] = 1
+		}
+	}
+	t[comma], t['\n'], t['\r'], t['"'] = 1, 1, 1, 1
+	return t
+}
+
+// fieldList returns the fields of the current record, making them from
+// the ends fastRecord stored when it parsed it.
+func (s *scanner) fieldList() []field {
+	if !s.compact {
+		return s.fields
+	}
+	fields := s.fields[:0]
+	rs := s.start
+	for _, e := range s.ends[1 : s.nends+1] {
+		f := field{vs: rs, ve: e, rs: rs, re: e}
+		if s.buf[rs] == '"' {
+			f.vs, f.ve, f.flags = rs+1, e-1, fQuoted
+			if bytes.IndexByte(s.buf[rs+1:e-1], s.comma) >= 0 {
+				f.flags |= fSpecial
+			}
+		}
+		fields = append(fields, f)
+		rs = e + 1
+	}
+	s.fields, s.compact = fields, false
+	return fields
+}
+
+// valueAt returns the value of field k of the current record.
+func (s *scanner) valueAt(k int) []byte {
+	if !s.compact {
+		return s.value(&s.fields[k])
+	}
+	rs, re := s.ends[k]+1, s.ends[k+1]
+	if rs < re && s.buf[rs] == '"' {
+		rs, re = rs+1, re-1
+	}
+	return s.buf[rs:re]
+}
