@@ -34,8 +34,8 @@ func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
 	xmap := s.others[:len(dmap)]
 	ends, comma := s.ends, s.comma
 	w := i >> 6
-	if w >= len(dmap) || len(ends) == 0 || i >= len(b) {
-		return 0, false
+	if w >= len(dmap) || len(ends) == 0 || i >= len(b) || b[i] == '\n' || b[i] == '\r' {
+		return 0, false // no room, or an empty line (parse skips it)
 	}
 	ends[0] = i - 1
 	k, plain := 1, s.plainAt[b[i]]&1

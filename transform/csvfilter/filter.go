@@ -82,7 +82,6 @@ func (f *Filter) Apply(ctx context.Context, obj *transform.Object) (*transform.O
 	r := &reader{ctx: ctx, f: f, src: obj.Body, allowed: allowed, requested: requested,
 		sc: newScanner(obj.Body, comma, f.lazyQuotes, f.maxRow)}
 	r.w = writer{comma: comma, crlf: f.crlf}
-	r.sc.release = r.flush
 	obj.Body = r
 	obj.Length = -1
 	return obj, nil
@@ -100,12 +99,11 @@ type reader struct {
 
 	out    []byte // output not handed out yet: out[outPos:]
 	outPos int
-	// ps, pe: bytes of sc.buf due after out, not copied yet (emit).
-	ps, pe int
 
 	started bool
 	sent    bool     // some output byte was returned
 	runs    []colRun // the output columns
+	cuts    []cut    // the spans a plain row ending in LF is written as (cutsOf)
 	where   []boundPredicate
 	nrows   int
 	err     error
@@ -150,25 +148,19 @@ func (r *reader) Close() error {
 
 // fill produces at least want bytes of output, or all that is left.
 func (r *reader) fill(want int) error {
-	err := r.rows(want)
-	r.flush()
-	return err
-}
-
-// rows parses and writes rows until at least want bytes of output are
-// due (in out or pending).
-func (r *reader) rows(want int) error {
 	if !r.started {
 		r.started = true
 		if err := r.start(); err != nil {
 			return err
 		}
 	}
-	for len(r.out)+r.pe-r.ps < want {
-		if r.nrows++; r.nrows%256 == 0 {
-			if err := r.ctx.Err(); err != nil {
-				return err
-			}
+	for len(r.out) < want {
+		if err := r.fastRows(want); err != nil || len(r.out) >= want {
+			return err
+		}
+		// A record fastRecord does not take, or the end of the buffer.
+		if err := r.tick(); err != nil {
+			return err
 		}
 		if err := r.next(); err != nil {
 			return err // io.EOF at the end; rows before an error are kept
@@ -180,11 +172,94 @@ func (r *reader) rows(want int) error {
 	return nil
 }
 
+// tick counts a row and checks the context every 256 rows.
+func (r *reader) tick() error {
+	if r.nrows++; r.nrows%256 == 0 {
+		return r.ctx.Err()
+	}
+	return nil
+}
+
+// fastRows writes the rows that follow while fastRecord takes them,
+// until out holds want bytes. A row whose fields are all written as their
+// raw bytes and whose LF stays one is written as the spans r.cuts names;
+// spans that follow each other in the scanner's buffer, as runs of whole
+// rows do, are joined and copied at once, before fastRows returns (the
+// scanner may then move them).
+func (r *reader) fastRows(want int) error {
+	sc, out, cuts := r.sc, r.out, r.cuts
+	ps, pe := 0, 0 // sc.buf[ps:pe] is due after out
+	for len(out)+pe-ps < want && sc.fast() {
+		if r.nrows++; r.nrows%256 == 0 {
+			if err := r.ctx.Err(); err != nil {
+				r.out = append(out, sc.buf[ps:pe]...)
+				return err
+			}
+		}
+		if len(r.where) > 0 && !r.keepRow() {
+			continue
+		}
+		buf, ends := sc.buf, sc.ends[:sc.nends+1]
+		if sc.plain && sc.recLen <= r.f.maxField && !r.w.crlf && buf[ends[len(ends)-1]] == '\n' {
+			for k := 1; k < len(cuts); k += 2 {
+				rs, re := ends[cuts[k-1].i]+cuts[k-1].d, ends[cuts[k].i]+cuts[k].d
+				if rs != pe {
+					out = append(out, buf[ps:pe]...)
+					ps = rs
+				}
+				pe = re
+			}
+			continue
+		}
+		// Another line end, a row the writer changes, or a field too long
+		// maybe.
+		r.out = append(out, buf[ps:pe]...)
+		ps, pe = 0, 0
+		if err := r.checkFields(); err != nil {
+			return err
+		}
+		r.write()
+		out = r.out
+	}
+	r.out = append(out, sc.buf[ps:pe]...)
+	return nil
+}
+
+// cut is one end of a span of a row: ends[i]+d (scanner.ends).
+type cut struct{ i, d int }
+
+// cutsOf returns the spans a row of n fields, all written as their raw
+// bytes and ending in LF, is written as, for the output columns runs:
+// pairs of cuts, each run with the delimiter before it (but the first)
+// and the LF after it when it ends the row, and the LF alone else.
+func cutsOf(runs []colRun, n int) []cut {
+	var cuts []cut
+	for g, run := range runs {
+		from, to := cut{run.first, 1}, cut{run.last + 1, 0}
+		if g > 0 {
+			from.d = 0 // the delimiter
+		}
+		if run.last == n-1 {
+			to.d = 1 // the LF
+		}
+		cuts = append(cuts, from, to)
+	}
+	if runs[len(runs)-1].last != n-1 {
+		cuts = append(cuts, cut{n, 0}, cut{n, 1})
+	}
+	return cuts
+}
+
 // next reads one record and enforces the field size limit.
 func (r *reader) next() error {
 	if err := r.sc.next(); err != nil {
 		return err
 	}
+	return r.checkFields()
+}
+
+// checkFields enforces the field size limit on the current record.
+func (r *reader) checkFields() error {
 	if r.sc.recLen <= r.f.maxField {
 		return nil // no value is longer than its record
 	}
@@ -301,6 +376,9 @@ func (r *reader) selectColumns(names []string) error {
 			r.runs = append(r.runs, colRun{i, i})
 		}
 	}
+	if len(r.runs) > 0 {
+		r.cuts = cutsOf(r.runs, len(names))
+	}
 	if len(r.runs) == 0 {
 		if picked {
 			return fmt.Errorf("%w: no visible columns", ErrAccessDenied)
@@ -329,9 +407,7 @@ func (r *reader) keepRow() bool {
 	return true
 }
 
-// write appends the output columns of the current record. Runs of
-// adjacent output columns whose output is their raw input (the common
-// case) are copied in one piece, delimiters included.
+// write appends the output columns of the current record.
 func (r *reader) write() {
 	switch {
 	case r.sc.plain && r.sc.compact:
@@ -344,55 +420,23 @@ func (r *reader) write() {
 }
 
 // writeSpans writes a record fastRecord parsed whose fields are all
-// written as their raw bytes: one span of the input per run of output
-// columns, with the delimiter before it (all runs but the first) and the
-// LF after it (when the run ends the line and the output ends rows in LF
-// too); emit joins spans that follow each other in the input, as runs of
-// whole rows do.
+// written as their raw bytes: a span of the input per run of output
+// columns, with the delimiter before it (all runs but the first).
 func (r *reader) writeSpans() {
-	ends, last := r.sc.ends[:r.sc.nends+1], len(r.runs)-1
+	out, buf, ends := r.out, r.sc.buf, r.sc.ends
 	for g, run := range r.runs {
-		rs, re := ends[run.first]+1, ends[run.last+1]
+		rs := ends[run.first] + 1
 		if g > 0 {
 			rs-- // the delimiter
 		}
-		if g < last {
-			r.emit(rs, re)
-			continue
-		}
-		if run.last+2 == len(ends) && !r.w.crlf && r.sc.buf[re] == '\n' {
-			r.emit(rs, re+1) // the LF
-			return
-		}
-		r.emit(rs, re)
-		r.flush()
-		r.out = r.w.appendEnd(r.out)
+		out = append(out, buf[rs:ends[run.last+1]]...)
 	}
-}
-
-// emit queues sc.buf[rs:re] for the output: it joins the pending span
-// when it continues it, else the pending span is copied to out first.
-func (r *reader) emit(rs, re int) {
-	if rs != r.pe {
-		r.flush()
-		r.ps = rs
-	}
-	r.pe = re
-}
-
-// flush copies the pending span to out. The scanner calls it before it
-// moves or drops the bytes of its buffer.
-func (r *reader) flush() {
-	if r.ps < r.pe {
-		r.out = append(r.out, r.sc.buf[r.ps:r.pe]...)
-	}
-	r.ps, r.pe = 0, 0
+	r.out = r.w.appendEnd(out)
 }
 
 // writeRuns writes a record record parsed whose fields are all written as
 // their raw bytes: one copy per run of output columns.
 func (r *reader) writeRuns() {
-	r.flush()
 	rec, out := r.sc.fields, r.out
 	buf, comma := r.sc.buf, r.w.comma
 	for g, run := range r.runs {
@@ -407,7 +451,6 @@ func (r *reader) writeRuns() {
 // writeFields writes the current record field by field, but for runs of
 // fields that are all written as their raw bytes.
 func (r *reader) writeFields() {
-	r.flush()
 	rec, out := r.sc.fieldList(), r.out
 	for g, run := range r.runs {
 		if g > 0 {

@@ -39,9 +39,6 @@ type scanner struct {
 	pos, end int // buf[pos:end] is not consumed yet
 	eof      bool
 	srcErr   error // an upstream error, returned once buf runs out
-	// release, when set, is called before fill moves or drops the
-	// consumed bytes of buf (the reader copies what it still needs).
-	release func()
 	line    int // lines consumed before pos
 
 	nfields int // fields per record, from the first record
@@ -161,12 +158,8 @@ func (s *scanner) value(f *field) []byte {
 // records fail with an error wrapping ErrMalformed, a record longer than
 // maxRow bytes with ErrTooLarge.
 func (s *scanner) next() error {
-	if s.mapped == s.end && s.pos < s.end && s.buf[s.pos] != '\n' && s.buf[s.pos] != '\r' {
-		// The common record, without parse's rules for empty lines.
-		if i, ok := s.fastRecord(s.buf[:s.end], s.pos); ok && s.fastDone(i, s.pos) {
-			s.pos = i
-			return nil
-		}
+	if s.fast() {
+		return nil
 	}
 	for {
 		n, err := s.parse()
@@ -181,6 +174,20 @@ func (s *scanner) next() error {
 			return err
 		}
 	}
+}
+
+// fast parses the next record if fastRecord takes it, without reading
+// more input, and reports whether it did.
+func (s *scanner) fast() bool {
+	if s.mapped != s.end {
+		return false
+	}
+	i, ok := s.fastRecord(s.buf[:s.end], s.pos)
+	if ok && s.fastDone(i, s.pos) {
+		s.pos = i
+		return true
+	}
+	return false
 }
 
 // fastDone takes the record fastRecord parsed from buf[start:i] when it
@@ -200,9 +207,6 @@ func (s *scanner) fastDone(i, start int) bool {
 func (s *scanner) fill() error {
 	if s.srcErr != nil {
 		return fmt.Errorf("csvfilter: reading object: %w", s.srcErr)
-	}
-	if s.release != nil {
-		s.release()
 	}
 	if s.end-s.pos > s.maxRow {
 		return s.tooLarge()
