@@ -39,7 +39,7 @@ type scanner struct {
 	pos, end int // buf[pos:end] is not consumed yet
 	eof      bool
 	srcErr   error // an upstream error, returned once buf runs out
-	line    int // lines consumed before pos
+	line     int   // lines consumed before pos
 
 	nfields int // fields per record, from the first record
 	recLen  int // raw bytes of the last record next returned
