@@ -123,8 +123,7 @@ func (s *scanner) mapSpecials() {
 		s.mapped = 0
 	}
 	w := s.mapped / 64
-	bitscan.Eq(s.delims[w:], s.buf[w*64:s.end], s.comma)
-	bitscan.Eq4(s.others[w:], s.buf[w*64:s.end], '"', '\r', '\n', '\n')
+	bitscan.Eq4Split(s.delims[w:], s.others[w:], s.buf[w*64:s.end], s.comma, '"', '\r', '\n')
 	s.mapped = s.end
 }
 
