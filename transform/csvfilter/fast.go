@@ -12,30 +12,33 @@ import (
 // kept columns straight from the ends, and predicates read their columns
 // from them (valueAt).
 
-// fastRecord parses the common record at b[i:], which starts a line: one
-// line ending in LF or CRLF, in the buffer, whose fields are unquoted
-// without CR or quote, or quoted without quote, CR or LF inside and
-// closed by the delimiter or the line end. It stores where each field
-// ends (its delimiter, or the LF or CR ending the line) in s.ends[1:]
-// (s.ends[0] is i-1, the end of a field before the first), and returns
-// the offset after the record with s.nends and s.plain set. It returns
-// false, having changed nothing else, for any other record (parse then
-// takes it rule by rule) and for a record with more fields than s.ends
-// has room for (len(s.ends) is one more than the field count once the
-// first record is read; record reports the error).
+// fastRecord parses the common record at s.pos, if it is one, and
+// reports whether it did; parse takes any other record rule by rule. A
+// common record is one line ending in LF or CRLF, in the mapped buffer,
+// with nfields fields (ends has room for them from the first record on)
+// and at most maxRow bytes, whose fields are unquoted without CR or
+// quote, or quoted without quote, CR or LF inside and closed by the
+// delimiter or the line end. It stores where each field ends (its
+// delimiter, or the LF or CR ending the line) in s.ends[1:], with
+// s.ends[0] the offset before the record, and moves pos and line past it.
+// Otherwise it changes nothing that parse reads.
 //
 // It walks the two maps a word at a time: the delimiters before the next
 // quote, CR or LF end fields, and are taken bit by bit from the word in a
 // register; only at a quote, CR or LF does it read the byte, and a quoted
 // field's delimiters are cleared from the word. There is no call in the
 // loop, so its variables stay in registers.
-func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
+func (s *scanner) fastRecord() bool {
+	if s.mapped != s.end {
+		return false
+	}
+	b, i := s.buf[:s.end], s.pos
 	dmap := s.delims[:min(len(s.delims), (len(b)+63)>>6)]
 	xmap := s.others[:len(dmap)]
 	ends, comma := s.ends, s.comma
-	w := i >> 6
+	start, w := i, i>>6
 	if w >= len(dmap) || len(ends) == 0 || i >= len(b) || b[i] == '\n' || b[i] == '\r' {
-		return 0, false // no room, or an empty line (parse skips it)
+		return false // no room, or an empty line (parse skips it)
 	}
 	ends[0] = i - 1
 	k, plain := 1, s.plainAt[b[i]]&1
@@ -47,7 +50,7 @@ func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
 		for e := d & below; e != 0; e &= e - 1 {
 			j := w<<6 | bits.TrailingZeros64(e)
 			if uint(k) >= uint(len(ends)) || uint(j+1) >= uint(len(b)) {
-				return 0, false
+				return false
 			}
 			ends[k] = j
 			k++
@@ -55,7 +58,7 @@ func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
 		}
 		if x == 0 {
 			if w++; w >= len(dmap) {
-				return 0, false
+				return false
 			}
 			d, x = dmap[w], xmap[w]
 			continue
@@ -64,7 +67,7 @@ func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
 		j := w<<6 | bits.TrailingZeros64(x)
 		x &= x - 1
 		if uint(j) >= uint(len(b)) || uint(k-1) >= uint(len(ends)) {
-			return 0, false
+			return false
 		}
 		if c := b[j]; c == '"' {
 			// An opening quote, if the field starts with it. The value
@@ -73,13 +76,13 @@ func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
 			// are data (and make the field plain: a writer quotes it
 			// again as it is).
 			if j != ends[k-1]+1 {
-				return 0, false
+				return false
 			}
 			inside := uint64(0)
 			for x == 0 {
 				inside |= d
 				if w++; w >= len(dmap) {
-					return 0, false
+					return false
 				}
 				d, x = dmap[w], xmap[w]
 			}
@@ -89,34 +92,37 @@ func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
 			q := w<<6 | bits.TrailingZeros64(x)
 			x &= x - 1
 			if uint(q+1) >= uint(len(b)) || b[q] != '"' {
-				return 0, false
+				return false
 			}
 			if c = b[q+1]; c != comma && c != '\n' && c != '\r' {
-				return 0, false
+				return false
 			}
 			if inside == 0 {
 				plain = 0
 			}
 			continue
 		}
-		// The line must end here.
-		if uint(k) >= uint(len(ends)) {
-			return 0, false
+		// The line must end here, after the last field.
+		if k != len(ends)-1 {
+			return false
 		}
 		ends[k] = j
-		k++
 		if b[j] == '\n' {
 			i = j + 1
 			break
 		}
 		if b[j] != '\r' || j+1 >= len(b) || b[j+1] != '\n' {
-			return 0, false
+			return false
 		}
 		i = j + 2 // the record ends: the LF's bit needs no clearing
 		break
 	}
-	s.nends, s.plain = k-1, plain != 0
-	return i, true
+	if i-start > s.maxRow {
+		return false
+	}
+	s.pos, s.line, s.recLen, s.start = i, s.line+1, i-start, start
+	s.compact, s.plain = true, plain != 0
+	return true
 }
 
 // plainAtTable marks the bytes a field fastRecord takes may start with and
@@ -140,7 +146,7 @@ func (s *scanner) fieldList() []field {
 	}
 	fields := s.fields[:0]
 	rs := s.start
-	for _, e := range s.ends[1 : s.nends+1] {
+	for _, e := range s.ends[1:] {
 		f := field{vs: rs, ve: e, rs: rs, re: e}
 		if s.buf[rs] == '"' {
 			f.vs, f.ve, f.flags = rs+1, e-1, fQuoted

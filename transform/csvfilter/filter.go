@@ -189,7 +189,7 @@ func (r *reader) tick() error {
 func (r *reader) fastRows(want int) error {
 	sc, out, cuts := r.sc, r.out, r.cuts
 	ps, pe := 0, 0 // sc.buf[ps:pe] is due after out
-	for len(out)+pe-ps < want && sc.fast() {
+	for len(out)+pe-ps < want && sc.fastRecord() {
 		if r.nrows++; r.nrows%256 == 0 {
 			if err := r.ctx.Err(); err != nil {
 				r.out = append(out, sc.buf[ps:pe]...)
@@ -199,7 +199,7 @@ func (r *reader) fastRows(want int) error {
 		if len(r.where) > 0 && !r.keepRow() {
 			continue
 		}
-		buf, ends := sc.buf, sc.ends[:sc.nends+1]
+		buf, ends := sc.buf, sc.ends
 		if sc.plain && sc.recLen <= r.f.maxField && !r.w.crlf && buf[ends[len(ends)-1]] == '\n' {
 			for k := 1; k < len(cuts); k += 2 {
 				rs, re := ends[cuts[k-1].i]+cuts[k-1].d, ends[cuts[k].i]+cuts[k].d

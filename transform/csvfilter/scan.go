@@ -49,14 +49,12 @@ type scanner struct {
 	// starting with a byte that needs no quotes, or quoted and holding
 	// the delimiter and nothing else special.
 	plain bool
-	// compact: fastRecord parsed that record, into ends[1:nends+1] (where
-	// each field ends: its delimiter, or the LF or CR ending the line;
-	// ends[0] is start-1); fieldList makes fields from them. Otherwise
-	// the fields are in fields. len(ends) is nfields+1 once the first
-	// record is read.
+	// compact: fastRecord parsed that record, into ends[1:] (where each
+	// field ends: its delimiter, or the LF or CR ending the line; ends[0]
+	// is start-1); fieldList makes fields from them. Otherwise the fields
+	// are in fields. len(ends) is nfields+1 once the first record is read.
 	compact bool
 	ends    []int
-	nends   int
 	fields  []field
 	scratch []byte
 	class   [256]uint8 // classDelim, classQuote, classCR, classLF, or 0
@@ -157,7 +155,7 @@ func (s *scanner) value(f *field) []byte {
 // records fail with an error wrapping ErrMalformed, a record longer than
 // maxRow bytes with ErrTooLarge.
 func (s *scanner) next() error {
-	if s.fast() {
+	if s.fastRecord() {
 		return nil
 	}
 	for {
@@ -173,32 +171,6 @@ func (s *scanner) next() error {
 			return err
 		}
 	}
-}
-
-// fast parses the next record if fastRecord takes it, without reading
-// more input, and reports whether it did.
-func (s *scanner) fast() bool {
-	if s.mapped != s.end {
-		return false
-	}
-	i, ok := s.fastRecord(s.buf[:s.end], s.pos)
-	if ok && s.fastDone(i, s.pos) {
-		s.pos = i
-		return true
-	}
-	return false
-}
-
-// fastDone takes the record fastRecord parsed from buf[start:i] when it
-// has the field count and fits the row limit; otherwise record parses it
-// again and reports the error.
-func (s *scanner) fastDone(i, start int) bool {
-	if s.nends != s.nfields || i-start > s.maxRow {
-		return false
-	}
-	s.compact, s.start, s.recLen = true, start, i-start
-	s.line++
-	return true
 }
 
 // fill keeps the unconsumed bytes (the record being parsed) and reads
@@ -289,8 +261,8 @@ func (s *scanner) parse() (int, error) {
 		}
 		return 0, io.EOF
 	}
-	if j, ok := s.fastRecord(b, i); ok && s.fastDone(j, i) {
-		return j, nil
+	if s.fastRecord() {
+		return s.pos, nil
 	}
 	return s.record(b, i)
 }
