@@ -33,22 +33,20 @@ func (s *scanner) fastRecord() bool {
 		return false
 	}
 	b, i := s.buf[:s.end], s.pos
-	dmap := s.delims[:min(len(s.delims), (len(b)+63)>>6)]
-	xmap := s.others[:len(dmap)]
-	ends, comma := s.ends, s.comma
-	start, w := i, i>>6
+	dmap, xmap := s.dwords, s.xwords
+	ends, w := s.ends, i>>6
 	if w >= len(dmap) || len(ends) == 0 || i >= len(b) || b[i] == '\n' || b[i] == '\r' {
 		return false // no room, or an empty line (parse skips it)
 	}
 	ends[0] = i - 1
-	k, plain := 1, s.plainAt[b[i]]&1
+	k, plain, lf := 1, s.plainAt[b[i]]&1, uint8(0)
 	low := uint64(1)<<uint(i&63) - 1
 	d, x := dmap[w]&^low, xmap[w]&^low
 	for {
 		// The delimiters before the next quote, CR or LF end fields.
-		below := x&-x - 1 // all bits when x is 0
+		below, base := x&-x-1, w<<6 // below: all bits when x is 0
 		for e := d & below; e != 0; e &= e - 1 {
-			j := w<<6 | bits.TrailingZeros64(e)
+			j := base | bits.TrailingZeros64(e)
 			if uint(k) >= uint(len(ends)) || uint(j+1) >= uint(len(b)) {
 				return false
 			}
@@ -94,7 +92,7 @@ func (s *scanner) fastRecord() bool {
 			if uint(q+1) >= uint(len(b)) || b[q] != '"' {
 				return false
 			}
-			if c = b[q+1]; c != comma && c != '\n' && c != '\r' {
+			if c = b[q+1]; c != s.comma && c != '\n' && c != '\r' {
 				return false
 			}
 			if inside == 0 {
@@ -109,6 +107,7 @@ func (s *scanner) fastRecord() bool {
 		ends[k] = j
 		if b[j] == '\n' {
 			i = j + 1
+			lf = 1
 			break
 		}
 		if b[j] != '\r' || j+1 >= len(b) || b[j+1] != '\n' {
@@ -117,11 +116,13 @@ func (s *scanner) fastRecord() bool {
 		i = j + 2 // the record ends: the LF's bit needs no clearing
 		break
 	}
+	start := ends[0] + 1
 	if i-start > s.maxRow {
 		return false
 	}
 	s.pos, s.line, s.recLen, s.start = i, s.line+1, i-start, start
 	s.compact, s.plain = true, plain != 0
+	s.verbatim = plain&lf != 0 && i-start <= s.verbatimMax
 	return true
 }
 

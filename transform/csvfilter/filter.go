@@ -82,6 +82,9 @@ func (f *Filter) Apply(ctx context.Context, obj *transform.Object) (*transform.O
 	r := &reader{ctx: ctx, f: f, src: obj.Body, allowed: allowed, requested: requested,
 		sc: newScanner(obj.Body, comma, f.lazyQuotes, f.maxRow)}
 	r.w = writer{comma: comma, crlf: f.crlf}
+	if !f.crlf {
+		r.sc.verbatimMax = f.maxField // rows fastRows may copy in spans
+	}
 	obj.Body = r
 	obj.Length = -1
 	return obj, nil
@@ -103,7 +106,7 @@ type reader struct {
 	started bool
 	sent    bool     // some output byte was returned
 	runs    []colRun // the output columns
-	cuts    []cut    // the spans a plain row ending in LF is written as (cutsOf)
+	spans   []span   // what a verbatim row is written as (spansOf)
 	where   []boundPredicate
 	nrows   int
 	err     error
@@ -174,23 +177,23 @@ func (r *reader) fill(want int) error {
 
 // tick counts a row and checks the context every 256 rows.
 func (r *reader) tick() error {
-	if r.nrows++; r.nrows%256 == 0 {
+	if r.nrows++; r.nrows&255 == 0 {
 		return r.ctx.Err()
 	}
 	return nil
 }
 
-// fastRows writes the rows that follow while fastRecord takes them,
+// fastRows writes the rows that follow while the fast path takes them,
 // until out holds want bytes. A row whose fields are all written as their
-// raw bytes and whose LF stays one is written as the spans r.cuts names;
+// raw bytes and whose LF stays one is written as the spans r.spans names;
 // spans that follow each other in the scanner's buffer, as runs of whole
 // rows do, are joined and copied at once, before fastRows returns (the
 // scanner may then move them).
 func (r *reader) fastRows(want int) error {
-	sc, out, cuts := r.sc, r.out, r.cuts
+	sc, out, spans := r.sc, r.out, r.spans
 	ps, pe := 0, 0 // sc.buf[ps:pe] is due after out
 	for len(out)+pe-ps < want && sc.fastRecord() {
-		if r.nrows++; r.nrows%256 == 0 {
+		if r.nrows++; r.nrows&255 == 0 {
 			if err := r.ctx.Err(); err != nil {
 				r.out = append(out, sc.buf[ps:pe]...)
 				return err
@@ -199,12 +202,12 @@ func (r *reader) fastRows(want int) error {
 		if len(r.where) > 0 && !r.keepRow() {
 			continue
 		}
-		buf, ends := sc.buf, sc.ends
-		if sc.plain && sc.recLen <= r.f.maxField && !r.w.crlf && buf[ends[len(ends)-1]] == '\n' {
-			for k := 1; k < len(cuts); k += 2 {
-				rs, re := ends[cuts[k-1].i]+cuts[k-1].d, ends[cuts[k].i]+cuts[k].d
+		if sc.verbatim {
+			ends := sc.ends
+			for _, sp := range spans {
+				rs, re := ends[sp.from]+sp.fromAdd, ends[sp.to]+sp.toAdd
 				if rs != pe {
-					out = append(out, buf[ps:pe]...)
+					out = append(out, sc.buf[ps:pe]...)
 					ps = rs
 				}
 				pe = re
@@ -213,7 +216,7 @@ func (r *reader) fastRows(want int) error {
 		}
 		// Another line end, a row the writer changes, or a field too long
 		// maybe.
-		r.out = append(out, buf[ps:pe]...)
+		r.out = append(out, sc.buf[ps:pe]...)
 		ps, pe = 0, 0
 		if err := r.checkFields(); err != nil {
 			return err
@@ -225,29 +228,29 @@ func (r *reader) fastRows(want int) error {
 	return nil
 }
 
-// cut is one end of a span of a row: ends[i]+d (scanner.ends).
-type cut struct{ i, d int }
+// span is a part of a row: from ends[from]+fromAdd to ends[to]+toAdd
+// (scanner.ends).
+type span struct{ from, fromAdd, to, toAdd int }
 
-// cutsOf returns the spans a row of n fields, all written as their raw
-// bytes and ending in LF, is written as, for the output columns runs:
-// pairs of cuts, each run with the delimiter before it (but the first)
-// and the LF after it when it ends the row, and the LF alone else.
-func cutsOf(runs []colRun, n int) []cut {
-	var cuts []cut
+// spansOf returns the spans a verbatim row of n fields is written as, for
+// the output columns runs: each run with the delimiter before it (but the
+// first) and the LF after it when it ends the row, and the LF alone else.
+func spansOf(runs []colRun, n int) []span {
+	var spans []span
 	for g, run := range runs {
-		from, to := cut{run.first, 1}, cut{run.last + 1, 0}
+		sp := span{run.first, 1, run.last + 1, 0}
 		if g > 0 {
-			from.d = 0 // the delimiter
+			sp.fromAdd = 0 // the delimiter
 		}
 		if run.last == n-1 {
-			to.d = 1 // the LF
+			sp.toAdd = 1 // the LF
 		}
-		cuts = append(cuts, from, to)
+		spans = append(spans, sp)
 	}
 	if runs[len(runs)-1].last != n-1 {
-		cuts = append(cuts, cut{n, 0}, cut{n, 1})
+		spans = append(spans, span{n, 0, n, 1})
 	}
-	return cuts
+	return spans
 }
 
 // next reads one record and enforces the field size limit.
@@ -377,7 +380,7 @@ func (r *reader) selectColumns(names []string) error {
 		}
 	}
 	if len(r.runs) > 0 {
-		r.cuts = cutsOf(r.runs, len(names))
+		r.spans = spansOf(r.runs, len(names))
 	}
 	if len(r.runs) == 0 {
 		if picked {

@@ -49,6 +49,11 @@ type scanner struct {
 	// starting with a byte that needs no quotes, or quoted and holding
 	// the delimiter and nothing else special.
 	plain bool
+	// verbatim: fastRecord parsed that record, it is plain, ends in LF
+	// and has at most verbatimMax bytes (the reader's condition for
+	// copying it in spans; -1 turns it off).
+	verbatim    bool
+	verbatimMax int
 	// compact: fastRecord parsed that record, into ends[1:] (where each
 	// field ends: its delimiter, or the LF or CR ending the line; ends[0]
 	// is start-1); fieldList makes fields from them. Otherwise the fields
@@ -66,6 +71,9 @@ type scanner struct {
 	// read (skip stops at end).
 	delims, others []uint64
 	mapped         int
+	// dwords and xwords are delims and others cut to the words of
+	// buf[:mapped], for fastRecord.
+	dwords, xwords []uint64
 }
 
 // field is one field of the current record.
@@ -103,7 +111,7 @@ const maxEmptyReads = 100
 var errNeedMore = errors.New("csvfilter: need more input")
 
 func newScanner(src io.Reader, comma byte, lazy bool, maxRow int) *scanner {
-	s := &scanner{src: src, comma: comma, lazy: lazy, maxRow: maxRow, buf: make([]byte, readChunk)}
+	s := &scanner{src: src, comma: comma, lazy: lazy, maxRow: maxRow, buf: make([]byte, readChunk), verbatimMax: -1}
 	s.class[comma] = classDelim
 	s.class['"'] = classQuote
 	s.class['\r'] = classCR
@@ -123,6 +131,7 @@ func (s *scanner) mapSpecials() {
 	w := s.mapped / 64
 	bitscan.Eq4Split(s.delims[w:], s.others[w:], s.buf[w*64:s.end], s.comma, '"', '\r', '\n')
 	s.mapped = s.end
+	s.dwords, s.xwords = s.delims[:bitscan.Words(s.end)], s.others[:bitscan.Words(s.end)]
 }
 
 // skip returns the position of the first byte of buf[i:end] that is the
