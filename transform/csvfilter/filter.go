@@ -108,7 +108,7 @@ type reader struct {
 	runs    []colRun // the output columns
 	spans   []span   // what a verbatim row is written as (spansOf)
 	where   []boundPredicate
-	nrows   int
+	ticks   int // rows since the context was last looked at
 	err     error
 }
 
@@ -177,7 +177,8 @@ func (r *reader) fill(want int) error {
 
 // tick counts a row and checks the context every 256 rows.
 func (r *reader) tick() error {
-	if r.nrows++; r.nrows&255 == 0 {
+	if r.ticks++; r.ticks == 256 {
+		r.ticks = 0
 		return r.ctx.Err()
 	}
 	return nil
@@ -192,10 +193,12 @@ func (r *reader) tick() error {
 func (r *reader) fastRows(want int) error {
 	sc, out, spans := r.sc, r.out, r.spans
 	ps, pe := 0, 0 // sc.buf[ps:pe] is due after out
+	ticks := r.ticks
 	for len(out)+pe-ps < want && sc.fastRecord() {
-		if r.nrows++; r.nrows&255 == 0 {
+		if ticks++; ticks == 256 {
+			ticks = 0
 			if err := r.ctx.Err(); err != nil {
-				r.out = append(out, sc.buf[ps:pe]...)
+				r.out, r.ticks = append(out, sc.buf[ps:pe]...), ticks
 				return err
 			}
 		}
@@ -224,6 +227,7 @@ func (r *reader) fastRows(want int) error {
 		r.write()
 		out = r.out
 	}
+	r.ticks = ticks
 	r.out = append(out, sc.buf[ps:pe]...)
 	return nil
 }
@@ -402,8 +406,27 @@ func (r *reader) selectColumns(names []string) error {
 // keepRow reports whether the current record satisfies every predicate,
 // reading only the columns they name.
 func (r *reader) keepRow() bool {
+	if !r.sc.compact {
+		for _, bp := range r.where {
+			if !bp.p.matchBytes(r.sc.valueAt(bp.idx)) {
+				return false
+			}
+		}
+		return true
+	}
+	ends, buf := r.sc.ends, r.sc.buf
 	for _, bp := range r.where {
-		if !bp.p.matchBytes(r.sc.valueAt(bp.idx)) {
+		rs, re := ends[bp.idx]+1, ends[bp.idx+1]
+		if rs < re && buf[rs] == '"' {
+			rs, re = rs+1, re-1 // the fast path takes no quote inside
+		}
+		if bp.p.code == opEq { // the common case, without a call
+			if string(buf[rs:re]) != bp.p.value {
+				return false
+			}
+			continue
+		}
+		if !bp.p.matchBytes(buf[rs:re]) {
 			return false
 		}
 	}
