@@ -33,9 +33,10 @@ func (s *scanner) fastRecord() bool {
 		return false
 	}
 	b, i := s.buf[:s.end], s.pos
-	dmap, xmap := s.dwords, s.xwords
+	dmap := s.dwords
+	xmap := s.xwords[:len(dmap)]
 	ends, w := s.ends, i>>6
-	if w >= len(dmap) || len(ends) == 0 || i >= len(b) || b[i] == '\n' || b[i] == '\r' {
+	if uint(w) >= uint(len(dmap)) || len(ends) == 0 || uint(i) >= uint(len(b)) || b[i] == '\n' || b[i] == '\r' {
 		return false // no room, or an empty line (parse skips it)
 	}
 	ends[0] = i - 1
@@ -55,7 +56,7 @@ func (s *scanner) fastRecord() bool {
 			plain &= s.plainAt[b[j+1]]
 		}
 		if x == 0 {
-			if w++; w >= len(dmap) {
+			if w++; uint(w) >= uint(len(dmap)) {
 				return false
 			}
 			d, x = dmap[w], xmap[w]
@@ -79,7 +80,7 @@ func (s *scanner) fastRecord() bool {
 			inside := uint64(0)
 			for x == 0 {
 				inside |= d
-				if w++; w >= len(dmap) {
+				if w++; uint(w) >= uint(len(dmap)) {
 					return false
 				}
 				d, x = dmap[w], xmap[w]
