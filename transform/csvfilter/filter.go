@@ -109,6 +109,7 @@ type reader struct {
 	spans   []span   // what a verbatim row is written as (spansOf)
 	where   []boundPredicate
 	ticks   int // rows since the context was last looked at
+	ps, pe  int // fastRows: sc.buf[ps:pe] is due after out
 	err     error
 }
 
@@ -191,14 +192,15 @@ func (r *reader) tick() error {
 // rows do, are joined and copied at once, before fastRows returns (the
 // scanner may then move them).
 func (r *reader) fastRows(want int) error {
-	sc, out, spans := r.sc, r.out, r.spans
-	ps, pe := 0, 0 // sc.buf[ps:pe] is due after out
-	ticks := r.ticks
-	for len(out)+pe-ps < want && sc.fastRecord() {
-		if ticks++; ticks == 256 {
-			ticks = 0
+	sc := r.sc
+	r.ps, r.pe = 0, 0
+	// The loop keeps its state in r: after a call Go reloads only what it
+	// uses, where locals live across the calls would all be reloaded.
+	for len(r.out)+r.pe-r.ps < want && sc.fastRecord() {
+		if r.ticks++; r.ticks == 256 {
+			r.ticks = 0
 			if err := r.ctx.Err(); err != nil {
-				r.out, r.ticks = append(out, sc.buf[ps:pe]...), ticks
+				r.flushSpan()
 				return err
 			}
 		}
@@ -207,29 +209,32 @@ func (r *reader) fastRows(want int) error {
 		}
 		if sc.verbatim {
 			ends := sc.ends
-			for _, sp := range spans {
+			for _, sp := range r.spans {
 				rs, re := ends[sp.from]+sp.fromAdd, ends[sp.to]+sp.toAdd
-				if rs != pe {
-					out = append(out, sc.buf[ps:pe]...)
-					ps = rs
+				if rs != r.pe {
+					r.out = append(r.out, sc.buf[r.ps:r.pe]...)
+					r.ps = rs
 				}
-				pe = re
+				r.pe = re
 			}
 			continue
 		}
 		// Another line end, a row the writer changes, or a field too long
 		// maybe.
-		r.out = append(out, sc.buf[ps:pe]...)
-		ps, pe = 0, 0
+		r.flushSpan()
 		if err := r.checkFields(); err != nil {
 			return err
 		}
 		r.write()
-		out = r.out
 	}
-	r.ticks = ticks
-	r.out = append(out, sc.buf[ps:pe]...)
+	r.flushSpan()
 	return nil
+}
+
+// flushSpan copies the pending span sc.buf[ps:pe] to out.
+func (r *reader) flushSpan() {
+	r.out = append(r.out, r.sc.buf[r.ps:r.pe]...)
+	r.ps, r.pe = 0, 0
 }
 
 // span is a part of a row: from ends[from]+fromAdd to ends[to]+toAdd
