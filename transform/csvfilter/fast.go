@@ -121,7 +121,7 @@ func (s *scanner) fastRecord() bool {
 	if i-start > s.maxRow {
 		return false
 	}
-	s.pos, s.line, s.recLen, s.start = i, s.line+1, i-start, start
+	s.pos, s.line, s.recLen = i, s.line+1, i-start
 	s.compact, s.plain = true, plain != 0
 	s.verbatim = plain&lf != 0 && i-start <= s.verbatimMax
 	return true
@@ -147,7 +147,7 @@ func (s *scanner) fieldList() []field {
 		return s.fields
 	}
 	fields := s.fields[:0]
-	rs := s.start
+	rs := s.ends[0] + 1
 	for _, e := range s.ends[1:] {
 		f := field{vs: rs, ve: e, rs: rs, re: e}
 		if s.buf[rs] == '"' {

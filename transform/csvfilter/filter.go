@@ -204,6 +204,12 @@ func (r *reader) fastRows(want int) error {
 				return err
 			}
 		}
+		if sc.recLen > r.f.maxField { // before the predicates, as next does
+			if err := r.checkFields(); err != nil {
+				r.flushSpan()
+				return err
+			}
+		}
 		if len(r.where) > 0 && !r.keepRow() {
 			continue
 		}
@@ -219,12 +225,8 @@ func (r *reader) fastRows(want int) error {
 			}
 			continue
 		}
-		// Another line end, a row the writer changes, or a field too long
-		// maybe.
+		// Another line end, a row the writer changes, or a long one.
 		r.flushSpan()
-		if err := r.checkFields(); err != nil {
-			return err
-		}
 		r.write()
 	}
 	r.flushSpan()

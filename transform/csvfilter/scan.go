@@ -43,7 +43,6 @@ type scanner struct {
 
 	nfields int // fields per record, from the first record
 	recLen  int // raw bytes of the last record next returned
-	start   int // where that record starts in buf
 	// plain: every field of that record is written as its raw bytes
 	// (writer.allVerbatim holds for any run of them): unquoted and
 	// starting with a byte that needs no quotes, or quoted and holding
@@ -343,7 +342,7 @@ func (s *scanner) endRecord(i, start, recLine, line int) (int, error) {
 	} else if len(s.fields) != s.nfields {
 		return 0, s.malformed(recLine, csv.ErrFieldCount)
 	}
-	s.line, s.recLen, s.start = line, i-start, start
+	s.line, s.recLen = line, i-start
 	return i, nil
 }
 
