@@ -2,6 +2,7 @@ package csvfilter
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -103,6 +104,8 @@ func FuzzFastRecord(f *testing.F) {
 	f.Add([]byte("a,\"b,c\",d\r\n"), uint8(0))
 	f.Add([]byte("x\t\"y\ty\"\n"), uint8(1))
 	f.Add([]byte("\"\"\"\",\n"), uint8(0))
+	f.Add([]byte("a\t\t\"b\tc\"\r\n"), uint8(1))                                                  // empty fields, a quoted one before CRLF
+	f.Add([]byte(strings.Repeat("x", 60)+",\"yy,"+strings.Repeat("z", 70)+"\",\"\"\n"), uint8(0)) // quotes across words
 	f.Fuzz(func(t *testing.T, input []byte, sel uint8) {
 		comma := []byte{',', '\t', ';', '|'}[sel%4]
 		sc, fast, slow, ok := fastAndSlow(t, input, comma)
