@@ -82,6 +82,9 @@ func (f *Filter) Apply(ctx context.Context, obj *transform.Object) (*transform.O
 	r := &reader{ctx: ctx, f: f, src: obj.Body, allowed: allowed, requested: requested,
 		sc: newScanner(obj.Body, comma, f.lazyQuotes, f.maxRow)}
 	r.w = writer{comma: comma, crlf: f.crlf}
+	if !f.crlf {
+		r.sc.verbatimMax = f.maxField // rows fastRows may copy in spans
+	}
 	obj.Body = r
 	obj.Length = -1
 	return obj, nil
@@ -103,8 +106,10 @@ type reader struct {
 	started bool
 	sent    bool     // some output byte was returned
 	runs    []colRun // the output columns
+	spans   []span   // what a verbatim row is written as (spansOf)
 	where   []boundPredicate
-	rows    int
+	ticks   int // rows since the context was last looked at
+	ps, pe  int // fastRows: sc.buf[ps:pe] is due after out
 	err     error
 }
 
@@ -154,49 +159,144 @@ func (r *reader) fill(want int) error {
 		}
 	}
 	for len(r.out) < want {
-		if r.rows++; r.rows%256 == 0 {
-			if err := r.ctx.Err(); err != nil {
-				return err
-			}
+		if err := r.fastRows(want); err != nil || len(r.out) >= want {
+			return err
 		}
-		rec, err := r.next()
-		if err != nil {
+		// A record fastRecord does not take, or the end of the buffer.
+		if err := r.tick(); err != nil {
+			return err
+		}
+		if err := r.next(); err != nil {
 			return err // io.EOF at the end; rows before an error are kept
 		}
-		if r.keepRow(rec) {
-			r.write(rec)
+		if r.keepRow() {
+			r.write()
 		}
 	}
 	return nil
 }
 
+// tick counts a row and checks the context every 256 rows.
+func (r *reader) tick() error {
+	if r.ticks++; r.ticks == 256 {
+		r.ticks = 0
+		return r.ctx.Err()
+	}
+	return nil
+}
+
+// fastRows writes the rows that follow while the fast path takes them,
+// until out holds want bytes. A row whose fields are all written as their
+// raw bytes and whose LF stays one is written as the spans r.spans names;
+// spans that follow each other in the scanner's buffer, as runs of whole
+// rows do, are joined and copied at once, before fastRows returns (the
+// scanner may then move them).
+func (r *reader) fastRows(want int) error {
+	sc := r.sc
+	r.ps, r.pe = 0, 0
+	// The loop keeps its state in r: after a call Go reloads only what it
+	// uses, where locals live across the calls would all be reloaded.
+	for len(r.out)+r.pe-r.ps < want && sc.fastRecord() {
+		if r.ticks++; r.ticks == 256 {
+			r.ticks = 0
+			if err := r.ctx.Err(); err != nil {
+				r.flushSpan()
+				return err
+			}
+		}
+		if sc.recLen > r.f.maxField { // before the predicates, as next does
+			if err := r.checkFields(); err != nil {
+				r.flushSpan()
+				return err
+			}
+		}
+		if len(r.where) > 0 && !r.keepRow() {
+			continue
+		}
+		if sc.verbatim {
+			ends := sc.ends
+			for _, sp := range r.spans {
+				rs, re := ends[sp.from]+sp.fromAdd, ends[sp.to]+sp.toAdd
+				if rs != r.pe {
+					r.out = append(r.out, sc.buf[r.ps:r.pe]...)
+					r.ps = rs
+				}
+				r.pe = re
+			}
+			continue
+		}
+		// Another line end, a row the writer changes, or a long one.
+		r.flushSpan()
+		r.write()
+	}
+	r.flushSpan()
+	return nil
+}
+
+// flushSpan copies the pending span sc.buf[ps:pe] to out.
+func (r *reader) flushSpan() {
+	r.out = append(r.out, r.sc.buf[r.ps:r.pe]...)
+	r.ps, r.pe = 0, 0
+}
+
+// span is a part of a row: from ends[from]+fromAdd to ends[to]+toAdd
+// (scanner.ends).
+type span struct{ from, fromAdd, to, toAdd int }
+
+// spansOf returns the spans a verbatim row of n fields is written as, for
+// the output columns runs: each run with the delimiter before it (but the
+// first) and the LF after it when it ends the row, and the LF alone else.
+func spansOf(runs []colRun, n int) []span {
+	var spans []span
+	for g, run := range runs {
+		sp := span{run.first, 1, run.last + 1, 0}
+		if g > 0 {
+			sp.fromAdd = 0 // the delimiter
+		}
+		if run.last == n-1 {
+			sp.toAdd = 1 // the LF
+		}
+		spans = append(spans, sp)
+	}
+	if runs[len(runs)-1].last != n-1 {
+		spans = append(spans, span{n, 0, n, 1})
+	}
+	return spans
+}
+
 // next reads one record and enforces the field size limit.
-func (r *reader) next() ([]field, error) {
-	rec, err := r.sc.next()
-	if err != nil {
-		return nil, err
+func (r *reader) next() error {
+	if err := r.sc.next(); err != nil {
+		return err
 	}
+	return r.checkFields()
+}
+
+// checkFields enforces the field size limit on the current record.
+func (r *reader) checkFields() error {
 	if r.sc.recLen <= r.f.maxField {
-		return rec, nil // no value is longer than its record
+		return nil // no value is longer than its record
 	}
+	rec := r.sc.fieldList()
 	for i := range rec {
 		if rec[i].ve-rec[i].vs > r.f.maxField {
-			return nil, fmt.Errorf("%w: a field exceeds %d bytes", ErrTooLarge, r.f.maxField)
+			return fmt.Errorf("%w: a field exceeds %d bytes", ErrTooLarge, r.f.maxField)
 		}
 	}
-	return rec, nil
+	return nil
 }
 
 // start reads the header (or peeks at the first row), resolves column names
 // and writes the output header.
 func (r *reader) start() error {
-	first, err := r.next()
+	err := r.next()
 	if err == io.EOF {
 		return nil // empty object → empty output
 	}
 	if err != nil {
 		return err
 	}
+	first := r.sc.fieldList()
 	names := make([]string, len(first))
 	for i := range names {
 		if r.f.header {
@@ -209,13 +309,13 @@ func (r *reader) start() error {
 		return err
 	}
 	if !r.f.header {
-		if r.keepRow(first) {
-			r.write(first)
+		if r.keepRow() {
+			r.write()
 		}
 		return nil
 	}
 	if r.f.writeHead {
-		r.write(first)
+		r.write()
 	}
 	return nil
 }
@@ -290,6 +390,9 @@ func (r *reader) selectColumns(names []string) error {
 			r.runs = append(r.runs, colRun{i, i})
 		}
 	}
+	if len(r.runs) > 0 {
+		r.spans = spansOf(r.runs, len(names))
+	}
 	if len(r.runs) == 0 {
 		if picked {
 			return fmt.Errorf("%w: no visible columns", ErrAccessDenied)
@@ -307,32 +410,81 @@ func (r *reader) selectColumns(names []string) error {
 	return nil
 }
 
-func (r *reader) keepRow(rec []field) bool {
+// keepRow reports whether the current record satisfies every predicate,
+// reading only the columns they name.
+func (r *reader) keepRow() bool {
+	if !r.sc.compact {
+		for _, bp := range r.where {
+			if !bp.p.matchBytes(r.sc.valueAt(bp.idx)) {
+				return false
+			}
+		}
+		return true
+	}
+	ends, buf := r.sc.ends, r.sc.buf
 	for _, bp := range r.where {
-		if !bp.p.matchBytes(r.sc.value(&rec[bp.idx])) {
+		rs, re := ends[bp.idx]+1, ends[bp.idx+1]
+		if rs < re && buf[rs] == '"' {
+			rs, re = rs+1, re-1 // the fast path takes no quote inside
+		}
+		if bp.p.code == opEq { // the common case, without a call
+			if string(buf[rs:re]) != bp.p.value {
+				return false
+			}
+			continue
+		}
+		if !bp.p.matchBytes(buf[rs:re]) {
 			return false
 		}
 	}
 	return true
 }
 
-// write appends the output columns of rec. Runs of adjacent output
-// columns whose output is their raw input (the common case) are copied in
-// one piece, delimiters included.
-func (r *reader) write(rec []field) {
-	out := r.out
-	if r.sc.plain {
-		// Every field is written as its raw bytes: one copy per run.
-		buf, comma := r.sc.buf, r.w.comma
-		for g, run := range r.runs {
-			if g > 0 {
-				out = append(out, comma)
-			}
-			out = append(out, buf[rec[run.first].rs:rec[run.last].re]...)
-		}
-		r.out = r.w.appendEnd(out)
-		return
+// write appends the output columns of the current record.
+func (r *reader) write() {
+	switch {
+	case r.sc.plain && r.sc.compact:
+		r.writeSpans()
+	case r.sc.plain:
+		r.writeRuns()
+	default:
+		r.writeFields()
 	}
+}
+
+// writeSpans writes a record fastRecord parsed whose fields are all
+// written as their raw bytes: a span of the input per run of output
+// columns, with the delimiter before it (all runs but the first).
+func (r *reader) writeSpans() {
+	out, buf, ends := r.out, r.sc.buf, r.sc.ends
+	for g, run := range r.runs {
+		rs := ends[run.first] + 1
+		if g > 0 {
+			rs-- // the delimiter
+		}
+		out = append(out, buf[rs:ends[run.last+1]]...)
+	}
+	r.out = r.w.appendEnd(out)
+}
+
+// writeRuns writes a record record parsed whose fields are all written as
+// their raw bytes: one copy per run of output columns.
+func (r *reader) writeRuns() {
+	rec, out := r.sc.fields, r.out
+	buf, comma := r.sc.buf, r.w.comma
+	for g, run := range r.runs {
+		if g > 0 {
+			out = append(out, comma)
+		}
+		out = append(out, buf[rec[run.first].rs:rec[run.last].re]...)
+	}
+	r.out = r.w.appendEnd(out)
+}
+
+// writeFields writes the current record field by field, but for runs of
+// fields that are all written as their raw bytes.
+func (r *reader) writeFields() {
+	rec, out := r.sc.fieldList(), r.out
 	for g, run := range r.runs {
 		if g > 0 {
 			out = append(out, r.w.comma)

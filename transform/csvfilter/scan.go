@@ -47,17 +47,32 @@ type scanner struct {
 	// (writer.allVerbatim holds for any run of them): unquoted and
 	// starting with a byte that needs no quotes, or quoted and holding
 	// the delimiter and nothing else special.
-	plain   bool
+	plain bool
+	// verbatim: fastRecord parsed that record, it is plain, ends in LF
+	// and has at most verbatimMax bytes (the reader's condition for
+	// copying it in spans; -1 turns it off).
+	verbatim    bool
+	verbatimMax int
+	// compact: fastRecord parsed that record, into ends[1:] (where each
+	// field ends: its delimiter, or the LF or CR ending the line; ends[0]
+	// is start-1); fieldList makes fields from them. Otherwise the fields
+	// are in fields. len(ends) is nfields+1 once the first record is read.
+	compact bool
+	ends    []int
 	fields  []field
 	scratch []byte
 	class   [256]uint8 // classDelim, classQuote, classCR, classLF, or 0
+	plainAt [256]uint8 // plainAtTable
 
-	// specials maps buf[:mapped], one bit per byte (bitscan): the
-	// delimiter, '"', CR and LF. The bits of the last word past mapped
-	// are zero; the words after it are stale and never read (skip stops
-	// at end).
-	specials []uint64
-	mapped   int
+	// delims and others map buf[:mapped], one bit per byte (bitscan):
+	// delims the delimiter, others '"', CR and LF. The bits of the last
+	// word past mapped are zero; the words after it are stale and never
+	// read (skip stops at end).
+	delims, others []uint64
+	mapped         int
+	// dwords and xwords are delims and others cut to the words of
+	// buf[:mapped], for fastRecord.
+	dwords, xwords []uint64
 }
 
 // field is one field of the current record.
@@ -95,11 +110,12 @@ const maxEmptyReads = 100
 var errNeedMore = errors.New("csvfilter: need more input")
 
 func newScanner(src io.Reader, comma byte, lazy bool, maxRow int) *scanner {
-	s := &scanner{src: src, comma: comma, lazy: lazy, maxRow: maxRow, buf: make([]byte, readChunk)}
+	s := &scanner{src: src, comma: comma, lazy: lazy, maxRow: maxRow, buf: make([]byte, readChunk), verbatimMax: -1}
 	s.class[comma] = classDelim
 	s.class['"'] = classQuote
 	s.class['\r'] = classCR
 	s.class['\n'] = classLF
+	s.plainAt = plainAtTable(comma)
 	return s
 }
 
@@ -107,13 +123,14 @@ func newScanner(src io.Reader, comma byte, lazy bool, maxRow int) *scanner {
 // only ever appended to buf[:end] between moves (fill resets mapped when it
 // moves them), so only the word that held the old end is mapped again.
 func (s *scanner) mapSpecials() {
-	if n := bitscan.Words(len(s.buf)); len(s.specials) < n {
-		s.specials = make([]uint64, n)
+	if n := bitscan.Words(len(s.buf)); len(s.delims) < n {
+		s.delims, s.others = make([]uint64, n), make([]uint64, n)
 		s.mapped = 0
 	}
 	w := s.mapped / 64
-	bitscan.Eq4(s.specials[w:], s.buf[w*64:s.end], s.comma, '"', '\r', '\n')
+	bitscan.Eq4Split(s.delims[w:], s.others[w:], s.buf[w*64:s.end], s.comma, '"', '\r', '\n')
 	s.mapped = s.end
+	s.dwords, s.xwords = s.delims[:bitscan.Words(s.end)], s.others[:bitscan.Words(s.end)]
 }
 
 // skip returns the position of the first byte of buf[i:end] that is the
@@ -123,12 +140,12 @@ func (s *scanner) skip(i int) int {
 		return s.end
 	}
 	w := i / 64
-	m := s.specials[w] >> uint(i%64) << uint(i%64)
+	m := (s.delims[w] | s.others[w]) >> uint(i%64) << uint(i%64)
 	for m == 0 {
 		if w++; w*64 >= s.end {
 			return s.end
 		}
-		m = s.specials[w]
+		m = s.delims[w] | s.others[w]
 	}
 	return min(w*64+bits.TrailingZeros64(m), s.end)
 }
@@ -141,31 +158,25 @@ func (s *scanner) value(f *field) []byte {
 	return s.buf[f.vs:f.ve]
 }
 
-// next returns the fields of the next record, valid until the next call,
-// or io.EOF after the last. Malformed records fail with an error wrapping
-// ErrMalformed, a record longer than maxRow bytes with ErrTooLarge.
-func (s *scanner) next() ([]field, error) {
-	if s.mapped == s.end && s.pos < s.end && s.buf[s.pos] != '\n' && s.buf[s.pos] != '\r' {
-		// The common record, without parse's rules for empty lines.
-		if i, ok := s.fastRecord(s.buf[:s.end], s.pos); ok {
-			if _, err := s.endRecord(i, s.pos, s.line+1, s.line+1); err != nil {
-				return nil, err
-			}
-			s.pos = i
-			return s.fields, nil
-		}
+// next parses the next record (fieldList, valueAt and plain describe it
+// until the next call), or returns io.EOF after the last. Malformed
+// records fail with an error wrapping ErrMalformed, a record longer than
+// maxRow bytes with ErrTooLarge.
+func (s *scanner) next() error {
+	if s.fastRecord() {
+		return nil
 	}
 	for {
 		n, err := s.parse()
 		if err == nil {
 			s.pos = n
-			return s.fields, nil
+			return nil
 		}
 		if err != errNeedMore {
-			return nil, err
+			return err
 		}
 		if err := s.fill(); err != nil {
-			return nil, err
+			return err
 		}
 	}
 }
@@ -258,8 +269,8 @@ func (s *scanner) parse() (int, error) {
 		}
 		return 0, io.EOF
 	}
-	if j, ok := s.fastRecord(b, i); ok {
-		return s.endRecord(j, i, s.line+1, s.line+1)
+	if s.fastRecord() {
+		return s.pos, nil
 	}
 	return s.record(b, i)
 }
@@ -314,7 +325,7 @@ func (s *scanner) record(b []byte, i int) (int, error) {
 			return 0, err
 		}
 	}
-	s.plain = plain
+	s.plain, s.compact = plain, false
 	s.fields = fields
 	return s.endRecord(i, start, recLine, line)
 }
@@ -327,107 +338,12 @@ func (s *scanner) endRecord(i, start, recLine, line int) (int, error) {
 	}
 	if s.nfields == 0 {
 		s.nfields = len(s.fields)
+		s.ends = make([]int, s.nfields+1)
 	} else if len(s.fields) != s.nfields {
 		return 0, s.malformed(recLine, csv.ErrFieldCount)
 	}
 	s.line, s.recLen = line, i-start
 	return i, nil
-}
-
-// fastRecord parses the common record at b[i:], which starts a line: one
-// line ending in LF or CRLF, in the buffer, whose fields are unquoted
-// without CR or quote, or quoted without quote, CR or LF inside and
-// closed by the delimiter or the line end. It walks the map of special
-// bytes bit by bit, keeping the current word in a register, and returns
-// the offset after the record with s.fields and s.plain set, or false,
-// having changed nothing else, for any other record (parse then takes
-// it rule by rule), and for a record with more fields than s.fields has
-// room for (record makes room: there is no call in the loop, so its
-// variables can stay in registers).
-//
-// Measured (BenchmarkFilter, 69-byte rows of six fields, one quoted):
-// drop-columns about 1.4 and filter-rows about 1.2 times as fast as the
-// per-field skip calls before (medians of alternating runs of both
-// versions on a busy machine; single runs vary by a third); a composite
-// literal per field (field{...}) cost a store-forwarding stall each and
-// made it slower than before.
-func (s *scanner) fastRecord(b []byte, i int) (int, bool) {
-	sp, n, comma := s.specials, len(b), s.comma
-	fields, k, plain := s.fields[:cap(s.fields)], 0, true
-	w := i >> 6
-	m := sp[w] &^ (1<<uint(i&63) - 1)
-	var j int
-	for {
-		if i < n && b[i] == '"' {
-			_, w, m = nextBit(sp, n, w, m) // the opening quote
-			flags := uint8(fQuoted)
-			c := 0
-			for c, w, m = nextBit(sp, n, w, m); c < n && b[c] == comma; c, w, m = nextBit(sp, n, w, m) {
-				flags |= fSpecial
-			}
-			// c is the closing quote if the value has no quote, CR or LF.
-			if c+1 >= n || b[c] != '"' {
-				return 0, false
-			}
-			if j, w, m = nextBit(sp, n, w, m); j != c+1 || (b[j] != comma && b[j] != '\n') {
-				return 0, false
-			}
-			plain = plain && flags&fSpecial != 0
-			if k == len(fields) {
-				return 0, false // more fields than ever: record grows the list
-			}
-			// Set one by one: a composite literal is built on the stack
-			// and copied, a store-forwarding stall per field.
-			f := &fields[k]
-			k++
-			f.vs, f.ve, f.rs, f.re, f.flags = i+1, c, i, c+1, flags
-			i = j + 1
-			if b[j] == '\n' {
-				break
-			}
-			continue
-		}
-		if j, w, m = nextBit(sp, n, w, m); j == n {
-			return 0, false
-		}
-		plain = plain && (j == i || plainStart[b[i]])
-		if k == len(fields) {
-			return 0, false
-		}
-		f := &fields[k]
-		k++
-		f.vs, f.ve, f.rs, f.re, f.flags = i, j, i, j, 0
-		switch b[j] {
-		case comma:
-			i = j + 1
-			continue
-		case '\n':
-			i = j + 1
-		case '\r':
-			if j+1 >= n || b[j+1] != '\n' {
-				return 0, false
-			}
-			i = j + 2 // the record ends: the LF's bit needs no clearing
-		default: // a quote in an unquoted field
-			return 0, false
-		}
-		break
-	}
-	s.fields, s.plain = fields[:k], plain
-	return i, true
-}
-
-// nextBit returns the offset of the next special byte of a map of n bytes,
-// or n, with the word index w and the bits m not yet visited of word w
-// after it (the bit found is cleared).
-func nextBit(sp []uint64, n, w int, m uint64) (int, int, uint64) {
-	for m == 0 {
-		if w++; w<<6 >= n {
-			return n, w, m
-		}
-		m = sp[w]
-	}
-	return w<<6 + bits.TrailingZeros64(m), w, m & (m - 1)
 }
 
 // unquoted scans the unquoted field at b[i:]. It returns the field, the
