@@ -275,17 +275,19 @@ func TestNoZeroWGOR(t *testing.T) {
 		})
 	}
 	t.Run("a reply started just before the work deadline is delivered", func(t *testing.T) {
-		// Work deadline at 1 s (2 s Lambda deadline, 1 s margin); the
-		// object arrives at 0.85 s and the WGOR endpoint takes 0.3 s to
-		// accept: the reply must not be cancelled with the work.
-		hs, h := newHarness(t, WithDeadlineMargin(time.Second))
-		hs.acceptDelay.Store(int64(300 * time.Millisecond))
+		// Work deadline at 2 s (4 s Lambda deadline, 2 s margin), reply
+		// deadline at 3.5 s; the object arrives at 1.4 s and the WGOR
+		// endpoint takes 0.9 s to accept, so the call is still under way at
+		// the work deadline: the reply must not be cancelled with the work.
+		// The slack on either side (0.6 s, 1.2 s) holds on a loaded machine.
+		hs, h := newHarness(t, WithDeadlineMargin(2*time.Second))
+		hs.acceptDelay.Store(int64(900 * time.Millisecond))
 		hs.upstreamFn = func(w http.ResponseWriter, r *http.Request) {
-			time.Sleep(850 * time.Millisecond)
+			time.Sleep(1400 * time.Millisecond)
 			w.Header().Set("Content-Length", itoa(len(alphabet)))
 			io.WriteString(w, alphabet)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 		defer cancel()
 		_, err := h.Invoke(ctx, hs.event("doc.txt"))
 		require.NoError(t, err)
