@@ -17,7 +17,7 @@ import (
 // while it reads and is closed when it has returned, whenever that is. It
 // starts at the first Read, unless quit is closed already or the pipeline
 // released, and stops after its current read of src once quit is closed or
-// ctx ends.
+// ctx ends. A nil quit never closes: ctx alone ends the stream.
 type readAhead struct {
 	src   io.Reader
 	p     *pipeline
