@@ -20,6 +20,7 @@ type dstate struct {
 
 	keys     [][]byte  // literal keys named by the set's patterns
 	keyLens  uint64    // bit n%64 set: a key of n bytes
+	keyWords []uint64  // the first eight bytes of each key, zero-padded
 	onKey    []*dstate // their children, nil until used
 	otherKey *dstate
 	idxs     []int // literal indexes named by the set's patterns
@@ -81,6 +82,9 @@ func (a *dfa) intern(set []state) *dstate {
 	}
 	for _, k := range d.keys {
 		d.keyLens |= 1 << (len(k) & 63)
+		var w [8]byte
+		copy(w[:], k)
+		d.keyWords = append(d.keyWords, binary.LittleEndian.Uint64(w[:]))
 	}
 	d.onKey = make([]*dstate, len(d.keys))
 	d.onIdx = make([]*dstate, len(d.idxs))
@@ -94,6 +98,37 @@ func (a *dfa) intern(set []state) *dstate {
 func (d *dstate) skipKey(n int) *dstate {
 	if d.keyLens>>(n&63)&1 != 0 {
 		return nil
+	}
+	return d.otherKey
+}
+
+// known returns the dstate after the plain object key k if it has been
+// computed already (by key), else nil. Keys of up to eight bytes are
+// compared as one word (see keyWords), so that the common case calls
+// nothing.
+func (d *dstate) known(k []byte) *dstate {
+	if d.keyLens>>(len(k)&63)&1 == 0 {
+		return d.otherKey
+	}
+	if len(k) > 8 || cap(k) < 8 {
+		return d.knownLong(k)
+	}
+	// The bytes past the key, up to the eighth, are masked off.
+	w := binary.LittleEndian.Uint64(k[:8]) & (^uint64(0) >> (64 - 8*len(k)))
+	for j, kw := range d.keyWords {
+		if kw == w && len(d.keys[j]) == len(k) {
+			return d.onKey[j]
+		}
+	}
+	return d.otherKey
+}
+
+// knownLong is known for keys the word does not hold.
+func (d *dstate) knownLong(k []byte) *dstate {
+	for j, lit := range d.keys {
+		if string(lit) == string(k) {
+			return d.onKey[j]
+		}
 	}
 	return d.otherKey
 }

@@ -220,6 +220,20 @@ valueEnd: // a scalar is complete
 	goto done
 
 key: // state is expFirstKey or expKey
+	if mc.skip == 0 {
+		from := pos
+		var exit runExit
+		switch pos, span, comma, exit = r.members(target, pos, span, comma); {
+		case exit == atValue:
+			state = expValue
+			goto value
+		case exit == atAfter:
+			state = expNext
+			goto after
+		case pos != from:
+			state = expKey
+		}
+	}
 	if n := len(mc.out) + pos - span; n >= target && (comma < span || n > target) {
 		goto done
 	}

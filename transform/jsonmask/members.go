@@ -1,0 +1,163 @@
+package jsonmask
+
+// runExit says where members stopped.
+type runExit uint8
+
+const (
+	// atKey: at the start of a member (a key, or whatever stands there),
+	// none of it consumed.
+	atKey runExit = iota
+	// atValue: after a member's key and ':', its fate decided as the key
+	// block of fastTokens decides it (mc.next or mc.skipNext set).
+	atValue
+	// atAfter: after a member's value.
+	atAfter
+)
+
+// members is the innermost stage of fastTokens: the members of the
+// object on top of the stack whose key is plain and known to the
+// automaton and whose value is a plain scalar, one after another, as
+// long as they lie inside the window and the output stays below target.
+// Records are mostly such members, and each costs here a fraction of
+// what the token-by-token blocks of fastTokens spend on it: the grammar
+// inside a member is fixed (key, ':', value, then ',' or the end), the
+// member's path state is needed only to know its action, and a kept
+// member changes nothing but the count of members written (top.n).
+//
+// It starts at a member's key (state expFirstKey or expKey, nothing
+// skipped) and stops at one of the points runExit names, leaving the
+// scanner and the machine as fastTokens' blocks would have left them
+// there; anything unusual (whitespace, a container value, an escape, a
+// key the automaton has not met yet) stops it before or after the key,
+// and fastTokens carries on. It checks the output target wherever
+// fastTokens does, conservatively: it stops where the output could have
+// reached target and fastTokens makes the exact decision.
+func (r *reader) members(target, pos, span, comma int) (int, int, int, runExit) {
+	sc, mc := &r.sc, &r.mach
+	buf := sc.buf
+	top := &mc.stack[len(mc.stack)-1]
+	d, n := top.d, top.n
+	// pos may reach lim without the output reaching target; past it, it
+	// may not.
+	lim := runLimit(target, len(mc.out), span, len(buf))
+	for pos < lim && buf[pos] == '"' {
+		kend := sc.stringEnd(pos)
+		if kend < 0 || kend >= len(buf) || buf[kend] != ':' {
+			break
+		}
+		child := d.known(buf[pos+1 : kend-1])
+		if child == nil {
+			break
+		}
+		// The key and its ':' are consumed: the member is decided as
+		// fastTokens' key block decides it.
+		start, vpos := pos, kend+1
+		act := child.act
+		switch act {
+		case actRemove: // the member goes, and its comma
+			mc.out = flushBefore(mc.out, buf, span, start, comma)
+			comma, span = -1, vpos
+			lim = runLimit(target, len(mc.out), span, len(buf))
+		case actMask:
+			if n++; n == 1 && comma >= span || n > 1 && comma < span {
+				mc.out, span = memberComma(mc.out, buf, span, start, comma)
+			}
+			mc.out = append(mc.out, buf[span:vpos]...)
+			mc.out = append(mc.out, mc.mask...)
+			comma, span = -1, vpos
+			lim = runLimit(target, len(mc.out), span, len(buf))
+		default:
+			if n++; n == 1 && comma >= span || n > 1 && comma < span {
+				mc.out, span = memberComma(mc.out, buf, span, start, comma)
+				lim = runLimit(target, len(mc.out), span, len(buf))
+			}
+			comma = -1
+		}
+		vend := -1
+		if vpos < lim {
+			switch c := buf[vpos]; {
+			case c == '"':
+				if vend = sc.stringEnd(vpos); vend == -2 {
+					vend = sc.fastString(vpos)
+				}
+			case c-'1' < 9:
+				if vend = sc.intEnd(vpos); vend < 0 {
+					vend = sc.fastNumber(vpos)
+				}
+			default:
+				vend = sc.scalarEnd(vpos)
+			}
+		}
+		if vend < 0 {
+			top.n, top.wantKey = n, false
+			if act == actNone {
+				mc.next = child
+			} else {
+				mc.skipNext = true
+			}
+			return vpos, span, comma, atValue
+		}
+		if act != actNone { // the value goes
+			span = vend
+			lim = runLimit(target, len(mc.out), span, len(buf))
+		}
+		if vend >= lim || buf[vend] != ',' {
+			top.n = n
+			return vend, span, comma, atAfter
+		}
+		comma, pos = vend, vend+1
+	}
+	top.n = n
+	return pos, span, comma, atKey
+}
+
+// runLimit returns the position at which the output (out bytes written
+// and the span from span on) reaches target, or end if that comes first.
+func runLimit(target, out, span, end int) int {
+	return min(end, target-out+span)
+}
+
+// memberComma is frame.comma's rule for the two cases where the input's
+// comma is not simply kept: the first member written drops the pending
+// comma, a later one whose comma was dropped writes its own.
+func memberComma(out, buf []byte, span, start, comma int) ([]byte, int) {
+	if comma >= span {
+		return append(out, buf[span:comma]...), comma + 1
+	}
+	out = append(out, buf[span:start]...)
+	return append(out, ','), start
+}
+
+// scalarEnd returns the end of the plain scalar value (a string without
+// escapes or bytes >= 0x80, a number, a literal) at pos when fastTokens'
+// value block would take it without a rewrite; otherwise -1.
+func (sc *scanner) scalarEnd(pos int) int {
+	switch c := sc.buf[pos]; {
+	case c == '"':
+		end := sc.stringEnd(pos)
+		if end == -2 {
+			end = sc.fastString(pos)
+		}
+		return end
+	case c == '-' || c-'0' < 10:
+		return sc.fastNumber(pos)
+	case c == 't' || c == 'f' || c == 'n':
+		return sc.fastLiteral(pos)
+	}
+	return -1
+}
+
+// intEnd returns the end of the positive integer without a leading zero
+// at pos if fastNumber would return it and no more than 16 digits long;
+// otherwise -1 (fastNumber then decides).
+func (sc *scanner) intEnd(pos int) int {
+	buf := sc.buf
+	i := pos + 1
+	for i < len(buf) && buf[i]-'0' < 10 && i-pos < 16 {
+		i++
+	}
+	if i == len(buf) || i-pos == 16 || buf[i] == '.' || buf[i]|0x20 == 'e' {
+		return -1
+	}
+	return i
+}
