@@ -92,41 +92,23 @@ func (a *dfa) intern(set []state) *dstate {
 	return d
 }
 
-// skipKey returns the dstate after a key of n bytes if no named key has
-// n bytes and that dstate is known, else nil: most keys are named by no
-// pattern, and this answers for them without a call (it is inlined).
-func (d *dstate) skipKey(n int) *dstate {
-	if d.keyLens>>(n&63)&1 != 0 {
-		return nil
-	}
-	return d.otherKey
-}
-
-// known returns the dstate after the plain object key k if it has been
-// computed already (by key), else nil. Keys of up to eight bytes are
-// compared as one word (see keyWords), so that the common case calls
-// nothing.
-func (d *dstate) known(k []byte) *dstate {
-	if d.keyLens>>(len(k)&63)&1 == 0 {
+// knownNear returns the dstate after the plain object key buf[from:to]
+// if it has been computed already (by key), else nil. A key with the
+// length of one the patterns name is compared as one word (keyWords):
+// one of up to eight bytes that has eight bytes of buf from its start.
+// For any other such key it returns nil, and the caller asks key. Small
+// enough to be inlined: no call for the keys of a record.
+func (d *dstate) knownNear(buf []byte, from, to int) *dstate {
+	n := to - from
+	if d.keyLens>>(n&63)&1 == 0 {
 		return d.otherKey
 	}
-	if len(k) > 8 || cap(k) < 8 {
-		return d.knownLong(k)
+	if n > 8 || from+8 > len(buf) {
+		return nil
 	}
-	// The bytes past the key, up to the eighth, are masked off.
-	w := binary.LittleEndian.Uint64(k[:8]) & (^uint64(0) >> (64 - 8*len(k)))
+	w := binary.LittleEndian.Uint64(buf[from:]) & (^uint64(0) >> (64 - 8*n))
 	for j, kw := range d.keyWords {
-		if kw == w && len(d.keys[j]) == len(k) {
-			return d.onKey[j]
-		}
-	}
-	return d.otherKey
-}
-
-// knownLong is known for keys the word does not hold.
-func (d *dstate) knownLong(k []byte) *dstate {
-	for j, lit := range d.keys {
-		if string(lit) == string(k) {
+		if kw == w && len(d.keys[j]) == n {
 			return d.onKey[j]
 		}
 	}

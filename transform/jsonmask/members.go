@@ -42,10 +42,13 @@ func (r *reader) members(target, pos, span, comma int) (int, int, int, runExit) 
 	lim := runLimit(target, len(mc.out), span, len(buf))
 	for pos < lim && buf[pos] == '"' {
 		kend := sc.stringEnd(pos)
+		if kend == -2 {
+			kend = sc.fastString(pos)
+		}
 		if kend < 0 || kend >= len(buf) || buf[kend] != ':' {
 			break
 		}
-		child := d.known(buf[pos+1 : kend-1])
+		child := d.knownNear(buf, pos+1, kend-1)
 		if child == nil {
 			break
 		}
