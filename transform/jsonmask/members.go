@@ -1,5 +1,10 @@
 package jsonmask
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // runExit says where members stopped.
 type runExit uint8
 
@@ -151,16 +156,28 @@ func (sc *scanner) scalarEnd(pos int) int {
 }
 
 // intEnd returns the end of the positive integer without a leading zero
-// at pos if fastNumber would return it and no more than 16 digits long;
-// otherwise -1 (fastNumber then decides).
+// at pos if it has at most nine digits and a ',' or '}' follows it;
+// otherwise -1 (fastNumber then decides). The digits are found eight
+// bytes at a time, not in a loop whose exit the processor cannot
+// predict.
 func (sc *scanner) intEnd(pos int) int {
-	buf := sc.buf
-	i := pos + 1
-	for i < len(buf) && buf[i]-'0' < 10 && i-pos < 16 {
-		i++
+	if buf := sc.buf; pos+9 < len(buf) {
+		// Followed by what ends a member, it is the whole number.
+		if i := pos + 1 + nonDigit(binary.LittleEndian.Uint64(buf[pos+1:])); buf[i] == ',' || buf[i] == '}' {
+			return i
+		}
 	}
-	if i == len(buf) || i-pos == 16 || buf[i] == '.' || buf[i]|0x20 == 'e' {
-		return -1
-	}
-	return i
+	return -1
+}
+
+// nonDigit returns the index of the first byte of x (eight bytes,
+// little-endian) that is not an ASCII digit, or 8.
+func nonDigit(x uint64) int {
+	const lsbs, msbs = 0x0101010101010101, 0x8080808080808080
+	y := x &^ msbs
+	// y+0x50 sets the top bit of bytes from 0x30, y+0x46 of bytes above
+	// 0x39 (no byte carries into the next); x's own top bit marks bytes
+	// from 0x80.
+	m := (^(y + 0x50*lsbs) | (y + 0x46*lsbs) | x) & msbs
+	return bits.TrailingZeros64(m) >> 3
 }
