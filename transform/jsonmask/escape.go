@@ -90,21 +90,24 @@ func getu4(s []byte) rune {
 	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 		return -1
 	}
-	var r rune
-	for _, c := range s[2:6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return -1
-		}
-		r = r*16 + rune(c)
+	r := unhex(s[2])<<12 | unhex(s[3])<<8 | unhex(s[4])<<4 | unhex(s[5])
+	if r > 0xffff { // a byte that is not a hex digit
+		return -1
 	}
-	return r
+	return rune(r)
+}
+
+// unhex returns the value of the hex digit c, or 1<<16 if it is not one:
+// shifted by up to twelve bits and or-ed with three others, that still
+// shows.
+func unhex(c byte) uint32 {
+	if d := uint32(c - '0'); d < 10 {
+		return d
+	}
+	if l := uint32(c|0x20) - 'a'; l < 6 {
+		return l + 10
+	}
+	return 1 << 16
 }
 
 const hexDigits = "0123456789abcdef"
