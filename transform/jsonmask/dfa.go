@@ -137,6 +137,15 @@ func (a *dfa) key(d *dstate, k []byte) *dstate {
 	return d.otherKey
 }
 
+// indexNear is index for a dstate whose patterns name no index, once
+// its child is known, small enough to be inlined; otherwise nil.
+func (d *dstate) indexNear() *dstate {
+	if len(d.idxs) == 0 {
+		return d.otherIdx
+	}
+	return nil
+}
+
 // index returns the dstate after array index i.
 func (a *dfa) index(d *dstate, i int) *dstate {
 	for j, idx := range d.idxs {

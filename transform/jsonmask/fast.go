@@ -159,7 +159,10 @@ value: // state is expValue or expFirstValue
 	} else if top = &mc.stack[len(mc.stack)-1]; !top.array {
 		d, mc.next = mc.next, nil // the value of a key the loop has seen
 	} else if !mc.skipNext {
-		child := mc.dfa.index(top.d, top.idx)
+		child := top.d.indexNear()
+		if child == nil {
+			child = mc.dfa.index(top.d, top.idx)
+		}
 		top.idx++
 		switch child.act {
 		case actRemove:
