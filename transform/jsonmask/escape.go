@@ -206,6 +206,14 @@ func (sc *scanner) requoteString(dst []byte, pos int) ([]byte, int) {
 				continue // copied with the text around it
 			}
 		default: // a backslash
+			if j+1 < limit {
+				// These come out of unquote and appendString as they
+				// went in: copied with the text around them.
+				if e := buf[j+1]; e == '"' || e == '\\' || e == 'n' || e == 'r' || e == 't' {
+					i = j + 2
+					continue
+				}
+			}
 			dst = append(dst, buf[lit:j]...)
 			if i = requoteEscape(&dst, buf, j, limit); i < 0 {
 				return dst, -1
