@@ -20,12 +20,19 @@ type dstate struct {
 
 	keys     [][]byte  // literal keys named by the set's patterns
 	keyLens  uint64    // bit n%64 set: a key of n bytes
-	keyWords []uint64  // the first eight bytes of each key, zero-padded
+	keyWords []keyWord // keys as knownNear compares them, one per key
 	onKey    []*dstate // their children, nil until used
 	otherKey *dstate
 	idxs     []int // literal indexes named by the set's patterns
 	onIdx    []*dstate
 	otherIdx *dstate
+}
+
+// A keyWord is a literal key as knownNear compares it: its first eight
+// bytes, zero-padded, and its length (a key may hold a NUL byte).
+type keyWord struct {
+	w uint64
+	n int
 }
 
 // maxDStates bounds a dfa's table. Past it the table starts afresh; the
@@ -84,7 +91,7 @@ func (a *dfa) intern(set []state) *dstate {
 		d.keyLens |= 1 << (len(k) & 63)
 		var w [8]byte
 		copy(w[:], k)
-		d.keyWords = append(d.keyWords, binary.LittleEndian.Uint64(w[:]))
+		d.keyWords = append(d.keyWords, keyWord{binary.LittleEndian.Uint64(w[:]), len(k)})
 	}
 	d.onKey = make([]*dstate, len(d.keys))
 	d.onIdx = make([]*dstate, len(d.idxs))
@@ -108,7 +115,7 @@ func (d *dstate) knownNear(buf []byte, from, to int) *dstate {
 	}
 	w := binary.LittleEndian.Uint64(buf[from:]) & (^uint64(0) >> (64 - 8*n))
 	for j, kw := range d.keyWords {
-		if kw == w && len(d.keys[j]) == n {
+		if kw.w == w && kw.n == n {
 			return d.onKey[j]
 		}
 	}

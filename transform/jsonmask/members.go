@@ -92,6 +92,7 @@ func (r *reader) members(target, pos, span, comma int) (int, int, int, runExit) 
 				if vend = sc.intEnd(vpos); vend < 0 {
 					vend = sc.fastNumber(vpos)
 				}
+			case c == '{' || c == '[': // fastTokens' value block opens it
 			default:
 				vend = sc.scalarEnd(vpos)
 			}
