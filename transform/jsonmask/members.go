@@ -62,26 +62,13 @@ func (r *reader) members(target, pos, span, comma int) (int, int, int, runExit) 
 		// fastTokens' key block decides it.
 		start, vpos := pos, kend+1
 		act := child.act
-		switch act {
-		case actRemove: // the member goes, and its comma
-			mc.out = flushBefore(mc.out, buf, span, start, comma)
-			comma, span = -1, vpos
+		if act != actNone || (n > 0) != (comma >= span) {
+			n, span = r.decideMember(act, n, buf, span, start, vpos, comma)
 			lim = runLimit(target, len(mc.out), span, len(buf))
-		case actMask:
-			if n++; n == 1 && comma >= span || n > 1 && comma < span {
-				mc.out, span = memberComma(mc.out, buf, span, start, comma)
-			}
-			mc.out = append(mc.out, buf[span:vpos]...)
-			mc.out = append(mc.out, mc.mask...)
-			comma, span = -1, vpos
-			lim = runLimit(target, len(mc.out), span, len(buf))
-		default:
-			if n++; n == 1 && comma >= span || n > 1 && comma < span {
-				mc.out, span = memberComma(mc.out, buf, span, start, comma)
-				lim = runLimit(target, len(mc.out), span, len(buf))
-			}
-			comma = -1
+		} else {
+			n++ // a kept member whose comma stays: nothing to write
 		}
+		comma = -1
 		vend := -1
 		if vpos < lim {
 			switch c := buf[vpos]; {
@@ -119,6 +106,29 @@ func (r *reader) members(target, pos, span, comma int) (int, int, int, runExit) 
 	}
 	top.n = n
 	return pos, span, comma, atKey
+}
+
+// decideMember writes what goes out before the value of the member whose
+// key is buf[start:vpos] (its ':' included) with action act, as
+// fastTokens' key block writes it: nothing but the span before it for a
+// removed member (and not its comma), the key and the mask for a masked
+// one, the comma the member needs (frame.comma) for a kept or masked
+// one. It returns the new count of members written and span.
+func (r *reader) decideMember(act action, n int, buf []byte, span, start, vpos, comma int) (int, int) {
+	mc := &r.mach
+	if act == actRemove {
+		mc.out = flushBefore(mc.out, buf, span, start, comma)
+		return n, vpos
+	}
+	if n++; n == 1 && comma >= span || n > 1 && comma < span {
+		mc.out, span = memberComma(mc.out, buf, span, start, comma)
+	}
+	if act == actMask {
+		mc.out = append(mc.out, buf[span:vpos]...)
+		mc.out = append(mc.out, mc.mask...)
+		span = vpos
+	}
+	return n, span
 }
 
 // runLimit returns the position at which the output (out bytes written
