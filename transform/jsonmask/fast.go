@@ -48,7 +48,7 @@ import "math/bits"
 // Per 4 MiB run (cachegrind) the instructions went from 169M to 107M
 // (json), 176M to 112M (ndjson), 252M to 158M (ndjson-small-lines) and
 // 293M to 143M (json-escapes) with the blocks, the string map and
-// requoteString, then to 86M, 91M, 128M and 126M with members, the inline
+// requoteString, then to 88M, 93M, 131M and 126M with members, the inline
 // lookups, intEnd and the kept escapes (BenchmarkMask's cases, read
 // straight from the Masker, GOGC off: counts that repeat to 0.1%). What
 // is left is spread thin: per member of a record about 200 instructions,
