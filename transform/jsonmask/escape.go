@@ -193,6 +193,10 @@ func (sc *scanner) requoteString(dst []byte, pos int) ([]byte, int) {
 			if len(buf)-j < utf8.UTFMax {
 				return dst, -1 // the window may cut the sequence
 			}
+			if n := textRune(buf, j); n > 0 {
+				i = j + n
+				continue // copied with the text around it
+			}
 			r, n := utf8.DecodeRune(buf[j:])
 			i = j + n
 			switch {
@@ -221,6 +225,26 @@ func (sc *scanner) requoteString(dst []byte, pos int) ([]byte, int) {
 		}
 		lit = i
 	}
+}
+
+// textRune returns the length of the UTF-8 sequence of two or three
+// bytes at buf[j] (three more bytes follow j) if it is valid and
+// appendString writes it as it is (not U+2028 or U+2029), else 0: the
+// common cases of utf8.DecodeRune, without its call.
+func textRune(buf []byte, j int) int {
+	c, b1, b2 := buf[j], buf[j+1], buf[j+2]
+	switch {
+	case c < 0xc2 || b1&0xc0 != 0x80:
+		return 0
+	case c < 0xe0:
+		return 2
+	case c >= 0xf0 || b2&0xc0 != 0x80,
+		c == 0xe0 && b1 < 0xa0,                   // overlong
+		c == 0xed && b1 > 0x9f,                   // a surrogate
+		c == 0xe2 && b1 == 0x80 && b2&^1 == 0xa8: // U+2028, U+2029
+		return 0
+	}
+	return 3
 }
 
 // requoteEscape writes to *dst what unquote and appendString make of the

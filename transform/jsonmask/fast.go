@@ -36,7 +36,8 @@ import "math/bits"
 //     where a loop over eight-byte words ended in a mispredicted exit.
 //     Strings with escapes or non-ASCII bytes are rewritten in one pass
 //     (requoteString) that jumps between the bytes the map flags, and
-//     keeps the escapes that come out as they went in with the text.
+//     keeps with the text the escapes that come out as they went in and
+//     valid UTF-8 (textRune).
 //   - The members of an object, key, ':', scalar value, ',', are the bulk
 //     of a record: the key block hands them to members (members.go), a
 //     loop of their own where a kept member only counts.
@@ -48,13 +49,13 @@ import "math/bits"
 // Per 4 MiB run (cachegrind) the instructions went from 169M to 107M
 // (json), 176M to 112M (ndjson), 252M to 158M (ndjson-small-lines) and
 // 293M to 143M (json-escapes) with the blocks, the string map and
-// requoteString, then to 88M, 93M, 131M and 126M with members, the inline
-// lookups, intEnd and the kept escapes (BenchmarkMask's cases, read
-// straight from the Masker, GOGC off: counts that repeat to 0.1%). What
-// is left is spread thin: per member of a record about 200 instructions,
-// a sixth each in finding the ends of strings and in the key lookup, much
-// of the rest in moving values to and from the stack around the calls
-// that remain (append, fastString).
+// requoteString, then to 88M, 93M, 131M and 120M with members, the
+// inline lookups, intEnd, the kept escapes and textRune (BenchmarkMask's
+// cases, read straight from the Masker, GOGC off: counts that repeat to
+// 0.1%). What is left is spread thin: per member of a record about 200
+// instructions, a sixth each in finding the ends of strings and in the
+// key lookup, much of the rest in moving values to and from the stack
+// around the calls that remain (append, fastString).
 //
 // Output that equals the input is not copied token by token: the loop
 // keeps a span of input, buf[span:pos], that goes out as it is, and copies

@@ -2,6 +2,7 @@ package jsonmask
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -44,6 +45,27 @@ func TestNonDigit(t *testing.T) {
 				want = pos
 			}
 			require.Equal(t, want, nonDigit(x), "byte %#x at %d", c, pos)
+		}
+	}
+}
+
+// TestTextRune holds textRune to utf8.DecodeRune for every lead byte
+// from 0x80 and every two bytes after it: where it answers, the sequence
+// is valid (U+FFFD itself too), of that length, and not one that
+// appendString escapes; where it does not, it is not a valid two- or
+// three-byte sequence that is written as it is.
+func TestTextRune(t *testing.T) {
+	buf := make([]byte, 4)
+	for c := 0x80; c < 0x100; c++ {
+		for b := range 1 << 16 {
+			buf[0], buf[1], buf[2], buf[3] = byte(c), byte(b), byte(b>>8), 0x80
+			r, n := utf8.DecodeRune(buf)
+			plain := (n == 2 || n == 3) && r != '\u2028' && r != '\u2029'
+			if got := textRune(buf, 0); plain {
+				require.Equal(t, n, got, "% x", buf)
+			} else if got != 0 {
+				t.Fatalf("% x: textRune %d, DecodeRune %U %d", buf, got, r, n)
+			}
 		}
 	}
 }
