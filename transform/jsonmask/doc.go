@@ -99,9 +99,9 @@
 // the encoding/json version this package once used).
 //
 // BenchmarkMask reports cpu-MB/s: on a shared 2-CPU machine (medians of
-// seven alternating runs, which spread by a third) about 670 for JSON
-// records, 680 for NDJSON records, 480 for NDJSON of very short lines and
-// 490 for strings dense with escapes. Per 4 MiB that is 88M, 93M, 131M
+// seven alternating runs, which spread by a third) about 680 for JSON
+// records, 790 for NDJSON records, 490 for NDJSON of very short lines and
+// 540 for strings dense with escapes. Per 4 MiB that is 88M, 93M, 131M
 // and 120M instructions (cachegrind): about 80 per token of a record,
 // punctuation included (100 before the members loop), spread over
 // finding the ends of strings, the path automaton, the frames and the
