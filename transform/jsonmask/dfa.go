@@ -20,11 +20,19 @@ type dstate struct {
 
 	keys     [][]byte  // literal keys named by the set's patterns
 	keyLens  uint64    // bit n%64 set: a key of n bytes
+	keyWords []keyWord // keys as knownNear compares them, one per key
 	onKey    []*dstate // their children, nil until used
 	otherKey *dstate
 	idxs     []int // literal indexes named by the set's patterns
 	onIdx    []*dstate
 	otherIdx *dstate
+}
+
+// A keyWord is a literal key as knownNear compares it: its first eight
+// bytes, zero-padded, and its length (a key may hold a NUL byte).
+type keyWord struct {
+	w uint64
+	n int
 }
 
 // maxDStates bounds a dfa's table. Past it the table starts afresh; the
@@ -81,6 +89,9 @@ func (a *dfa) intern(set []state) *dstate {
 	}
 	for _, k := range d.keys {
 		d.keyLens |= 1 << (len(k) & 63)
+		var w [8]byte
+		copy(w[:], k)
+		d.keyWords = append(d.keyWords, keyWord{binary.LittleEndian.Uint64(w[:]), len(k)})
 	}
 	d.onKey = make([]*dstate, len(d.keys))
 	d.onIdx = make([]*dstate, len(d.idxs))
@@ -88,12 +99,25 @@ func (a *dfa) intern(set []state) *dstate {
 	return d
 }
 
-// skipKey returns the dstate after a key of n bytes if no named key has
-// n bytes and that dstate is known, else nil: most keys are named by no
-// pattern, and this answers for them without a call (it is inlined).
-func (d *dstate) skipKey(n int) *dstate {
-	if d.keyLens>>(n&63)&1 != 0 {
+// knownNear returns the dstate after the plain object key buf[from:to]
+// if it has been computed already (by key), else nil. A key with the
+// length of one the patterns name is compared as one word (keyWords):
+// one of up to eight bytes that has eight bytes of buf from its start.
+// For any other such key it returns nil, and the caller asks key. Small
+// enough to be inlined: no call for the keys of a record.
+func (d *dstate) knownNear(buf []byte, from, to int) *dstate {
+	n := to - from
+	if d.keyLens>>(n&63)&1 == 0 {
+		return d.otherKey
+	}
+	if n > 8 || from+8 > len(buf) {
 		return nil
+	}
+	w := binary.LittleEndian.Uint64(buf[from:]) & (^uint64(0) >> (64 - 8*n))
+	for j, kw := range d.keyWords {
+		if kw.w == w && kw.n == n {
+			return d.onKey[j]
+		}
 	}
 	return d.otherKey
 }
@@ -118,6 +142,15 @@ func (a *dfa) key(d *dstate, k []byte) *dstate {
 		d.otherKey = a.intern(a.ps.stepKey(nil, d.set, true, bytes.Repeat([]byte{0xff}, n+1), 0))
 	}
 	return d.otherKey
+}
+
+// indexNear is index for a dstate whose patterns name no index, once
+// its child is known, small enough to be inlined; otherwise nil.
+func (d *dstate) indexNear() *dstate {
+	if len(d.idxs) == 0 {
+		return d.otherIdx
+	}
+	return nil
 }
 
 // index returns the dstate after array index i.

@@ -90,21 +90,24 @@ func getu4(s []byte) rune {
 	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 		return -1
 	}
-	var r rune
-	for _, c := range s[2:6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return -1
-		}
-		r = r*16 + rune(c)
+	r := unhex(s[2])<<12 | unhex(s[3])<<8 | unhex(s[4])<<4 | unhex(s[5])
+	if r > 0xffff { // a byte that is not a hex digit
+		return -1
 	}
-	return r
+	return rune(r)
+}
+
+// unhex returns the value of the hex digit c, or 1<<16 if it is not one:
+// shifted by up to twelve bits and or-ed with three others, that still
+// shows.
+func unhex(c byte) uint32 {
+	if d := uint32(c - '0'); d < 10 {
+		return d
+	}
+	if l := uint32(c|0x20) - 'a'; l < 6 {
+		return l + 10
+	}
+	return 1 << 16
 }
 
 const hexDigits = "0123456789abcdef"
@@ -190,6 +193,10 @@ func (sc *scanner) requoteString(dst []byte, pos int) ([]byte, int) {
 			if len(buf)-j < utf8.UTFMax {
 				return dst, -1 // the window may cut the sequence
 			}
+			if n := textRune(buf, j); n > 0 {
+				i = j + n
+				continue // copied with the text around it
+			}
 			r, n := utf8.DecodeRune(buf[j:])
 			i = j + n
 			switch {
@@ -203,6 +210,14 @@ func (sc *scanner) requoteString(dst []byte, pos int) ([]byte, int) {
 				continue // copied with the text around it
 			}
 		default: // a backslash
+			if j+1 < limit {
+				// These come out of unquote and appendString as they
+				// went in: copied with the text around them.
+				if e := buf[j+1]; e == '"' || e == '\\' || e == 'n' || e == 'r' || e == 't' {
+					i = j + 2
+					continue
+				}
+			}
 			dst = append(dst, buf[lit:j]...)
 			if i = requoteEscape(&dst, buf, j, limit); i < 0 {
 				return dst, -1
@@ -210,6 +225,26 @@ func (sc *scanner) requoteString(dst []byte, pos int) ([]byte, int) {
 		}
 		lit = i
 	}
+}
+
+// textRune returns the length of the UTF-8 sequence of two or three
+// bytes at buf[j] (three more bytes follow j) if it is valid and
+// appendString writes it as it is (not U+2028 or U+2029), else 0: the
+// common cases of utf8.DecodeRune, without its call.
+func textRune(buf []byte, j int) int {
+	c, b1, b2 := buf[j], buf[j+1], buf[j+2]
+	switch {
+	case c < 0xc2 || b1&0xc0 != 0x80:
+		return 0
+	case c < 0xe0:
+		return 2
+	case c >= 0xf0 || b2&0xc0 != 0x80,
+		c == 0xe0 && b1 < 0xa0,                   // overlong
+		c == 0xed && b1 > 0x9f,                   // a surrogate
+		c == 0xe2 && b1 == 0x80 && b2&^1 == 0xa8: // U+2028, U+2029
+		return 0
+	}
+	return 3
 }
 
 // requoteEscape writes to *dst what unquote and appendString make of the

@@ -16,7 +16,10 @@ import "math/bits"
 //
 // Design, from profiles (pprof, and cachegrind for instruction counts):
 // the time goes to the work per token (grammar, path automaton, frames,
-// output), not to finding bytes, so there is no full structural index.
+// output), not to finding bytes, so there is no full structural index:
+// the benchmark records have no whitespace, every token is next to the
+// last, and a map of structural characters would find nothing the loop
+// does not already stand on.
 //
 //   - The loop is a few labelled blocks joined by goto, one per grammar
 //     state (a value, a key, what follows a value, a close), as in
@@ -32,16 +35,27 @@ import "math/bits"
 //     a shift and a trailing-zero count find the end (stringEnd, inlined),
 //     where a loop over eight-byte words ended in a mispredicted exit.
 //     Strings with escapes or non-ASCII bytes are rewritten in one pass
-//     (requoteString) that jumps between the bytes the map flags.
-//   - A key whose length no pattern's key has skips the automaton's
-//     call (dstate.skipKey).
+//     (requoteString) that jumps between the bytes the map flags, and
+//     keeps with the text the escapes that come out as they went in and
+//     valid UTF-8 (textRune).
+//   - The members of an object, key, ':', scalar value, ',', are the bulk
+//     of a record: the key block hands them to members (members.go), a
+//     loop of their own where a kept member only counts.
+//   - A key the automaton has met before is looked up without a call
+//     (dstate.knownNear): by its length when no pattern's key has it,
+//     else as one word; an array element's state likewise
+//     (dstate.indexNear).
 //
-// Per 4 MiB run of BenchmarkMask (cachegrind) the instructions went from
-// 169M to 107M (json), 176M to 112M (ndjson), 252M to 158M
-// (ndjson-small-lines, with bufferedLines) and 293M to 143M
-// (json-escapes); cpu-MB/s rose 1.3 to 1.8 times (medians of alternating
-// runs). What is left is spread thin over the work per token (about 100
-// instructions, a fifth of them in the automaton and the output copies).
+// Per 4 MiB run (cachegrind) the instructions went from 169M to 107M
+// (json), 176M to 112M (ndjson), 252M to 158M (ndjson-small-lines) and
+// 293M to 143M (json-escapes) with the blocks, the string map and
+// requoteString, then to 88M, 93M, 131M and 120M with members, the
+// inline lookups, intEnd, the kept escapes and textRune (BenchmarkMask's
+// cases, read straight from the Masker, GOGC off: counts that repeat to
+// 0.1%). What is left is spread thin: per member of a record about 200
+// instructions, a sixth each in finding the ends of strings and in the
+// key lookup, much of the rest in moving values to and from the stack
+// around the calls that remain (append, fastString).
 //
 // Output that equals the input is not copied token by token: the loop
 // keeps a span of input, buf[span:pos], that goes out as it is, and copies
@@ -158,7 +172,10 @@ value: // state is expValue or expFirstValue
 	} else if top = &mc.stack[len(mc.stack)-1]; !top.array {
 		d, mc.next = mc.next, nil // the value of a key the loop has seen
 	} else if !mc.skipNext {
-		child := mc.dfa.index(top.d, top.idx)
+		child := top.d.indexNear()
+		if child == nil {
+			child = mc.dfa.index(top.d, top.idx)
+		}
 		top.idx++
 		switch child.act {
 		case actRemove:
@@ -220,6 +237,20 @@ valueEnd: // a scalar is complete
 	goto done
 
 key: // state is expFirstKey or expKey
+	if mc.skip == 0 {
+		from := pos
+		var exit runExit
+		switch pos, span, comma, exit = r.members(target, pos, span, comma); {
+		case exit == atValue:
+			state = expValue
+			goto value
+		case exit == atAfter:
+			state = expNext
+			goto after
+		case pos != from:
+			state = expKey
+		}
+	}
 	if n := len(mc.out) + pos - span; n >= target && (comma < span || n > target) {
 		goto done
 	}
@@ -252,7 +283,7 @@ key: // state is expFirstKey or expKey
 	}
 	top = &mc.stack[len(mc.stack)-1]
 	top.wantKey = false
-	if d = top.d.skipKey(pos - start - 3); d == nil {
+	if d = top.d.knownNear(buf, start+1, pos-2); d == nil {
 		d = mc.dfa.key(top.d, buf[start+1:pos-2])
 	}
 	switch d.act {

@@ -490,6 +490,9 @@ func (r *reader) maskLine(win []byte, start, end int) error {
 		if r.fastTokens(len(r.mach.out) + end - start + outChunk); r.mach.values > 1 {
 			return fmt.Errorf("%w: line %d holds more than one JSON value", ErrSyntax, r.lineNo)
 		}
+		if r.sc.complete() {
+			break // what next would say, without the call
+		}
 		kind, err := r.sc.next()
 		if err != nil {
 			return fmt.Errorf("line %d: %w", r.lineNo, err)

@@ -169,6 +169,14 @@ func (sc *scanner) mapStrings(i int) {
 	bitscan.Eq2NonText(sc.smap, src[sc.sbase:sc.sbase+sc.slen], '"', '\\')
 }
 
+// complete reports whether next would return tokEOF at once: the window
+// holds the rest of the input and ends right after complete top-level
+// values, where the fast path leaves an NDJSON line.
+func (sc *scanner) complete() bool {
+	return sc.eof && sc.part == partNone && sc.pos == len(sc.buf) && len(sc.stack) == 0 &&
+		(sc.state == expTopNext || sc.state == expTopSep)
+}
+
 // token returns the raw bytes of the last string, number or literal.
 func (sc *scanner) token() []byte { return sc.buf[sc.start:sc.end] }
 

@@ -255,3 +255,51 @@ func TestUpstreamTruncation(t *testing.T) {
 		assert.False(t, isS3, f)
 	}
 }
+
+// TestEarlyLateBoundary puts an error at every offset around the point
+// where a compact document's output is first released (one step's
+// output, past the holdback): records the members stage takes, up to the
+// error, must fail as the encoding/json version fails there, with the
+// same bytes and the same error, early (S3) or late.
+func TestEarlyLateBoundary(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := 0; b.Len() < 64<<10; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id":%d,"user":{"name":"u%d","email":"e%d","password":"p"},"card":"4111","qty":%d,"ok":true}`, i, i, i, i%7)
+	}
+	b.WriteString("]")
+	doc := b.String()
+	// A control byte is an error inside a string as well as outside.
+	corrupt := func(off int) []byte { return []byte(doc[:off] + "\x01" + doc[off:]) }
+	m := MustNew(Remove("[*].user.email", "**.password"), Mask("[*].card"), WithFormat(FormatJSON))
+	late := func(off int) bool {
+		got := transformtest.Apply(m, transformtest.Input{Body: corrupt(off)}, nil, nil)
+		require.Error(t, got.Err)
+		_, s3 := errors.AsType[*s3err.Error](got.Err)
+		return !s3
+	}
+	// The first offset whose error comes after output was released.
+	lo, hi := 1, len(doc)-1
+	require.True(t, late(hi))
+	for lo < hi {
+		if mid := (lo + hi) / 2; late(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	for off := max(1, lo-150); off < min(len(doc), lo+150); off++ {
+		src := transformtest.Input{Body: corrupt(off)}
+		got := transformtest.Apply(m, src, nil, nil)
+		want := transformtest.Apply(legacyMasker{m}, src, nil, nil)
+		require.Error(t, got.Err)
+		require.Equal(t, errClass(want.Err), errClass(got.Err), "offset %d", off)
+		_, wantS3 := errors.AsType[*s3err.Error](want.Err)
+		_, gotS3 := errors.AsType[*s3err.Error](got.Err)
+		require.Equal(t, wantS3, gotS3, "offset %d: early or late", off)
+		require.True(t, bytes.Equal(want.Body, got.Body), "offset %d: %d vs %d bytes", off, len(want.Body), len(got.Body))
+	}
+}
