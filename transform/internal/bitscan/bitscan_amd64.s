@@ -1,26 +1,12 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "macros_amd64.h"
 
 // Each kernel loads the bytes it compares with from its arguments (eight
 // copies in a uint64), spreads them to all sixteen bytes of an XMM
 // register, and then for every 64-byte word of src computes four 16-bit
 // masks with PMOVMSKB and stores them as one uint64.
-
-// SPLAT sets X to sixteen copies of the byte repeated in arg.
-#define SPLAT(arg, X) \
-	MOVQ arg, X \
-	PUNPCKLQDQ X, X
-
-// STORE4(r0, r1, r2, r3) writes the four 16-bit masks to (DI) as one word.
-#define STORE4(r0, r1, r2, r3) \
-	SHLQ $16, r1 \
-	SHLQ $32, r2 \
-	SHLQ $48, r3 \
-	ORQ r1, r0 \
-	ORQ r3, r2 \
-	ORQ r2, r0 \
-	MOVQ r0, (DI)
 
 // func eqWordsSSE2(dst *uint64, src *byte, words int, c uint64)
 TEXT ·eqWordsSSE2(SB), NOSPLIT, $0-32
@@ -44,7 +30,7 @@ eqloop:
 	PMOVMSKB X1, BX
 	PMOVMSKB X2, DX
 	PMOVMSKB X3, R8
-	STORE4(AX, BX, DX, R8)
+	JOIN4(AX, BX, DX, R8, (DI))
 	ADDQ $8, DI
 	ADDQ $64, SI
 	DECQ CX
@@ -86,7 +72,7 @@ eq4loop:
 	EQ4(16, BX)
 	EQ4(32, DX)
 	EQ4(48, R8)
-	STORE4(AX, BX, DX, R8)
+	JOIN4(AX, BX, DX, R8, (DI))
 	ADDQ $8, DI
 	ADDQ $64, SI
 	DECQ CX
@@ -126,7 +112,7 @@ eq2ntloop:
 	EQ2NT(16, BX)
 	EQ2NT(32, DX)
 	EQ2NT(48, R8)
-	STORE4(AX, BX, DX, R8)
+	JOIN4(AX, BX, DX, R8, (DI))
 	ADDQ $8, DI
 	ADDQ $64, SI
 	DECQ CX
@@ -161,7 +147,7 @@ rangeloop:
 	RANGE(16, BX)
 	RANGE(32, DX)
 	RANGE(48, R8)
-	STORE4(AX, BX, DX, R8)
+	JOIN4(AX, BX, DX, R8, (DI))
 	ADDQ $8, DI
 	ADDQ $64, SI
 	DECQ CX
@@ -195,7 +181,7 @@ pairloop:
 	PAIR(16, BX)
 	PAIR(32, DX)
 	PAIR(48, R8)
-	STORE4(AX, BX, DX, R8)
+	JOIN4(AX, BX, DX, R8, (DI))
 	ADDQ $8, DI
 	ADDQ $64, SI
 	DECQ CX
@@ -234,7 +220,7 @@ pairfoldloop:
 	PAIRFOLD(16, BX)
 	PAIRFOLD(32, DX)
 	PAIRFOLD(48, R8)
-	STORE4(AX, BX, DX, R8)
+	JOIN4(AX, BX, DX, R8, (DI))
 	ADDQ $8, DI
 	ADDQ $64, SI
 	DECQ CX
@@ -338,11 +324,6 @@ lpxdone:
 	VPAND Y3, Y2, Y2 \
 	VPAND Y2, Y0, Y0 \
 	VPMOVMSKB Y0, RC
-
-// BCAST sets Y to 32 copies of the byte repeated in the uint64 arg.
-#define BCAST(arg, Y) \
-	MOVQ arg, X0 \
-	VPBROADCASTQ X0, Y
 
 // func linesPrefixWordsAVX2(dst, nl *uint64, src *byte, words int, a, b, c, d, ign1, ign2, ign3 uint64)
 TEXT ·linesPrefixWordsAVX2(SB), NOSPLIT, $0-88

@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "macros_amd64.h"
 
 // The kernels of Eq4Split. For each 64-byte word of src they compare every
 // byte with a (X8 or Y8) for the first map and with b, c and d (X9..X11 or
@@ -22,31 +23,16 @@
 	POR X1, X0 \
 	PMOVMSKB X0, RR
 
-// JOIN4(r0, r1, r2, r3, dst) writes four 16-bit masks to dst as one word.
-#define JOIN4(r0, r1, r2, r3, dst) \
-	SHLQ $16, r1 \
-	SHLQ $32, r2 \
-	SHLQ $48, r3 \
-	ORQ r1, r0 \
-	ORQ r3, r2 \
-	ORQ r2, r0 \
-	MOVQ r0, dst
-
-// SPLATQ sets X to sixteen copies of the byte repeated in arg.
-#define SPLATQ(arg, X) \
-	MOVQ arg, X \
-	PUNPCKLQDQ X, X
-
 // func eq4SplitWordsSSE2(first, rest *uint64, src *byte, words int, a, b, c, d uint64)
 TEXT ·eq4SplitWordsSSE2(SB), NOSPLIT, $0-64
 	MOVQ first+0(FP), DI
 	MOVQ rest+8(FP), R9
 	MOVQ src+16(FP), SI
 	MOVQ words+24(FP), CX
-	SPLATQ(a+32(FP), X8)
-	SPLATQ(b+40(FP), X9)
-	SPLATQ(c+48(FP), X10)
-	SPLATQ(d+56(FP), X11)
+	SPLAT(a+32(FP), X8)
+	SPLAT(b+40(FP), X9)
+	SPLAT(c+48(FP), X10)
+	SPLAT(d+56(FP), X11)
 	TESTQ CX, CX
 	JEQ splitdone
 
@@ -78,21 +64,16 @@ splitdone:
 	VPOR Y1, Y0, Y0 \
 	VPMOVMSKB Y0, RR
 
-// BCASTQ sets Y to 32 copies of the byte repeated in the uint64 arg.
-#define BCASTQ(arg, Y) \
-	MOVQ arg, X0 \
-	VPBROADCASTQ X0, Y
-
 // func eq4SplitWordsAVX2(first, rest *uint64, src *byte, words int, a, b, c, d uint64)
 TEXT ·eq4SplitWordsAVX2(SB), NOSPLIT, $0-64
 	MOVQ first+0(FP), DI
 	MOVQ rest+8(FP), R9
 	MOVQ src+16(FP), SI
 	MOVQ words+24(FP), CX
-	BCASTQ(a+32(FP), Y8)
-	BCASTQ(b+40(FP), Y9)
-	BCASTQ(c+48(FP), Y10)
-	BCASTQ(d+56(FP), Y11)
+	BCAST(a+32(FP), Y8)
+	BCAST(b+40(FP), Y9)
+	BCAST(c+48(FP), Y10)
+	BCAST(d+56(FP), Y11)
 	TESTQ CX, CX
 	JEQ splitydone
 
