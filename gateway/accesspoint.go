@@ -49,7 +49,7 @@ func (g *Gateway) serveCaller(o *observed, r *http.Request, reqID string) {
 		return
 	}
 	o.accessPoint = ap.Name
-	if !ap.Allows(caller) || !inPrefix(ap, op, t, r) {
+	if !ap.Allows(caller) || !ap.AllowsAction(op) || !inPrefix(ap, op, t, r) {
 		g.log.Info("objectlambda-gateway: caller not allowed", "requestId", reqID, "accessPoint", ap.Name, "principal", caller.ARN, "operation", op)
 		writeError(o, r, http.StatusForbidden, "AccessDenied", msgAccessDenied, reqID)
 		return

@@ -49,6 +49,12 @@ AccessPoints:
       SupportingAccessPoint: {Store: local, Bucket: docs, Prefix: reports/}
       TransformationConfigurations: [{Actions: [GetObject], ContentTransformation: {AwsLambda: {FunctionArn: passthrough}}}]
     AllowedPrincipals: ["arn:aws:iam::111122223333:role/analyst"]
+  - Name: uploads
+    ObjectLambdaConfiguration:
+      SupportingAccessPoint: {Store: local, Bucket: docs, Prefix: uploads/}
+      TransformationConfigurations: [{Actions: [GetObject], ContentTransformation: {AwsLambda: {FunctionArn: passthrough}}}]
+    AllowedPrincipals: ["*"]
+    AllowedActions: [GetObject, s3-object-lambda:PutObject]
 `
 
 // TestAccessPoints: aliases, the allow lists (deny by default), a
@@ -99,10 +105,44 @@ func TestAccessPoints(t *testing.T) {
 			Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("private/salaries.txt")}}}})
 		assert.Equal(t, "AccessDenied", errorCode(err), "DeleteObjects names its keys in its body")
 	})
+	t.Run("writes and deletes only where AllowedActions list them", func(t *testing.T) {
+		store := r.st.Client()
+		exists := func(key string) bool {
+			_, err := store.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("docs"), Key: aws.String(key)})
+			return err == nil
+		}
+		put := func(bucket, key string) string {
+			_, err := r.client(ana).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader("new")})
+			return errorCode(err)
+		}
+		del := func(bucket, key string) string {
+			_, err := r.client(ana).DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+			return errorCode(err)
+		}
+		// "public" gives no AllowedActions: reading only.
+		assert.Equal(t, "AccessDenied", put("public", "reports/new.txt"))
+		assert.False(t, exists("reports/new.txt"), "a refused PUT never reaches the store")
+		assert.Equal(t, "AccessDenied", del("public", "reports/q3.txt"))
+		assert.True(t, exists("reports/q3.txt"), "a refused DELETE never reaches the store")
+		_, err := r.client(ana).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("public"), Key: aws.String("reports/q3.txt")})
+		assert.NoError(t, err, "reading is allowed by default")
+		// "uploads" allows GetObject and PutObject, nothing else.
+		assert.Empty(t, put("uploads", "uploads/a.txt"))
+		assert.True(t, exists("uploads/a.txt"))
+		body, code := get(ana, "uploads", "uploads/a.txt")
+		assert.Equal(t, "new", body, code)
+		assert.Equal(t, "AccessDenied", del("uploads", "uploads/a.txt"))
+		assert.True(t, exists("uploads/a.txt"))
+		_, err = r.client(ana).ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("uploads"), Prefix: aws.String("uploads/")})
+		assert.Equal(t, "AccessDenied", errorCode(err), "listing is not in its AllowedActions")
+	})
 	t.Run("a listing through the function", func(t *testing.T) {
 		out, err := r.client(ana).ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("public")})
 		require.NoError(t, err)
-		assert.Len(t, out.Contents, 2)
+		stored, err := r.st.Client().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("docs")})
+		require.NoError(t, err)
+		assert.Len(t, out.Contents, len(stored.Contents))
+		assert.GreaterOrEqual(t, len(out.Contents), 2)
 	})
 	t.Run("ListBuckets", func(t *testing.T) {
 		names := func(creds aws.Credentials) []string {
@@ -114,8 +154,8 @@ func TestAccessPoints(t *testing.T) {
 			}
 			return n
 		}
-		assert.Equal(t, []string{"public-a1b2c3--ol-s3", "reports"}, names(ana))
-		assert.Equal(t, []string{"public-a1b2c3--ol-s3"}, names(mallory))
+		assert.Equal(t, []string{"public-a1b2c3--ol-s3", "reports", "uploads"}, names(ana))
+		assert.Equal(t, []string{"public-a1b2c3--ol-s3", "uploads"}, names(mallory))
 	})
 }
 

@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/objectlambda/sdk-go/internal/arnmatch"
+
 	"github.com/objectlambda/sdk-go/objectlambda"
 	"github.com/objectlambda/sdk-go/transform"
 )
@@ -269,6 +271,20 @@ func (ap *AccessPoint) Allows(c *Caller) bool {
 	}
 	return tc.Matches(ap.AllowedPrincipals...)
 }
+
+// AllowsAction reports whether the access point's AllowedActions admit the
+// S3 operation op.
+func (ap *AccessPoint) AllowsAction(op string) bool {
+	for _, pat := range ap.AllowedActions {
+		if arnmatch.Match(strings.TrimPrefix(pat, actionPrefix), op) {
+			return true
+		}
+	}
+	return false
+}
+
+// actionPrefix is the IAM service prefix AllowedActions may carry.
+const actionPrefix = "s3-object-lambda:"
 
 // String describes the callers without their secrets.
 func (cs *Callers) String() string { return fmt.Sprintf("%d callers", cs.Len()) }

@@ -202,6 +202,15 @@ type AccessPoint struct {
 	// assumed-role session). Nobody else is: there is no default allow.
 	// "*" allows every caller in the callers file.
 	AllowedPrincipals []string `yaml:"AllowedPrincipals"`
+	// AllowedActions are the operations the allowed principals may perform
+	// through the access point: S3 API operation names (GetObject,
+	// PutObject, DeleteObject, ...) or patterns of them ('*' any run, '?'
+	// one character), as the actions of an IAM policy for
+	// s3-object-lambda, with or without that prefix. Default: reading only
+	// (DefaultAllowedActions). The writes and deletes Object Lambda passes
+	// through to the store are refused (403 AccessDenied) unless listed;
+	// "*" allows every operation the access point serves.
+	AllowedActions []string `yaml:"AllowedActions"`
 	// MaxConcurrentInvocations overrides Limits.MaxConcurrentInvocations.
 	MaxConcurrentInvocations int `yaml:"MaxConcurrentInvocations"`
 
@@ -284,6 +293,11 @@ const (
 	DefaultLogLevel                 = "info"
 )
 
+// DefaultAllowedActions are the operations an access point allows when its
+// AllowedActions are not given: reading objects, their metadata and
+// listings, never writing or deleting.
+func DefaultAllowedActions() []string { return []string{"Get*", "Head*", "List*"} }
+
 // applyDefaults fills in what the document left out.
 func (c *Config) applyDefaults() {
 	setDefault(&c.Region, DefaultRegion)
@@ -313,6 +327,9 @@ func (c *Config) applyDefaults() {
 	}
 	for i := range c.AccessPoints {
 		setDefault(&c.AccessPoints[i].MaxConcurrentInvocations, c.Limits.MaxConcurrentInvocations)
+		if len(c.AccessPoints[i].AllowedActions) == 0 {
+			c.AccessPoints[i].AllowedActions = DefaultAllowedActions()
+		}
 	}
 }
 

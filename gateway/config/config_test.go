@@ -81,6 +81,7 @@ AccessPoints:
     AllowedPrincipals:
       - arn:aws:iam::111122223333:role/analyst
       - arn:aws:iam::111122223333:user/ops-*
+    AllowedActions: [Get*, s3-object-lambda:ListObjectsV2, PutObject*]
     MaxConcurrentInvocations: 7
   - Name: images
     ObjectLambdaConfiguration:
@@ -123,6 +124,12 @@ func TestParseValid(t *testing.T) {
 	ap, ok := c.AccessPoint("reports-olap")
 	require.True(t, ok)
 	assert.Equal(t, 7, ap.MaxConcurrentInvocations)
+	for op, want := range map[string]bool{
+		"GetObject": true, "GetObjectTagging": true, "ListObjectsV2": true, "PutObject": true, "PutObjectTagging": true,
+		"ListObjects": false, "HeadObject": false, "DeleteObject": false, "UploadPart": false,
+	} {
+		assert.Equal(t, want, ap.AllowsAction(op), "AllowedActions and %s", op)
+	}
 	assert.True(t, ap.AllowsFeature(FeatureGetObjectRange))
 	assert.False(t, ap.AllowsFeature(FeatureGetObjectPartNumber))
 	tests := []struct {
@@ -172,6 +179,17 @@ AccessPoints:
 	assert.Equal(t, DefaultDrainTimeout, c.Shutdown.DrainTimeout)
 	assert.Equal(t, DefaultLogLevel, c.Log.Level)
 	assert.Equal(t, DefaultMaxConcurrentInvocations, c.AccessPoints[0].MaxConcurrentInvocations)
+	assert.Equal(t, DefaultAllowedActions(), c.AccessPoints[0].AllowedActions)
+	ap := &c.AccessPoints[0]
+	for op, want := range map[string]bool{
+		"GetObject": true, "HeadObject": true, "ListObjectsV2": true, "ListObjects": true, "GetBucketLocation": true,
+		"GetObjectTagging": true, "ListParts": true, "HeadBucket": true,
+		"PutObject": false, "DeleteObject": false, "DeleteObjects": false, "CreateMultipartUpload": false,
+		"UploadPart": false, "CompleteMultipartUpload": false, "AbortMultipartUpload": false,
+		"PutObjectTagging": false, "PutObjectAcl": false, "DeleteObjectTagging": false, "RestoreObject": false,
+	} {
+		assert.Equal(t, want, ap.AllowsAction(op), "by default, reading only: %s", op)
+	}
 	assert.Nil(t, c.Listener.TLS)
 }
 
@@ -223,6 +241,9 @@ func TestParseErrors(t *testing.T) {
 		{name: "unknown function", old: "FunctionArn: redact", new: "FunctionArn: redcat", at: "FunctionArn: redcat", path: "AccessPoints[0].ObjectLambdaConfiguration.TransformationConfigurations[0].ContentTransformation.AwsLambda.FunctionArn", msg: "no function is named redcat"},
 		{name: "no transformations", old: "      TransformationConfigurations:\n        - Actions: [GetObject]\n          ContentTransformation: {AwsLambda: {FunctionArn: rie}}\n", new: "", at: "    ObjectLambdaConfiguration:\n      SupportingAccessPoint: {Store: aws", path: "AccessPoints[1].ObjectLambdaConfiguration.TransformationConfigurations", msg: "at least one"},
 		{name: "deny by default: no principals", old: `    AllowedPrincipals: ["*"]`, new: "", at: "  - Name: images", path: "AccessPoints[1].AllowedPrincipals", msg: "nobody may call"},
+		{name: "misspelt allowed action", old: "[Get*, s3-object-lambda:ListObjectsV2, PutObject*]", new: "[Get*, PutObjct]", at: "AllowedActions: [Get*, PutObjct]", path: "AccessPoints[0].AllowedActions[1]", msg: "matches no operation"},
+		{name: "allowed action of another service", old: "[Get*, s3-object-lambda:ListObjectsV2, PutObject*]", new: "[s3:GetObject]", at: "AllowedActions: [s3:GetObject]", path: "AccessPoints[0].AllowedActions[0]", msg: "matches no operation"},
+		{name: "allowed action the access point refuses", old: "[Get*, s3-object-lambda:ListObjectsV2, PutObject*]", new: "[CopyObject]", at: "AllowedActions: [CopyObject]", path: "AccessPoints[0].AllowedActions[0]", msg: "matches no operation"},
 		{name: "principal not an ARN", old: "- arn:aws:iam::111122223333:role/analyst", new: "- analyst", at: "- analyst", path: "AccessPoints[0].AllowedPrincipals[0]", msg: "ARN pattern"},
 		{name: "second document", old: "Region: eu-west-1", new: "Region: eu-west-1\n---\nRegion: x\n---", at: "---\nRegion: x", msg: "more than one YAML document"},
 		{name: "not a mapping", old: valid, new: "- a\n- b\n", at: "- a", msg: "must be a mapping"},

@@ -23,5 +23,7 @@
 //
 // Who may call an access point is its AllowedPrincipals: IAM ARN patterns
 // matched by [transform.Caller.Matches], as objectlambda.AllowPrincipals
-// matches them ([AccessPoint.Allows]). There is no default allow.
+// matches them ([AccessPoint.Allows]). There is no default allow. What
+// they may do is its AllowedActions ([AccessPoint.AllowsAction]): reading
+// only unless writes are listed ([DefaultAllowedActions]).
 package config

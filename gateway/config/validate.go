@@ -9,6 +9,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/objectlambda/sdk-go/gateway/internal/s3op"
+	"github.com/objectlambda/sdk-go/internal/arnmatch"
 )
 
 var (
@@ -18,6 +21,7 @@ var (
 	accountRE         = regexp.MustCompile(`^[0-9]{12}$`)
 	bucketRE          = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	qualifierRE       = regexp.MustCompile(`^[A-Za-z0-9$_-]{1,128}$`)
+	actionRE          = regexp.MustCompile(`^[A-Za-z0-9*?]+$`) // an operation name or pattern
 	envNameRE         = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	logLevels         = []string{"debug", "info", "warn", "error"}
 	allActions        = []string{ActionGetObject, ActionHeadObject, ActionListObjects, ActionListObjectsV2}
@@ -322,6 +326,7 @@ func (c *Config) checkAccessPoints(v *checker, stores map[string]bool, functions
 		checkFeatures(v, p+".ObjectLambdaConfiguration.AllowedFeatures", ap.ObjectLambdaConfiguration.AllowedFeatures)
 		checkTransformations(v, p+".ObjectLambdaConfiguration.TransformationConfigurations", ap.ObjectLambdaConfiguration.TransformationConfigurations, functions)
 		checkPrincipals(v, p+".AllowedPrincipals", ap.AllowedPrincipals)
+		checkActions(v, p+".AllowedActions", ap.AllowedActions)
 		if ap.MaxConcurrentInvocations < 1 {
 			v.add(p+".MaxConcurrentInvocations", "must be at least 1")
 		}
@@ -394,6 +399,19 @@ func checkPrincipals(v *checker, p string, patterns []string) {
 	for i, pat := range patterns {
 		if (pat != "*" && !strings.HasPrefix(pat, "arn:")) || strings.ContainsAny(pat, " \t\r\n") {
 			v.add(at(p, i), "must be an ARN pattern (arn:aws:iam::111122223333:role/name, '*' and '?' allowed) or \"*\"")
+		}
+	}
+}
+
+// checkActions requires every AllowedActions pattern to name at least one
+// operation an Object Lambda access point serves, so that a misspelt
+// action fails the configuration instead of silently allowing nothing.
+func checkActions(v *checker, p string, patterns []string) {
+	served := s3op.Served()
+	for i, pat := range patterns {
+		name := strings.TrimPrefix(pat, actionPrefix)
+		if !actionRE.MatchString(name) || !slices.ContainsFunc(served, func(op string) bool { return arnmatch.Match(name, op) }) {
+			v.add(at(p, i), "matches no operation an Object Lambda access point serves (%s)", strings.Join(served, ", "))
 		}
 	}
 }

@@ -59,7 +59,7 @@ func (ap *AccessPoint) gatewayConfig() (*gwconfig.Config, gwconfig.Source, error
 	if len(olc.TransformationConfigurations) == 0 {
 		return nil, gwconfig.Source{}, errors.New("no function: every action is routed nowhere")
 	}
-	point := gwconfig.AccessPoint{Name: c.apName, ObjectLambdaConfiguration: olc, AllowedPrincipals: []string{"*"}, MaxConcurrentInvocations: 10_000}
+	point := gwconfig.AccessPoint{Name: c.apName, ObjectLambdaConfiguration: olc, AllowedPrincipals: []string{"*"}, AllowedActions: []string{"*"}, MaxConcurrentInvocations: 10_000}
 	if c.bucket != c.apName {
 		point.Alias = c.bucket
 	}

@@ -3,6 +3,7 @@ package s3op
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -154,13 +155,30 @@ func DispositionOf(op string) Disposition {
 		return Transformed
 	case ListBuckets, GetBucketLocation:
 		return Answered
-	case "GetObjectAcl", "GetObjectTagging", "GetObjectAttributes", "GetObjectRetention", "GetObjectLegalHold",
+	}
+	if slices.Contains(passedThrough(), op) {
+		return PassThrough
+	}
+	return Refuse
+}
+
+// passedThrough lists the operations an Object Lambda access point sends
+// to its supporting access point unchanged.
+func passedThrough() []string {
+	return []string{
+		"GetObjectAcl", "GetObjectTagging", "GetObjectAttributes", "GetObjectRetention", "GetObjectLegalHold",
 		"PutObject", "PutObjectAcl", "PutObjectTagging", "PutObjectRetention", "PutObjectLegalHold",
 		"DeleteObject", "DeleteObjects", "DeleteObjectTagging", "RestoreObject",
 		"CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
 		"ListMultipartUploads", "ListObjectVersions", "HeadBucket",
-		"GetBucketAcl", "GetBucketCors", "GetBucketPolicy", "GetBucketNotificationConfiguration":
-		return PassThrough
+		"GetBucketAcl", "GetBucketCors", "GetBucketPolicy", "GetBucketNotificationConfiguration",
 	}
-	return Refuse
+}
+
+// Served lists the operations an Object Lambda access point serves (every
+// one DispositionOf does not refuse), sorted.
+func Served() []string {
+	ops := append([]string{GetObject, HeadObject, ListObjects, ListObjectsV2, ListBuckets, GetBucketLocation}, passedThrough()...)
+	slices.Sort(ops)
+	return ops
 }
