@@ -2,6 +2,7 @@ package s3op
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,4 +113,22 @@ func FuzzRequestClassification(f *testing.F) {
 			t.Fatalf("%s %s: %s transformed without a bucket", method, target, op)
 		}
 	})
+}
+
+// TestServed: Served lists exactly the operations DispositionOf does not
+// refuse, so that an AllowedActions pattern is checked against what the
+// access point really serves.
+func TestServed(t *testing.T) {
+	served := Served()
+	require.True(t, slices.IsSorted(served))
+	for _, op := range served {
+		assert.NotEqual(t, Refuse, DispositionOf(op), "%s is listed as served", op)
+	}
+	for _, op := range []string{"CopyObject", "UploadPartCopy", "SelectObjectContent", "PostObject", "PutBucketPolicy", "DeleteBucket", "CreateBucket", "GetObjectTorrent", "RenameObject"} {
+		assert.Equal(t, Refuse, DispositionOf(op), op)
+		assert.NotContains(t, served, op)
+	}
+	for _, op := range []string{GetObject, HeadObject, ListObjects, ListObjectsV2, ListBuckets, GetBucketLocation, "PutObject", "DeleteObject", "UploadPart"} {
+		assert.Contains(t, served, op)
+	}
 }
