@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/objectlambda/sdk-go/gateway/internal/s3op"
 	"github.com/objectlambda/sdk-go/internal/arnmatch"
 
 	"github.com/objectlambda/sdk-go/objectlambda"
@@ -273,14 +274,22 @@ func (ap *AccessPoint) Allows(c *Caller) bool {
 }
 
 // AllowsAction reports whether the access point's AllowedActions admit the
-// S3 operation op.
+// S3 operation op: a pattern matches the operation's name or the IAM
+// action S3 asks for it (so PutObject admits the multipart upload
+// operations, as in an IAM policy).
 func (ap *AccessPoint) AllowsAction(op string) bool {
 	for _, pat := range ap.AllowedActions {
-		if arnmatch.Match(strings.TrimPrefix(pat, actionPrefix), op) {
+		if actionMatches(pat, op) {
 			return true
 		}
 	}
 	return false
+}
+
+// actionMatches reports whether an AllowedActions pattern admits op.
+func actionMatches(pattern, op string) bool {
+	p := strings.TrimPrefix(pattern, actionPrefix)
+	return arnmatch.Match(p, op) || arnmatch.Match(p, s3op.IAMAction(op))
 }
 
 // actionPrefix is the IAM service prefix AllowedActions may carry.

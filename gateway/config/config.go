@@ -203,10 +203,12 @@ type AccessPoint struct {
 	// "*" allows every caller in the callers file.
 	AllowedPrincipals []string `yaml:"AllowedPrincipals"`
 	// AllowedActions are the operations the allowed principals may perform
-	// through the access point: S3 API operation names (GetObject,
-	// PutObject, DeleteObject, ...) or patterns of them ('*' any run, '?'
-	// one character), as the actions of an IAM policy for
-	// s3-object-lambda, with or without that prefix. Default: reading only
+	// through the access point, as the actions of an IAM policy for
+	// s3-object-lambda (with or without that prefix): patterns ('*' any
+	// run, '?' one character) matched against the S3 operation's name and
+	// the IAM action S3 asks for it, so GetObject also admits HeadObject,
+	// PutObject the multipart upload operations, DeleteObject
+	// DeleteObjects, ListBucket the listings. Default: reading only
 	// (DefaultAllowedActions). The writes and deletes Object Lambda passes
 	// through to the store are refused (403 AccessDenied) unless listed;
 	// "*" allows every operation the access point serves.

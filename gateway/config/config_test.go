@@ -126,7 +126,9 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, 7, ap.MaxConcurrentInvocations)
 	for op, want := range map[string]bool{
 		"GetObject": true, "GetObjectTagging": true, "ListObjectsV2": true, "PutObject": true, "PutObjectTagging": true,
-		"ListObjects": false, "HeadObject": false, "DeleteObject": false, "UploadPart": false,
+		"HeadObject": true, // S3 asks GetObject of a HEAD
+		"UploadPart": true, // and PutObject of the multipart upload operations
+		"ListObjects": false, "DeleteObject": false, "DeleteObjects": false, "AbortMultipartUpload": false,
 	} {
 		assert.Equal(t, want, ap.AllowsAction(op), "AllowedActions and %s", op)
 	}
@@ -191,6 +193,32 @@ AccessPoints:
 		assert.Equal(t, want, ap.AllowsAction(op), "by default, reading only: %s", op)
 	}
 	assert.Nil(t, c.Listener.TLS)
+}
+
+// TestAllowsActionAsIAM: a pattern admits an operation by its name or by
+// the IAM action S3 asks for it, as an IAM policy would.
+func TestAllowsActionAsIAM(t *testing.T) {
+	tests := []struct {
+		allowed []string
+		yes, no []string
+	}{
+		{[]string{"GetObject"}, []string{"GetObject", "HeadObject"}, []string{"GetObjectTagging", "ListObjectsV2", "PutObject"}},
+		{[]string{"s3-object-lambda:PutObject"}, []string{"PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"}, []string{"AbortMultipartUpload", "PutObjectTagging", "GetObject"}},
+		{[]string{"DeleteObject"}, []string{"DeleteObject", "DeleteObjects"}, []string{"DeleteObjectTagging"}},
+		{[]string{"ListBucket"}, []string{"ListObjects", "ListObjectsV2", "HeadBucket"}, []string{"ListObjectVersions", "ListParts", "GetObject"}},
+		{[]string{"ListObjectsV2"}, []string{"ListObjectsV2"}, []string{"ListObjects"}},
+		{[]string{"*"}, []string{"GetObject", "PutObject", "DeleteObjects", "RestoreObject"}, nil},
+		{nil, nil, []string{"GetObject"}},
+	}
+	for _, tt := range tests {
+		ap := &AccessPoint{AllowedActions: tt.allowed}
+		for _, op := range tt.yes {
+			assert.True(t, ap.AllowsAction(op), "%v admits %s", tt.allowed, op)
+		}
+		for _, op := range tt.no {
+			assert.False(t, ap.AllowsAction(op), "%v refuses %s", tt.allowed, op)
+		}
+	}
 }
 
 // TestParseErrors breaks the valid document one way at a time: each error

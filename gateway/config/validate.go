@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/objectlambda/sdk-go/gateway/internal/s3op"
-	"github.com/objectlambda/sdk-go/internal/arnmatch"
 )
 
 var (
@@ -410,7 +409,7 @@ func checkActions(v *checker, p string, patterns []string) {
 	served := s3op.Served()
 	for i, pat := range patterns {
 		name := strings.TrimPrefix(pat, actionPrefix)
-		if !actionRE.MatchString(name) || !slices.ContainsFunc(served, func(op string) bool { return arnmatch.Match(name, op) }) {
+		if !actionRE.MatchString(name) || !slices.ContainsFunc(served, func(op string) bool { return actionMatches(pat, op) }) {
 			v.add(at(p, i), "matches no operation an Object Lambda access point serves (%s)", strings.Join(served, ", "))
 		}
 	}

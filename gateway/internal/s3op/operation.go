@@ -175,6 +175,36 @@ func passedThrough() []string {
 	}
 }
 
+// IAMAction is the IAM action (without its service prefix) that S3 asks of
+// a caller for op: HeadObject needs GetObject, the multipart upload
+// operations PutObject, DeleteObjects DeleteObject, the listings
+// ListBucket and its kin. Other operations are their own action.
+func IAMAction(op string) string {
+	switch op {
+	case HeadObject:
+		return GetObject
+	case ListObjects, ListObjectsV2, "HeadBucket":
+		return "ListBucket"
+	case "ListObjectVersions":
+		return "ListBucketVersions"
+	case "ListMultipartUploads":
+		return "ListBucketMultipartUploads"
+	case "ListParts":
+		return "ListMultipartUploadParts"
+	case "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload":
+		return "PutObject"
+	case "DeleteObjects":
+		return "DeleteObject"
+	case "GetBucketCors":
+		return "GetBucketCORS"
+	case "GetBucketNotificationConfiguration":
+		return "GetBucketNotification"
+	case ListBuckets:
+		return "ListAllMyBuckets"
+	}
+	return op
+}
+
 // Served lists the operations an Object Lambda access point serves (every
 // one DispositionOf does not refuse), sorted.
 func Served() []string {
