@@ -126,8 +126,8 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, 7, ap.MaxConcurrentInvocations)
 	for op, want := range map[string]bool{
 		"GetObject": true, "GetObjectTagging": true, "ListObjectsV2": true, "PutObject": true, "PutObjectTagging": true,
-		"HeadObject": true, // S3 asks GetObject of a HEAD
-		"UploadPart": true, // and PutObject of the multipart upload operations
+		"HeadObject":  true, // S3 asks GetObject of a HEAD
+		"UploadPart":  true, // and PutObject of the multipart upload operations
 		"ListObjects": false, "DeleteObject": false, "DeleteObjects": false, "AbortMultipartUpload": false,
 	} {
 		assert.Equal(t, want, ap.AllowsAction(op), "AllowedActions and %s", op)
