@@ -17,13 +17,12 @@ import (
 // while it reads and is closed when it has returned, whenever that is. It
 // starts at the first Read, unless quit is closed already or the pipeline
 // released, and stops after its current read of src once quit is closed or
-// ctx ends. A nil quit never closes: ctx alone ends the stream.
+// ctx ends.
 type readAhead struct {
 	src   io.Reader
 	p     *pipeline
 	ctx   context.Context
 	quit  <-chan struct{}
-	what  string          // names the stream in errors: "reply body", "upstream body"
 	onErr func(err error) // sees src's failure and the reader's end by ctx; may be nil
 	once  sync.Once       // starts the filler
 
@@ -40,8 +39,8 @@ type chunk struct {
 	err error
 }
 
-func newReadAhead(ctx context.Context, src io.Reader, size int, p *pipeline, quit <-chan struct{}, what string) *readAhead {
-	return &readAhead{src: src, p: p, ctx: ctx, quit: quit, what: what, size: size,
+func newReadAhead(ctx context.Context, src io.Reader, size int, p *pipeline, quit <-chan struct{}) *readAhead {
+	return &readAhead{src: src, p: p, ctx: ctx, quit: quit, size: size,
 		chunks: make(chan chunk, 1), free: make(chan []byte, 2)}
 }
 
@@ -93,7 +92,7 @@ func (a *readAhead) Read(p []byte) (int, error) {
 		case <-a.quit:
 			a.err = errReplyOver
 		case <-a.ctx.Done():
-			a.err = fmt.Errorf("objectlambda: %s: %w", a.what, context.Cause(a.ctx))
+			a.err = fmt.Errorf("objectlambda: reply body: %w", context.Cause(a.ctx))
 			a.noteErr(a.err)
 		}
 	}

@@ -53,7 +53,7 @@ func TestReadAheadDeliversTheStream(t *testing.T) {
 			p := newPipeline()
 			var noted []error
 			want := data(tc.n)
-			a := newReadAhead(context.Background(), tc.src(want), tc.size, p, make(chan struct{}), "upstream body")
+			a := newReadAhead(context.Background(), tc.src(want), tc.size, p, make(chan struct{}))
 			a.onErr = func(err error) { noted = append(noted, err) }
 			var got []byte
 			buf := make([]byte, tc.readLen)
@@ -95,7 +95,7 @@ func TestReadAheadReadsWhileItsReaderWorks(t *testing.T) {
 	p := newPipeline()
 	src := &gatedReader{gate: make(chan struct{}, 10)}
 	quit := make(chan struct{})
-	a := newReadAhead(context.Background(), src, 512, p, quit, "upstream body")
+	a := newReadAhead(context.Background(), src, 512, p, quit)
 	for range 3 {
 		src.gate <- struct{}{}
 	}
@@ -121,7 +121,7 @@ func TestReadAheadEnds(t *testing.T) {
 		quit := make(chan struct{})
 		close(quit)
 		before := goleak.IgnoreCurrent()
-		a := newReadAhead(context.Background(), bytes.NewReader([]byte("data")), 512, p, quit, "reply body")
+		a := newReadAhead(context.Background(), bytes.NewReader([]byte("data")), 512, p, quit)
 		_, err := a.Read(make([]byte, 8))
 		assert.ErrorIs(t, err, errReplyOver)
 		assert.NoError(t, goleak.Find(before), "no filler goroutine")
@@ -133,7 +133,7 @@ func TestReadAheadEnds(t *testing.T) {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		src := &gatedReader{gate: make(chan struct{})}
 		var noted atomic.Int32
-		a := newReadAhead(ctx, src, 512, p, nil, "upstream body")
+		a := newReadAhead(ctx, src, 512, p, make(chan struct{}))
 		a.onErr = func(error) { noted.Add(1) }
 		stop := errors.New("work deadline")
 		go func() {
@@ -144,7 +144,7 @@ func TestReadAheadEnds(t *testing.T) {
 		}()
 		_, err := a.Read(make([]byte, 8))
 		require.ErrorIs(t, err, stop, "the reader does not wait for the stuck source")
-		assert.Contains(t, err.Error(), "upstream body")
+		assert.Contains(t, err.Error(), "reply body")
 		assert.EqualValues(t, 1, noted.Load())
 		p.done()
 		select {

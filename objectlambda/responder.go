@@ -202,7 +202,7 @@ func chunkSize(length int64) int {
 // newReplyBody reads src under p's ownership for the call made with ctx.
 func newReplyBody(ctx context.Context, src io.Reader, size int, rs *responder, p *pipeline) *replyBody {
 	quit := make(chan struct{})
-	a := newReadAhead(ctx, src, size, p, quit, "reply body")
+	a := newReadAhead(ctx, src, size, p, quit)
 	a.onErr = rs.noteBodyErr
 	return &replyBody{readAhead: a, rs: rs, quit: quit}
 }
