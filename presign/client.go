@@ -197,7 +197,42 @@ type Response struct {
 // fetches the URL, retrying transient failures before any body byte is handed
 // out. It returns a Response for 200, 206 and 304, and otherwise an error; see
 // the package documentation for the error table.
+//
+// The stages: plan validates the request once; each attempt sends it and
+// decides about the answer (answer); Fetch's loop only counts attempts and
+// waits between them.
 func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
+	f, err := c.plan(req)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 1; ; attempt++ {
+		out, retry, err := f.attempt(ctx, attempt)
+		if !retry || attempt >= c.maxAttempts {
+			return out, err
+		}
+		req.notifyRetry(attempt+1, err)
+		if !sleep(ctx, c.backoff(attempt)) {
+			if ctx.Err() != nil {
+				return nil, ctxError(ctx, "waiting to retry")
+			}
+			return nil, err // the next attempt would start past the deadline
+		}
+	}
+}
+
+// fetch is a request that passed the checks: what every attempt sends.
+type fetch struct {
+	c      *Client
+	method string
+	url    string
+	host   string
+	header http.Header
+	start  time.Time
+}
+
+// plan checks req (method, URL, policy, headers) before anything is sent.
+func (c *Client) plan(req *Request) (*fetch, error) {
 	if req == nil {
 		return nil, s3err.New(http.StatusInternalServerError, s3err.CodeInternalError, "presign: nil request")
 	}
@@ -223,107 +258,100 @@ func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
 	if hdr.Get("User-Agent") == "" {
 		hdr.Set("User-Agent", userAgent)
 	}
+	return &fetch{c: c, method: method, url: req.URL, host: u.Host, header: hdr, start: time.Now()}, nil
+}
 
-	host := u.Host
-	start := time.Now()
-	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithCancelCause(ctx)
-		hreq, err := http.NewRequestWithContext(actx, method, req.URL, nil)
-		if err != nil {
-			cancel(nil)
-			return nil, internal(&UntrustedURLError{Host: safeHost(host), Reason: "unusable URL"}, "the function refused the presigned URL")
+// attempt sends the request once and returns the response, or the error
+// and whether another attempt may succeed. The attempt's context lives on
+// in a returned body and is cancelled in every other case.
+func (f *fetch) attempt(ctx context.Context, attempt int) (*Response, bool, error) {
+	c := f.c
+	actx, cancel := context.WithCancelCause(ctx)
+	hreq, err := http.NewRequestWithContext(actx, f.method, f.url, nil)
+	if err != nil {
+		cancel(nil)
+		return nil, false, internal(&UntrustedURLError{Host: safeHost(f.host), Reason: "unusable URL"}, "the function refused the presigned URL")
+	}
+	hreq.Header = f.header.Clone()
+	timer := time.AfterFunc(c.headerTimeout, func() { cancel(errHeaderTimeout) })
+	resp, err := c.hc.Do(hreq)
+	timer.Stop()
+	if err != nil {
+		cancel(nil)
+		if ctx.Err() != nil {
+			return nil, false, ctxError(ctx, "awaiting response headers")
 		}
-		hreq.Header = hdr.Clone()
-		timer := time.AfterFunc(c.headerTimeout, func() { cancel(errHeaderTimeout) })
-		resp, err := c.hc.Do(hreq)
+		ferr, retry := classify(err, context.Cause(actx))
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "presign attempt failed",
+			slog.String("host", f.host), slog.Int("attempt", attempt), slog.Bool("retry", retry && attempt < c.maxAttempts),
+			slog.Duration("elapsed", time.Since(f.start)), slog.String("error", ferr.Error()))
+		return nil, retry, ferr
+	}
+	firstByte := time.Since(f.start)
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "presign response",
+		slog.String("host", f.host), slog.String("method", f.method), slog.Int("status", resp.StatusCode),
+		slog.Int("attempt", attempt), slog.Duration("first_byte", firstByte))
+	out := &Response{StatusCode: resp.StatusCode, Header: resp.Header, ContentLength: resp.ContentLength, Attempts: attempt, FirstByte: firstByte}
+	return f.answer(ctx, actx, cancel, timer, resp, out)
+}
+
+// answer decides about the response headers of an attempt: a body to hand
+// out, an answer without one, or an error (retryable or not). Only a
+// handed-out body keeps actx alive.
+func (f *fetch) answer(ctx, actx context.Context, cancel context.CancelCauseFunc, timer *time.Timer, resp *http.Response, out *Response) (*Response, bool, error) {
+	c := f.c
+	switch st := resp.StatusCode; {
+	case (st == http.StatusOK || st == http.StatusPartialContent) && f.method != http.MethodHead:
+		want := resp.ContentLength
+		if want < 0 && st == http.StatusPartialContent {
+			want = contentRangeLength(resp.Header.Get("Content-Range"))
+		}
+		var sums []checksum
+		if st == http.StatusOK {
+			sums = checksumsFrom(resp.Header)
+		}
+		b := newBody(ctx, actx, cancel, resp.Body, want, sums, c.stallTimeout)
+		b.logger, b.host, b.start = c.logger, f.host, f.start
+		out.Body = b
+		return out, false, nil
+
+	case st == http.StatusOK || st == http.StatusPartialContent || st == http.StatusNotModified:
+		resp.Body.Close()
+		cancel(nil)
+		if st == http.StatusNotModified {
+			out.ContentLength = 0
+		}
+		out.Body = http.NoBody
+		return out, false, nil
+
+	case st >= 400:
+		var body io.Reader = http.NoBody
+		if f.method != http.MethodHead {
+			// Reading the error document gets a fresh header-timeout budget.
+			timer.Reset(c.headerTimeout)
+			body = resp.Body
+		}
+		e := parseError(st, resp.Header, body)
 		timer.Stop()
-		if err != nil {
-			cancel(nil)
-			if ctx.Err() != nil {
-				return nil, ctxError(ctx, "awaiting response headers")
-			}
-			ferr, retry := classify(err, context.Cause(actx))
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "presign attempt failed",
-				slog.String("host", host), slog.Int("attempt", attempt), slog.Bool("retry", retry && attempt < c.maxAttempts),
-				slog.Duration("elapsed", time.Since(start)), slog.String("error", ferr.Error()))
-			if retry && attempt < c.maxAttempts {
-				req.notifyRetry(attempt+1, ferr)
-				if sleep(ctx, c.backoff(attempt)) {
-					continue
-				}
-			}
-			if ctx.Err() != nil {
-				return nil, ctxError(ctx, "waiting to retry")
-			}
-			return nil, ferr
+		resp.Body.Close()
+		cancel(nil)
+		if ctx.Err() != nil {
+			return nil, false, ctxError(ctx, "reading an error response")
 		}
-		firstByte := time.Since(start)
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "presign response",
-			slog.String("host", host), slog.String("method", method), slog.Int("status", resp.StatusCode),
-			slog.Int("attempt", attempt), slog.Duration("first_byte", firstByte))
+		return nil, retryableStatus(st), e
 
-		switch st := resp.StatusCode; {
-		case st == http.StatusOK || st == http.StatusPartialContent:
-			out := &Response{StatusCode: st, Header: resp.Header, ContentLength: resp.ContentLength, Attempts: attempt, FirstByte: firstByte}
-			if method == http.MethodHead {
-				resp.Body.Close()
-				cancel(nil)
-				out.Body = http.NoBody
-				return out, nil
-			}
-			want := resp.ContentLength
-			if want < 0 && st == http.StatusPartialContent {
-				want = contentRangeLength(resp.Header.Get("Content-Range"))
-			}
-			var sums []checksum
-			if st == http.StatusOK {
-				sums = checksumsFrom(resp.Header)
-			}
-			b := newBody(ctx, actx, cancel, resp.Body, want, sums, c.stallTimeout)
-			b.logger, b.host, b.start = c.logger, host, start
-			out.Body = b
-			return out, nil
-
-		case st == http.StatusNotModified:
-			resp.Body.Close()
-			cancel(nil)
-			return &Response{StatusCode: st, Header: resp.Header, ContentLength: 0, Body: http.NoBody, Attempts: attempt, FirstByte: firstByte}, nil
-
-		case st >= 400:
-			var body io.Reader = http.NoBody
-			if method != http.MethodHead {
-				// Reading the error document gets a fresh header-timeout budget.
-				timer.Reset(c.headerTimeout)
-				body = resp.Body
-			}
-			e := parseError(st, resp.Header, body)
-			timer.Stop()
-			resp.Body.Close()
-			cancel(nil)
-			if ctx.Err() != nil {
-				return nil, ctxError(ctx, "reading an error response")
-			}
-			if retryableStatus(st) && attempt < c.maxAttempts {
-				req.notifyRetry(attempt+1, e)
-				if sleep(ctx, c.backoff(attempt)) {
-					continue
-				}
-			}
-			return nil, e
-
-		default:
-			// Other 2xx, 1xx, or a 3xx the redirect policy did not follow
-			// (S3's 301 PermanentRedirect carries no Location).
-			e := parseError(st, resp.Header, http.NoBody)
-			resp.Body.Close()
-			cancel(nil)
-			sentinel := ErrUnexpectedStatus
-			if st >= 300 && st < 400 {
-				sentinel = ErrRedirectRefused
-			}
-			return nil, internal(fmt.Errorf("%w: upstream answered %d: %w", sentinel, st, e.Err),
-				"S3 answered the presigned request with an unexpected status")
+	default:
+		// Other 2xx, 1xx, or a 3xx the redirect policy did not follow
+		// (S3's 301 PermanentRedirect carries no Location).
+		e := parseError(st, resp.Header, http.NoBody)
+		resp.Body.Close()
+		cancel(nil)
+		sentinel := ErrUnexpectedStatus
+		if st >= 300 && st < 400 {
+			sentinel = ErrRedirectRefused
 		}
+		return nil, false, internal(fmt.Errorf("%w: upstream answered %d: %w", sentinel, st, e.Err),
+			"S3 answered the presigned request with an unexpected status")
 	}
 }
 

@@ -443,6 +443,31 @@ func TestFetchRetriesConnectionErrors(t *testing.T) {
 		assert.Equal(t, 503, e.StatusCode)
 		assert.Equal(t, int32(2), hits.Load())
 	})
+	t.Run("a context that ends while waiting to retry is the error", func(t *testing.T) {
+		for _, tc := range []struct {
+			name    string
+			handler http.HandlerFunc
+		}{
+			{"after a 503", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }},
+			{"after a dropped connection", func(w http.ResponseWriter, r *http.Request) {
+				conn, _ := hijack(w)
+				_ = conn.Close()
+			}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				srv, hits := newTLSServer(t, tc.handler)
+				c := testClient(t, srv, WithRetries(3, time.Hour))
+				// The caller gives up as the backoff starts.
+				_, err := c.Fetch(ctx, &Request{URL: srv.URL + "/b/k", OnRetry: func(int, error) { cancel() }})
+				require.Error(t, err)
+				assert.ErrorIs(t, err, context.Canceled)
+				assert.Contains(t, err.Error(), "waiting to retry")
+				assert.Equal(t, int32(1), hits.Load())
+			})
+		}
+	})
 	t.Run("no sleep past the deadline", func(t *testing.T) {
 		srv, hits := newTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(503)
